@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './queue/redis.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Run BullMQ workers (and schedulers) in this process. */
+  workers: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, workers }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        CommonModule,
+        AuditModule,
+        // Rate limits run before authentication, so guessing keys is throttled too.
+        RateLimitModule,
+        AuthModule,
+        HealthModule,
+        MaintenanceModule.register({ workers }),
+      ],
+    };
+  }
+}

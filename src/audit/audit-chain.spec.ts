@@ -1,0 +1,39 @@
+import { canonicalJson, chainHash, GENESIS_HASH } from './audit-chain';
+
+const event = {
+  id: '7d0f6c8e-6a53-4a5e-9a43-4c9b3c0f1a11',
+  occurredAt: new Date('2026-01-02T03:04:05.678Z'),
+  actorType: 'user',
+  actorId: 'u1',
+  action: 'auth.login',
+  targetType: null,
+  targetId: null,
+  outcome: 'success',
+  requestId: 'r1',
+  details: { b: 1, a: [2, { d: 3, c: 4 }] },
+};
+
+describe('audit chain', () => {
+  it('serialises objects with sorted keys at every level', () => {
+    expect(canonicalJson({ b: 1, a: { d: 1, c: [{ f: 1, e: 2 }] } })).toBe(
+      '{"a":{"c":[{"e":2,"f":1}],"d":1},"b":1}',
+    );
+  });
+
+  it('gives the same hash whatever the key order of details', () => {
+    const reordered = { ...event, details: { a: [2, { c: 4, d: 3 }], b: 1 } };
+    expect(chainHash(GENESIS_HASH, reordered)).toBe(chainHash(GENESIS_HASH, event));
+  });
+
+  it('changes the hash when any field or the previous hash changes', () => {
+    const base = chainHash(GENESIS_HASH, event);
+    expect(chainHash('1'.repeat(64), event)).not.toBe(base);
+    expect(chainHash(GENESIS_HASH, { ...event, outcome: 'failure' })).not.toBe(base);
+    expect(
+      chainHash(GENESIS_HASH, { ...event, details: { b: 2, a: [2, { d: 3, c: 4 }] } }),
+    ).not.toBe(base);
+    expect(
+      chainHash(GENESIS_HASH, { ...event, occurredAt: new Date('2026-01-02T03:04:05.679Z') }),
+    ).not.toBe(base);
+  });
+});

@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from 'src/common/access/access.decorator';
+import { AuditQueryService } from './audit-query.service';
+import { AuditEventPageDto, AuditVerifyDto } from './dto/audit-event.dto';
+import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
+
+@ApiTags('audit')
+@Controller('v1/audit')
+@Access({ roles: ['admin', 'auditor'] })
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'Security-relevant events, newest first' })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  list(@Query() query: AuditEventsQueryDto): Promise<AuditEventPageDto> {
+    return this.audit.list(query);
+  }
+
+  @Get('verify')
+  @ApiOperation({ summary: 'Check the hash chain; any edited or removed event breaks it' })
+  @ApiOkResponse({ type: AuditVerifyDto })
+  verify(): Promise<AuditVerifyDto> {
+    return this.audit.verify();
+  }
+}

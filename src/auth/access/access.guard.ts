@@ -1,0 +1,60 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
+import { Caller } from 'src/common/access/caller';
+import { CALLER_KEY } from 'src/common/access/current-caller.decorator';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { CallerResolver } from './caller-resolver.service';
+
+export function isAllowed(rule: AccessRule, caller: Caller): boolean {
+  switch (rule.kind) {
+    case 'public':
+    case 'authenticated':
+      return true;
+    case 'restricted':
+      return caller.kind === 'user'
+        ? caller.roles.some((r) => rule.roles.includes(r))
+        : caller.scopes.some((s) => rule.scopes.includes(s));
+  }
+}
+
+/** The one place that decides who may call what. A route without an access rule is refused. */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly callers: CallerResolver,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) {
+      this.logger.warn(
+        `Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`,
+      );
+      throw new AuthError(AuthErrorCode.Forbidden, 'This route is not open to any caller.');
+    }
+    if (rule.kind === 'public') {
+      return true;
+    }
+    const req = context.switchToHttp().getRequest<Request & { [CALLER_KEY]?: Caller }>();
+    const caller = await this.callers.resolve(req.headers.authorization);
+    if (!caller) {
+      throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
+    }
+    req[CALLER_KEY] = caller;
+    if (!isAllowed(rule, caller)) {
+      throw new AuthError(
+        AuthErrorCode.Forbidden,
+        'The caller lacks the role or scope for this route.',
+      );
+    }
+    return true;
+  }
+}

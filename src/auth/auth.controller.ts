@@ -1,0 +1,85 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Authenticated, Public } from 'src/common/access/access.decorator';
+import { Caller } from 'src/common/access/caller';
+import { CurrentCaller } from 'src/common/access/current-caller.decorator';
+import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { AuthService, LoginResult } from './auth.service';
+import {
+  BackupCodesDto,
+  LoginDto,
+  LoginResponseDto,
+  MfaConfirmDto,
+  MfaVerifyDto,
+  TokenDto,
+  TotpEnrollDto,
+} from './dto/login.dto';
+import { MfaService } from './mfa/mfa.service';
+
+function userIdOf(caller: Caller | undefined): string {
+  if (caller?.kind !== 'user') {
+    throw new AuthError(AuthErrorCode.Forbidden, 'Only admin users can do this.');
+  }
+  return caller.id;
+}
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly mfa: MfaService,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Public('login')
+  @ApiOperation({ summary: 'Log in; answers mfaRequired when the user has a second factor' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or IP' })
+  login(@ReqContext() ctx: RequestContext, @Body() body: LoginDto): Promise<LoginResult> {
+    return this.auth.login(ctx, body.email, body.password);
+  }
+
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @Public('login')
+  @ApiOperation({ summary: 'Finish an MFA login with a TOTP or backup code' })
+  @ApiOkResponse({ type: TokenDto })
+  verify(@ReqContext() ctx: RequestContext, @Body() body: MfaVerifyDto): Promise<TokenDto> {
+    return this.auth.verifyMfa(ctx, body.mfaToken, body.code);
+  }
+
+  @Post('mfa/totp/enroll')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Start TOTP enrolment; confirm with a code to turn it on' })
+  @ApiOkResponse({ type: TotpEnrollDto })
+  enroll(@ReqContext() ctx: RequestContext): Promise<TotpEnrollDto> {
+    return this.mfa.enroll(ctx, userIdOf(ctx.caller));
+  }
+
+  @Post('mfa/totp/confirm')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Turn TOTP on; returns ten single-use backup codes, once' })
+  @ApiOkResponse({ type: BackupCodesDto })
+  confirm(@ReqContext() ctx: RequestContext, @Body() body: MfaConfirmDto): Promise<BackupCodesDto> {
+    return this.mfa.confirm(ctx, userIdOf(ctx.caller), body.code);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: "Revoke the access token's session" })
+  async logout(
+    @ReqContext() ctx: RequestContext,
+    @CurrentCaller() caller: Caller | undefined,
+  ): Promise<void> {
+    if (caller?.kind !== 'user') {
+      throw new AuthError(AuthErrorCode.Forbidden, 'Only admin users have sessions.');
+    }
+    await this.auth.logout(ctx, caller.sessionId);
+  }
+}

@@ -1,0 +1,41 @@
+import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum AuthErrorCode {
+  InvalidCredentials = 'invalid-credentials',
+  InvalidMfaCode = 'invalid-mfa-code',
+  InvalidMfaToken = 'invalid-mfa-token',
+  MfaNotPending = 'mfa-not-pending',
+  MfaAlreadyEnabled = 'mfa-already-enabled',
+  EmailTaken = 'email-taken',
+  ApiKeyNotFound = 'api-key-not-found',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+}
+
+export class AuthError extends DomainError<AuthErrorCode> {
+  constructor(code: AuthErrorCode, detail: string) {
+    super(code, detail);
+  }
+
+  get status(): number {
+    switch (this.code) {
+      case AuthErrorCode.InvalidCredentials:
+      case AuthErrorCode.InvalidMfaCode:
+      case AuthErrorCode.InvalidMfaToken:
+      case AuthErrorCode.Unauthenticated:
+        return 401;
+      case AuthErrorCode.Forbidden:
+        return 403;
+      case AuthErrorCode.ApiKeyNotFound:
+        return 404;
+      case AuthErrorCode.EmailTaken:
+      case AuthErrorCode.MfaAlreadyEnabled:
+        return 409;
+      case AuthErrorCode.MfaNotPending:
+        return 422;
+      default:
+        return assertUnreachable(this.code);
+    }
+  }
+}

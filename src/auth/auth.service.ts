@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { AppConfig } from 'src/config/app-config';
+import { REDIS } from 'src/queue/redis.module';
+import { AuditService } from 'src/audit/audit.service';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { MfaService } from './mfa/mfa.service';
+import { PasswordHasher } from './passwords/password-hasher';
+import { IssuedToken, SessionService } from './sessions/session.service';
+import { AccessTokenService } from './tokens/access-token.service';
+import { AdminUsersService } from './users/admin-users.service';
+
+export type LoginResult = IssuedToken | { mfaRequired: true; mfaToken: string };
+
+const BAD_CREDENTIALS = 'The e-mail address or password is not correct.';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: AdminUsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly tokens: AccessTokenService,
+    private readonly mfa: MfaService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** Unknown user and wrong password take the same time and give the same answer. */
+  async login(ctx: RequestContext, email: string, password: string): Promise<LoginResult> {
+    const user = await this.users.findByEmail(email);
+    const ok = await this.hasher.verify(password, user?.passwordHash);
+    if (!user || !ok) {
+      await this.audit.record(ctx, {
+        action: 'auth.login',
+        outcome: 'failure',
+        actor: { type: 'user', id: user?.id ?? null },
+        details: { reason: 'invalid_credentials' },
+      });
+      throw new AuthError(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
+    }
+    if (user.totpSecret) {
+      await this.audit.record(ctx, {
+        action: 'auth.login',
+        actor: { type: 'user', id: user.id },
+        details: { step: 'mfa_required' },
+      });
+      return { mfaRequired: true, mfaToken: await this.tokens.signMfa(user.id) };
+    }
+    const issued = await this.sessions.open(user.id, user.roles);
+    await this.audit.record(ctx, { action: 'auth.login', actor: { type: 'user', id: user.id } });
+    return issued;
+  }
+
+  async verifyMfa(ctx: RequestContext, mfaToken: string, code: string): Promise<IssuedToken> {
+    const claims = await this.tokens.verifyMfa(mfaToken);
+    const user = claims ? await this.users.findById(claims.userId) : null;
+    if (!claims || !user?.totpSecret) {
+      throw new AuthError(
+        AuthErrorCode.InvalidMfaToken,
+        'The MFA token is not valid or has expired.',
+      );
+    }
+    const method = await this.mfa.verifyCode(user.id, user.totpSecret, code);
+    const actor = { type: 'user', id: user.id };
+    if (!method) {
+      await this.audit.record(ctx, { action: 'auth.mfa.verify', outcome: 'failure', actor });
+      throw new AuthError(AuthErrorCode.InvalidMfaCode, 'The code is not valid.');
+    }
+    // An MFA token opens one session only.
+    const ttl = Math.max(1, claims.expiresAt - Math.floor(Date.now() / 1000));
+    const first = await this.redis.set(
+      `${this.config.redis.prefix}:mfa-token-used:${claims.jti}`,
+      '1',
+      'EX',
+      ttl,
+      'NX',
+    );
+    if (first !== 'OK') {
+      throw new AuthError(
+        AuthErrorCode.InvalidMfaToken,
+        'The MFA token is not valid or has expired.',
+      );
+    }
+    const issued = await this.sessions.open(user.id, user.roles);
+    await this.audit.record(ctx, { action: 'auth.mfa.verify', actor, details: { method } });
+    return issued;
+  }
+
+  async logout(ctx: RequestContext, sessionId: string): Promise<void> {
+    await this.sessions.revoke(sessionId);
+    await this.audit.record(ctx, {
+      action: 'auth.logout',
+      target: { type: 'session', id: sessionId },
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsEmail,
+  IsIn,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { ROLES, Role, SCOPES, Scope } from 'src/common/access/caller';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'dpo@example.com' })
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'a long passphrase of 12+ chars', minLength: 12, format: 'password' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(1024)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['dpo'] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+}
+
+export class UserDto {
+  @ApiProperty({ example: '0b6e4f3e-1f7a-4d7e-8c55-1b0f5d2c9a10' })
+  id!: string;
+
+  @ApiProperty({ example: 'dpo@example.com' })
+  email!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['dpo'] })
+  roles!: Role[];
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'checkout-backend', description: 'What the key is for' })
+  @Matches(/^[\w .:-]{1,100}$/, { message: 'name must be 1-100 letters, digits, spaces or ._:-' })
+  name!: string;
+
+  @ApiProperty({ enum: SCOPES, isArray: true, example: ['consent:read', 'consent:write'] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SCOPES.length)
+  @ArrayUnique()
+  @IsIn(SCOPES, { each: true })
+  scopes!: Scope[];
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ example: '3f1c2a9e-6b1d-4c1e-9f7a-2d4b8e6c0a55' })
+  id!: string;
+
+  @ApiProperty({ example: 'checkout-backend' })
+  name!: string;
+
+  @ApiProperty({ enum: SCOPES, isArray: true, example: ['consent:read'] })
+  scopes!: Scope[];
+
+  @ApiProperty({ example: 'psk_AbC123', description: 'First characters of the key' })
+  prefix!: string;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({ example: '2026-11-23T09:30:00.000Z', nullable: true, type: String })
+  lastUsedAt!: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  revokedAt!: string | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({
+    example: 'psk_q2Zl0w3n4d5Y6x7c8v9b0n1m2a3s4d5f6g7h8j9k0lQ',
+    description: 'Shown once',
+  })
+  key!: string;
+}
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto] })
+  items!: ApiKeyDto[];
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  nextCursor!: string | null;
+}

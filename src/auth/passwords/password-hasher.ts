@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
+
+/** OWASP's scrypt minimum is N=2^17, r=8, p=1; parameters travel with the hash. */
+const PARAMS = { N: 2 ** 17, r: 8, p: 1 };
+const KEY_LEN = 32;
+
+@Injectable()
+export class PasswordHasher {
+  /** Verifying this costs as much as a real one, so unknown accounts answer as slowly as known ones. */
+  private readonly dummy = this.hash(randomBytes(16).toString('hex'));
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await this.derive(password, salt, PARAMS);
+    return [
+      'scrypt',
+      PARAMS.N,
+      PARAMS.r,
+      PARAMS.p,
+      salt.toString('base64'),
+      key.toString('base64'),
+    ].join('$');
+  }
+
+  async verify(password: string, stored: string | undefined): Promise<boolean> {
+    const encoded = stored ?? (await this.dummy);
+    const [scheme, n, r, p, salt, key] = encoded.split('$');
+    if (scheme !== 'scrypt' || !salt || !key) {
+      return false;
+    }
+    const expected = Buffer.from(key, 'base64');
+    const actual = await this.derive(password, Buffer.from(salt, 'base64'), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    });
+    return timingSafeEqual(actual, expected) && stored !== undefined;
+  }
+
+  private derive(
+    password: string,
+    salt: Buffer,
+    params: { N: number; r: number; p: number },
+  ): Promise<Buffer> {
+    return scryptAsync(password.normalize('NFKC'), salt, KEY_LEN, {
+      ...params,
+      maxmem: 256 * params.N * params.r,
+    });
+  }
+}

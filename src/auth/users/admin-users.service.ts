@@ -1,0 +1,99 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Role } from 'src/common/access/caller';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { AppConfig } from 'src/config/app-config';
+import { AuditService } from 'src/audit/audit.service';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { AdminUserEntity } from '../entities/admin-user.entity';
+import { PasswordHasher } from '../passwords/password-hasher';
+
+@Injectable()
+export class AdminUsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AdminUsersService.name);
+
+  constructor(
+    @InjectRepository(AdminUserEntity) private readonly users: Repository<AdminUserEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  findByEmail(email: string): Promise<AdminUserEntity | null> {
+    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+  }
+
+  findById(id: string): Promise<AdminUserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async create(
+    ctx: RequestContext,
+    input: { email: string; password: string; roles: Role[] },
+  ): Promise<AdminUserEntity> {
+    const email = input.email.trim().toLowerCase();
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.users.manager.transaction(async (m) => {
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(AdminUserEntity)
+        .values({ email, passwordHash, roles: [...new Set(input.roles)] })
+        .orIgnore()
+        .returning('*')
+        .execute();
+      const row = (inserted.raw as Array<{ id: string }>)[0];
+      if (!row) {
+        throw new AuthError(
+          AuthErrorCode.EmailTaken,
+          'A user with this e-mail address already exists.',
+        );
+      }
+      const created = await m.findOneByOrFail(AdminUserEntity, { id: row.id });
+      await this.audit.record(
+        ctx,
+        {
+          action: 'admin.user.create',
+          target: { type: 'user', id: created.id },
+          details: { roles: created.roles },
+        },
+        m,
+      );
+      return created;
+    });
+    return user;
+  }
+
+  /** The first admin, from configuration, when no user exists yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    const bootstrap = this.config.bootstrapAdmin;
+    if (!bootstrap || (await this.users.exists())) {
+      return;
+    }
+    await this.users.manager.transaction(async (m) => {
+      // Several instances may start at once: only one creates the admin.
+      await m.query('SELECT pg_advisory_xact_lock($1)', [7_310_002]);
+      if (await m.exists(AdminUserEntity)) {
+        return;
+      }
+      const created = await m.save(
+        m.create(AdminUserEntity, {
+          email: bootstrap.email.trim().toLowerCase(),
+          passwordHash: await this.hasher.hash(bootstrap.password),
+          roles: ['admin'],
+        }),
+      );
+      await this.audit.record(
+        { caller: undefined },
+        {
+          action: 'admin.user.bootstrap',
+          actor: { type: 'system', id: null },
+          target: { type: 'user', id: created.id },
+        },
+        m,
+      );
+      this.logger.log('Created the bootstrap admin user');
+    });
+  }
+}

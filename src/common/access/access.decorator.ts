@@ -1,0 +1,35 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Role, Scope } from './caller';
+
+export const ACCESS_KEY = 'access:rule';
+
+/**
+ * Every route declares who may call it; the access guard denies routes that do not.
+ * `public`: anyone; `authenticated`: any valid caller; otherwise a user with one of `roles`
+ * or an API key with one of `scopes`.
+ */
+export type AccessRule =
+  | { kind: 'public'; rateLimit?: 'login' | 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'restricted'; roles: Role[]; scopes: Scope[] };
+
+export const Public = (rateLimit?: 'login' | 'public'): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'public', rateLimit } satisfies AccessRule);
+
+const secured = (rule: AccessRule): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, rule),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credentials (problem+json).' }),
+    ApiForbiddenResponse({ description: 'The caller lacks the role or scope (problem+json).' }),
+  );
+
+export const Authenticated = (): MethodDecorator & ClassDecorator =>
+  secured({ kind: 'authenticated' });
+
+export const Access = (allowed: {
+  roles?: Role[];
+  scopes?: Scope[];
+}): MethodDecorator & ClassDecorator =>
+  secured({ kind: 'restricted', roles: allowed.roles ?? [], scopes: allowed.scopes ?? [] });

@@ -1,0 +1,25 @@
+export const ROLES = ['admin', 'dpo', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = [
+  'consent:read',
+  'consent:write',
+  'crypto:encrypt',
+  'crypto:decrypt',
+  'dlp:scan',
+  'requests:read',
+  'requests:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling: an admin user (with roles) or a product backend's API key (with scopes). */
+export type Caller =
+  | { kind: 'user'; id: string; roles: Role[]; sessionId: string }
+  | { kind: 'apiKey'; id: string; scopes: Scope[] };
+
+export function actorOf(caller: Caller | undefined): { type: string; id: string | null } {
+  if (!caller) {
+    return { type: 'anonymous', id: null };
+  }
+  return { type: caller.kind === 'user' ? 'user' : 'api_key', id: caller.id };
+}

@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { Caller } from './caller';
+import { callerOf } from './current-caller.decorator';
+
+/** What services need to know about a request for auditing: who, from where, which request. */
+export interface RequestContext {
+  caller?: Caller;
+  requestId?: string;
+  ip?: string;
+}
+
+export function requestContextOf(req: Request): RequestContext {
+  return {
+    caller: callerOf(req),
+    requestId: typeof req.id === 'string' ? req.id : undefined,
+    ip: req.ip,
+  };
+}
+
+export const ReqContext = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): RequestContext =>
+    requestContextOf(ctx.switchToHttp().getRequest<Request>()),
+);

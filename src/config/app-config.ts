@@ -1,0 +1,33 @@
+/** Typed, validated configuration. Built once by `loadConfig`; nothing else reads process.env. */
+export class AppConfig {
+  readonly env!: 'development' | 'production' | 'test';
+  readonly port!: number;
+  readonly databaseUrl!: string;
+  readonly dbMigrate!: boolean;
+  readonly redis!: { url: string; prefix: string };
+  readonly workers!: boolean;
+  readonly bootstrapAdmin?: { email: string; password: string };
+  /** The `local` provider's 32-byte root key. */
+  readonly masterKey!: Buffer;
+  readonly smtp!: { url?: string; from: string };
+  readonly publicBaseUrl!: string;
+  readonly logLevel!: string;
+  readonly corsOrigins!: string[];
+  readonly auth!: { tokenSecret: Buffer; accessTokenTtlSeconds: number };
+  readonly rateLimits!: {
+    defaultPerMinute: number;
+    loginPerIp: number;
+    loginPerAccount: number;
+    publicPerIp: number;
+  };
+  readonly bodyLimit!: string;
+  readonly trustProxy!: boolean;
+
+  constructor(values: Omit<AppConfig, 'isProduction'>) {
+    Object.assign(this, values);
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+}

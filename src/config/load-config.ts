@@ -1,0 +1,81 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { createHmac } from 'node:crypto';
+import { AppConfig } from './app-config';
+import { EnvSchema } from './env.schema';
+import { readDotEnv } from './dot-env';
+import { resolveMasterKey } from './master-key';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (process env wins), validates every variable, and fails with one line per bad value. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const merged: Env = { ...readDotEnv(cwd), ...env };
+  const defined = Object.fromEntries(
+    Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const schema = plainToInstance(EnvSchema, defined, { exposeDefaultValues: true });
+  const problems = validateSync(schema, { whitelist: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property} ${message}`,
+    ),
+  );
+  const production = schema.NODE_ENV === 'production';
+  const hasBootstrapEmail = Boolean(schema.BOOTSTRAP_ADMIN_EMAIL);
+  if (hasBootstrapEmail !== Boolean(schema.BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (production && !schema.SMTP_URL) {
+    problems.push('SMTP_URL is required when NODE_ENV=production');
+  }
+  let masterKey: Buffer | undefined;
+  try {
+    masterKey = resolveMasterKey(schema, cwd);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (problems.length > 0 || !masterKey) {
+    throw new ConfigError(problems);
+  }
+  const port = schema.PORT;
+  return new AppConfig({
+    env: schema.NODE_ENV,
+    port,
+    databaseUrl: schema.DATABASE_URL,
+    dbMigrate: schema.DB_MIGRATE,
+    redis: { url: schema.REDIS_URL, prefix: schema.REDIS_PREFIX },
+    workers: schema.WORKERS,
+    bootstrapAdmin:
+      schema.BOOTSTRAP_ADMIN_EMAIL && schema.BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: schema.BOOTSTRAP_ADMIN_EMAIL, password: schema.BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+    masterKey,
+    smtp: { url: schema.SMTP_URL, from: schema.SMTP_FROM },
+    publicBaseUrl: (schema.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    logLevel: schema.LOG_LEVEL,
+    corsOrigins: schema.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    auth: {
+      // A separate secret can be rotated alone; deriving keeps development to one key.
+      tokenSecret: schema.AUTH_TOKEN_SECRET
+        ? Buffer.from(schema.AUTH_TOKEN_SECRET, 'utf8')
+        : createHmac('sha256', masterKey).update('auth-token-signing').digest(),
+      accessTokenTtlSeconds: schema.ACCESS_TOKEN_TTL,
+    },
+    rateLimits: {
+      defaultPerMinute: schema.RATE_LIMIT_DEFAULT,
+      loginPerIp: schema.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerAccount: schema.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      publicPerIp: schema.RATE_LIMIT_PUBLIC_PER_IP,
+    },
+    bodyLimit: schema.BODY_LIMIT,
+    trustProxy: schema.TRUST_PROXY,
+  });
+}

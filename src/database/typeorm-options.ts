@@ -1,0 +1,15 @@
+import { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+
+/** One place for connection options, shared by the app, the CLI data source and the tests. */
+export function typeormOptions(databaseUrl: string, migrationsRun: boolean): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    synchronize: false,
+    migrationsRun,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    extra: { max: 20, application_name: 'privacy-service' },
+  };
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from 'src/config/app-config';
+import { REDACT_PATHS } from './redact-paths';
+
+@Module({})
+export class LoggingModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              // The request id middleware runs first and sets req.id.
+              genReqId: (req) => req.id as string,
+              customProps: (req) => ({ requestId: req.id }),
+              redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+              serializers: {
+                // Query strings may carry identifiers: log the path only.
+                req: (req: { id: unknown; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  path: req.url.split('?')[0],
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+              autoLogging: { ignore: (req) => req.url === '/health/live' },
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}

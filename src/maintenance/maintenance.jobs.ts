@@ -1,0 +1,5 @@
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+export enum MaintenanceJob {
+  PurgeExpiredSessions = 'purge-expired-sessions',
+}

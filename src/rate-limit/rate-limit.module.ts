@@ -1,0 +1,99 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ExecutionContext, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
+import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
+import { AppConfig } from 'src/config/app-config';
+import { redisConnectionOptions } from 'src/queue/redis-connection';
+import { RateLimitGuard } from './rate-limit.guard';
+
+const MINUTE = 60_000;
+
+function publicLimitOf(context: ExecutionContext): 'login' | 'public' | undefined {
+  const rule = (Reflect.getMetadata(ACCESS_KEY, context.getHandler()) ??
+    Reflect.getMetadata(ACCESS_KEY, context.getClass())) as AccessRule | undefined;
+  return rule?.kind === 'public' ? rule.rateLimit : undefined;
+}
+
+const ip = (req: Request): string => req.ip ?? 'unknown';
+
+/** The account a login or MFA attempt is for: the e-mail, or the subject of the MFA token. */
+function accountOf(req: Request): string {
+  const body = (req.body ?? {}) as { email?: unknown; mfaToken?: unknown };
+  if (typeof body.email === 'string') {
+    return `email:${body.email.trim().toLowerCase()}`;
+  }
+  if (typeof body.mfaToken === 'string') {
+    try {
+      // Only counts attempts; the token is verified later by the auth service.
+      const payload = JSON.parse(
+        Buffer.from(body.mfaToken.split('.')[1] ?? '', 'base64url').toString(),
+      ) as {
+        sub?: unknown;
+      };
+      if (typeof payload.sub === 'string') {
+        return `user:${payload.sub}`;
+      }
+    } catch {
+      // Falls through: an unreadable token is counted per IP.
+    }
+  }
+  return `ip:${ip(req)}`;
+}
+
+/** The caller's credential (hashed) or, without one, the client IP. */
+function callerOf(req: Request): string {
+  const auth = req.headers.authorization;
+  return auth ? `cred:${createHash('sha256').update(auth).digest('hex')}` : `ip:${ip(req)}`;
+}
+
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        setHeaders: false,
+        storage: new ThrottlerStorageRedisService(
+          new Redis({
+            ...redisConnectionOptions(config.redis.url),
+            keyPrefix: `${config.redis.prefix}:throttle:`,
+          }),
+        ),
+        throttlers: [
+          {
+            name: 'default',
+            ttl: MINUTE,
+            limit: config.rateLimits.defaultPerMinute,
+            getTracker: (req) => callerOf(req as Request),
+          },
+          {
+            name: 'login-ip',
+            ttl: 15 * MINUTE,
+            limit: config.rateLimits.loginPerIp,
+            skipIf: (ctx) => publicLimitOf(ctx) !== 'login',
+            getTracker: (req) => ip(req as Request),
+          },
+          {
+            name: 'login-account',
+            ttl: 15 * MINUTE,
+            limit: config.rateLimits.loginPerAccount,
+            skipIf: (ctx) => publicLimitOf(ctx) !== 'login',
+            getTracker: (req) => accountOf(req as Request),
+          },
+          {
+            name: 'public-ip',
+            ttl: 10 * MINUTE,
+            limit: config.rateLimits.publicPerIp,
+            skipIf: (ctx) => publicLimitOf(ctx) !== 'public',
+            getTracker: (req) => ip(req as Request),
+          },
+        ],
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+})
+export class RateLimitModule {}

@@ -1,0 +1,22 @@
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { loadConfigOrExit } from './bootstrap/load-config-or-exit';
+import { ensureDatabase } from './database/ensure-database';
+
+/** Worker-only process: queue workers and schedulers, no HTTP server. */
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  await ensureDatabase(config.databaseUrl);
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register({ config, workers: true }),
+    {
+      bufferLogs: true,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+void bootstrap();
