@@ -1,0 +1,75 @@
+import { ENTITY_DESCRIPTIONS, type DataCategory } from './entities';
+import { scanText } from './engine/scanner';
+import type { EntityType, PhoneOptions } from './types';
+
+export interface ColumnEntity {
+  entity: EntityType;
+  /** Share of the non-empty sampled values holding at least one finding of this entity. */
+  matchRatio: number;
+}
+
+export interface ColumnClassification {
+  /** Non-empty values looked at. */
+  sampled: number;
+  /** Highest ratio first; entities that never matched are left out. */
+  entities: ColumnEntity[];
+  suggestedCategory: DataCategory | null;
+}
+
+export interface ColumnClassifierOptions {
+  entities?: readonly EntityType[];
+  /** Default 0.5: with the column name as context, weak shapes need it to count. */
+  minScore?: number;
+  /** A category is suggested when its best entity matches at least this share (default 0.3). */
+  minRatio?: number;
+  /** Values longer than this are cut before scanning (default 4096). */
+  maxValueLength?: number;
+  phone?: PhoneOptions;
+}
+
+function asText(value: unknown): string | undefined {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  if (value instanceof Date) {
+    return value.toISOString().slice(0, 10);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Classifies a column from sampled values, with the column name as context. Only counts are
+ * kept: no value, and no part of one, is retained or returned.
+ */
+export function classifyColumn(columnName: string, values: Iterable<unknown>, options: ColumnClassifierOptions = {}): ColumnClassification {
+  const maxValueLength = options.maxValueLength ?? 4096;
+  const counts = new Map<EntityType, number>();
+  let sampled = 0;
+  for (const value of values) {
+    const raw = asText(value);
+    if (raw === undefined || raw.trim() === '') {
+      continue;
+    }
+    sampled++;
+    const text = raw.length > maxValueLength ? raw.slice(0, maxValueLength) : raw;
+    const seen = new Set<EntityType>();
+    for (const f of scanText(text, { entities: options.entities, minScore: options.minScore ?? 0.5, context: [columnName], phone: options.phone })) {
+      seen.add(f.entity);
+    }
+    for (const e of seen) {
+      counts.set(e, (counts.get(e) ?? 0) + 1);
+    }
+  }
+  const entities = [...counts.entries()]
+    .map(([entity, n]) => ({ entity, matchRatio: sampled === 0 ? 0 : n / sampled }))
+    .sort((a, b) => b.matchRatio - a.matchRatio || a.entity.localeCompare(b.entity));
+  const best = entities[0];
+  const suggestedCategory = best !== undefined && best.matchRatio >= (options.minRatio ?? 0.3) ? ENTITY_DESCRIPTIONS[best.entity].category : null;
+  return { sampled, entities, suggestedCategory };
+}

@@ -1,0 +1,39 @@
+import type { EntityType, Finding, PhoneOptions } from '../types';
+
+/** What a recognizer gets besides the text. */
+export interface RecognizerContext {
+  phone: Required<PhoneOptions>;
+}
+
+/**
+ * One entity's detector: cheap candidate patterns, then validation. Scores are raw; the scanner
+ * adds the context boost.
+ */
+export interface Recognizer {
+  readonly entity: EntityType;
+  /** Lower-case words that, shortly before a match (or as its JSON key), make it more likely. */
+  readonly context: readonly string[];
+  /** A quick whole-text test: false means this recognizer cannot match, so it is skipped. */
+  mayMatch(text: string): boolean;
+  find(text: string, ctx: RecognizerContext, out: Finding[]): void;
+}
+
+/** Runs a global regex over the text and hands each match to `accept` (which may push findings). */
+export function forEachMatch(re: RegExp, text: string, accept: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    accept(m);
+    if (m[0].length === 0) {
+      re.lastIndex++;
+    }
+  }
+}
+
+export function isAsciiAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+export function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}

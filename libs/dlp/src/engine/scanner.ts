@@ -1,0 +1,79 @@
+import { DlpError, DlpErrorCode } from '../errors';
+import { RECOGNIZERS } from '../recognizers';
+import { DEFAULT_PHONE_REGIONS } from '../recognizers/phone.recognizer';
+import { createPersonRecognizer } from '../recognizers/person.recognizer';
+import {
+  DEFAULT_MAX_LENGTH,
+  DEFAULT_MIN_SCORE,
+  ENTITY_TYPES,
+  isEntityType,
+  type EntityType,
+  type Finding,
+  type ScanOptions,
+} from '../types';
+import { boost, contextWords, hasContext, wordsBefore } from './context';
+import { resolveOverlaps } from './overlap';
+import type { Recognizer, RecognizerContext } from './recognizer';
+import { valueFindings } from './value-rules';
+
+const personWithNlp = createPersonRecognizer({ nlp: true });
+
+export interface TextScanOptions extends ScanOptions {
+  /** PERSON also through compromise's full tagger (slow; off by default). */
+  personNlp?: boolean;
+}
+
+export function checkEntities(entities: readonly string[] | undefined): readonly EntityType[] {
+  if (entities === undefined) {
+    return ENTITY_TYPES;
+  }
+  return entities.map((e) => {
+    if (!isEntityType(e)) {
+      throw new DlpError(DlpErrorCode.UnknownEntity, `Unknown entity type ${JSON.stringify(e.slice(0, 40))}`);
+    }
+    return e;
+  });
+}
+
+function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
+  return entity === 'PERSON' && opts.personNlp === true ? personWithNlp : RECOGNIZERS[entity];
+}
+
+/**
+ * Finds PII in `text`. Offsets are UTF-16 code units; findings are disjoint, sorted by start,
+ * and at or above `minScore`.
+ */
+export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (text.length > maxLength) {
+    throw new DlpError(DlpErrorCode.InputTooLarge, `Text of ${text.length} code units exceeds the limit of ${maxLength}`);
+  }
+  const entities = checkEntities(opts.entities);
+  const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
+  const ctx: RecognizerContext = {
+    phone: {
+      regions: opts.phone?.regions ?? DEFAULT_PHONE_REGIONS,
+      leniency: opts.phone?.leniency ?? 'VALID',
+    },
+  };
+  const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
+  const raw: Finding[] = [];
+  for (const entity of entities) {
+    const recognizer = recognizerFor(entity, opts);
+    if (text.length === 0 || !recognizer.mayMatch(text)) {
+      continue;
+    }
+    const found: Finding[] = [];
+    recognizer.find(text, ctx, found);
+    for (const f of found) {
+      if (f.score < 1 && (hasContext(recognizer.context, hint) || hasContext(recognizer.context, wordsBefore(text, f.start)))) {
+        f.score = boost(f.score);
+      }
+      raw.push(f);
+    }
+  }
+  if (hint.length > 0) {
+    valueFindings(text, hint, entities, raw);
+  }
+  return resolveOverlaps(raw.filter((f) => f.score >= minScore));
+}

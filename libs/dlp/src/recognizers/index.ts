@@ -1,0 +1,36 @@
+import type { Recognizer } from '../engine/recognizer';
+import type { EntityType } from '../types';
+import { creditCardRecognizer } from './credit-card.recognizer';
+import { cryptoWalletRecognizer } from './crypto-wallet.recognizer';
+import { dateOfBirthRecognizer } from './date-of-birth.recognizer';
+import { emailRecognizer } from './email.recognizer';
+import { ibanRecognizer } from './iban.recognizer';
+import { ipAddressRecognizer } from './ip-address.recognizer';
+import { macAddressRecognizer } from './mac-address.recognizer';
+import { personRecognizer } from './person.recognizer';
+import { phoneRecognizer } from './phone.recognizer';
+import { secretRecognizer } from './secret.recognizer';
+import { ukNhsRecognizer } from './uk-nhs.recognizer';
+import { ukNinoRecognizer } from './uk-nino.recognizer';
+import { urlRecognizer } from './url.recognizer';
+import { usPassportRecognizer } from './us-passport.recognizer';
+import { usSsnRecognizer } from './us-ssn.recognizer';
+
+/** One recognizer per entity, in the order they run. */
+export const RECOGNIZERS: Readonly<Record<EntityType, Recognizer>> = {
+  EMAIL_ADDRESS: emailRecognizer,
+  PHONE_NUMBER: phoneRecognizer,
+  CREDIT_CARD: creditCardRecognizer,
+  IBAN_CODE: ibanRecognizer,
+  US_SSN: usSsnRecognizer,
+  IP_ADDRESS: ipAddressRecognizer,
+  URL: urlRecognizer,
+  DATE_OF_BIRTH: dateOfBirthRecognizer,
+  UK_NHS: ukNhsRecognizer,
+  UK_NINO: ukNinoRecognizer,
+  US_PASSPORT: usPassportRecognizer,
+  CRYPTO_WALLET: cryptoWalletRecognizer,
+  MAC_ADDRESS: macAddressRecognizer,
+  SECRET: secretRecognizer,
+  PERSON: personRecognizer,
+};

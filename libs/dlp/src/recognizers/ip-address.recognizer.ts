@@ -1,0 +1,56 @@
+import { isIP } from 'node:net';
+import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognizer';
+
+/** Dotted quad with an optional CIDR prefix; node:net decides. */
+const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
+/**
+ * A run of hex digits, colons and dots (IPv6 may end in a dotted quad), then an optional zone
+ * and prefix. Runs glued to a word or another colon are not addresses (`std::cout`).
+ */
+const IPV6 = /(?<![\w:.%])[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._~-]{1,32})?(\/\d{1,4}(?!\d))?/g;
+
+export const ipAddressRecognizer: Recognizer = {
+  entity: 'IP_ADDRESS',
+  context: ['ip', 'ipv4', 'ipv6', 'address', 'host', 'client', 'remote', 'src', 'dst'],
+  mayMatch: (text) => text.includes('.') || text.includes(':'),
+  find(text, _ctx, out) {
+    forEachMatch(IPV4, text, (m) => {
+      const addr = m[1] === undefined ? m[0] : m[0].slice(0, m[0].length - m[1].length);
+      if (isIP(addr) !== 4) {
+        return;
+      }
+      const prefixOk = m[1] !== undefined && Number(m[1].slice(1)) <= 32;
+      const end = m.index + (prefixOk ? m[0].length : addr.length);
+      out.push({ entity: 'IP_ADDRESS', start: m.index, end, score: 0.6 });
+    });
+    if (!text.includes(':')) {
+      return;
+    }
+    forEachMatch(IPV6, text, (m) => {
+      const zone = m[1] ?? '';
+      const prefix = m[2] ?? '';
+      let addr = m[0].slice(0, m[0].length - zone.length - prefix.length);
+      if (!addr.includes(':')) {
+        return;
+      }
+      if (zone === '' && prefix === '') {
+        addr = addr.replace(/\.+$/, '');
+        const next = text.charCodeAt(m.index + addr.length);
+        if (isAsciiAlnum(next) && addr.length === m[0].length) {
+          return;
+        }
+      }
+      if (isAsciiAlnum(text.charCodeAt(m.index + m[0].length)) && zone === '' && prefix === '') {
+        return;
+      }
+      if (isIP(addr) !== 6) {
+        return;
+      }
+      let end = m.index + addr.length + zone.length;
+      if (prefix !== '' && Number(prefix.slice(1)) <= 128) {
+        end += prefix.length;
+      }
+      out.push({ entity: 'IP_ADDRESS', start: m.index, end, score: 0.6 });
+    });
+  },
+};

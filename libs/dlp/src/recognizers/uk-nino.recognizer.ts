@@ -1,0 +1,19 @@
+import { forEachMatch, type Recognizer } from '../engine/recognizer';
+
+/**
+ * HMRC's National Insurance number: two prefix letters (D, F, I, Q, U, V never; O never second;
+ * BG, GB, KN, NK, NT, TN, ZZ never issued), six digits, suffix A-D; spaces optional.
+ */
+const NINO =
+  /(?<![\w])(?!(?:bg|gb|nk|kn|nt|tn|zz|BG|GB|NK|KN|NT|TN|ZZ))[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?!\w)/g;
+
+export const ukNinoRecognizer: Recognizer = {
+  entity: 'UK_NINO',
+  context: ['national insurance', 'nino', 'ni number', 'insurance', 'nin'],
+  mayMatch: () => true,
+  find(text, _ctx, out) {
+    forEachMatch(NINO, text, (m) => {
+      out.push({ entity: 'UK_NINO', start: m.index, end: m.index + m[0].length, score: 0.5 });
+    });
+  },
+};

@@ -1,0 +1,37 @@
+import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { hasPublicSuffix } from '../validators/domain.validator';
+
+/**
+ * A URL with a scheme, or a bare host name. Hosts must end in a public suffix, which keeps
+ * "e.g" and "file.txt" out. Path characters stop at whitespace, quotes and angle brackets.
+ */
+const URL_RE =
+  /(?<![\w@.\/-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([\/?#][^\s"'<>`]{0,2048})?/g;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
+
+export const urlRecognizer: Recognizer = {
+  entity: 'URL',
+  context: ['url', 'link', 'website', 'site', 'web', 'homepage', 'domain'],
+  mayMatch: (text) => text.includes('.'),
+  find(text, _ctx, out) {
+    forEachMatch(URL_RE, text, (m) => {
+      if (!hasPublicSuffix(m[2])) {
+        return;
+      }
+      const withScheme = m[1] !== undefined;
+      let start = m.index;
+      let end = start + m[0].length;
+      if (m[3] !== undefined) {
+        const trimmed = m[0].replace(TRAILING_PUNCTUATION, '');
+        end = start + trimmed.length;
+      }
+      // Presidio's pattern takes a quote that wraps a scheme URL; matching it keeps spans equal.
+      const before = text[start - 1];
+      if (withScheme && (before === '"' || before === "'") && text[end] === before) {
+        start--;
+        end++;
+      }
+      out.push({ entity: 'URL', start, end, score: withScheme ? 0.6 : 0.5 });
+    });
+  },
+};

@@ -1,0 +1,16 @@
+import { forEachMatch, type Recognizer } from '../engine/recognizer';
+
+/** Nine digits, or a letter and eight digits (next-generation books): weak without context. */
+const PASSPORT = /(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])/g;
+
+export const usPassportRecognizer: Recognizer = {
+  entity: 'US_PASSPORT',
+  context: ['us', 'united', 'states', 'passport', 'passport#', 'travel', 'document'],
+  mayMatch: () => true,
+  find(text, _ctx, out) {
+    forEachMatch(PASSPORT, text, (m) => {
+      const letter = m[0].charCodeAt(0) > 57;
+      out.push({ entity: 'US_PASSPORT', start: m.index, end: m.index + 9, score: letter ? 0.1 : 0.05 });
+    });
+  },
+};

@@ -1,0 +1,23 @@
+import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { ssnValid } from '../validators/ssn.validator';
+
+/**
+ * Presidio's SSN shapes: 3-2-4 with one delimiter kind (medium), and the weak 5-4, 3-6 and
+ * bare 9-digit forms that only context makes likely.
+ */
+const SSN = /(?<![\w.-])(?:\d{3}([- .])\d{2}\1\d{4}|\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}|\d{3}-\d{6}|\d{9})(?![\w-]|\.\d)/g;
+
+export const usSsnRecognizer: Recognizer = {
+  entity: 'US_SSN',
+  context: ['social', 'security', 'ssn', 'ssns', 'ssid', 'ss#'],
+  mayMatch: () => true,
+  find(text, _ctx, out) {
+    forEachMatch(SSN, text, (m) => {
+      if (!ssnValid(m[0])) {
+        return;
+      }
+      const medium = m[1] !== undefined;
+      out.push({ entity: 'US_SSN', start: m.index, end: m.index + m[0].length, score: medium ? 0.5 : 0.1 });
+    });
+  },
+};

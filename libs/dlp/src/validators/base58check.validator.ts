@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const INDEX = new Map([...ALPHABET].map((c, i) => [c, i]));
+
+function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** Decodes base58; undefined on a character outside the alphabet. */
+export function base58Decode(value: string): Uint8Array | undefined {
+  const bytes: number[] = [];
+  for (const ch of value) {
+    const v = INDEX.get(ch);
+    if (v === undefined) {
+      return undefined;
+    }
+    let carry = v;
+    for (let i = 0; i < bytes.length; i++) {
+      carry += bytes[i] * 58;
+      bytes[i] = carry & 0xff;
+      carry >>= 8;
+    }
+    while (carry > 0) {
+      bytes.push(carry & 0xff);
+      carry >>= 8;
+    }
+  }
+  for (let i = 0; i < value.length && value[i] === '1'; i++) {
+    bytes.push(0);
+  }
+  return Uint8Array.from(bytes.reverse());
+}
+
+/** Base58Check: the last four bytes are the first four of the double SHA-256 of the rest. */
+export function base58CheckValid(value: string): boolean {
+  const raw = base58Decode(value);
+  if (!raw || raw.length < 5) {
+    return false;
+  }
+  const payload = raw.subarray(0, raw.length - 4);
+  const checksum = sha256(sha256(payload)).subarray(0, 4);
+  return Buffer.compare(checksum, Buffer.from(raw.subarray(raw.length - 4))) === 0;
+}
+
+/** A Bitcoin legacy (P2PKH, version 0) or script (P2SH, version 5) address. */
+export function bitcoinBase58AddressValid(value: string): boolean {
+  const raw = base58Decode(value);
+  return raw !== undefined && raw.length === 25 && (raw[0] === 0 || raw[0] === 5) && base58CheckValid(value);
+}
