@@ -1,6 +1,6 @@
 import { findNumbers, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { PhoneLeniency } from '../types';
-import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognizer';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
 export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
@@ -12,7 +12,44 @@ export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL',
 const CANDIDATE = /[+(]?\d[\d ().\/\u2013-]{4,40}\d/g;
 const NOT_PHONE = /^(?:\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[-/.]\d\d?[-/.]\d{4}|\d{1,3}(?:\.\d{1,3}){3})$/;
 const CONTEXT_CHARS = 3;
+/** A single block this long is a card or account number, not a phone number. */
+const LONG_BLOCK = /\d{16}/;
+/** Recent windows and what they held; log lines repeat their numbers (and dates) a lot. */
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, readonly [number, number][]>();
+
+function remember(key: string, spans: readonly [number, number][]): void {
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+  }
+  cache.set(key, spans);
+}
 const NON_DIGITS = /\D+/;
+
+const GROUPS = /\d+/g;
+const MONEY = /^\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)/;
+
+/**
+ * Cheap shape test before the matcher: a national number is one block of 9+ digits or ends in
+ * a group of 3+ digits, and is not glued to a word, a UUID or an amount. Numbers written with
+ * `+` skip the group rule (some countries write pairs).
+ */
+function phoneShaped(candidate: string, before: number, leniency: PhoneLeniency): boolean {
+  if (before === 45 || before === 95 || (leniency !== 'POSSIBLE' && isAsciiAlnum(before))) {
+    return false;
+  }
+  if (candidate.startsWith('+')) {
+    return true;
+  }
+  if (MONEY.test(candidate)) {
+    return false;
+  }
+  const groups = candidate.match(GROUPS) ?? [];
+  if (groups.length === 1) {
+    return groups[0].length >= 9;
+  }
+  return groups[groups.length - 1].length >= 3;
+}
 
 function digitCount(s: string): number {
   let n = 0;
@@ -76,36 +113,63 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
   }
 }
 
+/**
+ * Runs libphonenumber's matcher over one small window, region by region (a national number is
+ * only recognisable with its region). Stops early once a region explains the whole candidate.
+ */
+function findInWindow(window: string, coreStart: number, coreLength: number, regions: readonly string[], leniency: PhoneLeniency): [number, number][] {
+  const spans: [number, number][] = [];
+  const tryRegions = window.slice(coreStart, coreStart + 1) === '+' ? [undefined] : regions;
+  for (const region of tryRegions) {
+    const found = findNumbers(window, {
+      defaultCountry: region as CountryCode | undefined,
+      v2: true,
+      leniency: leniency === 'POSSIBLE' ? 'POSSIBLE' : 'VALID',
+    } as { defaultCountry?: CountryCode; v2: true });
+    let covered = false;
+    for (const f of found) {
+      if (!accepted(f.number, window.slice(f.startsAt, f.endsAt), leniency)) {
+        continue;
+      }
+      if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
+        spans.push([f.startsAt, f.endsAt]);
+      }
+      covered ||= f.startsAt <= coreStart + 1 && f.endsAt >= coreStart + coreLength;
+    }
+    if (covered) {
+      break;
+    }
+  }
+  return spans;
+}
+
 export const phoneRecognizer: Recognizer = {
   entity: 'PHONE_NUMBER',
   context: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'contact', 'number', 'whatsapp'],
   mayMatch: () => true,
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
-    const libLeniency = leniency === 'POSSIBLE' ? 'POSSIBLE' : 'VALID';
     const seen = new Set<number>();
     forEachMatch(CANDIDATE, text, (m) => {
       const digits = digitCount(m[0]);
-      if (digits < 6 || digits > 17 || NOT_PHONE.test(m[0])) {
+      if (digits < 7 || NOT_PHONE.test(m[0]) || LONG_BLOCK.test(m[0]) || !phoneShaped(m[0], text.charCodeAt(m.index - 1), leniency)) {
         return;
       }
       const from = Math.max(0, m.index - CONTEXT_CHARS);
-      const window = text.slice(from, m.index + m[0].length + CONTEXT_CHARS);
-      const tryRegions = m[0].startsWith('+') ? [undefined] : regions;
-      for (const region of tryRegions) {
-        const found = findNumbers(window, {
-          defaultCountry: region as CountryCode | undefined,
-          v2: true,
-          leniency: libLeniency,
-        } as { defaultCountry?: CountryCode; v2: true });
-        for (const f of found) {
-          const start = from + f.startsAt;
-          const end = from + f.endsAt;
-          const key = start * 65536 + (end - start);
-          if (seen.has(key) || !accepted(f.number, text.slice(start, end), leniency)) {
-            continue;
-          }
-          seen.add(key);
+      const to = m.index + m[0].length + CONTEXT_CHARS;
+      const window = text.slice(from, to);
+      const key = `${leniency}|${regions.join(',')}|${window}`;
+      let spans = cache.get(key);
+      if (spans === undefined) {
+        spans = findInWindow(window, m.index - from, m[0].length, regions, leniency);
+        remember(key, spans);
+      }
+      for (const [s, e] of spans) {
+        const start = from + s;
+        const end = from + e;
+        const k = start * 65536 + (end - start);
+        if (!seen.has(k)) {
+          seen.add(k);
           out.push({ entity: 'PHONE_NUMBER', start, end, score: 0.4 });
         }
       }
