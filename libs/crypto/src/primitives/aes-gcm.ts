@@ -35,14 +35,41 @@ export class AesGcm {
   static readonly nonceBytes = 12;
 
   static encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
+    return AesGcm.encryptFramed(key, nonce, plaintext, aad);
+  }
+
+  /**
+   * `prefix || nonce || ciphertext || tag` in one allocation (`nonce` only when `withNonce`), so
+   * that framed formats cost no extra copies.
+   */
+  static encryptFramed(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad?: Uint8Array,
+    prefix?: Uint8Array,
+    withNonce = false,
+  ): Buffer {
     checkNonce(nonce);
     const cipher = createCipheriv(cipherName(key), key, nonce, { authTagLength: TAG_BYTES });
     if (aad !== undefined && aad.length > 0) {
       cipher.setAAD(aad);
     }
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    return Buffer.concat([head, tail, cipher.getAuthTag()]);
+    const body = cipher.update(plaintext);
+    // GCM is a stream mode: final() emits nothing but computes the tag.
+    cipher.final();
+    const prefixLength = prefix?.length ?? 0;
+    const nonceLength = withNonce ? nonce.length : 0;
+    const out = Buffer.allocUnsafe(prefixLength + nonceLength + body.length + TAG_BYTES);
+    if (prefix !== undefined) {
+      out.set(prefix, 0);
+    }
+    if (withNonce) {
+      out.set(nonce, prefixLength);
+    }
+    body.copy(out, prefixLength + nonceLength);
+    cipher.getAuthTag().copy(out, prefixLength + nonceLength + body.length);
+    return out;
   }
 
   static decrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Buffer {

@@ -1,0 +1,62 @@
+import { BlindIndexer, type BlindIndexOptions } from './blind-index/blind-index';
+import { BlobCipher } from './blob/blob-cipher';
+import { FieldCipher } from './field/field-cipher';
+import type { DataKeyCacheLimits } from './keys/data-key.cache';
+import type { KeyStore } from './keys/key-store.port';
+import { KeyringManager } from './keys/keyring.manager';
+import { SubjectKeyManager } from './keys/subject-key.manager';
+import { SubjectKeyRewrapper } from './keys/subject-key.rewrapper';
+import { SubjectRefDeriver } from './keys/subject-ref.deriver';
+import type { ProviderRegistry } from './providers/provider-registry';
+
+export interface EnvelopeCryptoOptions {
+  readonly store: KeyStore;
+  readonly providers: ProviderRegistry;
+  readonly defaultAlias: string;
+  /** >= 32 bytes; pseudonymises subject ids before they reach the store. */
+  readonly subjectRefSecret: Buffer;
+  /** >= 32 bytes; root of the per-field blind index keys. */
+  readonly blindIndexSecret: Buffer;
+  readonly blindIndexDefaults?: BlindIndexOptions;
+  readonly keyringCache?: Partial<DataKeyCacheLimits>;
+  readonly subjectCache?: Partial<DataKeyCacheLimits>;
+  readonly maxEncryptedDataKeys?: number;
+  readonly now?: () => number;
+}
+
+/** The whole hierarchy wired once; the service's module holds one instance. */
+export class EnvelopeCrypto {
+  readonly keyring: KeyringManager;
+  readonly subjects: SubjectKeyManager;
+  readonly fields: FieldCipher;
+  readonly blindIndex: BlindIndexer;
+  readonly blobs: BlobCipher;
+  readonly rewrapper: SubjectKeyRewrapper;
+
+  constructor(private readonly options: EnvelopeCryptoOptions) {
+    const { store, providers, defaultAlias, now } = options;
+    this.keyring = new KeyringManager({ store, providers, cache: options.keyringCache, now });
+    this.subjects = new SubjectKeyManager({
+      store,
+      keyring: this.keyring,
+      refs: new SubjectRefDeriver(options.subjectRefSecret),
+      cache: options.subjectCache,
+      now,
+    });
+    this.fields = new FieldCipher({ keyring: this.keyring, subjects: this.subjects, defaultAlias });
+    this.blindIndex = new BlindIndexer(options.blindIndexSecret, options.blindIndexDefaults);
+    this.blobs = new BlobCipher({
+      keyring: this.keyring,
+      defaultAlias,
+      maxEncryptedDataKeys: options.maxEncryptedDataKeys,
+    });
+    this.rewrapper = new SubjectKeyRewrapper(store, this.keyring);
+  }
+
+  /** Drops cached keys (zeroed) and closes every provider. */
+  async close(): Promise<void> {
+    this.keyring.clearCache();
+    this.subjects.clearCache();
+    await this.options.providers.closeAll();
+  }
+}
