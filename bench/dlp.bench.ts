@@ -58,7 +58,11 @@ function jsonRecord(): string {
 
 function record(): string {
   const kind = faker.number.int(2);
-  return kind === 0 ? prose(faker.number.int({ min: 20, max: 120 })) : kind === 1 ? logLine() : jsonRecord();
+  return kind === 0
+    ? prose(faker.number.int({ min: 20, max: 120 }))
+    : kind === 1
+      ? logLine()
+      : jsonRecord();
 }
 
 function corpus(bytes: number): string[] {
@@ -113,12 +117,22 @@ const allButPerson = ENTITY_TYPES.filter((e) => e !== 'PERSON');
 const records = corpus(CORPUS_BYTES);
 const redact = createLogRedactor();
 const rows: Row[] = [
-  throughput('PHONE_NUMBER alone (cold)', records, (r) => scanText(r, { entities: ['PHONE_NUMBER'] }).length),
+  throughput(
+    'PHONE_NUMBER alone (cold)',
+    records,
+    (r) => scanText(r, { entities: ['PHONE_NUMBER'] }).length,
+  ),
   throughput('scan, all entities', records, (r) => scanText(r).length),
-  throughput('scan, all but PERSON', records, (r) => scanText(r, { entities: allButPerson }).length),
+  throughput(
+    'scan, all but PERSON',
+    records,
+    (r) => scanText(r, { entities: allButPerson }).length,
+  ),
   throughput('log redactor', records, (r) => (redact(r) === r ? 0 : 1)),
 ];
-const perEntity: Row[] = ENTITY_TYPES.map((e: EntityType) => throughput(`  ${e} alone`, records, (r) => scanText(r, { entities: [e] }).length));
+const perEntity: Row[] = ENTITY_TYPES.map((e: EntityType) =>
+  throughput(`  ${e} alone`, records, (r) => scanText(r, { entities: [e] }).length),
+);
 
 const kilo = kiloRecords(5000);
 const latencies: number[] = [];
@@ -128,14 +142,25 @@ for (const r of kilo) {
   latencies.push(Number(process.hrtime.bigint() - t0) / 1e3);
 }
 latencies.sort((a, b) => a - b);
-const latency = { records: kilo.length, p50us: percentile(latencies, 50), p99us: percentile(latencies, 99), maxUs: latencies[latencies.length - 1] };
+const latency = {
+  records: kilo.length,
+  p50us: percentile(latencies, 50),
+  p99us: percentile(latencies, 99),
+  maxUs: latencies[latencies.length - 1],
+};
 
-console.log(`libs/dlp benchmark: ${records.length} records, ${(CORPUS_BYTES / 1e6).toFixed(1)} MB, single thread, node ${process.version}`);
+console.log(
+  `libs/dlp benchmark: ${records.length} records, ${(CORPUS_BYTES / 1e6).toFixed(1)} MB, single thread, node ${process.version}`,
+);
 console.log(`${'case'.padEnd(26)} ${'MB/s'.padStart(8)} ${'findings'.padStart(9)}`);
 for (const r of [...rows, ...perEntity]) {
-  console.log(`${r.name.padEnd(26)} ${r.mbPerSec.toFixed(1).padStart(8)} ${String(r.findings).padStart(9)}`);
+  console.log(
+    `${r.name.padEnd(26)} ${r.mbPerSec.toFixed(1).padStart(8)} ${String(r.findings).padStart(9)}`,
+  );
 }
-console.log(`1 KB records (scan, all entities): p50 ${latency.p50us.toFixed(0)} µs, p99 ${latency.p99us.toFixed(0)} µs, max ${latency.maxUs.toFixed(0)} µs`);
+console.log(
+  `1 KB records (scan, all entities): p50 ${latency.p50us.toFixed(0)} µs, p99 ${latency.p99us.toFixed(0)} µs, max ${latency.maxUs.toFixed(0)} µs`,
+);
 
 const outDir = resolve(__dirname, 'results');
 mkdirSync(outDir, { recursive: true });

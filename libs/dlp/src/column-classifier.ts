@@ -47,7 +47,11 @@ function asText(value: unknown): string | undefined {
  * Classifies a column from sampled values, with the column name as context. Only counts are
  * kept: no value, and no part of one, is retained or returned.
  */
-export function classifyColumn(columnName: string, values: Iterable<unknown>, options: ColumnClassifierOptions = {}): ColumnClassification {
+export function classifyColumn(
+  columnName: string,
+  values: Iterable<unknown>,
+  options: ColumnClassifierOptions = {},
+): ColumnClassification {
   const maxValueLength = options.maxValueLength ?? 4096;
   const counts = new Map<EntityType, number>();
   let sampled = 0;
@@ -59,7 +63,12 @@ export function classifyColumn(columnName: string, values: Iterable<unknown>, op
     sampled++;
     const text = raw.length > maxValueLength ? raw.slice(0, maxValueLength) : raw;
     const seen = new Set<EntityType>();
-    for (const f of scanText(text, { entities: options.entities, minScore: options.minScore ?? 0.5, context: [columnName], phone: options.phone })) {
+    for (const f of scanText(text, {
+      entities: options.entities,
+      minScore: options.minScore ?? 0.5,
+      context: [columnName],
+      phone: options.phone,
+    })) {
       seen.add(f.entity);
     }
     for (const e of seen) {
@@ -70,6 +79,9 @@ export function classifyColumn(columnName: string, values: Iterable<unknown>, op
     .map(([entity, n]) => ({ entity, matchRatio: sampled === 0 ? 0 : n / sampled }))
     .sort((a, b) => b.matchRatio - a.matchRatio || a.entity.localeCompare(b.entity));
   const best = entities[0];
-  const suggestedCategory = best !== undefined && best.matchRatio >= (options.minRatio ?? 0.3) ? ENTITY_DESCRIPTIONS[best.entity].category : null;
+  const suggestedCategory =
+    best !== undefined && best.matchRatio >= (options.minRatio ?? 0.3)
+      ? ENTITY_DESCRIPTIONS[best.entity].category
+      : null;
   return { sampled, entities, suggestedCategory };
 }

@@ -17,25 +17,72 @@ export interface EntityDescription {
   category: DataCategory;
 }
 
-export const ENTITY_DESCRIPTIONS: Readonly<Record<EntityType, Omit<EntityDescription, 'entity'>>> = {
-  EMAIL_ADDRESS: { description: 'E-mail address whose domain ends in a public suffix', category: 'contact' },
-  PHONE_NUMBER: { description: 'Telephone number valid for its region (libphonenumber metadata)', category: 'contact' },
-  CREDIT_CARD: { description: 'Payment card number (13 to 19 digits) passing the Luhn check', category: 'financial' },
-  IBAN_CODE: { description: 'International Bank Account Number with a valid country format and mod-97 check', category: 'financial' },
-  US_SSN: { description: 'US Social Security number following the SSA issuance rules', category: 'government_id' },
-  IP_ADDRESS: { description: 'IPv4 or IPv6 address, optionally with a zone or CIDR prefix', category: 'online_identifier' },
-  URL: { description: 'Web address with a scheme, or a host name ending in a public suffix', category: 'online_identifier' },
-  DATE_OF_BIRTH: { description: 'Calendar date a person can have been born on, next to birth-date context', category: 'demographic' },
-  UK_NHS: { description: 'UK National Health Service number passing the mod-11 check', category: 'health' },
-  UK_NINO: { description: 'UK National Insurance number in the HMRC format', category: 'government_id' },
-  US_PASSPORT: { description: 'US passport number (9 digits, or a letter and 8 digits); weak without context', category: 'government_id' },
-  CRYPTO_WALLET: { description: 'Bitcoin address (base58check, bech32 or bech32m)', category: 'financial' },
-  MAC_ADDRESS: { description: 'Hardware (MAC) address in colon, dash or dotted notation', category: 'online_identifier' },
-  SECRET: { description: 'Credential: cloud access key, GitHub/GitLab/Slack/Stripe token, JWT, private key, or a random value after a word like password', category: 'credentials' },
-  PERSON: { description: "Person's name, from honorifics, labels and a first-name lexicon (best effort)", category: 'identity' },
-};
+export const ENTITY_DESCRIPTIONS: Readonly<Record<EntityType, Omit<EntityDescription, 'entity'>>> =
+  {
+    EMAIL_ADDRESS: {
+      description: 'E-mail address whose domain ends in a public suffix',
+      category: 'contact',
+    },
+    PHONE_NUMBER: {
+      description: 'Telephone number valid for its region (libphonenumber metadata)',
+      category: 'contact',
+    },
+    CREDIT_CARD: {
+      description: 'Payment card number (13 to 19 digits) passing the Luhn check',
+      category: 'financial',
+    },
+    IBAN_CODE: {
+      description: 'International Bank Account Number with a valid country format and mod-97 check',
+      category: 'financial',
+    },
+    US_SSN: {
+      description: 'US Social Security number following the SSA issuance rules',
+      category: 'government_id',
+    },
+    IP_ADDRESS: {
+      description: 'IPv4 or IPv6 address, optionally with a zone or CIDR prefix',
+      category: 'online_identifier',
+    },
+    URL: {
+      description: 'Web address with a scheme, or a host name ending in a public suffix',
+      category: 'online_identifier',
+    },
+    DATE_OF_BIRTH: {
+      description: 'Calendar date a person can have been born on, next to birth-date context',
+      category: 'demographic',
+    },
+    UK_NHS: {
+      description: 'UK National Health Service number passing the mod-11 check',
+      category: 'health',
+    },
+    UK_NINO: {
+      description: 'UK National Insurance number in the HMRC format',
+      category: 'government_id',
+    },
+    US_PASSPORT: {
+      description: 'US passport number (9 digits, or a letter and 8 digits); weak without context',
+      category: 'government_id',
+    },
+    CRYPTO_WALLET: {
+      description: 'Bitcoin address (base58check, bech32 or bech32m)',
+      category: 'financial',
+    },
+    MAC_ADDRESS: {
+      description: 'Hardware (MAC) address in colon, dash or dotted notation',
+      category: 'online_identifier',
+    },
+    SECRET: {
+      description:
+        'Credential: cloud access key, GitHub/GitLab/Slack/Stripe token, JWT, private key, or a random value after a word like password',
+      category: 'credentials',
+    },
+    PERSON: {
+      description: "Person's name, from honorifics, labels and a first-name lexicon (best effort)",
+      category: 'identity',
+    },
+  };
 
 /** Every entity with a one-line description, for `GET /v1/dlp/entities`. */
-export const entityDescriptions: readonly EntityDescription[] = (Object.keys(ENTITY_DESCRIPTIONS) as EntityType[]).map(
-  (entity) => ({ entity, ...ENTITY_DESCRIPTIONS[entity] }),
-);
+export const entityDescriptions: readonly EntityDescription[] = (
+  Object.keys(ENTITY_DESCRIPTIONS) as EntityType[]
+).map((entity) => ({ entity, ...ENTITY_DESCRIPTIONS[entity] }));

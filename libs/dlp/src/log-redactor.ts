@@ -2,7 +2,14 @@ import { scanText } from './engine/scanner';
 import type { EntityType } from './types';
 
 /** The entities whose matches are near-certain; the log redactor handles only these. */
-export const LOG_REDACTOR_ENTITIES: readonly EntityType[] = ['EMAIL_ADDRESS', 'CREDIT_CARD', 'US_SSN', 'IBAN_CODE', 'PHONE_NUMBER', 'SECRET'];
+export const LOG_REDACTOR_ENTITIES: readonly EntityType[] = [
+  'EMAIL_ADDRESS',
+  'CREDIT_CARD',
+  'US_SSN',
+  'IBAN_CODE',
+  'PHONE_NUMBER',
+  'SECRET',
+];
 
 export interface LogRedactorOptions {
   entities?: readonly EntityType[];
@@ -18,7 +25,8 @@ export interface LogRedactorOptions {
  * A line with none of these cannot hold any of the entities above, and most log lines are
  * passed through after this one test.
  */
-const MAY_HOLD_PII = /[0-9@]|eyJ|-----BEGIN|xox|gh[pousr]_|github_pat_|glpat-|_live_|_test_|AIza|pass|secret|token|key|credential|authorization|bearer/i;
+const MAY_HOLD_PII =
+  /[0-9@]|eyJ|-----BEGIN|xox|gh[pousr]_|github_pat_|glpat-|_live_|_test_|AIza|pass|secret|token|key|credential|authorization|bearer/i;
 
 export type LogRedactor = (line: string) => string;
 

@@ -23,17 +23,29 @@ interface IndexFile {
   files: { file: string; apiEntity: string | null }[];
 }
 
-const LENIENCY: readonly PhoneLeniency[] = ['POSSIBLE', 'VALID', 'STRICT_GROUPING', 'EXACT_GROUPING'];
+const LENIENCY: readonly PhoneLeniency[] = [
+  'POSSIBLE',
+  'VALID',
+  'STRICT_GROUPING',
+  'EXACT_GROUPING',
+];
 
 /** Presidio's PhoneRecognizer defaults, and the extra regions a test file adds. */
 function phoneOptions(recognizer: string, extra: ParityCase['extra']): PhoneOptions {
   const added = /DEFAULT_SUPPORTED_REGIONS \+ \(([^)]*)\)/.exec(extra?.recognizer ?? recognizer);
-  const regions = [...DEFAULT_PHONE_REGIONS, ...(added ? [...added[1].matchAll(/'([A-Z]{2})'/g)].map((m) => m[1]) : [])];
+  const regions = [
+    ...DEFAULT_PHONE_REGIONS,
+    ...(added ? [...added[1].matchAll(/'([A-Z]{2})'/g)].map((m) => m[1]) : []),
+  ];
   return { regions, leniency: LENIENCY[extra?.leniency ?? 1] };
 }
 
 function runCase(entity: EntityType, file: ParityFile, c: ParityCase): boolean {
-  const findings = scanText(c.text, { entities: [entity], minScore: 0, phone: phoneOptions(file.recognizer, c.extra) });
+  const findings = scanText(c.text, {
+    entities: [entity],
+    minScore: 0,
+    phone: phoneOptions(file.recognizer, c.extra),
+  });
   if (findings.length !== c.expectedCount) {
     return false;
   }
@@ -65,13 +77,16 @@ describeIfData('Presidio parity', () => {
         if (runCase(entity, file, c)) {
           r.ok++;
         } else {
-          r.misses.push(`${JSON.stringify(c.text)} expected ${c.expectedCount} ${JSON.stringify(c.positions)}`);
+          r.misses.push(
+            `${JSON.stringify(c.text)} expected ${c.expectedCount} ${JSON.stringify(c.positions)}`,
+          );
         }
       }
       results.set(entity, r);
     }
     const lines = [...results.entries()].map(
-      ([e, r]) => `${e.padEnd(14)} ${String(r.ok).padStart(4)}/${String(r.total).padEnd(4)} ${((100 * r.ok) / r.total).toFixed(1)}%${r.misses.map((m) => `\n    miss: ${m}`).join('')}`,
+      ([e, r]) =>
+        `${e.padEnd(14)} ${String(r.ok).padStart(4)}/${String(r.total).padEnd(4)} ${((100 * r.ok) / r.total).toFixed(1)}%${r.misses.map((m) => `\n    miss: ${m}`).join('')}`,
     );
     console.log(`Presidio parity (count and spans):\n${lines.join('\n')}`);
     const below = [...results.entries()].filter(([, r]) => r.ok / r.total < TARGET).map(([e]) => e);

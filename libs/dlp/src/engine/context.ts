@@ -19,10 +19,7 @@ export function contextWords(phrase: string): string[] {
 }
 
 /** A context entry may be one word ("passport") or a phrase ("date of birth"). */
-export function hasContext(
-  entityContext: readonly string[],
-  words: readonly string[],
-): boolean {
+export function hasContext(entityContext: readonly string[], words: readonly string[]): boolean {
   if (words.length === 0 || entityContext.length === 0) {
     return false;
   }

@@ -19,13 +19,19 @@ export function jsonLeaves(value: unknown, maxLength: number = DEFAULT_MAX_LENGT
   let total = 0;
   const visit = (v: unknown, path: string, key: string | undefined, depth: number): void => {
     if (depth > MAX_JSON_DEPTH) {
-      throw new DlpError(DlpErrorCode.InputTooDeep, `JSON nesting exceeds ${MAX_JSON_DEPTH} levels`);
+      throw new DlpError(
+        DlpErrorCode.InputTooDeep,
+        `JSON nesting exceeds ${MAX_JSON_DEPTH} levels`,
+      );
     }
     if (typeof v === 'string' || typeof v === 'number') {
       const text = typeof v === 'string' ? v : String(v);
       total += text.length;
       if (total > maxLength) {
-        throw new DlpError(DlpErrorCode.InputTooLarge, `JSON strings exceed the limit of ${maxLength} code units`);
+        throw new DlpError(
+          DlpErrorCode.InputTooLarge,
+          `JSON strings exceed the limit of ${maxLength} code units`,
+        );
       }
       leaves.push({ path, key, text });
     } else if (Array.isArray(v)) {
@@ -47,7 +53,8 @@ export function jsonLeaves(value: unknown, maxLength: number = DEFAULT_MAX_LENGT
 export function scanJson(value: unknown, opts: TextScanOptions = {}): JsonFinding[] {
   const out: JsonFinding[] = [];
   for (const leaf of jsonLeaves(value, opts.maxLength)) {
-    const leafOpts: ScanOptions = leaf.key === undefined ? opts : { ...opts, context: [...(opts.context ?? []), leaf.key] };
+    const leafOpts: ScanOptions =
+      leaf.key === undefined ? opts : { ...opts, context: [...(opts.context ?? []), leaf.key] };
     for (const f of scanText(leaf.text, leafOpts)) {
       out.push({ ...f, path: leaf.path });
     }

@@ -8,7 +8,8 @@ const spans = (text: string, entities?: Parameters<typeof scanText>[1]) =>
 
 describe('scanText', () => {
   it('finds several entities with their spans', () => {
-    const text = 'Mail ann@example.org, card 4111 1111 1111 1111, IBAN GB29 NWBK 6016 1331 9268 19 from 10.1.2.3';
+    const text =
+      'Mail ann@example.org, card 4111 1111 1111 1111, IBAN GB29 NWBK 6016 1331 9268 19 from 10.1.2.3';
     expect(spans(text)).toEqual([
       ['EMAIL_ADDRESS', 'ann@example.org'],
       ['CREDIT_CARD', '4111 1111 1111 1111'],
@@ -45,7 +46,9 @@ describe('scanText', () => {
 
   it('needs context for a date of birth', () => {
     expect(scanText('meeting on 1985-03-12', { entities: ['DATE_OF_BIRTH'] })).toEqual([]);
-    expect(spans('born on 12 March 1985', { entities: ['DATE_OF_BIRTH'] })).toEqual([['DATE_OF_BIRTH', '12 March 1985']]);
+    expect(spans('born on 12 March 1985', { entities: ['DATE_OF_BIRTH'] })).toEqual([
+      ['DATE_OF_BIRTH', '12 March 1985'],
+    ]);
   });
 
   it('rejects oversized input and unknown entities without echoing values', () => {
@@ -56,7 +59,11 @@ describe('scanText', () => {
 
 describe('scanJson', () => {
   it('reports JSONPath and offsets within the string', () => {
-    const found = scanJson({ user: { email: 'a@example.com' }, items: [{ phone: 'call +44 20 7123 4567' }], 'a b': 'x@example.com' });
+    const found = scanJson({
+      user: { email: 'a@example.com' },
+      items: [{ phone: 'call +44 20 7123 4567' }],
+      'a b': 'x@example.com',
+    });
     expect(found.map((f) => [f.path, f.entity, f.start])).toEqual([
       ['$.user.email', 'EMAIL_ADDRESS', 0],
       ['$.items[0].phone', 'PHONE_NUMBER', 5],

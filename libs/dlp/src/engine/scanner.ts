@@ -29,7 +29,10 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   }
   return entities.map((e) => {
     if (!isEntityType(e)) {
-      throw new DlpError(DlpErrorCode.UnknownEntity, `Unknown entity type ${JSON.stringify(e.slice(0, 40))}`);
+      throw new DlpError(
+        DlpErrorCode.UnknownEntity,
+        `Unknown entity type ${JSON.stringify(e.slice(0, 40))}`,
+      );
     }
     return e;
   });
@@ -46,7 +49,10 @@ function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
 export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
   if (text.length > maxLength) {
-    throw new DlpError(DlpErrorCode.InputTooLarge, `Text of ${text.length} code units exceeds the limit of ${maxLength}`);
+    throw new DlpError(
+      DlpErrorCode.InputTooLarge,
+      `Text of ${text.length} code units exceeds the limit of ${maxLength}`,
+    );
   }
   const entities = checkEntities(opts.entities);
   const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
@@ -66,7 +72,11 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     const found: Finding[] = [];
     recognizer.find(text, ctx, found);
     for (const f of found) {
-      if (f.score < 1 && (hasContext(recognizer.context, hint) || hasContext(recognizer.context, wordsBefore(text, f.start)))) {
+      if (
+        f.score < 1 &&
+        (hasContext(recognizer.context, hint) ||
+          hasContext(recognizer.context, wordsBefore(text, f.start)))
+      ) {
         f.score = boost(f.score);
       }
       raw.push(f);

@@ -36,8 +36,14 @@ export function checkOperators(config: OperatorConfig): void {
       case 'replace':
         break;
       case 'mask':
-        if ((op.char !== undefined && [...op.char].length !== 1) || (op.keepLast !== undefined && (!Number.isInteger(op.keepLast) || op.keepLast < 0))) {
-          throw new DlpError(DlpErrorCode.InvalidOperator, 'mask needs a single char and a non-negative integer keepLast');
+        if (
+          (op.char !== undefined && [...op.char].length !== 1) ||
+          (op.keepLast !== undefined && (!Number.isInteger(op.keepLast) || op.keepLast < 0))
+        ) {
+          throw new DlpError(
+            DlpErrorCode.InvalidOperator,
+            'mask needs a single char and a non-negative integer keepLast',
+          );
         }
         break;
       case 'hash':
@@ -47,7 +53,10 @@ export function checkOperators(config: OperatorConfig): void {
         break;
       case 'encrypt':
         if (config.encrypt === undefined) {
-          throw new DlpError(DlpErrorCode.MissingEncrypter, 'The encrypt operator needs an encrypt function');
+          throw new DlpError(
+            DlpErrorCode.MissingEncrypter,
+            'The encrypt operator needs an encrypt function',
+          );
         }
         break;
       default:
@@ -64,7 +73,11 @@ function mask(value: string, char: string, keepLast: number): string {
 }
 
 /** The replacement for one value; only `encrypt` can be asynchronous. */
-export function applyOperator(value: string, entity: EntityType, config: OperatorConfig): string | Promise<string> {
+export function applyOperator(
+  value: string,
+  entity: EntityType,
+  config: OperatorConfig,
+): string | Promise<string> {
   const op = operatorFor(entity, config);
   switch (op.type) {
     case 'redact':
@@ -80,7 +93,10 @@ export function applyOperator(value: string, entity: EntityType, config: Operato
       return createHmac('sha256', config.hashKey).update(value, 'utf8').digest('hex');
     case 'encrypt':
       if (config.encrypt === undefined) {
-        throw new DlpError(DlpErrorCode.MissingEncrypter, 'The encrypt operator needs an encrypt function');
+        throw new DlpError(
+          DlpErrorCode.MissingEncrypter,
+          'The encrypt operator needs an encrypt function',
+        );
       }
       return config.encrypt(value, entity);
   }

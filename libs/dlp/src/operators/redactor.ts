@@ -18,9 +18,15 @@ export interface RedactJsonResult {
 }
 
 /** Rewrites disjoint findings, right to left so earlier offsets stay valid. */
-export async function applyFindings(text: string, findings: readonly Finding[], config: OperatorConfig): Promise<string> {
+export async function applyFindings(
+  text: string,
+  findings: readonly Finding[],
+  config: OperatorConfig,
+): Promise<string> {
   const sorted = [...findings].sort((a, b) => a.start - b.start);
-  const replacements = await Promise.all(sorted.map((f) => applyOperator(text.slice(f.start, f.end), f.entity, config)));
+  const replacements = await Promise.all(
+    sorted.map(async (f) => applyOperator(text.slice(f.start, f.end), f.entity, config)),
+  );
   let out = '';
   let at = 0;
   sorted.forEach((f, i) => {
@@ -33,7 +39,10 @@ export async function applyFindings(text: string, findings: readonly Finding[], 
   return out + text.slice(at);
 }
 
-export async function redactText(text: string, opts: RedactOptions = {}): Promise<RedactTextResult> {
+export async function redactText(
+  text: string,
+  opts: RedactOptions = {},
+): Promise<RedactTextResult> {
   checkOperators(opts);
   const findings = scanText(text, opts);
   return { text: await applyFindings(text, findings, opts), findings };
@@ -43,7 +52,10 @@ export async function redactText(text: string, opts: RedactOptions = {}): Promis
  * Returns a redacted copy of a JSON value; the input is not modified. A number holding a finding
  * becomes a string.
  */
-export async function redactJson(value: unknown, opts: RedactOptions = {}): Promise<RedactJsonResult> {
+export async function redactJson(
+  value: unknown,
+  opts: RedactOptions = {},
+): Promise<RedactJsonResult> {
   checkOperators(opts);
   const findings = scanJson(value, opts);
   if (findings.length === 0) {

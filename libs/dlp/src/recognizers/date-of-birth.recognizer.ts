@@ -1,12 +1,26 @@
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 
-const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 /** ISO, day/month/year in either order with one separator kind, and written-out months. */
 const DATE = new RegExp(
   String.raw`(?<![\w/.-])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})(?:st|nd|rd|th)? (${MONTHS})\.?,? (\d{4})|(${MONTHS})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))(?![\w/-]|\.\d)`,
   'gi',
 );
-const MONTH_INDEX = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_INDEX = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
 
 function monthNumber(name: string): number {
   return MONTH_INDEX.indexOf(name.slice(0, 3).toLowerCase()) + 1;
@@ -27,7 +41,17 @@ function plausible(year: number, month: number, day: number): boolean {
  */
 export const dateOfBirthRecognizer: Recognizer = {
   entity: 'DATE_OF_BIRTH',
-  context: ['born', 'birth', 'birthday', 'dob', 'd.o.b', 'birthdate', 'bday', 'geburtsdatum', 'naissance'],
+  context: [
+    'born',
+    'birth',
+    'birthday',
+    'dob',
+    'd.o.b',
+    'birthdate',
+    'bday',
+    'geburtsdatum',
+    'naissance',
+  ],
   mayMatch: () => true,
   find(text, _ctx, out) {
     forEachMatch(DATE, text, (m) => {
@@ -45,7 +69,12 @@ export const dateOfBirthRecognizer: Recognizer = {
         ok = plausible(Number(m[13]), monthNumber(m[11]), Number(m[12]));
       }
       if (ok) {
-        out.push({ entity: 'DATE_OF_BIRTH', start: m.index, end: m.index + m[0].length, score: 0.2 });
+        out.push({
+          entity: 'DATE_OF_BIRTH',
+          start: m.index,
+          end: m.index + m[0].length,
+          score: 0.2,
+        });
       }
     });
   },

@@ -33,26 +33,74 @@ function lexicon(): { first: Set<string>; last: Set<string> } {
   return names;
 }
 
-const NAME_WORD = String.raw`[A-Z][a-z]{1,20}(?:[-'’][A-Z]?[a-z]{1,20})?`;
+const NAME_WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:[-'’]\p{Lu}?\p{Ll}{1,20})?`;
 const NAME_SEQ = String.raw`${NAME_WORD}(?:[ \t]{1,3}(?:[A-Z]\.[ \t]{1,3})?${NAME_WORD}){0,2}`;
 
 /** Honorifics and salutations: what follows is a name. */
 const HONORIFIC = new RegExp(
   String.raw`(?<![\w])(?:(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\.?|(Dear|Hi|Hello|Hey|Thanks|Regards|Sincerely|Cheers))[ \t,]{1,3}(${NAME_SEQ})`,
-  'g',
+  'gu',
 );
 /** Labels such as "Name:" or "Patient -". */
 const LABEL = new RegExp(
   String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant)[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${NAME_SEQ})`,
-  'gi',
+  'giu',
 );
 /** Two or three capitalised words: a name when the first is a known first name. */
-const CAPITALISED = new RegExp(String.raw`(?<![\w@.])(${NAME_SEQ})`, 'g');
-const NOT_NAME = new Set(['street', 'st', 'avenue', 'ave', 'road', 'rd', 'inc', 'ltd', 'llc', 'corp', 'university', 'county', 'city', 'bank', 'hospital', 'school', 'park', 'lane', 'drive', 'company', 'group']);
+const CAPITALISED = new RegExp(String.raw`(?<![\p{L}\d_@.])(${NAME_SEQ})`, 'gu');
+const NOT_NAME = new Set([
+  'street',
+  'st',
+  'avenue',
+  'ave',
+  'road',
+  'rd',
+  'inc',
+  'ltd',
+  'llc',
+  'corp',
+  'university',
+  'county',
+  'city',
+  'bank',
+  'hospital',
+  'school',
+  'park',
+  'lane',
+  'drive',
+  'company',
+  'group',
+]);
 
-const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'lady', 'lord', 'rev', 'dear', 'hi', 'hello', 'hey', 'thanks', 'regards', 'sincerely', 'cheers']);
+const HONORIFICS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'sir',
+  'dame',
+  'lady',
+  'lord',
+  'rev',
+  'dear',
+  'hi',
+  'hello',
+  'hey',
+  'thanks',
+  'regards',
+  'sincerely',
+  'cheers',
+]);
 
-function push(out: Parameters<Recognizer['find']>[2], start: number, value: string, score: number): void {
+function push(
+  out: Parameters<Recognizer['find']>[2],
+  start: number,
+  value: string,
+  score: number,
+): void {
   out.push({ entity: 'PERSON', start, end: start + value.length, score });
 }
 
@@ -66,7 +114,11 @@ function lexiconScore(value: string): number {
   if (words.length >= 2 && first.has(lower[0])) {
     return last.has(lower[lower.length - 1]) ? 0.75 : 0.6;
   }
-  if (words.length >= 2 && last.has(lower[lower.length - 1]) && first.has(lower[lower.length - 2])) {
+  if (
+    words.length >= 2 &&
+    last.has(lower[lower.length - 1]) &&
+    first.has(lower[lower.length - 2])
+  ) {
     return 0.6;
   }
   return words.length === 1 && first.has(lower[0]) ? 0.25 : 0;
@@ -80,14 +132,31 @@ export interface PersonOptions {
 export function createPersonRecognizer(options: PersonOptions = {}): Recognizer {
   return {
     entity: 'PERSON',
-    context: ['name', 'person', 'patient', 'customer', 'employee', 'contact', 'mr', 'mrs', 'ms', 'dear', 'signed', 'author', 'user'],
+    context: [
+      'name',
+      'person',
+      'patient',
+      'customer',
+      'employee',
+      'contact',
+      'mr',
+      'mrs',
+      'ms',
+      'dear',
+      'signed',
+      'author',
+      'user',
+    ],
     mayMatch: (text) => /[A-Z]/.test(text),
     find(text, _ctx, out) {
       forEachMatch(HONORIFIC, text, (m) => {
+        if (HONORIFICS.has(m[3].split(/[ \t]/)[0].toLowerCase())) {
+          return;
+        }
         push(out, m.index + m[0].length - m[3].length, m[3], m[1] !== undefined ? 0.85 : 0.7);
       });
       forEachMatch(LABEL, text, (m) => {
-        if (m[1][0] >= 'A' && m[1][0] <= 'Z') {
+        if (/^\p{Lu}/u.test(m[1])) {
           push(out, m.index + m[0].length - m[1].length, m[1], 0.7);
         }
       });
@@ -98,9 +167,13 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
         }
       });
       if (options.nlp === true) {
-        const people = nlp(text).people().json({ offset: true }) as { offset: { start: number; length: number } }[];
+        const people = nlp(text).people().json({ offset: true }) as {
+          offset: { start: number; length: number };
+        }[];
         for (const p of people) {
-          const value = text.slice(p.offset.start, p.offset.start + p.offset.length).replace(/[\s.,;:!?'’]+$/, '');
+          const value = text
+            .slice(p.offset.start, p.offset.start + p.offset.length)
+            .replace(/[\s.,;:!?'’]+$/, '');
           if (/^[A-Z]/.test(value)) {
             push(out, p.offset.start, value, 0.55);
           }

@@ -9,8 +9,9 @@ export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL',
  * Prefilter: a run of digits and phone punctuation. Only runs holding enough digits, and not
  * shaped like a date or a dotted IP, go to libphonenumber, whose matcher is the slow part.
  */
-const CANDIDATE = /[+(]?\d[\d ().\/\u2013-]{4,40}\d/g;
-const NOT_PHONE = /^(?:\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[-/.]\d\d?[-/.]\d{4}|\d{1,3}(?:\.\d{1,3}){3})$/;
+const CANDIDATE = /[+(]?\d[\d ()./\u2013-]{4,40}\d/g;
+const NOT_PHONE =
+  /^(?:\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[-/.]\d\d?[-/.]\d{4}|\d{1,3}(?:\.\d{1,3}){3})$/;
 const CONTEXT_CHARS = 3;
 /** A single block this long is a card or account number, not a phone number. */
 const LONG_BLOCK = /\d{16}/;
@@ -72,7 +73,10 @@ function groupsRemainGrouped(number: PhoneNumber, candidate: string): boolean {
   const groups = formattedGroups(number);
   let from = 0;
   const cc = number.countryCallingCode;
-  if (candidate.trimStart().startsWith('+') || candidate.replace(/\D/g, '').startsWith(cc + number.nationalNumber)) {
+  if (
+    candidate.trimStart().startsWith('+') ||
+    candidate.replace(/\D/g, '').startsWith(cc + number.nationalNumber)
+  ) {
     from = candidate.indexOf(cc) + cc.length;
   }
   for (const g of groups) {
@@ -117,7 +121,13 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
  * Runs libphonenumber's matcher over one small window, region by region (a national number is
  * only recognisable with its region). Stops early once a region explains the whole candidate.
  */
-function findInWindow(window: string, coreStart: number, coreLength: number, regions: readonly string[], leniency: PhoneLeniency): [number, number][] {
+function findInWindow(
+  window: string,
+  coreStart: number,
+  coreLength: number,
+  regions: readonly string[],
+  leniency: PhoneLeniency,
+): [number, number][] {
   const spans: [number, number][] = [];
   const tryRegions = window.slice(coreStart, coreStart + 1) === '+' ? [undefined] : regions;
   for (const region of tryRegions) {
@@ -145,14 +155,30 @@ function findInWindow(window: string, coreStart: number, coreLength: number, reg
 
 export const phoneRecognizer: Recognizer = {
   entity: 'PHONE_NUMBER',
-  context: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'contact', 'number', 'whatsapp'],
+  context: [
+    'phone',
+    'telephone',
+    'tel',
+    'mobile',
+    'cell',
+    'call',
+    'fax',
+    'contact',
+    'number',
+    'whatsapp',
+  ],
   mayMatch: () => true,
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
     const seen = new Set<number>();
     forEachMatch(CANDIDATE, text, (m) => {
       const digits = digitCount(m[0]);
-      if (digits < 7 || NOT_PHONE.test(m[0]) || LONG_BLOCK.test(m[0]) || !phoneShaped(m[0], text.charCodeAt(m.index - 1), leniency)) {
+      if (
+        digits < 7 ||
+        NOT_PHONE.test(m[0]) ||
+        LONG_BLOCK.test(m[0]) ||
+        !phoneShaped(m[0], text.charCodeAt(m.index - 1), leniency)
+      ) {
         return;
       }
       const from = Math.max(0, m.index - CONTEXT_CHARS);

@@ -8,21 +8,37 @@ interface TokenPattern {
 
 /** Issuer-specific token formats: their prefixes make them near-certain. */
 const TOKENS: readonly TokenPattern[] = [
-  { re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}(?![A-Za-z0-9])/g, score: 0.9 },
+  {
+    re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+    score: 0.9,
+  },
   { re: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/g, score: 1 },
   { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,244}(?![A-Za-z0-9_])/g, score: 1 },
-  { re: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g, score: 1 },
+  {
+    re: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g,
+    score: 1,
+  },
   { re: /(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])/g, score: 1 },
-  { re: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]{4,16}\/B[A-Za-z0-9_]{4,16}\/[A-Za-z0-9_]{16,40}/g, score: 1 },
+  {
+    re: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]{4,16}\/B[A-Za-z0-9_]{4,16}\/[A-Za-z0-9_]{16,40}/g,
+    score: 1,
+  },
   { re: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9_])/g, score: 1 },
   { re: /(?<![A-Za-z0-9_])whsec_[A-Za-z0-9]{24,64}(?![A-Za-z0-9_])/g, score: 1 },
-  { re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,2048}(?![A-Za-z0-9_-])/g, score: 0.95 },
-  { re: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]{1,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g, score: 1 },
+  {
+    re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,2048}(?![A-Za-z0-9_-])/g,
+    score: 0.95,
+  },
+  {
+    re: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]{1,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g,
+    score: 1,
+  },
   { re: /(?<![A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, score: 0.9 },
 ];
 
 /** Quick literal test for the token prefixes above, so most text skips them entirely. */
-const TOKEN_HINT = /AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|whsec_|eyJ|-----BEGIN|AIza/;
+const TOKEN_HINT =
+  /AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|whsec_|eyJ|-----BEGIN|AIza/;
 
 /**
  * A keyword such as password/secret/token, then `:` or `=` (or "is"), then a value. The value
@@ -42,7 +58,12 @@ export const secretRecognizer: Recognizer = {
     if (TOKEN_HINT.test(text)) {
       for (const t of TOKENS) {
         forEachMatch(t.re, text, (m) => {
-          out.push({ entity: 'SECRET', start: m.index, end: m.index + m[0].length, score: t.score });
+          out.push({
+            entity: 'SECRET',
+            start: m.index,
+            end: m.index + m[0].length,
+            score: t.score,
+          });
         });
       }
     }

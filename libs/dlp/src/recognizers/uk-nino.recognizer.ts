@@ -14,7 +14,10 @@ export const ukNinoRecognizer: Recognizer = {
   find(text, _ctx, out) {
     forEachMatch(NINO, text, (m) => {
       // Presidio's pattern starts with `\b ?`, so after a word it takes the space too; same spans.
-      const start = m.index >= 2 && text[m.index - 1] === ' ' && /\w/.test(text[m.index - 2]) ? m.index - 1 : m.index;
+      const start =
+        m.index >= 2 && text[m.index - 1] === ' ' && /\w/.test(text[m.index - 2])
+          ? m.index - 1
+          : m.index;
       out.push({ entity: 'UK_NINO', start, end: m.index + m[0].length, score: 0.5 });
     });
   },

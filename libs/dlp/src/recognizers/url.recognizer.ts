@@ -6,7 +6,7 @@ import { hasPublicSuffix } from '../validators/domain.validator';
  * "e.g" and "file.txt" out. Path characters stop at whitespace, quotes and angle brackets.
  */
 const URL_RE =
-  /(?<![\w@.\/-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([\/?#][^\s"'<>`]{0,2048})?/g;
+  /(?<![\w@./-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([/?#][^\s"'<>`]{0,2048})?/g;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
 export const urlRecognizer: Recognizer = {

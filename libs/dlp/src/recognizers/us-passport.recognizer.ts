@@ -10,7 +10,12 @@ export const usPassportRecognizer: Recognizer = {
   find(text, _ctx, out) {
     forEachMatch(PASSPORT, text, (m) => {
       const letter = m[0].charCodeAt(0) > 57;
-      out.push({ entity: 'US_PASSPORT', start: m.index, end: m.index + 9, score: letter ? 0.1 : 0.05 });
+      out.push({
+        entity: 'US_PASSPORT',
+        start: m.index,
+        end: m.index + 9,
+        score: letter ? 0.1 : 0.05,
+      });
     });
   },
 };

@@ -5,7 +5,8 @@ import { ssnValid } from '../validators/ssn.validator';
  * Presidio's SSN shapes: 3-2-4 with one delimiter kind (medium), and the weak 5-4, 3-6 and
  * bare 9-digit forms that only context makes likely.
  */
-const SSN = /(?<![\w.-])(?:\d{3}([- .])\d{2}\1\d{4}|\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}|\d{3}-\d{6}|\d{9})(?![\w-]|\.\d)/g;
+const SSN =
+  /(?<![\w.-])(?:\d{3}([- .])\d{2}\1\d{4}|\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}|\d{3}-\d{6}|\d{9})(?![\w-]|\.\d)/g;
 
 export const usSsnRecognizer: Recognizer = {
   entity: 'US_SSN',
@@ -17,7 +18,12 @@ export const usSsnRecognizer: Recognizer = {
         return;
       }
       const medium = m[1] !== undefined;
-      out.push({ entity: 'US_SSN', start: m.index, end: m.index + m[0].length, score: medium ? 0.5 : 0.1 });
+      out.push({
+        entity: 'US_SSN',
+        start: m.index,
+        end: m.index + m[0].length,
+        score: medium ? 0.5 : 0.1,
+      });
     });
   },
 };

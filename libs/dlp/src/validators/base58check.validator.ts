@@ -46,5 +46,10 @@ export function base58CheckValid(value: string): boolean {
 /** A Bitcoin legacy (P2PKH, version 0) or script (P2SH, version 5) address. */
 export function bitcoinBase58AddressValid(value: string): boolean {
   const raw = base58Decode(value);
-  return raw !== undefined && raw.length === 25 && (raw[0] === 0 || raw[0] === 5) && base58CheckValid(value);
+  return (
+    raw !== undefined &&
+    raw.length === 25 &&
+    (raw[0] === 0 || raw[0] === 5) &&
+    base58CheckValid(value)
+  );
 }

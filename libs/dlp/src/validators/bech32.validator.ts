@@ -55,7 +55,8 @@ export function bech32Decode(value: string): Bech32Decoded | undefined {
     data.push(v);
   }
   const check = polymod([...hrpExpand(hrp), ...data]);
-  const variant = check === BECH32_CONST ? 'bech32' : check === BECH32M_CONST ? 'bech32m' : undefined;
+  const variant =
+    check === BECH32_CONST ? 'bech32' : check === BECH32M_CONST ? 'bech32m' : undefined;
   return variant ? { hrp, data: data.slice(0, -6), variant } : undefined;
 }
 

@@ -47,7 +47,9 @@ describe('validators', () => {
 
   it('bech32 and bech32m validate segwit v0 and taproot addresses', () => {
     expect(bitcoinSegwitAddressValid('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')).toBe(true);
-    expect(bitcoinSegwitAddressValid('bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297')).toBe(true);
+    expect(
+      bitcoinSegwitAddressValid('bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297'),
+    ).toBe(true);
     expect(bitcoinSegwitAddressValid('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr')).toBe(false);
     expect(bitcoinSegwitAddressValid('tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx')).toBe(false);
     expect(bech32Decode('BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ')?.variant).toBe('bech32');
