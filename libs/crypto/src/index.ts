@@ -9,7 +9,11 @@ export { HmacSha256 } from './primitives/hmac-sha256';
 export { RsaOaep } from './primitives/rsa-oaep';
 
 export { KeyProviderKind } from './providers/key-provider-kind.enum';
-export type { KeyProvider, KeyProviderCapabilities, GeneratedDataKey } from './providers/key-provider.interface';
+export type {
+  KeyProvider,
+  KeyProviderCapabilities,
+  GeneratedDataKey,
+} from './providers/key-provider.interface';
 export type {
   KeyProviderConfig,
   LocalKeyProviderConfig,
@@ -42,7 +46,11 @@ export { SubjectKeyManager } from './keys/subject-key.manager';
 export type { SubjectKeyInfo, SubjectKeyManagerOptions } from './keys/subject-key.manager';
 export { SubjectRefDeriver } from './keys/subject-ref.deriver';
 export { SubjectKeyRewrapper } from './keys/subject-key.rewrapper';
-export type { RewrapBatchRequest, RewrapBatchResult, RewrapProgress } from './keys/subject-key.rewrapper';
+export type {
+  RewrapBatchRequest,
+  RewrapBatchResult,
+  RewrapProgress,
+} from './keys/subject-key.rewrapper';
 
 export { EncryptionContextCodec } from './field/encryption-context.codec';
 export type { EncryptionContext } from './field/encryption-context.codec';

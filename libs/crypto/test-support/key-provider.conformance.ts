@@ -17,7 +17,10 @@ async function rejection(promise: Promise<unknown>): Promise<CryptoError> {
 }
 
 /** The contract every KeyProvider must meet; run once per provider with a factory for it. */
-export function describeKeyProviderConformance(name: string, create: () => Promise<KeyProvider>): void {
+export function describeKeyProviderConformance(
+  name: string,
+  create: () => Promise<KeyProvider>,
+): void {
   describe(`KeyProvider conformance: ${name}`, () => {
     let provider: KeyProvider;
 
@@ -62,7 +65,9 @@ export function describeKeyProviderConformance(name: string, create: () => Promi
       const tampered = Buffer.from(wrapped);
       tampered[tampered.length - 1] ^= 0x01;
       const error = await rejection(provider.unwrapDataKey(tampered, CONTEXT));
-      expect([CryptoErrorCode.AuthenticationFailed, CryptoErrorCode.Malformed]).toContain(error.code);
+      expect([CryptoErrorCode.AuthenticationFailed, CryptoErrorCode.Malformed]).toContain(
+        error.code,
+      );
     });
 
     it('rejects truncated and garbage input without a plaintext', async () => {

@@ -67,7 +67,9 @@ export class KmsLoopbackServer {
       return;
     }
     server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
     this.server = undefined;
   }
 
@@ -80,7 +82,10 @@ export class KmsLoopbackServer {
     res.setHeader('content-type', 'application/x-amz-json-1.1');
     try {
       if (req.method !== 'POST' || !target.startsWith('TrentService.')) {
-        throw new KmsFault('UnknownOperationException', `unsupported ${req.method ?? ''} ${target}`);
+        throw new KmsFault(
+          'UnknownOperationException',
+          `unsupported ${req.method ?? ''} ${target}`,
+        );
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KmsRequest;
       const operation = target.slice('TrentService.'.length);
@@ -89,7 +94,8 @@ export class KmsLoopbackServer {
       res.statusCode = 200;
       res.end(JSON.stringify(answer));
     } catch (error) {
-      const fault = error instanceof KmsFault ? error : new KmsFault('KMSInternalException', String(error));
+      const fault =
+        error instanceof KmsFault ? error : new KmsFault('KMSInternalException', String(error));
       res.statusCode = fault.type === 'KMSInternalException' ? 500 : 400;
       res.end(JSON.stringify({ __type: fault.type, message: fault.message }));
     }
@@ -110,13 +116,19 @@ export class KmsLoopbackServer {
       case 'Encrypt': {
         const keyId = this.keyId(body.KeyId);
         const plaintext = Buffer.from(body.Plaintext ?? '', 'base64');
-        return { KeyId: keyId, CiphertextBlob: this.seal(keyId, plaintext, body.EncryptionContext).toString('base64') };
+        return {
+          KeyId: keyId,
+          CiphertextBlob: this.seal(keyId, plaintext, body.EncryptionContext).toString('base64'),
+        };
       }
       case 'Decrypt': {
         const blob = Buffer.from(body.CiphertextBlob ?? '', 'base64');
         const { keyId, plaintext } = this.open(blob, body.EncryptionContext);
         if (body.KeyId !== undefined && body.KeyId !== keyId) {
-          throw new KmsFault('IncorrectKeyException', 'ciphertext was not encrypted under the requested key');
+          throw new KmsFault(
+            'IncorrectKeyException',
+            'ciphertext was not encrypted under the requested key',
+          );
         }
         return { KeyId: keyId, Plaintext: plaintext.toString('base64') };
       }
@@ -132,7 +144,11 @@ export class KmsLoopbackServer {
     return keyId;
   }
 
-  private seal(keyId: string, plaintext: Buffer, context: Record<string, string> | undefined): Buffer {
+  private seal(
+    keyId: string,
+    plaintext: Buffer,
+    context: Record<string, string> | undefined,
+  ): Buffer {
     const id = Buffer.from(keyId, 'utf8');
     const nonce = randomBytes(12);
     const aad = EncryptionContextCodec.canonical(context ?? {});
@@ -142,18 +158,32 @@ export class KmsLoopbackServer {
     return Buffer.concat([length, id, nonce, sealed]);
   }
 
-  private open(blob: Buffer, context: Record<string, string> | undefined): { keyId: string; plaintext: Buffer } {
+  private open(
+    blob: Buffer,
+    context: Record<string, string> | undefined,
+  ): { keyId: string; plaintext: Buffer } {
     try {
       const idLength = blob.readUInt16BE(0);
       const keyId = this.keyId(blob.subarray(2, 2 + idLength).toString('utf8'));
       const nonce = blob.subarray(2 + idLength, 14 + idLength);
       const aad = EncryptionContextCodec.canonical(context ?? {});
-      return { keyId, plaintext: AesGcm.decrypt(this.keys.get(keyId) as Buffer, nonce, blob.subarray(14 + idLength), aad) };
+      return {
+        keyId,
+        plaintext: AesGcm.decrypt(
+          this.keys.get(keyId) as Buffer,
+          nonce,
+          blob.subarray(14 + idLength),
+          aad,
+        ),
+      };
     } catch (error) {
       if (error instanceof KmsFault) {
         throw error;
       }
-      throw new KmsFault('InvalidCiphertextException', error instanceof CryptoError ? error.message : 'bad blob');
+      throw new KmsFault(
+        'InvalidCiphertextException',
+        error instanceof CryptoError ? error.message : 'bad blob',
+      );
     }
   }
 }

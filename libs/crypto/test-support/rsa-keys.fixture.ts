@@ -24,7 +24,9 @@ export class RsaKeysFixture {
     cert.setIssuer(subject);
     cert.sign(forgeKey, forge.md.sha256.create());
     this.certificatePem = forge.pki.certificateToPem(cert);
-    const p12 = forge.pkcs12.toPkcs12Asn1(forgeKey, [cert], this.pkcs12Password, { algorithm: 'aes256' });
+    const p12 = forge.pkcs12.toPkcs12Asn1(forgeKey, [cert], this.pkcs12Password, {
+      algorithm: 'aes256',
+    });
     this.pkcs12Der = Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
   }
 }

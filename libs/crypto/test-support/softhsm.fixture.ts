@@ -39,11 +39,23 @@ export class SoftHsmFixture {
     const tokens = path.join(dir, 'tokens');
     mkdirSync(tokens);
     const conf = path.join(dir, 'softhsm2.conf');
-    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    writeFileSync(
+      conf,
+      `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+    );
     await SoftHsmFixture.setRealEnv('SOFTHSM2_CONF', conf);
     execFileSync(
       'softhsm2-util',
-      ['--init-token', '--free', '--label', this.tokenLabel, '--pin', this.pin, '--so-pin', this.soPin],
+      [
+        '--init-token',
+        '--free',
+        '--label',
+        this.tokenLabel,
+        '--pin',
+        this.pin,
+        '--so-pin',
+        this.soPin,
+      ],
       { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'ignore' },
     );
     this.dir = dir;

@@ -28,18 +28,27 @@ export class BlindIndexer {
     private readonly defaults: BlindIndexOptions = {},
   ) {
     if (rootSecret.length < 32) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, 'blind index root secret must be >= 32 bytes');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        'blind index root secret must be >= 32 bytes',
+      );
     }
     this.root = Buffer.from(rootSecret);
   }
 
   compute(field: string, value: string, options: BlindIndexOptions = {}): string {
     if (field.length === 0 || typeof value !== 'string') {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, 'blind index needs a field name and a string value');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        'blind index needs a field name and a string value',
+      );
     }
     const { trim = false, lowercase = false, bytes = 16 } = { ...this.defaults, ...options };
     if (!Number.isInteger(bytes) || bytes < 8 || bytes > HmacSha256.outputBytes) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, 'blind index length must be 8..32 bytes');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        'blind index length must be 8..32 bytes',
+      );
     }
     let normalised = value.normalize('NFC');
     if (trim) {
@@ -48,7 +57,9 @@ export class BlindIndexer {
     if (lowercase) {
       normalised = normalised.toLowerCase();
     }
-    return HmacSha256.compute(this.fieldKey(field), normalised).subarray(0, bytes).toString('base64url');
+    return HmacSha256.compute(this.fieldKey(field), normalised)
+      .subarray(0, bytes)
+      .toString('base64url');
   }
 
   private fieldKey(field: string): Buffer {

@@ -1,5 +1,10 @@
-import { PassThrough, pipeline, type Readable } from 'node:stream';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type MessageHeader } from '@aws-crypto/client-node';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  type MessageHeader,
+} from '@aws-crypto/client-node';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
 import { CryptoError } from '../errors/crypto-error';
 import type { EncryptionContext } from '../field/encryption-context.codec';
@@ -39,7 +44,10 @@ export class BlobCipher {
     });
   }
 
-  encrypt(source: Readable, options: { alias?: string; context?: EncryptionContext } = {}): Readable {
+  encrypt(
+    source: Readable,
+    options: { alias?: string; context?: EncryptionContext } = {},
+  ): Readable {
     const alias = options.alias ?? this.defaultAlias;
     KeyringManager.assertAlias(alias);
     const sdk = this.client.encryptStream(new HierarchyKeyring(this.keyring, alias), {
@@ -52,12 +60,16 @@ export class BlobCipher {
 
   /** Decrypts; with `context`, every pair must be in the message's encryption context. */
   decrypt(source: Readable, options: { context?: EncryptionContext } = {}): Readable {
-    const sdk = this.client.decryptUnsignedMessageStream(new HierarchyKeyring(this.keyring, this.defaultAlias));
+    const sdk = this.client.decryptUnsignedMessageStream(
+      new HierarchyKeyring(this.keyring, this.defaultAlias),
+    );
     const expected = options.context ?? {};
     sdk.once('MessageHeader', (header: MessageHeader) => {
       for (const [key, value] of Object.entries(expected)) {
         if (header.encryptionContext[key] !== value) {
-          sdk.destroy(new CryptoError(CryptoErrorCode.AuthenticationFailed, 'blob context does not match'));
+          sdk.destroy(
+            new CryptoError(CryptoErrorCode.AuthenticationFailed, 'blob context does not match'),
+          );
           return;
         }
       }
@@ -65,15 +77,32 @@ export class BlobCipher {
     return BlobCipher.guarded(source, sdk, CryptoErrorCode.AuthenticationFailed);
   }
 
-  private static guarded(source: Readable, transform: NodeJS.ReadWriteStream, code: CryptoErrorCode): Readable {
+  /**
+   * source → SDK stream → output, where a failure anywhere destroys the output with a CryptoError
+   * (stream.pipeline would hand the reader the SDK's own error first).
+   */
+  private static guarded(source: Readable, transform: Duplex, code: CryptoErrorCode): Readable {
     const out = new PassThrough();
-    pipeline(source, transform, out, (error) => {
-      if (error) {
-        out.destroy(
-          error instanceof CryptoError ? error : new CryptoError(code, `blob stream failed: ${error.message}`, { cause: error }),
-        );
+    let failed = false;
+    // The SDK's duplex can emit several errors (and "premature close") for one failure; the first wins.
+    const fail = (error: Error): void => {
+      if (failed) {
+        return;
       }
-    });
+      failed = true;
+      source.unpipe(transform);
+      transform.unpipe(out);
+      source.destroy();
+      transform.destroy();
+      out.destroy(
+        error instanceof CryptoError
+          ? error
+          : new CryptoError(code, `blob stream failed: ${error.message}`, { cause: error }),
+      );
+    };
+    source.on('error', fail);
+    transform.on('error', fail);
+    source.pipe(transform).pipe(out);
     return out;
   }
 }

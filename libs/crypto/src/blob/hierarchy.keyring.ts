@@ -34,12 +34,17 @@ export class HierarchyKeyring extends KeyringNode {
     return raw.onEncrypt(material);
   }
 
-  async _onDecrypt(material: NodeDecryptionMaterial, edks: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
+  async _onDecrypt(
+    material: NodeDecryptionMaterial,
+    edks: EncryptedDataKey[],
+  ): Promise<NodeDecryptionMaterial> {
     for (const edk of edks) {
       if (edk.providerId !== BLOB_KEY_NAMESPACE || edk.rawInfo === undefined) {
         continue;
       }
-      const name = Buffer.from(edk.rawInfo.subarray(0, Math.max(0, edk.rawInfo.length - RAW_INFO_SUFFIX)));
+      const name = Buffer.from(
+        edk.rawInfo.subarray(0, Math.max(0, edk.rawInfo.length - RAW_INFO_SUFFIX)),
+      );
       const match = KEY_NAME.exec(name.toString('utf8'));
       if (match === null) {
         continue;
@@ -57,7 +62,10 @@ export class HierarchyKeyring extends KeyringNode {
       key = this.keyring.take(alias, version);
     }
     if (key === undefined) {
-      throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring key ${alias} v${version} unavailable`);
+      throw new CryptoError(
+        CryptoErrorCode.UnknownKey,
+        `keyring key ${alias} v${version} unavailable`,
+      );
     }
     return new RawAesKeyringNode({
       keyNamespace: BLOB_KEY_NAMESPACE,

@@ -13,7 +13,10 @@ const EMPTY = Buffer.alloc(0);
 export class EncryptionContextCodec {
   static validate(context: unknown): asserts context is EncryptionContext {
     if (context === null || typeof context !== 'object' || Array.isArray(context)) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, 'context must be a flat map of strings');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        'context must be a flat map of strings',
+      );
     }
     for (const value of Object.values(context)) {
       if (typeof value !== 'string') {
@@ -33,7 +36,10 @@ export class EncryptionContextCodec {
     }
     const parts: Buffer[] = [];
     for (const key of keys) {
-      parts.push(EncryptionContextCodec.lengthPrefixed(key), EncryptionContextCodec.lengthPrefixed(context[key]));
+      parts.push(
+        EncryptionContextCodec.lengthPrefixed(key),
+        EncryptionContextCodec.lengthPrefixed(context[key]),
+      );
     }
     return Buffer.concat(parts);
   }

@@ -34,7 +34,8 @@ export interface FieldCiphertextInfo {
   readonly subjectKeyId?: string;
 }
 
-const EMPTY = Buffer.alloc(0);
+/** A lone surrogate cannot survive UTF-8; refusing it keeps decrypt(encrypt(x)) === x. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Field encryption: AES-256-GCM with a fresh 96-bit nonce under the active keyring key of an
@@ -103,10 +104,16 @@ export class FieldCipher {
     };
   }
 
-  async encryptValues(plaintexts: readonly string[], options: FieldEncryptOptions = {}): Promise<string[]> {
+  async encryptValues(
+    plaintexts: readonly string[],
+    options: FieldEncryptOptions = {},
+  ): Promise<string[]> {
     for (const value of plaintexts) {
-      if (typeof value !== 'string') {
-        throw new CryptoError(CryptoErrorCode.InvalidArgument, 'field values must be strings');
+      if (typeof value !== 'string' || LONE_SURROGATE.test(value)) {
+        throw new CryptoError(
+          CryptoErrorCode.InvalidArgument,
+          'field values must be well-formed strings',
+        );
       }
     }
     const contextBytes = EncryptionContextCodec.canonical(options.context);
@@ -123,22 +130,33 @@ export class FieldCipher {
       if (key === undefined) {
         throw new CryptoError(CryptoErrorCode.UnknownKey, 'subject key unavailable');
       }
-      const header = FieldCiphertextCodec.encodeHeader(info.alias, info.keyringVersion, info.keyIdBytes);
+      const header = FieldCiphertextCodec.encodeHeader(
+        info.alias,
+        info.keyringVersion,
+        info.keyIdBytes,
+      );
       return this.sealAll(key, header, contextBytes, plaintexts);
     }
-    const version = this.keyring.peekActiveVersion(alias) ?? (await this.keyring.activeVersion(alias));
+    const version =
+      this.keyring.peekActiveVersion(alias) ?? (await this.keyring.activeVersion(alias));
     let key = this.keyring.take(alias, version, uses);
     if (key === undefined) {
       await this.keyring.load(alias, version);
       key = this.keyring.take(alias, version, uses);
     }
     if (key === undefined) {
-      throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring key ${alias} v${version} unavailable`);
+      throw new CryptoError(
+        CryptoErrorCode.UnknownKey,
+        `keyring key ${alias} v${version} unavailable`,
+      );
     }
     return this.sealAll(key, this.keyringHeader(alias, version), contextBytes, plaintexts);
   }
 
-  async decryptValues(ciphertexts: readonly string[], options: FieldDecryptOptions = {}): Promise<string[]> {
+  async decryptValues(
+    ciphertexts: readonly string[],
+    options: FieldDecryptOptions = {},
+  ): Promise<string[]> {
     const contextBytes = EncryptionContextCodec.canonical(options.context);
     const out = new Array<string>(ciphertexts.length);
     for (let i = 0; i < ciphertexts.length; i += 1) {
@@ -151,7 +169,8 @@ export class FieldCipher {
       if (key === undefined) {
         throw new CryptoError(CryptoErrorCode.UnknownKey, 'key unavailable');
       }
-      const aad = contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]);
+      const aad =
+        contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]);
       const plaintext = AesGcm.decrypt(key, parsed.nonce, parsed.sealed, aad);
       out[i] = plaintext.toString('utf8');
       plaintext.fill(0);
@@ -159,12 +178,19 @@ export class FieldCipher {
     return out;
   }
 
-  private sealAll(key: Buffer, header: Buffer, contextBytes: Buffer, plaintexts: readonly string[]): string[] {
+  private sealAll(
+    key: Buffer,
+    header: Buffer,
+    contextBytes: Buffer,
+    plaintexts: readonly string[],
+  ): string[] {
     const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
     const out = new Array<string>(plaintexts.length);
     for (let i = 0; i < plaintexts.length; i += 1) {
       const plaintext = Buffer.from(plaintexts[i], 'utf8');
-      out[i] = AesGcm.encryptFramed(key, this.nonces.next(), plaintext, aad, header, true).toString('base64url');
+      out[i] = AesGcm.encryptFramed(key, this.nonces.next(), plaintext, aad, header, true).toString(
+        'base64url',
+      );
       plaintext.fill(0);
     }
     return out;
@@ -195,7 +221,10 @@ export class FieldCipher {
     }
     const info = await this.subjects.resolveKeyId(parsed.subjectKeyId);
     if (info.alias !== parsed.alias) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'subject key belongs to another keyring');
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'subject key belongs to another keyring',
+      );
     }
   }
 }

@@ -76,7 +76,12 @@ export class FieldCiphertextCodec {
 
   /** Strict base64url: alphabet only, no padding, and unused trailing bits must be zero. */
   static decodeText(text: unknown): Buffer {
-    if (typeof text !== 'string' || text.length === 0 || text.length % 4 === 1 || !BASE64URL.test(text)) {
+    if (
+      typeof text !== 'string' ||
+      text.length === 0 ||
+      text.length % 4 === 1 ||
+      !BASE64URL.test(text)
+    ) {
       throw malformed('not base64url');
     }
     const rest = text.length % 4;

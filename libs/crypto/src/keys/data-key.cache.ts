@@ -53,7 +53,11 @@ export class DataKeyCache {
       }
       this.evict(oldest.value);
     }
-    this.entries.set(id, { key, expiresAt: this.now() + this.limits.maxAgeMs, usesLeft: this.limits.maxUses });
+    this.entries.set(id, {
+      key,
+      expiresAt: this.now() + this.limits.maxAgeMs,
+      usesLeft: this.limits.maxUses,
+    });
   }
 
   evict(id: string): void {

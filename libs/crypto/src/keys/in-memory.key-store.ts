@@ -108,7 +108,9 @@ export class InMemoryKeyStore implements KeyStore {
         matches.push(entry);
       }
     }
-    matches.sort((a, b) => (a.subjectRef < b.subjectRef ? -1 : a.subjectRef > b.subjectRef ? 1 : 0));
+    matches.sort((a, b) =>
+      a.subjectRef < b.subjectRef ? -1 : a.subjectRef > b.subjectRef ? 1 : 0,
+    );
     return matches.slice(0, limit);
   }
 
@@ -118,7 +120,10 @@ export class InMemoryKeyStore implements KeyStore {
     next: { keyringVersion: number; wrappedKey: Buffer },
   ): Promise<boolean> {
     const existing = this.subjects.get(subjectRef);
-    if (existing?.status !== SubjectKeyStatus.Active || existing.keyringVersion !== expectedKeyringVersion) {
+    if (
+      existing?.status !== SubjectKeyStatus.Active ||
+      existing.keyringVersion !== expectedKeyringVersion
+    ) {
       return false;
     }
     this.subjects.set(subjectRef, { ...existing, ...next });

@@ -21,7 +21,11 @@ export interface RootRewrapReport {
 }
 
 const ALIAS = /^[A-Za-z0-9._-]{1,64}$/;
-const DEFAULT_LIMITS: DataKeyCacheLimits = { maxAgeMs: 5 * 60_000, maxUses: 1_000_000, maxEntries: 1_000 };
+const DEFAULT_LIMITS: DataKeyCacheLimits = {
+  maxAgeMs: 5 * 60_000,
+  maxUses: 1_000_000,
+  maxEntries: 1_000,
+};
 
 /**
  * Keyring data keys: one per alias and version, wrapped by the root key, cached unwrapped. The
@@ -54,7 +58,10 @@ export class KeyringManager {
 
   static assertAlias(alias: string): void {
     if (!ALIAS.test(alias)) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, 'key alias must be 1-64 of [A-Za-z0-9._-]');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        'key alias must be 1-64 of [A-Za-z0-9._-]',
+      );
     }
   }
 
@@ -130,7 +137,9 @@ export class KeyringManager {
         continue;
       }
       const context = KeyringManager.context(record.alias, record.version);
-      const plaintext = await this.providers.get(record.rootKeyId).unwrapDataKey(record.wrappedKey, context);
+      const plaintext = await this.providers
+        .get(record.rootKeyId)
+        .unwrapDataKey(record.wrappedKey, context);
       this.unwraps += 1;
       try {
         const wrappedKey = await target.wrapDataKey(plaintext, context);
@@ -152,10 +161,16 @@ export class KeyringManager {
   private async createVersion(alias: string, version: number): Promise<KeyringKeyRecord> {
     const provider = this.providers.active;
     if (!provider.capabilities.canEncrypt) {
-      throw new CryptoError(CryptoErrorCode.ProviderCannotEncrypt, `${provider.rootKeyId} cannot wrap keys`);
+      throw new CryptoError(
+        CryptoErrorCode.ProviderCannotEncrypt,
+        `${provider.rootKeyId} cannot wrap keys`,
+      );
     }
     const plaintext = randomBytes(32);
-    const wrappedKey = await provider.wrapDataKey(plaintext, KeyringManager.context(alias, version));
+    const wrappedKey = await provider.wrapDataKey(
+      plaintext,
+      KeyringManager.context(alias, version),
+    );
     const stored = await this.store.putKeyringKeyIfAbsent({
       alias,
       version,
@@ -179,7 +194,10 @@ export class KeyringManager {
     }
     const provider = this.providers.get(record.rootKeyId);
     this.unwraps += 1;
-    const plaintext = await provider.unwrapDataKey(record.wrappedKey, KeyringManager.context(alias, version));
+    const plaintext = await provider.unwrapDataKey(
+      record.wrappedKey,
+      KeyringManager.context(alias, version),
+    );
     this.cache.put(id, plaintext);
   }
 

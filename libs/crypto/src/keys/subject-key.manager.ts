@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
 import { CryptoError } from '../errors/crypto-error';
 import { DataKeyCache, type DataKeyCacheLimits } from './data-key.cache';
-import { SubjectKeyStatus, type KeyStore, type SubjectKeyEntry, type SubjectKeyRecord } from './key-store.port';
+import {
+  SubjectKeyStatus,
+  type KeyStore,
+  type SubjectKeyEntry,
+  type SubjectKeyRecord,
+} from './key-store.port';
 import type { KeyringManager } from './keyring.manager';
 import type { SubjectRefDeriver } from './subject-ref.deriver';
 import { SubjectKeyWrap } from './subject-key.wrap';
@@ -30,7 +35,11 @@ export interface SubjectKeyInfo {
 }
 
 const KEY_ID_BYTES = 8;
-const DEFAULT_LIMITS: DataKeyCacheLimits = { maxAgeMs: 60_000, maxUses: 1_000_000, maxEntries: 10_000 };
+const DEFAULT_LIMITS: DataKeyCacheLimits = {
+  maxAgeMs: 60_000,
+  maxUses: 1_000_000,
+  maxEntries: 10_000,
+};
 
 /**
  * Subject data keys: created on first use (first writer wins), unwrapped locally with the keyring
@@ -51,7 +60,9 @@ export class SubjectKeyManager {
     this.keyring = options.keyring;
     this.refs = options.refs;
     this.now = options.now ?? Date.now;
-    this.cache = new DataKeyCache({ ...DEFAULT_LIMITS, ...options.cache }, this.now, (keyId) => this.forget(keyId));
+    this.cache = new DataKeyCache({ ...DEFAULT_LIMITS, ...options.cache }, this.now, (keyId) =>
+      this.forget(keyId),
+    );
   }
 
   subjectRef(subjectId: string): string {
@@ -65,7 +76,8 @@ export class SubjectKeyManager {
     if (known !== undefined) {
       return known;
     }
-    const entry = (await this.store.getSubjectKey(subjectRef)) ?? (await this.create(subjectRef, alias));
+    const entry =
+      (await this.store.getSubjectKey(subjectRef)) ?? (await this.create(subjectRef, alias));
     return this.loadEntry(entry);
   }
 
@@ -119,7 +131,10 @@ export class SubjectKeyManager {
         keyringKey = this.keyring.take(alias, version);
       }
       if (keyringKey === undefined) {
-        throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring key ${alias} v${version} unavailable`);
+        throw new CryptoError(
+          CryptoErrorCode.UnknownKey,
+          `keyring key ${alias} v${version} unavailable`,
+        );
       }
       const record: SubjectKeyRecord = {
         status: SubjectKeyStatus.Active,
@@ -145,15 +160,22 @@ export class SubjectKeyManager {
       keyringKey = this.keyring.take(alias, keyringVersion);
     }
     if (keyringKey === undefined) {
-      throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring key ${alias} v${keyringVersion} unavailable`);
+      throw new CryptoError(
+        CryptoErrorCode.UnknownKey,
+        `keyring key ${alias} v${keyringVersion} unavailable`,
+      );
     }
     let subjectKey: Buffer;
     try {
       subjectKey = SubjectKeyWrap.open(keyringKey, entry, entry.wrappedKey);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'stored subject key failed authentication', {
-        cause,
-      });
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'stored subject key failed authentication',
+        {
+          cause,
+        },
+      );
     }
     const info: SubjectKeyInfo = {
       subjectRef: entry.subjectRef,

@@ -49,7 +49,12 @@ export class SubjectKeyRewrapper {
     if (fromVersion >= targetVersion) {
       return { targetVersion, processed: 0, rewrapped: 0 };
     }
-    const records = await this.store.listSubjectKeysByKeyringVersion(alias, fromVersion, limit, after);
+    const records = await this.store.listSubjectKeysByKeyringVersion(
+      alias,
+      fromVersion,
+      limit,
+      after,
+    );
     await this.keyring.load(alias, fromVersion);
     await this.keyring.load(alias, targetVersion);
     let rewrapped = 0;
@@ -58,12 +63,20 @@ export class SubjectKeyRewrapper {
       const oldKey = this.keyring.take(alias, fromVersion);
       const newKey = this.keyring.take(alias, targetVersion);
       if (oldKey === undefined || newKey === undefined) {
-        throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring keys of ${alias} were evicted during rewrap`);
+        throw new CryptoError(
+          CryptoErrorCode.UnknownKey,
+          `keyring keys of ${alias} were evicted during rewrap`,
+        );
       }
       const subjectKey = SubjectKeyWrap.open(oldKey, record, record.wrappedKey);
       const wrappedKey = SubjectKeyWrap.seal(newKey, next, subjectKey);
       subjectKey.fill(0);
-      if (await this.store.updateSubjectKeyWrap(record.subjectRef, fromVersion, { keyringVersion: targetVersion, wrappedKey })) {
+      if (
+        await this.store.updateSubjectKeyWrap(record.subjectRef, fromVersion, {
+          keyringVersion: targetVersion,
+          wrappedKey,
+        })
+      ) {
         rewrapped += 1;
       }
     }
@@ -78,7 +91,10 @@ export class SubjectKeyRewrapper {
   /** Every version below the active one, batch by batch, reporting progress after each batch. */
   async rewrapAll(
     alias: string,
-    options: { batchSize?: number; onProgress?: (progress: RewrapProgress) => void | Promise<void> } = {},
+    options: {
+      batchSize?: number;
+      onProgress?: (progress: RewrapProgress) => void | Promise<void>;
+    } = {},
   ): Promise<{ processed: number; rewrapped: number }> {
     const batchSize = options.batchSize ?? 500;
     const targetVersion = await this.keyring.activeVersion(alias);
@@ -87,11 +103,23 @@ export class SubjectKeyRewrapper {
     for (let fromVersion = 1; fromVersion < targetVersion; fromVersion += 1) {
       let cursor: string | undefined;
       do {
-        const batch = await this.rewrapBatch({ alias, fromVersion, limit: batchSize, after: cursor });
+        const batch = await this.rewrapBatch({
+          alias,
+          fromVersion,
+          limit: batchSize,
+          after: cursor,
+        });
         processed += batch.processed;
         rewrapped += batch.rewrapped;
         cursor = batch.nextCursor;
-        await options.onProgress?.({ alias, fromVersion, targetVersion, processed, rewrapped, cursor });
+        await options.onProgress?.({
+          alias,
+          fromVersion,
+          targetVersion,
+          processed,
+          rewrapped,
+          cursor,
+        });
       } while (cursor !== undefined);
     }
     return { processed, rewrapped };

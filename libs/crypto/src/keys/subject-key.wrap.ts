@@ -19,14 +19,22 @@ const WRAPPED_BYTES = 12 + 32 + 16;
 export class SubjectKeyWrap {
   static seal(keyringKey: Buffer, binding: SubjectKeyBinding, subjectKey: Buffer): Buffer {
     const nonce = randomBytes(12);
-    return Buffer.concat([nonce, AesGcm.encrypt(keyringKey, nonce, subjectKey, SubjectKeyWrap.aad(binding))]);
+    return Buffer.concat([
+      nonce,
+      AesGcm.encrypt(keyringKey, nonce, subjectKey, SubjectKeyWrap.aad(binding)),
+    ]);
   }
 
   static open(keyringKey: Buffer, binding: SubjectKeyBinding, wrapped: Buffer): Buffer {
     if (wrapped.length !== WRAPPED_BYTES) {
       throw new CryptoError(CryptoErrorCode.Malformed, 'wrapped subject key has the wrong length');
     }
-    return AesGcm.decrypt(keyringKey, wrapped.subarray(0, 12), wrapped.subarray(12), SubjectKeyWrap.aad(binding));
+    return AesGcm.decrypt(
+      keyringKey,
+      wrapped.subarray(0, 12),
+      wrapped.subarray(12),
+      SubjectKeyWrap.aad(binding),
+    );
   }
 
   private static aad(binding: SubjectKeyBinding): Buffer {

@@ -15,7 +15,10 @@ export class SubjectRefDeriver {
 
   constructor(secret: Buffer) {
     if (secret.length < 32) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, 'subject reference secret must be >= 32 bytes');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        'subject reference secret must be >= 32 bytes',
+      );
     }
     this.key = Hkdf.sha256(secret, SALT, Buffer.from('subject-ref', 'utf8'), 32);
   }
@@ -24,6 +27,8 @@ export class SubjectRefDeriver {
     if (subjectId.length === 0) {
       throw new CryptoError(CryptoErrorCode.InvalidArgument, 'subject id must not be empty');
     }
-    return HmacSha256.compute(this.key, subjectId.normalize('NFC')).subarray(0, REF_BYTES).toString('base64url');
+    return HmacSha256.compute(this.key, subjectId.normalize('NFC'))
+      .subarray(0, REF_BYTES)
+      .toString('base64url');
   }
 }

@@ -8,7 +8,10 @@ const MAX_NONCE_BYTES = 256;
 
 function checkNonce(nonce: Uint8Array): void {
   if (nonce.length === 0 || nonce.length > MAX_NONCE_BYTES) {
-    throw new CryptoError(CryptoErrorCode.InvalidArgument, `AES-GCM nonce must be 1..${MAX_NONCE_BYTES} bytes`);
+    throw new CryptoError(
+      CryptoErrorCode.InvalidArgument,
+      `AES-GCM nonce must be 1..${MAX_NONCE_BYTES} bytes`,
+    );
   }
 }
 
@@ -21,7 +24,10 @@ function cipherName(key: Uint8Array): CipherGCMTypes {
     case 32:
       return 'aes-256-gcm';
     default:
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, `AES-GCM key must be 16, 24 or 32 bytes`);
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        `AES-GCM key must be 16, 24 or 32 bytes`,
+      );
   }
 }
 
@@ -34,7 +40,12 @@ export class AesGcm {
   static readonly tagBytes = TAG_BYTES;
   static readonly nonceBytes = 12;
 
-  static encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
+  static encrypt(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad?: Uint8Array,
+  ): Buffer {
     return AesGcm.encryptFramed(key, nonce, plaintext, aad);
   }
 
@@ -88,7 +99,9 @@ export class AesGcm {
       return Buffer.concat([head, decipher.final()]);
     } catch (cause) {
       head.fill(0);
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-GCM authentication failed', { cause });
+      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-GCM authentication failed', {
+        cause,
+      });
     }
   }
 }

@@ -6,7 +6,10 @@ const ALTERNATIVE_IV = Buffer.from('a65959a6', 'hex');
 
 function cipherName(key: Uint8Array): string {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    throw new CryptoError(CryptoErrorCode.InvalidArgument, 'AES-KWP key must be 16, 24 or 32 bytes');
+    throw new CryptoError(
+      CryptoErrorCode.InvalidArgument,
+      'AES-KWP key must be 16, 24 or 32 bytes',
+    );
   }
   return `id-aes${key.length * 8}-wrap-pad`;
 }
@@ -24,13 +27,20 @@ export class AesKeyWrapPad {
   static unwrap(kek: Uint8Array, wrapped: Uint8Array): Buffer {
     const name = cipherName(kek);
     if (wrapped.length < 16 || wrapped.length % 8 !== 0) {
-      throw new CryptoError(CryptoErrorCode.Malformed, 'AES-KWP input must be >= 16 bytes, a multiple of 8');
+      throw new CryptoError(
+        CryptoErrorCode.Malformed,
+        'AES-KWP input must be >= 16 bytes, a multiple of 8',
+      );
     }
     try {
       const decipher = createDecipheriv(name, kek, ALTERNATIVE_IV);
       return Buffer.concat([decipher.update(wrapped), decipher.final()]);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-KWP integrity check failed', { cause });
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'AES-KWP integrity check failed',
+        { cause },
+      );
     }
   }
 }

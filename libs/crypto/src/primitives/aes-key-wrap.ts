@@ -19,7 +19,10 @@ function cipherName(key: Uint8Array): string {
 export class AesKeyWrap {
   static wrap(kek: Uint8Array, keyData: Uint8Array): Buffer {
     if (keyData.length < 16 || keyData.length % 8 !== 0) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, 'AES-KW input must be >= 16 bytes, a multiple of 8');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        'AES-KW input must be >= 16 bytes, a multiple of 8',
+      );
     }
     const cipher = createCipheriv(cipherName(kek), kek, DEFAULT_IV);
     return Buffer.concat([cipher.update(keyData), cipher.final()]);
@@ -28,13 +31,18 @@ export class AesKeyWrap {
   static unwrap(kek: Uint8Array, wrapped: Uint8Array): Buffer {
     const name = cipherName(kek);
     if (wrapped.length < 24 || wrapped.length % 8 !== 0) {
-      throw new CryptoError(CryptoErrorCode.Malformed, 'AES-KW input must be >= 24 bytes, a multiple of 8');
+      throw new CryptoError(
+        CryptoErrorCode.Malformed,
+        'AES-KW input must be >= 24 bytes, a multiple of 8',
+      );
     }
     try {
       const decipher = createDecipheriv(name, kek, DEFAULT_IV);
       return Buffer.concat([decipher.update(wrapped), decipher.final()]);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-KW integrity check failed', { cause });
+      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-KW integrity check failed', {
+        cause,
+      });
     }
   }
 }

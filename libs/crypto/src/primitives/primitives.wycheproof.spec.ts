@@ -18,7 +18,10 @@ function mustAccept(test: WycheproofTest): boolean {
 
 function expectOutcome(test: WycheproofTest, run: () => Buffer, expected: Buffer): void {
   if (mustAccept(test)) {
-    expect({ tcId: test.tcId, out: run().toString('hex') }).toEqual({ tcId: test.tcId, out: expected.toString('hex') });
+    expect({ tcId: test.tcId, out: run().toString('hex') }).toEqual({
+      tcId: test.tcId,
+      out: expected.toString('hex'),
+    });
   } else {
     let produced: string | undefined;
     try {
@@ -36,7 +39,9 @@ function expectOutcome(test: WycheproofTest, run: () => Buffer, expected: Buffer
 
 const suite = WycheproofLoader.available() ? describe : describe.skip;
 if (!WycheproofLoader.available()) {
-  console.warn(`Wycheproof vectors not found: expected at ${WycheproofLoader.directory}; skipping.`);
+  console.warn(
+    `Wycheproof vectors not found: expected at ${WycheproofLoader.directory}; skipping.`,
+  );
 }
 
 suite('Wycheproof vectors through the library wrappers', () => {
@@ -72,24 +77,27 @@ suite('Wycheproof vectors through the library wrappers', () => {
   it.each([
     ['aes_wrap_test.json', AesKeyWrap, 165],
     ['aes_kwp_test.json', AesKeyWrapPad, 254],
-  ] as const)('%s: unwraps valid vectors, rejects the rest, wraps deterministically', (file, wrapper, count) => {
-    let checked = 0;
-    for (const group of WycheproofLoader.groups(file)) {
-      for (const test of group.tests) {
-        const key = hex(test, 'key');
-        const msg = hex(test, 'msg');
-        const ct = hex(test, 'ct');
-        expectOutcome(test, () => wrapper.unwrap(key, ct), msg);
-        if (mustAccept(test)) {
-          expect(wrapper.wrap(key, msg).toString('hex')).toBe(ct.toString('hex'));
-        } else if (test.result === 'acceptable') {
-          expect(() => wrapper.wrap(key, msg)).toThrow();
+  ] as const)(
+    '%s: unwraps valid vectors, rejects the rest, wraps deterministically',
+    (file, wrapper, count) => {
+      let checked = 0;
+      for (const group of WycheproofLoader.groups(file)) {
+        for (const test of group.tests) {
+          const key = hex(test, 'key');
+          const msg = hex(test, 'msg');
+          const ct = hex(test, 'ct');
+          expectOutcome(test, () => wrapper.unwrap(key, ct), msg);
+          if (mustAccept(test)) {
+            expect(wrapper.wrap(key, msg).toString('hex')).toBe(ct.toString('hex'));
+          } else if (test.result === 'acceptable') {
+            expect(() => wrapper.wrap(key, msg)).toThrow();
+          }
+          checked += 1;
         }
-        checked += 1;
       }
-    }
-    expect(checked).toBe(count);
-  });
+      expect(checked).toBe(count);
+    },
+  );
 
   it('HKDF-SHA-256: derives every valid vector and refuses oversize outputs', () => {
     let checked = 0;
@@ -124,19 +132,23 @@ suite('Wycheproof vectors through the library wrappers', () => {
     expect(checked).toBe(174);
   });
 
-  it.each(['rsa_oaep_2048_sha256_mgf1sha256_test.json', 'rsa_oaep_3072_sha256_mgf1sha256_test.json'])(
-    '%s: decrypts valid vectors and rejects invalid ones',
-    (file) => {
-      let checked = 0;
-      for (const group of WycheproofLoader.groups(file)) {
-        const privateKey = group.privateKeyPem as string;
-        for (const test of group.tests) {
-          const label = hex(test, 'label');
-          expectOutcome(test, () => RsaOaep.decrypt(privateKey, hex(test, 'ct'), label), hex(test, 'msg'));
-          checked += 1;
-        }
+  it.each([
+    'rsa_oaep_2048_sha256_mgf1sha256_test.json',
+    'rsa_oaep_3072_sha256_mgf1sha256_test.json',
+  ])('%s: decrypts valid vectors and rejects invalid ones', (file) => {
+    let checked = 0;
+    for (const group of WycheproofLoader.groups(file)) {
+      const privateKey = group.privateKeyPem as string;
+      for (const test of group.tests) {
+        const label = hex(test, 'label');
+        expectOutcome(
+          test,
+          () => RsaOaep.decrypt(privateKey, hex(test, 'ct'), label),
+          hex(test, 'msg'),
+        );
+        checked += 1;
       }
-      expect(checked).toBe(37);
-    },
-  );
+    }
+    expect(checked).toBe(37);
+  });
 });

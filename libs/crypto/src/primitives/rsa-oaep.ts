@@ -6,7 +6,12 @@ import { CryptoError } from '../errors/crypto-error';
 export class RsaOaep {
   static encrypt(publicKey: KeyLike, message: Uint8Array, label?: Uint8Array): Buffer {
     return publicEncrypt(
-      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
+      {
+        key: publicKey,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha256',
+        oaepLabel: label,
+      },
       message,
     );
   }
@@ -14,11 +19,18 @@ export class RsaOaep {
   static decrypt(privateKey: KeyLike, ciphertext: Uint8Array, label?: Uint8Array): Buffer {
     try {
       return privateDecrypt(
-        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
+        {
+          key: privateKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+          oaepLabel: label,
+        },
         ciphertext,
       );
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'RSA-OAEP decryption failed', { cause });
+      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'RSA-OAEP decryption failed', {
+        cause,
+      });
     }
   }
 }

@@ -4,7 +4,11 @@ import { CryptoError } from '../errors/crypto-error';
 import type { EncryptionContext } from '../field/encryption-context.codec';
 import { KeyProviderKind } from './key-provider-kind.enum';
 import type { AwsKmsKeyProviderConfig } from './key-provider.config';
-import type { GeneratedDataKey, KeyProvider, KeyProviderCapabilities } from './key-provider.interface';
+import type {
+  GeneratedDataKey,
+  KeyProvider,
+  KeyProviderCapabilities,
+} from './key-provider.interface';
 import { SdkKeyringAdapter } from './sdk-keyring.adapter';
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;

@@ -27,7 +27,11 @@ export interface AwsKmsKeyProviderConfig {
   /** Overrides the KMS endpoint (service env KMS_ENDPOINT), e.g. a loopback test server. */
   readonly endpoint?: string;
   /** Static credentials; when absent the AWS SDK default provider chain applies. */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
 }
 
 export interface Pkcs11KeyProviderConfig {
@@ -42,7 +46,4 @@ export interface Pkcs11KeyProviderConfig {
 }
 
 export type KeyProviderConfig =
-  | LocalKeyProviderConfig
-  | RsaKeyProviderConfig
-  | AwsKmsKeyProviderConfig
-  | Pkcs11KeyProviderConfig;
+  LocalKeyProviderConfig | RsaKeyProviderConfig | AwsKmsKeyProviderConfig | Pkcs11KeyProviderConfig;

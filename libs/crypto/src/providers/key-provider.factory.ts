@@ -19,7 +19,10 @@ export class KeyProviderFactory {
   static async create(config: KeyProviderConfig): Promise<KeyProvider> {
     const kind: unknown = config.kind;
     if (!KeyProviderFactory.isKind(kind)) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, `unknown key provider kind: ${String(kind)}`);
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        `unknown key provider kind: ${String(kind)}`,
+      );
     }
     switch (config.kind) {
       case KeyProviderKind.Local:
@@ -36,6 +39,9 @@ export class KeyProviderFactory {
   }
 
   private static unreachable(config: never): never {
-    throw new CryptoError(CryptoErrorCode.InvalidConfig, `unknown key provider kind: ${JSON.stringify(config)}`);
+    throw new CryptoError(
+      CryptoErrorCode.InvalidConfig,
+      `unknown key provider kind: ${JSON.stringify(config)}`,
+    );
   }
 }

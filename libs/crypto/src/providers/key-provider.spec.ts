@@ -32,10 +32,18 @@ afterAll(async () => {
 });
 
 describeKeyProviderConformance('local', () =>
-  KeyProviderFactory.create({ kind: KeyProviderKind.Local, keyName: 'master-v1', rootKey: randomBytes(32) }),
+  KeyProviderFactory.create({
+    kind: KeyProviderKind.Local,
+    keyName: 'master-v1',
+    rootKey: randomBytes(32),
+  }),
 );
 describeKeyProviderConformance('rsa (PEM)', () =>
-  KeyProviderFactory.create({ kind: KeyProviderKind.Rsa, keyName: 'rsa-v1', privateKeyPem: rsaKeys.privateKeyPem }),
+  KeyProviderFactory.create({
+    kind: KeyProviderKind.Rsa,
+    keyName: 'rsa-v1',
+    privateKeyPem: rsaKeys.privateKeyPem,
+  }),
 );
 describeKeyProviderConformance('rsa (PKCS#12)', () =>
   KeyProviderFactory.create({
@@ -72,12 +80,18 @@ if (SoftHsmFixture.available()) {
 describe('KeyProviderFactory', () => {
   it('throws on an unknown kind instead of falling back', async () => {
     const config = { kind: 'vault', keyName: 'x' } as unknown as KeyProviderConfig;
-    await expect(KeyProviderFactory.create(config)).rejects.toMatchObject({ code: CryptoErrorCode.InvalidConfig });
+    await expect(KeyProviderFactory.create(config)).rejects.toMatchObject({
+      code: CryptoErrorCode.InvalidConfig,
+    });
   });
 
   it('rejects a local root key that is not 32 bytes', async () => {
     await expect(
-      KeyProviderFactory.create({ kind: KeyProviderKind.Local, keyName: 'k', rootKey: randomBytes(16) }),
+      KeyProviderFactory.create({
+        kind: KeyProviderKind.Local,
+        keyName: 'k',
+        rootKey: randomBytes(16),
+      }),
     ).rejects.toMatchObject({ code: CryptoErrorCode.InvalidConfig });
   });
 });
@@ -102,9 +116,9 @@ describe('RsaProvider', () => {
   });
 
   it('rejects a PKCS#12 bundle with the wrong password', () => {
-    expect(() => new RsaProvider({ keyName: 'r', pkcs12: { der: rsaKeys.pkcs12Der, password: 'nope' } })).toThrow(
-      expect.objectContaining({ code: CryptoErrorCode.InvalidConfig }),
-    );
+    expect(
+      () => new RsaProvider({ keyName: 'r', pkcs12: { der: rsaKeys.pkcs12Der, password: 'nope' } }),
+    ).toThrow(expect.objectContaining({ code: CryptoErrorCode.InvalidConfig }));
   });
 
   it('a key wrapped under another RSA key does not unwrap', async () => {
@@ -112,13 +126,19 @@ describe('RsaProvider', () => {
     const a = new RsaProvider({ keyName: 'rsa-v1', privateKeyPem: rsaKeys.privateKeyPem });
     const b = new RsaProvider({ keyName: 'rsa-v1', privateKeyPem: other.privateKeyPem });
     const { wrapped } = await a.generateDataKey({});
-    await expect(b.unwrapDataKey(wrapped, {})).rejects.toMatchObject({ code: CryptoErrorCode.AuthenticationFailed });
+    await expect(b.unwrapDataKey(wrapped, {})).rejects.toMatchObject({
+      code: CryptoErrorCode.AuthenticationFailed,
+    });
   });
 });
 
 describe('AwsKmsProvider', () => {
   it('uses GenerateDataKey, Encrypt and Decrypt on the configured endpoint', async () => {
-    const provider = new AwsKmsProvider({ keyArn: KEY_ARN, endpoint: kms.endpoint, credentials: CREDENTIALS });
+    const provider = new AwsKmsProvider({
+      keyArn: KEY_ARN,
+      endpoint: kms.endpoint,
+      credentials: CREDENTIALS,
+    });
     const before = { ...kms.calls };
     const { plaintext, wrapped } = await provider.generateDataKey({ k: 'v' });
     await provider.wrapDataKey(plaintext, { k: 'v' });
@@ -143,6 +163,8 @@ describe('LocalProvider', () => {
     const a = new LocalProvider({ keyName: 'master-v1', rootKey: randomBytes(32) });
     const b = new LocalProvider({ keyName: 'master-v1', rootKey: randomBytes(32) });
     const { wrapped } = await a.generateDataKey({});
-    await expect(b.unwrapDataKey(wrapped, {})).rejects.toMatchObject({ code: CryptoErrorCode.AuthenticationFailed });
+    await expect(b.unwrapDataKey(wrapped, {})).rejects.toMatchObject({
+      code: CryptoErrorCode.AuthenticationFailed,
+    });
   });
 });

@@ -4,7 +4,11 @@ import { CryptoError } from '../errors/crypto-error';
 import type { EncryptionContext } from '../field/encryption-context.codec';
 import { KeyProviderKind } from './key-provider-kind.enum';
 import type { LocalKeyProviderConfig } from './key-provider.config';
-import type { GeneratedDataKey, KeyProvider, KeyProviderCapabilities } from './key-provider.interface';
+import type {
+  GeneratedDataKey,
+  KeyProvider,
+  KeyProviderCapabilities,
+} from './key-provider.interface';
 import { SdkKeyringAdapter } from './sdk-keyring.adapter';
 
 const NAMESPACE = 'privacy-service/local';
@@ -19,7 +23,10 @@ export class LocalProvider implements KeyProvider {
 
   constructor(config: Omit<LocalKeyProviderConfig, 'kind'>) {
     if (config.rootKey.length !== 32) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, 'local root key must be exactly 32 bytes');
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        'local root key must be exactly 32 bytes',
+      );
     }
     if (config.keyName.length === 0) {
       throw new CryptoError(CryptoErrorCode.InvalidConfig, 'local root key needs a name');

@@ -16,7 +16,11 @@ import { CryptoError } from '../errors/crypto-error';
 import { EncryptionContextCodec, type EncryptionContext } from '../field/encryption-context.codec';
 import { KeyProviderKind } from './key-provider-kind.enum';
 import type { Pkcs11KeyProviderConfig } from './key-provider.config';
-import type { GeneratedDataKey, KeyProvider, KeyProviderCapabilities } from './key-provider.interface';
+import type {
+  GeneratedDataKey,
+  KeyProvider,
+  KeyProviderCapabilities,
+} from './key-provider.interface';
 
 export const DEFAULT_PKCS11_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -52,9 +56,13 @@ export class Pkcs11Provider implements KeyProvider {
       module = Module.load(libraryPath, 'pkcs11');
       module.initialize();
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, `PKCS#11 module ${libraryPath} could not be loaded`, {
-        cause,
-      });
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        `PKCS#11 module ${libraryPath} could not be loaded`,
+        {
+          cause,
+        },
+      );
     }
     try {
       const slots = module.getSlots(true);
@@ -67,24 +75,38 @@ export class Pkcs11Provider implements KeyProvider {
         }
       }
       if (session === undefined) {
-        throw new CryptoError(CryptoErrorCode.InvalidConfig, `no PKCS#11 token labelled ${config.tokenLabel}`);
+        throw new CryptoError(
+          CryptoErrorCode.InvalidConfig,
+          `no PKCS#11 token labelled ${config.tokenLabel}`,
+        );
       }
       session.login(config.pin, UserType.USER);
-      const key = Pkcs11Provider.findOrCreateKey(session, config.keyLabel, config.createKeyIfMissing ?? false);
+      const key = Pkcs11Provider.findOrCreateKey(
+        session,
+        config.keyLabel,
+        config.createKeyIfMissing ?? false,
+      );
       return new Pkcs11Provider(module, session, key, config.tokenLabel, config.keyLabel);
     } catch (cause) {
       module.finalize();
       if (cause instanceof CryptoError) {
         throw cause;
       }
-      throw new CryptoError(CryptoErrorCode.ProviderFailure, 'PKCS#11 session could not be opened', { cause });
+      throw new CryptoError(
+        CryptoErrorCode.ProviderFailure,
+        'PKCS#11 session could not be opened',
+        { cause },
+      );
     }
   }
 
   private static findOrCreateKey(session: Session, label: string, create: boolean): SecretKey {
     const found = session.find({ class: ObjectClass.SECRET_KEY, keyType: KeyType.AES, label });
     if (found.length > 1) {
-      throw new CryptoError(CryptoErrorCode.InvalidConfig, `more than one PKCS#11 key labelled ${label}`);
+      throw new CryptoError(
+        CryptoErrorCode.InvalidConfig,
+        `more than one PKCS#11 key labelled ${label}`,
+      );
     }
     if (found.length === 1) {
       return found.items(0).toType<SecretKey>();
@@ -113,7 +135,10 @@ export class Pkcs11Provider implements KeyProvider {
 
   async wrapDataKey(plaintext: Buffer, context: EncryptionContext): Promise<Buffer> {
     if (plaintext.length !== DATA_KEY_BYTES) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, `data keys must be ${DATA_KEY_BYTES} bytes`);
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        `data keys must be ${DATA_KEY_BYTES} bytes`,
+      );
     }
     const nonce = randomBytes(NONCE_BYTES);
     try {
@@ -121,22 +146,35 @@ export class Pkcs11Provider implements KeyProvider {
       const sealed = cipher.once(plaintext, Buffer.alloc(plaintext.length + TAG_BYTES));
       return Buffer.concat([nonce, sealed]);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.ProviderFailure, 'PKCS#11 token could not wrap the data key', { cause });
+      throw new CryptoError(
+        CryptoErrorCode.ProviderFailure,
+        'PKCS#11 token could not wrap the data key',
+        { cause },
+      );
     }
   }
 
   async unwrapDataKey(wrapped: Buffer, context: EncryptionContext): Promise<Buffer> {
     if (wrapped.length !== NONCE_BYTES + DATA_KEY_BYTES + TAG_BYTES) {
-      throw new CryptoError(CryptoErrorCode.Malformed, 'PKCS#11 wrapped data key has the wrong length');
+      throw new CryptoError(
+        CryptoErrorCode.Malformed,
+        'PKCS#11 wrapped data key has the wrong length',
+      );
     }
     const nonce = wrapped.subarray(0, NONCE_BYTES);
     try {
       const decipher = this.session.createDecipher(this.mechanism(nonce, context), this.key);
-      return Buffer.from(decipher.once(wrapped.subarray(NONCE_BYTES), Buffer.alloc(wrapped.length)));
+      return Buffer.from(
+        decipher.once(wrapped.subarray(NONCE_BYTES), Buffer.alloc(wrapped.length)),
+      );
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'PKCS#11 token could not unwrap the data key', {
-        cause,
-      });
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'PKCS#11 token could not unwrap the data key',
+        {
+          cause,
+        },
+      );
     }
   }
 
@@ -150,7 +188,11 @@ export class Pkcs11Provider implements KeyProvider {
     const aad = EncryptionContextCodec.canonical(context);
     return {
       name: MechanismEnum[MechanismEnum.AES_GCM],
-      params: new AesGcm240Params(Buffer.from(nonce), aad.length > 0 ? aad : undefined, TAG_BYTES * 8),
+      params: new AesGcm240Params(
+        Buffer.from(nonce),
+        aad.length > 0 ? aad : undefined,
+        TAG_BYTES * 8,
+      ),
     };
   }
 }

@@ -15,7 +15,10 @@ export class ProviderRegistry {
   ) {
     for (const provider of [active, ...retired]) {
       if (this.byId.has(provider.rootKeyId)) {
-        throw new CryptoError(CryptoErrorCode.InvalidConfig, `root key ${provider.rootKeyId} configured twice`);
+        throw new CryptoError(
+          CryptoErrorCode.InvalidConfig,
+          `root key ${provider.rootKeyId} configured twice`,
+        );
       }
       this.byId.set(provider.rootKeyId, provider);
     }

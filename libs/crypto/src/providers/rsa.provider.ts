@@ -6,7 +6,11 @@ import { EncryptionContextCodec, type EncryptionContext } from '../field/encrypt
 import { HmacSha256 } from '../primitives/hmac-sha256';
 import { KeyProviderKind } from './key-provider-kind.enum';
 import type { RsaKeyProviderConfig } from './key-provider.config';
-import type { GeneratedDataKey, KeyProvider, KeyProviderCapabilities } from './key-provider.interface';
+import type {
+  GeneratedDataKey,
+  KeyProvider,
+  KeyProviderCapabilities,
+} from './key-provider.interface';
 import { RsaKeyLoader, type LoadedRsaKey } from './rsa-key.loader';
 import { SdkKeyringAdapter } from './sdk-keyring.adapter';
 
@@ -55,7 +59,10 @@ export class RsaProvider implements KeyProvider {
 
   async generateDataKey(context: EncryptionContext): Promise<GeneratedDataKey> {
     const { plaintext, wrapped } = await this.adapter.generate(context);
-    return { plaintext, wrapped: Buffer.concat([wrapped, RsaProvider.binding(plaintext, context)]) };
+    return {
+      plaintext,
+      wrapped: Buffer.concat([wrapped, RsaProvider.binding(plaintext, context)]),
+    };
   }
 
   async wrapDataKey(plaintext: Buffer, context: EncryptionContext): Promise<Buffer> {
@@ -65,7 +72,10 @@ export class RsaProvider implements KeyProvider {
 
   async unwrapDataKey(wrapped: Buffer, context: EncryptionContext): Promise<Buffer> {
     if (!this.capabilities.canDecrypt) {
-      throw new CryptoError(CryptoErrorCode.ProviderCannotDecrypt, `${this.rootKeyId} holds only a public key`);
+      throw new CryptoError(
+        CryptoErrorCode.ProviderCannotDecrypt,
+        `${this.rootKeyId} holds only a public key`,
+      );
     }
     if (wrapped.length <= BINDING_BYTES) {
       throw new CryptoError(CryptoErrorCode.Malformed, 'wrapped data key is truncated');
@@ -74,7 +84,10 @@ export class RsaProvider implements KeyProvider {
     const plaintext = await this.adapter.unwrap(wrapped.subarray(0, split), context);
     if (!timingSafeEqual(RsaProvider.binding(plaintext, context), wrapped.subarray(split))) {
       plaintext.fill(0);
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'data key is bound to another context');
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'data key is bound to another context',
+      );
     }
     return plaintext;
   }

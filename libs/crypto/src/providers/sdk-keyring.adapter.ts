@@ -14,7 +14,9 @@ import type { EncryptionContext } from '../field/encryption-context.codec';
 import type { GeneratedDataKey } from './key-provider.interface';
 
 /** The committing suite fixes the data key length at 32 bytes, what the hierarchy uses. */
-const SUITE = new NodeAlgorithmSuite(AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY);
+const SUITE = new NodeAlgorithmSuite(
+  AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY,
+);
 const CALLER_TRACE = { keyNamespace: 'privacy-service', keyName: 'data-key' } as const;
 
 /**
@@ -34,7 +36,10 @@ export class SdkKeyringAdapter {
 
   async wrap(plaintext: Buffer, context: EncryptionContext): Promise<Buffer> {
     if (plaintext.length !== SUITE.keyLengthBytes) {
-      throw new CryptoError(CryptoErrorCode.InvalidArgument, `data keys must be ${SUITE.keyLengthBytes} bytes`);
+      throw new CryptoError(
+        CryptoErrorCode.InvalidArgument,
+        `data keys must be ${SUITE.keyLengthBytes} bytes`,
+      );
     }
     const material = new NodeEncryptionMaterial(SUITE, { ...context }).setUnencryptedDataKey(
       new Uint8Array(plaintext),
@@ -49,14 +54,23 @@ export class SdkKeyringAdapter {
     const edk = SdkKeyringAdapter.decode(wrapped);
     let material: NodeDecryptionMaterial;
     try {
-      material = await this.keyring.onDecrypt(new NodeDecryptionMaterial(SUITE, { ...context }), [edk]);
+      material = await this.keyring.onDecrypt(new NodeDecryptionMaterial(SUITE, { ...context }), [
+        edk,
+      ]);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'keyring could not unwrap the data key', {
-        cause,
-      });
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'keyring could not unwrap the data key',
+        {
+          cause,
+        },
+      );
     }
     if (!material.hasUnencryptedDataKey) {
-      throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'keyring could not unwrap the data key');
+      throw new CryptoError(
+        CryptoErrorCode.AuthenticationFailed,
+        'keyring could not unwrap the data key',
+      );
     }
     const plaintext = Buffer.from(unwrapDataKey(material.getUnencryptedDataKey()));
     material.zeroUnencryptedDataKey();
@@ -67,13 +81,20 @@ export class SdkKeyringAdapter {
     try {
       return await this.keyring.onEncrypt(material);
     } catch (cause) {
-      throw new CryptoError(CryptoErrorCode.ProviderFailure, 'keyring could not wrap the data key', { cause });
+      throw new CryptoError(
+        CryptoErrorCode.ProviderFailure,
+        'keyring could not wrap the data key',
+        { cause },
+      );
     }
   }
 
   private static encode(edks: readonly EncryptedDataKey[]): Buffer {
     if (edks.length !== 1) {
-      throw new CryptoError(CryptoErrorCode.ProviderFailure, `expected one encrypted data key, got ${edks.length}`);
+      throw new CryptoError(
+        CryptoErrorCode.ProviderFailure,
+        `expected one encrypted data key, got ${edks.length}`,
+      );
     }
     const [edk] = edks;
     // The raw AES keyring puts binary bytes in providerInfo; rawInfo holds them losslessly.
