@@ -5,6 +5,7 @@ import { CryptoError } from '../errors/crypto-error';
 export type EncryptionContext = Readonly<Record<string, string>>;
 
 const EMPTY = Buffer.alloc(0);
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Canonical bytes of a context: keys sorted by UTF-16 code unit, each key and value as a 4-byte
@@ -18,9 +19,13 @@ export class EncryptionContextCodec {
         'context must be a flat map of strings',
       );
     }
-    for (const value of Object.values(context)) {
-      if (typeof value !== 'string') {
-        throw new CryptoError(CryptoErrorCode.InvalidArgument, 'context values must be strings');
+    for (const [key, value] of Object.entries(context)) {
+      // Lone surrogates become U+FFFD in UTF-8, so two different maps could share an encoding.
+      if (typeof value !== 'string' || LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+        throw new CryptoError(
+          CryptoErrorCode.InvalidArgument,
+          'context values must be well-formed strings',
+        );
       }
     }
   }
@@ -30,25 +35,28 @@ export class EncryptionContextCodec {
       return EMPTY;
     }
     EncryptionContextCodec.validate(context);
-    const keys = Object.keys(context).sort();
+    const keys = Object.keys(context);
     if (keys.length === 0) {
       return EMPTY;
     }
-    const parts: Buffer[] = [];
+    keys.sort();
+    // One allocation: sizes first, then lengths and bytes written in place.
+    let size = 0;
     for (const key of keys) {
-      parts.push(
-        EncryptionContextCodec.lengthPrefixed(key),
-        EncryptionContextCodec.lengthPrefixed(context[key]),
-      );
+      size += 8 + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(context[key], 'utf8');
     }
-    return Buffer.concat(parts);
+    const out = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (const key of keys) {
+      offset = EncryptionContextCodec.writePrefixed(out, offset, key);
+      offset = EncryptionContextCodec.writePrefixed(out, offset, context[key]);
+    }
+    return out;
   }
 
-  private static lengthPrefixed(text: string): Buffer {
-    const bytes = Buffer.from(text, 'utf8');
-    const out = Buffer.allocUnsafe(4 + bytes.length);
-    out.writeUInt32BE(bytes.length, 0);
-    bytes.copy(out, 4);
-    return out;
+  private static writePrefixed(out: Buffer, offset: number, text: string): number {
+    const written = out.write(text, offset + 4, 'utf8');
+    out.writeUInt32BE(written, offset);
+    return offset + 4 + written;
   }
 }

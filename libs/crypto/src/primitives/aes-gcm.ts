@@ -96,7 +96,9 @@ export class AesGcm {
     }
     const head = decipher.update(sealed.subarray(0, split));
     try {
-      return Buffer.concat([head, decipher.final()]);
+      // GCM emits nothing on final(); it only checks the tag.
+      decipher.final();
+      return head;
     } catch (cause) {
       head.fill(0);
       throw new CryptoError(CryptoErrorCode.AuthenticationFailed, 'AES-GCM authentication failed', {

@@ -1,0 +1,332 @@
+/**
+ * Field-encryption benchmark (npm run bench:crypto): encrypt+decrypt of 64-byte fields.
+ *   1. plain node:crypto AES-256-GCM with a cached key (the ceiling; also with pooled nonces)
+ *   2. libs/crypto with warm caches (target >= 0.8 x (1)); per call and in 1,000-field batches
+ *   3. the HTTP endpoint with 1,000-field batches: slot below, filled in once the service exists
+ *   4. the AWS Encryption SDK used naively, one whole message per field (raw AES keyring)
+ *   5. each provider's unwrap latency, p50/p99
+ * Prints a table and writes bench/results/crypto.json.
+ */
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
+import * as path from 'node:path';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  RawAesKeyringNode,
+  RawAesWrappingSuiteIdentifier,
+} from '@aws-crypto/client-node';
+import {
+  AwsKmsProvider,
+  EnvelopeCrypto,
+  InMemoryKeyStore,
+  LocalProvider,
+  Pkcs11Provider,
+  ProviderRegistry,
+  RsaProvider,
+  type KeyProvider,
+} from '@libs/crypto';
+import { KmsLoopbackServer } from '../libs/crypto/test-support/kms-loopback.server';
+import { RsaKeysFixture } from '../libs/crypto/test-support/rsa-keys.fixture';
+import { SoftHsmFixture } from '../libs/crypto/test-support/softhsm.fixture';
+import { BenchReport } from './lib/bench-report';
+import { Runner } from './lib/runner';
+
+const FIELD = Buffer.alloc(64, 0x61).toString('utf8');
+const BATCH = 1_000;
+const RESULTS = path.resolve(__dirname, 'results/crypto.json');
+
+/** Case 1: the ceiling, node:crypto with a key in a variable and a random nonce per field. */
+async function plainNodeCrypto(report: BenchReport): Promise<number> {
+  const key = randomBytes(32);
+  const plaintext = Buffer.from(FIELD);
+  const result = await Runner.throughput(() => {
+    for (let i = 0; i < BATCH; i += 1) {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+      decipher.setAuthTag(tag);
+      Buffer.concat([decipher.update(ct), decipher.final()]);
+    }
+    return BATCH;
+  });
+  report.add({
+    id: '1',
+    name: 'node:crypto AES-256-GCM, cached key',
+    value: result.opsPerSec,
+    unit: 'fields/s',
+    note: 'randomBytes(12) per field',
+  });
+  return result.opsPerSec;
+}
+
+/**
+ * Case 1 with nonces drawn from a bulk-filled pool, as libs/crypto does: shows how much of the
+ * library's standing against (1) comes from that one trick.
+ */
+async function plainNodeCryptoPooledNonces(report: BenchReport, ceiling: number): Promise<void> {
+  const key = randomBytes(32);
+  const plaintext = Buffer.from(FIELD);
+  const pool = Buffer.allocUnsafe(12 * BATCH);
+  const result = await Runner.throughput(() => {
+    randomFillSync(pool);
+    for (let i = 0; i < BATCH; i += 1) {
+      const nonce = pool.subarray(i * 12, i * 12 + 12);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+      decipher.setAuthTag(tag);
+      Buffer.concat([decipher.update(ct), decipher.final()]);
+    }
+    return BATCH;
+  });
+  report.add({
+    id: '1-pool',
+    name: 'node:crypto AES-256-GCM, cached key, pooled nonces',
+    value: result.opsPerSec,
+    unit: 'fields/s',
+    note: `${(result.opsPerSec / ceiling).toFixed(2)} x (1)`,
+  });
+}
+
+async function warmLibrary(): Promise<EnvelopeCrypto> {
+  const crypto = new EnvelopeCrypto({
+    store: new InMemoryKeyStore(),
+    providers: new ProviderRegistry(
+      new LocalProvider({ keyName: 'bench', rootKey: randomBytes(32) }),
+    ),
+    defaultAlias: 'pii',
+    subjectRefSecret: randomBytes(32),
+    blindIndexSecret: randomBytes(32),
+    keyringCache: { maxUses: Number.MAX_SAFE_INTEGER, maxAgeMs: 3_600_000 },
+  });
+  await crypto.keyring.createKeyring('pii');
+  await crypto.fields.decrypt(await crypto.fields.encrypt(FIELD));
+  return crypto;
+}
+
+/** Case 2: the library on a warm cache, one call per field and 1,000-field batches. */
+async function library(report: BenchReport, ceiling: number): Promise<void> {
+  const crypto = await warmLibrary();
+  const context = { table: 'users', column: 'email' };
+  const single = await Runner.throughput(async () => {
+    for (let i = 0; i < BATCH; i += 1) {
+      await crypto.fields.decrypt(await crypto.fields.encrypt(FIELD, { context }), { context });
+    }
+    return BATCH;
+  });
+  const values = new Array<string>(BATCH).fill(FIELD);
+  const batch = await Runner.throughput(async () => {
+    await crypto.fields.decryptValues(await crypto.fields.encryptValues(values, { context }), {
+      context,
+    });
+    return BATCH;
+  });
+  const subjectBatch = await Runner.throughput(async () => {
+    const sealed = await crypto.fields.encryptValues(values, {
+      context,
+      subjectId: 'bench-subject',
+    });
+    await crypto.fields.decryptValues(sealed, { context });
+    return BATCH;
+  });
+  report.add({
+    id: '2',
+    name: 'libs/crypto warm cache, 1,000-field batches',
+    value: batch.opsPerSec,
+    unit: 'fields/s',
+    note: `${(batch.opsPerSec / ceiling).toFixed(2)} x (1), target >= 0.80`,
+  });
+  report.add({
+    id: '2-single',
+    name: 'libs/crypto warm cache, one await per field',
+    value: single.opsPerSec,
+    unit: 'fields/s',
+    note: `${(single.opsPerSec / ceiling).toFixed(2)} x (1)`,
+  });
+  report.add({
+    id: '2-subject',
+    name: 'libs/crypto warm cache, subject key, batches',
+    value: subjectBatch.opsPerSec,
+    unit: 'fields/s',
+    note: `${(subjectBatch.opsPerSec / ceiling).toFixed(2)} x (1)`,
+  });
+  await crypto.close();
+}
+
+/**
+ * SLOT for case 3, "HTTP endpoint with 1,000-field batches" (target >= 0.5 x (1) in fields/s).
+ * The service task replaces this body: boot the app, POST /v1/crypto/encrypt and /decrypt with
+ * 1,000 fields per call, and return fields per second. Until then it returns null (n/a).
+ */
+async function httpEndpointBatches(): Promise<number | null> {
+  return null;
+}
+
+async function httpEndpoint(report: BenchReport, ceiling: number): Promise<void> {
+  const value = await httpEndpointBatches();
+  report.add({
+    id: '3',
+    name: 'HTTP endpoint, 1,000-field batches',
+    value,
+    unit: 'fields/s',
+    note:
+      value === null
+        ? 'n/a: the service endpoint is not wired into this bench yet'
+        : `${(value / ceiling).toFixed(2)} x (1)`,
+  });
+}
+
+/** Case 4: the AWS Encryption SDK per field, whole message each time. */
+async function naiveSdk(report: BenchReport): Promise<void> {
+  const keyring = new RawAesKeyringNode({
+    keyNamespace: 'bench',
+    keyName: 'naive',
+    unencryptedMasterKey: new Uint8Array(randomBytes(32)),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
+  const plaintext = Buffer.from(FIELD);
+  const committing = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  const unsignedSuite = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+  const unsigned = await Runner.throughput(
+    async () => {
+      const { result } = await committing.encrypt(keyring, plaintext, { suiteId: unsignedSuite });
+      await committing.decrypt(keyring, result);
+      return 1;
+    },
+    { seconds: 1, rounds: 2 },
+  );
+  const defaults = await Runner.throughput(
+    async () => {
+      const { result } = await committing.encrypt(keyring, plaintext);
+      await committing.decrypt(keyring, result);
+      return 1;
+    },
+    { seconds: 1, rounds: 2 },
+  );
+  report.add({
+    id: '4',
+    name: 'AWS Encryption SDK per field (committing, unsigned)',
+    value: unsigned.opsPerSec,
+    unit: 'fields/s',
+  });
+  report.add({
+    id: '4-default',
+    name: 'AWS Encryption SDK per field (default suite, ECDSA)',
+    value: defaults.opsPerSec,
+    unit: 'fields/s',
+  });
+}
+
+/** Case 5: one provider unwrap, the cost of a keyring-key cache miss. */
+async function providerUnwrap(report: BenchReport): Promise<void> {
+  const providers: {
+    id: string;
+    make: () => Promise<KeyProvider>;
+    samples: number;
+    cleanup?: () => Promise<void>;
+  }[] = [];
+  providers.push({
+    id: 'local',
+    make: async () => new LocalProvider({ keyName: 'bench', rootKey: randomBytes(32) }),
+    samples: 2_000,
+  });
+  const rsa = new RsaKeysFixture();
+  providers.push({
+    id: 'rsa-3072',
+    make: async () => new RsaProvider({ keyName: 'bench', privateKeyPem: rsa.privateKeyPem }),
+    samples: 500,
+  });
+  const arn = 'arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-4000-8000-000000000001';
+  const kms = new KmsLoopbackServer([arn]);
+  const endpoint = await kms.start();
+  providers.push({
+    id: 'aws-kms (loopback)',
+    make: async () =>
+      new AwsKmsProvider({
+        keyArn: arn,
+        endpoint,
+        credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+      }),
+    samples: 1_000,
+    cleanup: () => kms.stop(),
+  });
+  const hsm = new SoftHsmFixture();
+  if (SoftHsmFixture.available()) {
+    await hsm.setUp();
+    providers.push({
+      id: 'pkcs11 (SoftHSM2)',
+      make: async () =>
+        Pkcs11Provider.open({
+          tokenLabel: hsm.tokenLabel,
+          pin: hsm.pin,
+          keyLabel: 'bench',
+          createKeyIfMissing: true,
+        }),
+      samples: 2_000,
+      cleanup: async () => hsm.tearDown(),
+    });
+  } else {
+    report.add({
+      id: '5-pkcs11',
+      name: 'unwrap latency: pkcs11',
+      value: null,
+      unit: 'ms',
+      note: SoftHsmFixture.unavailableMessage(),
+    });
+  }
+  for (const entry of providers) {
+    const provider = await entry.make();
+    const context = { purpose: 'keyring-key', alias: 'pii', version: '1' };
+    const { wrapped } = await provider.generateDataKey(context);
+    const latency = await Runner.latency(
+      () => provider.unwrapDataKey(wrapped, context),
+      entry.samples,
+    );
+    report.add({
+      id: `5-${entry.id.split(' ')[0]}`,
+      name: `unwrap latency: ${entry.id}`,
+      value: latency.p50,
+      unit: 'ms p50',
+      note: `p99 ${latency.p99.toFixed(3)} ms, n=${latency.n}`,
+      extra: { p50: latency.p50, p99: latency.p99, mean: latency.mean },
+    });
+    await provider.close();
+    await entry.cleanup?.();
+  }
+}
+
+async function main(): Promise<void> {
+  const report = new BenchReport('crypto');
+  const ceiling = await plainNodeCrypto(report);
+  await plainNodeCryptoPooledNonces(report, ceiling);
+  await library(report, ceiling);
+  await httpEndpoint(report, ceiling);
+  await naiveSdk(report);
+  await providerUnwrap(report);
+
+  const lib = report.find('2')?.value ?? null;
+  const naive = report.find('4')?.value ?? null;
+  const http = report.find('3')?.value ?? null;
+  const summary = {
+    libraryVsCeiling: lib === null ? null : lib / ceiling,
+    libraryTargetMet: lib === null ? null : lib / ceiling >= 0.8,
+    httpVsCeiling: http === null ? null : http / ceiling,
+    httpVsNaiveSdk: http === null || naive === null ? null : http / naive,
+    libraryVsNaiveSdk: lib === null || naive === null ? null : lib / naive,
+  };
+  console.log(report.table());
+  console.log(
+    `\nlibrary / ceiling = ${summary.libraryVsCeiling?.toFixed(2) ?? 'n/a'}; library / naive SDK = ${summary.libraryVsNaiveSdk?.toFixed(0) ?? 'n/a'}x`,
+  );
+  report.writeJson(RESULTS, summary);
+  console.log(`written ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

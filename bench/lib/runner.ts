@@ -1,0 +1,64 @@
+import { performance } from 'node:perf_hooks';
+import { Stats, type LatencySummary } from './stats';
+
+export interface ThroughputResult {
+  /** Operations per second (an operation is whatever one unit of `body` counts). */
+  readonly opsPerSec: number;
+  readonly ops: number;
+  readonly seconds: number;
+}
+
+/** Time-boxed measurement loops shared by the benchmarks. */
+export class Runner {
+  /**
+   * Calls `body` repeatedly for `seconds` after a warm-up; `body` returns how many operations it
+   * performed. The best of `rounds` rounds is kept, to damp noise from the other core's load.
+   */
+  static async throughput(
+    body: () => number | Promise<number>,
+    options: { seconds?: number; warmupSeconds?: number; rounds?: number } = {},
+  ): Promise<ThroughputResult> {
+    const { seconds = 1.5, warmupSeconds = 0.5, rounds = 3 } = options;
+    await Runner.loop(body, warmupSeconds);
+    let best: ThroughputResult | undefined;
+    for (let round = 0; round < rounds; round += 1) {
+      const result = await Runner.loop(body, seconds);
+      if (best === undefined || result.opsPerSec > best.opsPerSec) {
+        best = result;
+      }
+    }
+    return best as ThroughputResult;
+  }
+
+  /** Runs `body` `samples` times, returning latency percentiles in milliseconds. */
+  static async latency(
+    body: () => Promise<unknown>,
+    samples: number,
+    warmup = 5,
+  ): Promise<LatencySummary> {
+    for (let i = 0; i < warmup; i += 1) {
+      await body();
+    }
+    const times: number[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const start = performance.now();
+      await body();
+      times.push(performance.now() - start);
+    }
+    return Stats.summary(times);
+  }
+
+  private static async loop(
+    body: () => number | Promise<number>,
+    seconds: number,
+  ): Promise<ThroughputResult> {
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    let ops = 0;
+    while (performance.now() < deadline) {
+      ops += await body();
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    return { opsPerSec: ops / elapsed, ops, seconds: elapsed };
+  }
+}
