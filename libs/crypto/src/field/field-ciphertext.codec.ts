@@ -47,7 +47,6 @@ function malformed(reason: string): CryptoError {
 
 export class FieldCiphertextCodec {
   static readonly formatVersion = FORMAT_VERSION;
-  static readonly nonceBytes = NONCE_BYTES;
 
   static encodeHeader(alias: string, keyringVersion: number, subjectKeyId?: Buffer): Buffer {
     if (!Number.isInteger(keyringVersion) || keyringVersion < 1 || keyringVersion > MAX_VERSION) {

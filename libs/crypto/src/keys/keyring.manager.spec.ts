@@ -39,8 +39,10 @@ describe('KeyringManager', () => {
     const sealed = await t.crypto.fields.encrypt('v');
     t.crypto.keyring.clearCache();
     const before = t.provider.calls.unwrap;
+    const counted = t.crypto.keyring.providerUnwrapCount;
     await Promise.all(Array.from({ length: 20 }, () => t.crypto.fields.decrypt(sealed)));
     expect(t.provider.calls.unwrap - before).toBe(1);
+    expect(t.crypto.keyring.providerUnwrapCount - counted).toBe(1);
   });
 
   it('rotates a keyring: new fields use the new version, old ones stay readable', async () => {

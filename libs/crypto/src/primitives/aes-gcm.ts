@@ -37,9 +37,6 @@ function cipherName(key: Uint8Array): CipherGCMTypes {
  * own callers always pass 96-bit random nonces.
  */
 export class AesGcm {
-  static readonly tagBytes = TAG_BYTES;
-  static readonly nonceBytes = 12;
-
   static encrypt(
     key: Uint8Array,
     nonce: Uint8Array,
