@@ -3,7 +3,6 @@ import { ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
-import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
 import { AppConfig } from 'src/config/app-config';
@@ -56,12 +55,11 @@ function callerOf(req: Request): string {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         setHeaders: false,
-        storage: new ThrottlerStorageRedisService(
-          new Redis({
-            ...redisConnectionOptions(config.redis.url),
-            keyPrefix: `${config.redis.prefix}:throttle:`,
-          }),
-        ),
+        // Given options (not a client), the storage owns its connection and closes it on shutdown.
+        storage: new ThrottlerStorageRedisService({
+          ...redisConnectionOptions(config.redis.url),
+          keyPrefix: `${config.redis.prefix}:throttle:`,
+        }),
         throttlers: [
           {
             name: 'default',

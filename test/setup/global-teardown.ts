@@ -1,0 +1,39 @@
+import Redis from 'ioredis';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
+import { STATE_FILE, TestRunState } from './state';
+
+/** Drops this run's database and Redis keys, and stops any containers the setup started. */
+export default async function globalTeardown(): Promise<void> {
+  if (!existsSync(STATE_FILE)) {
+    return;
+  }
+  const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as TestRunState;
+  rmSync(STATE_FILE, { force: true });
+  if (state.adminDatabaseUrl && state.database && !process.env.E2E_KEEP_DATABASE) {
+    const admin = new Client({ connectionString: state.adminDatabaseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${state.database}" WITH (FORCE)`);
+    await admin.end();
+  }
+  if (state.redisUrl && state.redisPrefix) {
+    const redis = new Redis(state.redisUrl);
+    const stream = redis.scanStream({ match: `${state.redisPrefix}:*`, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) {
+        await redis.unlink(...keys);
+      }
+    }
+    await redis.quit();
+  }
+  if (state.containers.length > 0) {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const client = await getContainerRuntimeClient();
+    for (const id of state.containers) {
+      await client.container
+        .getById(id)
+        .stop()
+        .catch(() => undefined);
+    }
+  }
+}
