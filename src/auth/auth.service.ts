@@ -63,6 +63,14 @@ export class AuthService {
         'The MFA token is not valid or has expired.',
       );
     }
+    const usedKey = `${this.config.redis.prefix}:mfa-token-used:${claims.jti}`;
+    // Checked before the code, so replaying a spent token cannot burn a backup code.
+    if (await this.redis.exists(usedKey)) {
+      throw new AuthError(
+        AuthErrorCode.InvalidMfaToken,
+        'The MFA token is not valid or has expired.',
+      );
+    }
     const method = await this.mfa.verifyCode(user.id, user.totpSecret, code);
     const actor = { type: 'user', id: user.id };
     if (!method) {
@@ -71,13 +79,7 @@ export class AuthService {
     }
     // An MFA token opens one session only.
     const ttl = Math.max(1, claims.expiresAt - Math.floor(Date.now() / 1000));
-    const first = await this.redis.set(
-      `${this.config.redis.prefix}:mfa-token-used:${claims.jti}`,
-      '1',
-      'EX',
-      ttl,
-      'NX',
-    );
+    const first = await this.redis.set(usedKey, '1', 'EX', ttl, 'NX');
     if (first !== 'OK') {
       throw new AuthError(
         AuthErrorCode.InvalidMfaToken,

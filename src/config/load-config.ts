@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHmac } from 'node:crypto';
 import { AppConfig } from './app-config';
+import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
 import { EnvSchema } from './env.schema';
 import { readDotEnv } from './dot-env';
 import { resolveMasterKey } from './master-key';
@@ -21,7 +22,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''),
   );
   const schema = plainToInstance(EnvSchema, defined, { exposeDefaultValues: true });
-  const problems = validateSync(schema, { whitelist: false }).flatMap((error) =>
+  const problems = validateSync(schema, { stopAtFirstError: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) =>
       message.startsWith(error.property) ? message : `${error.property} ${message}`,
     ),
@@ -40,7 +41,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   } catch (e) {
     problems.push((e as Error).message);
   }
-  if (problems.length > 0 || !masterKey) {
+  let crypto: CryptoConfig | undefined;
+  if (masterKey) {
+    try {
+      crypto = buildCryptoConfig(schema, masterKey, cwd);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length > 0 || !masterKey || !crypto) {
     throw new ConfigError(problems);
   }
   const port = schema.PORT;
@@ -56,6 +65,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         ? { email: schema.BOOTSTRAP_ADMIN_EMAIL, password: schema.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     masterKey,
+    crypto,
     smtp: { url: schema.SMTP_URL, from: schema.SMTP_FROM },
     publicBaseUrl: (schema.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: schema.LOG_LEVEL,

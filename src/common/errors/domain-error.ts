@@ -15,4 +15,14 @@ export abstract class DomainError<Code extends string = string> extends Error {
 
   /** The HTTP status for this error's code; each capability maps its codes exhaustively. */
   abstract get status(): number;
+
+  /** What the problem body shows; never more than code, detail and field messages. */
+  toProblemFields(): {
+    status: number;
+    code: string;
+    detail: string;
+    errors?: Array<{ field?: string; message: string }>;
+  } {
+    return { status: this.status, code: this.code, detail: this.detail, errors: this.errors };
+  }
 }

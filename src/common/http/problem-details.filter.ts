@@ -57,10 +57,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown, req: Request): Problem {
     const extras = { requestId: req.id as string | undefined };
     if (exception instanceof DomainError) {
-      return problem(exception.status, exception.code, exception.detail, {
-        ...extras,
-        errors: exception.errors,
-      });
+      const e = exception.toProblemFields();
+      return problem(e.status, e.code, e.detail, { ...extras, errors: e.errors });
     }
     if (exception instanceof ValidationFailed) {
       return problem(400, 'validation', 'The request body or query is not valid.', {

@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'config-spec-'));
+
+function problemsOf(env: Record<string, string>, cwd = scratch()): string[] {
+  try {
+    loadConfig(env, cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return e.problems;
+    }
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const config = loadConfig({ MASTER_KEY: KEY }, scratch());
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/privacy');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.dbMigrate).toBe(true);
+    expect(config.workers).toBe(true);
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.bootstrapAdmin).toBeUndefined();
+  });
+
+  it('gives one line per bad value, naming the variable', () => {
+    const problems = problemsOf({
+      MASTER_KEY: KEY,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      WORKERS: 'maybe',
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT'))).toBeDefined();
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('postgres://');
+    expect(problems.find((p) => p.startsWith('WORKERS'))).toBeDefined();
+  });
+
+  it('never echoes a secret value in an error', () => {
+    const problems = problemsOf({ MASTER_KEY: 'c2hvcnQtc2VjcmV0LXZhbHVl' });
+    expect(problems).toEqual(['MASTER_KEY must be 32 bytes encoded as base64']);
+  });
+
+  it('refuses to start in production without the secrets', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'SMTP_URL is required when NODE_ENV=production',
+        'MASTER_KEY or MASTER_KEY_FILE is required when NODE_ENV=production',
+      ]),
+    );
+  });
+
+  it('outside production, generates a development master key once and reuses it', () => {
+    const cwd = scratch();
+    const first = loadConfig({}, cwd).masterKey;
+    const path = join(cwd, '.data', 'master.key');
+    expect(existsSync(path)).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(loadConfig({}, cwd).masterKey.equals(first)).toBe(true);
+  });
+
+  it('reads MASTER_KEY_FILE and .env, with the process environment winning', () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, 'key'), KEY);
+    writeFileSync(
+      join(cwd, '.env'),
+      `# comment\nMASTER_KEY_FILE=key\nPORT="4000"\nLOG_LEVEL=debug\n`,
+    );
+    const config = loadConfig({ PORT: '5000' }, cwd);
+    expect(config.masterKey.toString('base64')).toBe(readFileSync(join(cwd, 'key'), 'utf8'));
+    expect(config.port).toBe(5000);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('needs the bootstrap admin e-mail and password together', () => {
+    expect(problemsOf({ MASTER_KEY: KEY, BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' })).toEqual([
+      'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+    ]);
+  });
+});
