@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         MaintenanceModule.register({ workers }),
+        CryptoModule.register({ workers }),
       ],
     };
   }

@@ -1,3 +1,5 @@
+import type { CryptoConfig } from './crypto-config';
+
 /** Typed, validated configuration. Built once by `loadConfig`; nothing else reads process.env. */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
@@ -9,6 +11,7 @@ export class AppConfig {
   readonly bootstrapAdmin?: { email: string; password: string };
   /** The `local` provider's 32-byte root key. */
   readonly masterKey!: Buffer;
+  readonly crypto!: CryptoConfig;
   readonly smtp!: { url?: string; from: string };
   readonly publicBaseUrl!: string;
   readonly logLevel!: string;

@@ -132,4 +132,75 @@ export class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   TRUST_PROXY = false;
+
+  /** Root key provider of field encryption. */
+  @IsIn(['local', 'aws-kms', 'pkcs11', 'rsa'])
+  KEY_PROVIDER: 'local' | 'aws-kms' | 'pkcs11' | 'rsa' = 'local';
+
+  /** Full KMS key ARN (KEY_PROVIDER=aws-kms); the region is taken from it. */
+  @IsOptional()
+  @Matches(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+    message: 'must be a full KMS key ARN',
+  })
+  KMS_KEY_ID?: string;
+
+  /** A KMS-protocol endpoint other than AWS's (tests, VPC endpoints). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  KMS_ENDPOINT?: string;
+
+  /** Static KMS credentials; without them the AWS SDK default provider chain applies. */
+  @IsOptional()
+  @IsString()
+  KMS_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  KMS_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  PKCS11_LIBRARY?: string;
+
+  @IsOptional()
+  @IsString()
+  PKCS11_TOKEN_LABEL?: string;
+
+  @IsOptional()
+  @IsString()
+  PKCS11_PIN?: string;
+
+  @IsString()
+  PKCS11_KEY_LABEL = 'privacy-root';
+
+  /** Generate the non-extractable root key in the token when PKCS11_KEY_LABEL is absent. */
+  @Transform(toBool)
+  @IsBoolean()
+  PKCS11_CREATE_KEY = false;
+
+  @IsOptional()
+  @IsString()
+  RSA_PUBLIC_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  RSA_PRIVATE_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  RSA_PRIVATE_KEY_PASSPHRASE?: string;
+
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of [A-Za-z0-9._-]' })
+  RSA_KEY_NAME = 'rsa-v1';
+
+  /** Keyring alias used when a caller names none; created at start-up if missing. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of [A-Za-z0-9._-]' })
+  CRYPTO_DEFAULT_KEY_ALIAS = 'pii';
+
+  /** Largest field (UTF-8 bytes of a value) the crypto endpoints accept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16)
+  @Max(1048576)
+  CRYPTO_MAX_FIELD_BYTES = 65536;
 }

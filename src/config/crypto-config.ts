@@ -1,0 +1,93 @@
+import { KeyProviderKind, type KeyProviderConfig } from '@libs/crypto';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EnvSchema } from './env.schema';
+
+/** Field-encryption settings: the root key provider plus service limits. */
+export interface CryptoConfig {
+  readonly provider: KeyProviderConfig;
+  /** Keyring alias used when a caller names none; created at start-up when missing. */
+  readonly defaultAlias: string;
+  /** Largest plaintext (UTF-8 bytes) or ciphertext (characters) one field may have. */
+  readonly maxFieldBytes: number;
+}
+
+function readFile(path: string, name: string, cwd: string): string {
+  const full = resolve(cwd, path);
+  if (!existsSync(full)) {
+    throw new Error(`${name} points to a file that does not exist`);
+  }
+  return readFileSync(full, 'utf8');
+}
+
+function required(value: string | undefined, name: string, kind: string): string {
+  if (!value) {
+    throw new Error(`${name} is required when KEY_PROVIDER=${kind}`);
+  }
+  return value;
+}
+
+/**
+ * The root key provider from KEY_PROVIDER and its variables. The local provider's key name is a
+ * fingerprint of MASTER_KEY, so a different master key is reported as a different root key
+ * rather than as tampered data.
+ */
+export function buildCryptoConfig(env: EnvSchema, masterKey: Buffer, cwd: string): CryptoConfig {
+  const kind = env.KEY_PROVIDER;
+  let provider: KeyProviderConfig;
+  switch (kind) {
+    case 'local':
+      provider = {
+        kind: KeyProviderKind.Local,
+        keyName: `master-${createHmac('sha256', masterKey).update('root-key-id').digest('hex').slice(0, 12)}`,
+        rootKey: masterKey,
+      };
+      break;
+    case 'aws-kms':
+      provider = {
+        kind: KeyProviderKind.AwsKms,
+        keyArn: required(env.KMS_KEY_ID, 'KMS_KEY_ID', kind),
+        endpoint: env.KMS_ENDPOINT,
+        credentials:
+          env.KMS_ACCESS_KEY_ID && env.KMS_SECRET_ACCESS_KEY
+            ? { accessKeyId: env.KMS_ACCESS_KEY_ID, secretAccessKey: env.KMS_SECRET_ACCESS_KEY }
+            : undefined,
+      };
+      break;
+    case 'pkcs11':
+      provider = {
+        kind: KeyProviderKind.Pkcs11,
+        libraryPath: env.PKCS11_LIBRARY,
+        tokenLabel: required(env.PKCS11_TOKEN_LABEL, 'PKCS11_TOKEN_LABEL', kind),
+        pin: required(env.PKCS11_PIN, 'PKCS11_PIN', kind),
+        keyLabel: env.PKCS11_KEY_LABEL,
+        createKeyIfMissing: env.PKCS11_CREATE_KEY,
+      };
+      break;
+    case 'rsa': {
+      if (!env.RSA_PUBLIC_KEY_FILE && !env.RSA_PRIVATE_KEY_FILE) {
+        throw new Error(
+          'RSA_PUBLIC_KEY_FILE or RSA_PRIVATE_KEY_FILE is required when KEY_PROVIDER=rsa',
+        );
+      }
+      provider = {
+        kind: KeyProviderKind.Rsa,
+        keyName: env.RSA_KEY_NAME,
+        publicKeyPem: env.RSA_PUBLIC_KEY_FILE
+          ? readFile(env.RSA_PUBLIC_KEY_FILE, 'RSA_PUBLIC_KEY_FILE', cwd)
+          : undefined,
+        privateKeyPem: env.RSA_PRIVATE_KEY_FILE
+          ? readFile(env.RSA_PRIVATE_KEY_FILE, 'RSA_PRIVATE_KEY_FILE', cwd)
+          : undefined,
+        passphrase: env.RSA_PRIVATE_KEY_PASSPHRASE,
+      };
+      break;
+    }
+  }
+  return {
+    provider,
+    defaultAlias: env.CRYPTO_DEFAULT_KEY_ALIAS,
+    maxFieldBytes: env.CRYPTO_MAX_FIELD_BYTES,
+  };
+}

@@ -1,0 +1,215 @@
+import {
+  SubjectKeyStatus,
+  type KeyStore,
+  type KeyringKeyRecord,
+  type SubjectKeyEntry,
+  type SubjectKeyRecord,
+} from '@libs/crypto';
+import type { DataSource } from 'typeorm';
+
+interface KeyringRow {
+  alias: string;
+  version: number;
+  root_key_id: string;
+  wrapped_key: Buffer;
+  created_at: Date;
+}
+
+interface SubjectRow {
+  subject_ref: string;
+  status: SubjectKeyStatus;
+  key_id: string | null;
+  alias: string | null;
+  keyring_version: number | null;
+  wrapped_key: Buffer | null;
+  created_at: Date | null;
+  destroyed_at: Date | null;
+}
+
+const KEYRING_COLUMNS = 'alias, version, root_key_id, wrapped_key, created_at';
+const SUBJECT_COLUMNS =
+  'subject_ref, status, key_id, alias, keyring_version, wrapped_key, created_at, destroyed_at';
+
+/**
+ * The libs/crypto KeyStore on PostgreSQL with raw SQL: the port is about compare-and-set and
+ * insert-if-absent semantics, which single statements express exactly (ON CONFLICT, WHERE on the
+ * expected value) without transactions or entity tracking.
+ */
+export class PostgresKeyStore implements KeyStore {
+  constructor(private readonly db: DataSource) {}
+
+  async getKeyringKey(alias: string, version: number): Promise<KeyringKeyRecord | undefined> {
+    const rows = await this.db.query<KeyringRow[]>(
+      `SELECT ${KEYRING_COLUMNS} FROM keyring_keys WHERE alias = $1 AND version = $2`,
+      [alias, version],
+    );
+    return rows[0] && PostgresKeyStore.keyring(rows[0]);
+  }
+
+  async getActiveKeyringKey(alias: string): Promise<KeyringKeyRecord | undefined> {
+    const rows = await this.db.query<KeyringRow[]>(
+      `SELECT ${KEYRING_COLUMNS} FROM keyring_keys WHERE alias = $1 ORDER BY version DESC LIMIT 1`,
+      [alias],
+    );
+    return rows[0] && PostgresKeyStore.keyring(rows[0]);
+  }
+
+  async listKeyringKeys(): Promise<KeyringKeyRecord[]> {
+    const rows = await this.db.query<KeyringRow[]>(
+      `SELECT ${KEYRING_COLUMNS} FROM keyring_keys ORDER BY alias, version`,
+    );
+    return rows.map((row) => PostgresKeyStore.keyring(row));
+  }
+
+  async putKeyringKeyIfAbsent(record: KeyringKeyRecord): Promise<KeyringKeyRecord> {
+    await this.db.query(
+      `INSERT INTO keyring_keys (alias, version, root_key_id, wrapped_key, created_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (alias, version) DO NOTHING`,
+      [record.alias, record.version, record.rootKeyId, record.wrappedKey, record.createdAt],
+    );
+    const stored = await this.getKeyringKey(record.alias, record.version);
+    if (stored === undefined) {
+      throw new Error('keyring key vanished after insert');
+    }
+    return stored;
+  }
+
+  async updateKeyringKeyWrap(
+    alias: string,
+    version: number,
+    expectedRootKeyId: string,
+    next: { rootKeyId: string; wrappedKey: Buffer },
+  ): Promise<boolean> {
+    const rows = await this.db.query<Array<{ alias: string }>>(
+      `UPDATE keyring_keys SET root_key_id = $4, wrapped_key = $5
+       WHERE alias = $1 AND version = $2 AND root_key_id = $3 RETURNING alias`,
+      [alias, version, expectedRootKeyId, next.rootKeyId, next.wrappedKey],
+    );
+    return PostgresKeyStore.rowsOf(rows).length === 1;
+  }
+
+  async getSubjectKey(subjectRef: string): Promise<SubjectKeyEntry | undefined> {
+    const rows = await this.db.query<SubjectRow[]>(
+      `SELECT ${SUBJECT_COLUMNS} FROM subject_keys WHERE subject_ref = $1`,
+      [subjectRef],
+    );
+    return rows[0] && PostgresKeyStore.subject(rows[0]);
+  }
+
+  async getSubjectKeyById(keyId: string): Promise<SubjectKeyEntry | undefined> {
+    const rows = await this.db.query<SubjectRow[]>(
+      `SELECT ${SUBJECT_COLUMNS} FROM subject_keys WHERE key_id = $1`,
+      [keyId],
+    );
+    return rows[0] && PostgresKeyStore.subject(rows[0]);
+  }
+
+  async putSubjectKeyIfAbsent(record: SubjectKeyRecord): Promise<SubjectKeyEntry> {
+    // Only a subject_ref conflict is absorbed; a key_id clash with another subject still throws.
+    await this.db.query(
+      `INSERT INTO subject_keys (subject_ref, status, key_id, alias, keyring_version, wrapped_key, created_at)
+       VALUES ($1, 'active', $2, $3, $4, $5, $6) ON CONFLICT (subject_ref) DO NOTHING`,
+      [
+        record.subjectRef,
+        record.keyId,
+        record.alias,
+        record.keyringVersion,
+        record.wrappedKey,
+        record.createdAt,
+      ],
+    );
+    const stored = await this.getSubjectKey(record.subjectRef);
+    if (stored === undefined) {
+      throw new Error('subject key vanished after insert');
+    }
+    return stored;
+  }
+
+  async destroySubjectKey(subjectRef: string, destroyedAt: Date): Promise<boolean> {
+    // Kill an active key, else leave a tombstone; repeat if a key appeared in between.
+    for (;;) {
+      const killed = PostgresKeyStore.rowsOf(
+        await this.db.query<Array<{ subject_ref: string }>>(
+          `UPDATE subject_keys SET status = 'shredded', wrapped_key = NULL, destroyed_at = $2
+           WHERE subject_ref = $1 AND status = 'active' RETURNING subject_ref`,
+          [subjectRef, destroyedAt],
+        ),
+      );
+      if (killed.length === 1) {
+        return true;
+      }
+      await this.db.query(
+        `INSERT INTO subject_keys (subject_ref, status, destroyed_at) VALUES ($1, 'shredded', $2)
+         ON CONFLICT (subject_ref) DO NOTHING`,
+        [subjectRef, destroyedAt],
+      );
+      const entry = await this.getSubjectKey(subjectRef);
+      if (entry?.status === SubjectKeyStatus.Shredded) {
+        return false;
+      }
+    }
+  }
+
+  async listSubjectKeysByKeyringVersion(
+    alias: string,
+    version: number,
+    limit: number,
+    after?: string,
+  ): Promise<SubjectKeyRecord[]> {
+    const rows = await this.db.query<SubjectRow[]>(
+      `SELECT ${SUBJECT_COLUMNS} FROM subject_keys
+       WHERE status = 'active' AND alias = $1 AND keyring_version = $2 AND subject_ref > $3
+       ORDER BY subject_ref LIMIT $4`,
+      [alias, version, after ?? '', limit],
+    );
+    return rows.map((row) => PostgresKeyStore.subject(row) as SubjectKeyRecord);
+  }
+
+  async updateSubjectKeyWrap(
+    subjectRef: string,
+    expectedKeyringVersion: number,
+    next: { keyringVersion: number; wrappedKey: Buffer },
+  ): Promise<boolean> {
+    const rows = await this.db.query<Array<{ subject_ref: string }>>(
+      `UPDATE subject_keys SET keyring_version = $3, wrapped_key = $4
+       WHERE subject_ref = $1 AND status = 'active' AND keyring_version = $2 RETURNING subject_ref`,
+      [subjectRef, expectedKeyringVersion, next.keyringVersion, next.wrappedKey],
+    );
+    return PostgresKeyStore.rowsOf(rows).length === 1;
+  }
+
+  /** TypeORM's pg driver returns [rows, affected] for UPDATE ... RETURNING. */
+  private static rowsOf<T>(result: T[] | [T[], number]): T[] {
+    return Array.isArray(result[0]) ? (result[0]) : (result as T[]);
+  }
+
+  private static keyring(row: KeyringRow): KeyringKeyRecord {
+    return {
+      alias: row.alias,
+      version: row.version,
+      rootKeyId: row.root_key_id,
+      wrappedKey: row.wrapped_key,
+      createdAt: row.created_at,
+    };
+  }
+
+  private static subject(row: SubjectRow): SubjectKeyEntry {
+    if (row.status === SubjectKeyStatus.Shredded) {
+      return {
+        status: SubjectKeyStatus.Shredded,
+        subjectRef: row.subject_ref,
+        keyId: row.key_id,
+        destroyedAt: row.destroyed_at as Date,
+      };
+    }
+    return {
+      status: SubjectKeyStatus.Active,
+      subjectRef: row.subject_ref,
+      keyId: row.key_id as string,
+      alias: row.alias as string,
+      keyringVersion: row.keyring_version as number,
+      wrappedKey: row.wrapped_key as Buffer,
+      createdAt: row.created_at as Date,
+    };
+  }
+}

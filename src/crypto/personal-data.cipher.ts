@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EnvelopeCrypto } from '@libs/crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { CryptoCacheBus, CryptoCacheEvent } from './crypto-cache.bus';
+import { FieldCryptoError } from './crypto.error';
+import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
+
+export interface PersonalDataEncryptOptions {
+  /** Bound to the ciphertext as AAD (e.g. `{table: 'consents', column: 'subject_id'}`); required again to decrypt. */
+  context?: Record<string, string>;
+  /** Seal under this subject's own key, so `shredSubject` makes the value unreadable for good. */
+  subjectId?: string;
+}
+
+/**
+ * How the service encrypts the personal data it stores itself. Encryption is async (keys may
+ * need a database or provider round trip), and TypeORM column transformers are synchronous, so
+ * encrypt in the repository/service layer before saving and decrypt after loading; store blind
+ * indexes beside the ciphertext for look-ups. Failures are FieldCryptoErrors (410 after shredding,
+ * 422 for a wrong context or altered value).
+ */
+@Injectable()
+export class PersonalDataCipher {
+  constructor(
+    @Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto,
+    private readonly bus: CryptoCacheBus,
+  ) {}
+
+  async encrypt(value: string, opts: PersonalDataEncryptOptions = {}): Promise<string> {
+    try {
+      return await this.crypto.fields.encrypt(value, {
+        context: opts.context,
+        subjectId: opts.subjectId,
+      });
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+  }
+
+  async decrypt(
+    ciphertext: string,
+    opts: { context?: Record<string, string> } = {},
+  ): Promise<string> {
+    try {
+      return await this.crypto.fields.decrypt(ciphertext, { context: opts.context });
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+  }
+
+  /** Equality look-up key: trimmed and lower-cased, HMAC under a per-field key; stable across restarts. */
+  blindIndex(field: string, value: string): string {
+    try {
+      return this.crypto.blindIndex.compute(field, value, { trim: true, lowercase: true });
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+  }
+
+  /** Crypto-shredding: the subject's key is destroyed and every instance drops its cached copy. */
+  async shredSubject(subjectId: string): Promise<void> {
+    try {
+      await this.crypto.subjects.shred(subjectId);
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    await this.bus.publish(CryptoCacheEvent.SubjectShredded);
+  }
+
+  /** AWS Encryption SDK message (committing, non-signing suite) for blobs such as export packages. */
+  encryptStream(input: Readable, context: Record<string, string>): Readable {
+    return PersonalDataCipher.mapErrors(this.crypto.blobs.encrypt(input, { context }));
+  }
+
+  /** With `context`, each pair must be in the message's context, else the stream fails with 422. */
+  decryptStream(input: Readable, context?: Record<string, string>): Readable {
+    return PersonalDataCipher.mapErrors(this.crypto.blobs.decrypt(input, { context }));
+  }
+
+  private static mapErrors(source: Readable): Readable {
+    const out = new PassThrough();
+    source.once('error', (error: unknown) => {
+      let mapped: Error;
+      try {
+        mapped = FieldCryptoError.from(error);
+      } catch (other) {
+        mapped = other as Error;
+      }
+      out.destroy(mapped);
+    });
+    return source.pipe(out);
+  }
+}
