@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './bootstrap/configure-app';
+import { exitGracefullyOnSignals } from './bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './bootstrap/load-config-or-exit';
 import { ensureDatabase } from './database/ensure-database';
 
@@ -13,6 +14,7 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true, bodyParser: false },
   );
   configureApp(app, config);
+  exitGracefullyOnSignals(app);
   await app.listen(config.port);
 }
 

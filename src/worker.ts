@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { exitGracefullyOnSignals } from './bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './bootstrap/load-config-or-exit';
 import { ensureDatabase } from './database/ensure-database';
 
@@ -15,7 +16,7 @@ async function bootstrap(): Promise<void> {
     },
   );
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app);
   await app.init();
 }
 

@@ -76,5 +76,4 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
   setupSwagger(app);
-  app.enableShutdownHooks();
 }

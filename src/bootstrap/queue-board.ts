@@ -13,13 +13,10 @@ const BASE_PATH = '/admin/queues';
 
 /** Bull Board at /admin/queues, behind the same credentials as the API and for admins only. */
 export function mountQueueBoard(app: NestExpressApplication): void {
-  const queues = QUEUE_NAMES.flatMap((name) => {
-    try {
-      return [new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))];
-    } catch {
-      return [];
-    }
-  });
+  // Every listed queue must be registered by its module: a missing one stops the start.
+  const queues = QUEUE_NAMES.map(
+    (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })),
+  );
   const adapter = new ExpressAdapter();
   adapter.setBasePath(BASE_PATH);
   createBullBoard({ queues, serverAdapter: adapter });

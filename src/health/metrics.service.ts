@@ -22,13 +22,7 @@ export class MetricsService {
   constructor(private readonly moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry });
     const queues = (): Queue[] =>
-      QUEUE_NAMES.flatMap((name) => {
-        try {
-          return [this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })];
-        } catch {
-          return [];
-        }
-      });
+      QUEUE_NAMES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs per queue and state',
