@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Authenticated, Public } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
@@ -15,6 +15,7 @@ import {
   TokenDto,
   TotpEnrollDto,
 } from './dto/login.dto';
+import { WhoAmIDto } from './dto/whoami.dto';
 import { MfaService } from './mfa/mfa.service';
 
 function userIdOf(caller: Caller | undefined): string {
@@ -81,5 +82,19 @@ export class AuthController {
       throw new AuthError(AuthErrorCode.Forbidden, 'Only admin users have sessions.');
     }
     await this.auth.logout(ctx, caller.sessionId);
+  }
+
+  @Get('whoami')
+  @Authenticated()
+  @ApiOperation({ summary: 'The caller this request authenticates as' })
+  @ApiOkResponse({
+    type: WhoAmIDto,
+    example: { kind: 'apiKey', id: '3f1c2a9e-6b1d-4c1e-9f7a-2d4b8e6c0a55' },
+  })
+  whoami(@CurrentCaller() caller: Caller | undefined): WhoAmIDto {
+    if (!caller) {
+      throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
+    }
+    return { kind: caller.kind, id: caller.id };
   }
 }

@@ -1,0 +1,281 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuditService } from 'src/audit/audit.service';
+import { actorOf } from 'src/common/access/caller';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { ConsentCache } from '../check/consent-cache';
+import { ConsentError, ConsentErrorCode } from '../consent.error';
+import { ConsentSource, OptOutCategory } from '../consent.types';
+import { RecordConsentDto, RecordedConsentDto } from '../dto/consent.dto';
+import { PurposeRow } from '../purposes/purpose.row';
+import { PurposesRepository } from '../purposes/purposes.repository';
+import { ReceiptSigner } from '../receipts/receipt-signer.service';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
+import { ConsentLedgerRepository } from './consent-ledger.repository';
+import { ConsentSubjects } from './consent-subject';
+
+interface Decision {
+  purpose: PurposeRow;
+  granted: boolean;
+  source: ConsentSource;
+  policyVersion?: string | null;
+  expiresAt?: Date | null;
+  evidence?: Record<string, string>;
+  gpc: boolean;
+}
+
+export interface AppendedEvent {
+  receiptId: string;
+  seq: number;
+  purpose: string;
+  purposeVersion: number;
+  granted: boolean;
+  source: ConsentSource;
+  expiresAt: Date | null;
+  recordedAt: Date;
+}
+
+interface WriteResult {
+  subjectRef: string;
+  events: AppendedEvent[];
+  /** The GPC signal this write carried, when the write is one that reports it. */
+  gpc?: boolean;
+}
+
+/**
+ * Every consent write: ledger event(s), current state and signal in one transaction under a
+ * per-subject lock, then the shared check cache and the change webhooks before the caller hears
+ * back. Other capabilities use `withdrawAll` (erasure) and `optOutCategory` (CCPA opt-outs).
+ */
+@Injectable()
+export class ConsentLedgerService {
+  private readonly logger = new Logger(ConsentLedgerService.name);
+
+  constructor(
+    private readonly ledger: ConsentLedgerRepository,
+    private readonly purposes: PurposesRepository,
+    private readonly subjects: ConsentSubjects,
+    private readonly signer: ReceiptSigner,
+    private readonly cache: ConsentCache,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** `gpc`: the request carried `Sec-GPC: 1`, which opts the subject out of every opt-out purpose. */
+  async record(
+    ctx: RequestContext,
+    body: RecordConsentDto,
+    gpc: boolean,
+  ): Promise<RecordedConsentDto> {
+    const result = await this.write(ctx, body.subjectId, gpc, async (m, subjectRef) => {
+      const purpose = await this.purposes.findLatest(body.purpose, m);
+      if (!purpose) {
+        throw new ConsentError(
+          ConsentErrorCode.UnknownPurposeInBody,
+          'purpose is not a known purpose.',
+        );
+      }
+      const decisions: Decision[] = gpc
+        ? await this.pendingOptOuts(m, subjectRef, await this.purposes.findOptOutPurposes(m), 'gpc')
+        : [];
+      decisions.push({
+        purpose,
+        granted: body.granted,
+        source: body.source ?? 'api',
+        policyVersion: body.policyVersion ?? null,
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+        evidence: body.evidence ? compact({ ...body.evidence }) : {},
+        gpc,
+      });
+      return decisions;
+    });
+    const main = result.events[result.events.length - 1];
+    return {
+      receiptId: main.receiptId,
+      subjectId: body.subjectId,
+      purpose: main.purpose,
+      granted: main.granted,
+      purposeVersion: main.purposeVersion,
+      recordedAt: main.recordedAt.toISOString(),
+      sequence: main.seq,
+      gpcOptOuts: result.events
+        .slice(0, -1)
+        .map((e) => ({ purpose: e.purpose, receiptId: e.receiptId })),
+    };
+  }
+
+  /** Withdraws every granted purpose of the subject (used when the subject's data is erased). */
+  async withdrawAll(
+    subjectId: string,
+    ctx: RequestContext,
+    source: ConsentSource = 'erasure',
+  ): Promise<AppendedEvent[]> {
+    const result = await this.write(ctx, subjectId, undefined, async (m, subjectRef) => {
+      const states = await this.ledger.findStates(subjectRef, undefined, m);
+      const granted = [...states].filter(([, s]) => s.granted).map(([key]) => key);
+      const purposes = (await this.purposes.findAll(m)).filter((p) => granted.includes(p.key));
+      return purposes.map((purpose) => ({ purpose, granted: false, source, gpc: false }));
+    });
+    return result.events;
+  }
+
+  /** Records an opt-out of every purpose in the category that the subject is not opted out of. */
+  async optOutCategory(
+    subjectId: string,
+    category: OptOutCategory,
+    ctx: RequestContext,
+    source: ConsentSource = 'opt_out',
+  ): Promise<AppendedEvent[]> {
+    const result = await this.write(ctx, subjectId, undefined, async (m, subjectRef) =>
+      this.pendingOptOuts(
+        m,
+        subjectRef,
+        await this.purposes.findOptOutPurposes(m, category),
+        source,
+      ),
+    );
+    return result.events;
+  }
+
+  private async pendingOptOuts(
+    m: EntityManager,
+    subjectRef: string,
+    purposes: PurposeRow[],
+    source: ConsentSource,
+  ): Promise<Decision[]> {
+    const states = await this.ledger.findStates(
+      subjectRef,
+      purposes.map((p) => p.key),
+      m,
+    );
+    return purposes
+      .filter((p) => states.get(p.key)?.granted !== false)
+      .map((purpose) => ({ purpose, granted: false, source, gpc: source === 'gpc' }));
+  }
+
+  private async write(
+    ctx: RequestContext,
+    subjectId: string,
+    gpc: boolean | undefined,
+    decide: (m: EntityManager, subjectRef: string) => Promise<Decision[]>,
+  ): Promise<WriteResult> {
+    const subjectRef = this.subjects.ref(subjectId);
+    const subjectEnc = await this.subjects.seal(subjectId);
+    const actor = actorOf(ctx.caller);
+    const result = await this.ledger.transaction(async (m): Promise<WriteResult> => {
+      await this.ledger.lockSubject(m, subjectRef);
+      const events: AppendedEvent[] = [];
+      for (const d of await decide(m, subjectRef)) {
+        const receiptId = randomUUID();
+        const recordedAt = new Date();
+        const expiresAt = d.expiresAt ?? null;
+        const receipt = await this.signer.sign(
+          {
+            sub: subjectRef,
+            jti: receiptId,
+            purpose: d.purpose.key,
+            purposeVersion: d.purpose.version,
+            decision: d.granted ? 'granted' : 'withdrawn',
+            source: d.source,
+            recordedAt: recordedAt.toISOString(),
+            expiresAt: expiresAt?.toISOString() ?? null,
+          },
+          recordedAt,
+        );
+        const seq = await this.ledger.append(m, {
+          id: receiptId,
+          subjectRef,
+          subjectEnc,
+          purpose: d.purpose.key,
+          purposeVersion: d.purpose.version,
+          granted: d.granted,
+          source: d.source,
+          policyVersion: d.policyVersion ?? null,
+          evidence: d.evidence ?? {},
+          expiresAt,
+          gpc: d.gpc,
+          requestId: ctx.requestId ?? null,
+          actorType: actor.type,
+          actorId: actor.id,
+          recordedAt,
+          receipt,
+        });
+        await this.audit.record(
+          ctx,
+          {
+            action: 'consent.record',
+            target: { type: 'consent_receipt', id: receiptId },
+            details: {
+              purpose: d.purpose.key,
+              purposeVersion: d.purpose.version,
+              granted: d.granted,
+              source: d.source,
+              sequence: seq,
+            },
+          },
+          m,
+        );
+        events.push({
+          receiptId,
+          seq,
+          purpose: d.purpose.key,
+          purposeVersion: d.purpose.version,
+          granted: d.granted,
+          source: d.source,
+          expiresAt,
+          recordedAt,
+        });
+      }
+      if (gpc !== undefined && events.length > 0) {
+        await this.ledger.setSignal(m, subjectRef, gpc, events[events.length - 1].seq);
+      }
+      return { subjectRef, events, gpc };
+    });
+    await this.publish(result);
+    await this.webhooks.dispatch(result.events.map((e) => e.receiptId));
+    return result;
+  }
+
+  /**
+   * Writes the new state through to the shared cache before the caller is answered, so no
+   * instance can serve an "allowed" from before a withdrawal.
+   */
+  private async publish({ subjectRef, events, gpc }: WriteResult): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    const purposes = [...new Set(events.map((e) => e.purpose))];
+    try {
+      for (const e of events) {
+        await this.cache.putState(subjectRef, e.purpose, e.seq, {
+          seq: e.seq,
+          granted: e.granted,
+          purposeVersion: e.purposeVersion,
+          source: e.source,
+          expiresAt: e.expiresAt?.toISOString() ?? null,
+          recordedAt: e.recordedAt.toISOString(),
+          receiptId: e.receiptId,
+        });
+      }
+      if (gpc !== undefined) {
+        const seq = events[events.length - 1].seq;
+        await this.cache.putSignal(subjectRef, seq, { seq, gpc });
+      }
+    } catch {
+      this.logger.error('Check cache write-through failed; dropping the entries');
+      await this.cache.forget(subjectRef, purposes).catch(() => {
+        throw new ConsentError(
+          ConsentErrorCode.CacheUnavailable,
+          'The decision is recorded, but the check cache could not be updated; retry.',
+        );
+      });
+    }
+  }
+}
+
+function compact(record: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

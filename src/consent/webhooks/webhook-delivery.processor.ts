@@ -1,0 +1,90 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { ConsentLedgerRepository } from '../ledger/consent-ledger.repository';
+import { ConsentSubjects } from '../ledger/consent-subject';
+import { signWebhook, SIGNATURE_HEADER } from './webhook-signature';
+import { CONSENT_WEBHOOK_QUEUE, DeliverJobData, WebhookJob } from './webhook.jobs';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+const TIMEOUT_MS = 10_000;
+
+/** POSTs one signed `consent.changed` event; a failed answer throws so BullMQ retries with backoff. */
+@Processor(CONSENT_WEBHOOK_QUEUE)
+export class WebhookDeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger(WebhookDeliveryProcessor.name);
+
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly service: WebhooksService,
+    private readonly ledger: ConsentLedgerRepository,
+    private readonly subjects: ConsentSubjects,
+  ) {
+    super();
+  }
+
+  async process(job: Job<DeliverJobData>): Promise<{ status: number } | { skipped: string }> {
+    const name = job.name as WebhookJob;
+    switch (name) {
+      case WebhookJob.Deliver:
+        return this.deliver(job.data);
+      default:
+        if (Object.values(WebhookJob).includes(name)) {
+          return assertUnreachable(name);
+        }
+        throw new UnrecoverableError(`Unknown webhook job ${job.name}`);
+    }
+  }
+
+  private async deliver(data: DeliverJobData): Promise<{ status: number } | { skipped: string }> {
+    const hook = await this.webhooks.find(data.webhookId);
+    if (!hook || !hook.active) {
+      return { skipped: 'endpoint removed or paused' };
+    }
+    const event = await this.ledger.findEvent(data.eventId);
+    if (!event) {
+      throw new UnrecoverableError('Consent event not found');
+    }
+    const body = JSON.stringify({
+      id: event.id,
+      type: 'consent.changed',
+      createdAt: new Date().toISOString(),
+      data: {
+        receiptId: event.id,
+        sequence: Number(event.seq),
+        subjectId: await this.subjects.open(event.subject_enc),
+        subjectRef: event.subject_ref,
+        purpose: event.purpose_key,
+        purposeVersion: event.purpose_version,
+        granted: event.granted,
+        source: event.source,
+        expiresAt: event.expires_at?.toISOString() ?? null,
+        recordedAt: event.recorded_at.toISOString(),
+      },
+    });
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'privacy-service-webhooks/1',
+        'x-webhook-id': event.id,
+        'x-webhook-event': 'consent.changed',
+        [SIGNATURE_HEADER]: signWebhook(this.service.secretOf(hook), body, new Date()),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    if (res.status === 410) {
+      throw new UnrecoverableError('Endpoint answered 410 Gone');
+    }
+    if (res.status < 200 || res.status >= 300) {
+      this.logger.warn(`Webhook ${hook.id} answered ${res.status}`);
+      throw new Error(`Webhook endpoint answered ${res.status}`);
+    }
+    return { status: res.status };
+  }
+}
