@@ -1,11 +1,20 @@
+import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { EnvelopeCrypto } from '@libs/crypto';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { AppConfig } from 'src/config/app-config';
 import { CryptoCacheBus } from './crypto-cache.bus';
-import { createEnvelopeCrypto } from './envelope-crypto.factory';
-import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
+import { createEnvelopeCrypto, createRootKeyProvider } from './envelope-crypto.factory';
+import { ENVELOPE_CRYPTO, ROOT_KEY_PROVIDER } from './envelope-crypto.token';
+import { FieldCryptoController } from './field-crypto.controller';
+import { FieldCryptoService } from './field-crypto.service';
+import { KeyManagementService } from './keys/key-management.service';
+import { KeyRegistryRepository } from './keys/key-registry.repository';
+import { CRYPTO_REWRAP_QUEUE } from './keys/key-rotation.jobs';
+import { KeyRotationProcessor } from './keys/key-rotation.processor';
+import { KeysController } from './keys/keys.controller';
+import { SubjectKeysController } from './keys/subject-keys.controller';
 import { PersonalDataCipher } from './personal-data.cipher';
 
 /** Field encryption for the whole service: other capabilities inject `PersonalDataCipher`. */
@@ -14,22 +23,30 @@ import { PersonalDataCipher } from './personal-data.cipher';
 export class CryptoModule implements OnApplicationShutdown {
   constructor(@Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto) {}
 
-  static register(_options: { workers: boolean }): DynamicModule {
+  static register(options: { workers: boolean }): DynamicModule {
     return {
       module: CryptoModule,
+      imports: [BullModule.registerQueue({ name: CRYPTO_REWRAP_QUEUE })],
+      controllers: [FieldCryptoController, KeysController, SubjectKeysController],
       providers: [
+        { provide: ROOT_KEY_PROVIDER, inject: [AppConfig], useFactory: createRootKeyProvider },
         {
           provide: ENVELOPE_CRYPTO,
-          inject: [AppConfig, getDataSourceToken(), ServiceKeys],
+          inject: [AppConfig, getDataSourceToken(), ServiceKeys, ROOT_KEY_PROVIDER],
           useFactory: createEnvelopeCrypto,
         },
         CryptoCacheBus,
         PersonalDataCipher,
+        FieldCryptoService,
+        KeyRegistryRepository,
+        KeyManagementService,
+        ...(options.workers ? [KeyRotationProcessor] : []),
       ],
       exports: [PersonalDataCipher],
     };
   }
 
+  /** Zeroes cached keys and closes the provider (PKCS#11 session, KMS client). */
   async onApplicationShutdown(): Promise<void> {
     await this.crypto.close();
   }

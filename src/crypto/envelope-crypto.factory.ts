@@ -1,8 +1,17 @@
-import { EnvelopeCrypto, KeyProviderFactory, ProviderRegistry } from '@libs/crypto';
+import {
+  EnvelopeCrypto,
+  KeyProviderFactory,
+  ProviderRegistry,
+  type KeyProvider,
+} from '@libs/crypto';
 import type { DataSource } from 'typeorm';
 import type { ServiceKeys } from 'src/common/crypto/service-keys';
 import type { AppConfig } from 'src/config/app-config';
 import { PostgresKeyStore } from './key-store/postgres.key-store';
+
+export function createRootKeyProvider(config: AppConfig): Promise<KeyProvider> {
+  return KeyProviderFactory.create(config.crypto.provider);
+}
 
 /**
  * Builds the hierarchy on PostgreSQL with the configured root provider, then makes sure the
@@ -14,8 +23,8 @@ export async function createEnvelopeCrypto(
   config: AppConfig,
   db: DataSource,
   keys: ServiceKeys,
+  provider: KeyProvider,
 ): Promise<EnvelopeCrypto> {
-  const provider = await KeyProviderFactory.create(config.crypto.provider);
   const crypto = new EnvelopeCrypto({
     store: new PostgresKeyStore(db),
     providers: new ProviderRegistry(provider),

@@ -180,7 +180,7 @@ export class PostgresKeyStore implements KeyStore {
 
   /** TypeORM's pg driver returns [rows, affected] for UPDATE ... RETURNING. */
   private static rowsOf<T>(result: T[] | [T[], number]): T[] {
-    return Array.isArray(result[0]) ? (result[0]) : (result as T[]);
+    return Array.isArray(result[0]) ? result[0] : (result as T[]);
   }
 
   private static keyring(row: KeyringRow): KeyringKeyRecord {

@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { IsStringMap } from './is-string-map.validator';
+
+const CONTEXT_DESCRIPTION =
+  'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt.';
+
+export class EncryptRequestDto {
+  @ApiPropertyOptional({
+    description: 'Keyring alias to encrypt under; the service default when absent',
+    example: 'pii',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'keyAlias must be 1-64 of [A-Za-z0-9._-]' })
+  keyAlias?: string;
+
+  @ApiPropertyOptional({
+    description: "Encrypt under this subject's own data key, so that crypto-shredding can erase it",
+    example: 'user-8f14e45f',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  subjectId?: string;
+
+  @ApiPropertyOptional({
+    description: CONTEXT_DESCRIPTION,
+    example: { table: 'customers', tenant: 'acme' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsStringMap()
+  context?: Record<string, string>;
+
+  @ApiProperty({
+    description: 'Field name to plaintext; up to 1,000 fields a call',
+    example: { email: 'jane@example.com', phone: '+44 20 7946 0018' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsStringMap()
+  fields!: Record<string, string>;
+
+  @ApiPropertyOptional({
+    description:
+      'Names of fields to return blind indexes for (trimmed, lower-cased, keyed per field name)',
+    example: ['email'],
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  blindIndex?: string[];
+}
+
+export class EncryptResponseDto {
+  @ApiProperty({
+    description: 'Field name to ciphertext (self-describing, base64url)',
+    example: { email: 'EANwaWkBAbS0e8lq3nQ8y1c2Yx...' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  fields!: Record<string, string>;
+
+  @ApiPropertyOptional({
+    description: 'Field name to blind index, for the fields named in `blindIndex`',
+    example: { email: 'q3Vq0jv3b5nJ0bCkKXo3Ag' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  blindIndexes?: Record<string, string>;
+}
+
+export class DecryptRequestDto {
+  @ApiPropertyOptional({
+    description: CONTEXT_DESCRIPTION,
+    example: { table: 'customers', tenant: 'acme' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsStringMap()
+  context?: Record<string, string>;
+
+  @ApiProperty({
+    description: 'Field name to ciphertext; up to 1,000 fields a call',
+    example: { email: 'EANwaWkBAbS0e8lq3nQ8y1c2Yx...' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsStringMap()
+  fields!: Record<string, string>;
+}
+
+export class DecryptResponseDto {
+  @ApiProperty({
+    description: 'Field name to plaintext',
+    example: { email: 'jane@example.com' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  fields!: Record<string, string>;
+}
+
+export class BlindIndexRequestDto {
+  @ApiProperty({ description: 'Field name; each field has its own index key', example: 'email' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  field!: string;
+
+  @ApiProperty({
+    description: 'Value to index (trimmed and lower-cased first)',
+    example: 'Jane@Example.com',
+  })
+  @IsString()
+  value!: string;
+}
+
+export class BlindIndexResponseDto {
+  @ApiProperty({
+    description: 'Keyed hash (base64url); equal for equal values of the same field',
+    example: 'q3Vq0jv3b5nJ0bCkKXo3Ag',
+  })
+  blindIndex!: string;
+}

@@ -1,0 +1,183 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EnvelopeCrypto, KeyProvider } from '@libs/crypto';
+import type { Queue } from 'bullmq';
+import { AuditService } from 'src/audit/audit.service';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { decodeCursor, encodeCursor, type Page } from 'src/common/pagination/cursor';
+import { CryptoCacheBus, CryptoCacheEvent } from '../crypto-cache.bus';
+import { FieldCryptoError, FieldCryptoErrorCode } from '../crypto.error';
+import type { CreateKeyDto, KeyDetailDto, KeyDto, KeyRotationDto } from '../dto/keys.dto';
+import { ENVELOPE_CRYPTO, ROOT_KEY_PROVIDER } from '../envelope-crypto.token';
+import {
+  KeyRegistryRepository,
+  type KeyVersionRow,
+  type RotationRow,
+} from './key-registry.repository';
+import {
+  CRYPTO_REWRAP_QUEUE,
+  CryptoRewrapJob,
+  type RewrapSubjectKeysData,
+} from './key-rotation.jobs';
+
+const isPosition = (v: unknown): v is { alias: string; version: number } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { alias?: unknown }).alias === 'string' &&
+  Number.isInteger((v as { version?: unknown }).version);
+
+/** Key administration: registration, listing, rotation with a background re-wrap, shredding. */
+@Injectable()
+export class KeyManagementService {
+  constructor(
+    @Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto,
+    @Inject(ROOT_KEY_PROVIDER) private readonly provider: KeyProvider,
+    private readonly registry: KeyRegistryRepository,
+    private readonly bus: CryptoCacheBus,
+    private readonly audit: AuditService,
+    @InjectQueue(CRYPTO_REWRAP_QUEUE) private readonly queue: Queue<RewrapSubjectKeysData>,
+  ) {}
+
+  async list(limit: number, cursor?: string): Promise<Page<KeyDto>> {
+    const after = decodeCursor(cursor, isPosition);
+    const rows = await this.registry.listVersions(limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => KeyManagementService.toKeyDto(row)),
+      nextCursor:
+        rows.length > limit ? encodeCursor({ alias: last.alias, version: last.version }) : null,
+    };
+  }
+
+  async get(alias: string): Promise<KeyDetailDto> {
+    const versions = await this.registry.versionsOf(alias);
+    if (versions.length === 0) {
+      throw new FieldCryptoError(FieldCryptoErrorCode.KeyAliasNotFound, 'No key with this alias.');
+    }
+    const registration = await this.registry.registration(alias);
+    const rotation = await this.registry.latestRotation(alias);
+    const dtos = versions.map((row) => KeyManagementService.toKeyDto(row));
+    return {
+      alias,
+      provider: registration?.provider ?? dtos[dtos.length - 1].provider,
+      providerKeyId: registration?.provider_key_id ?? null,
+      activeVersion: versions[versions.length - 1].version,
+      versions: dtos,
+      rotation: rotation ? KeyManagementService.toRotationDto(rotation) : null,
+    };
+  }
+
+  async create(ctx: RequestContext, body: CreateKeyDto): Promise<KeyDto> {
+    const provider = this.provider;
+    if (body.provider !== (provider.kind as string)) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.ProviderNotConfigured,
+        `This deployment wraps keys with the ${provider.kind} provider.`,
+      );
+    }
+    // The root key id is "<kind>:<provider key id>".
+    const configuredKeyId = provider.rootKeyId.slice(provider.kind.length + 1);
+    if (body.providerKeyId !== undefined && body.providerKeyId !== configuredKeyId) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.ProviderNotConfigured,
+        'providerKeyId is not the root key this deployment is configured with.',
+      );
+    }
+    if (!(await this.registry.register(body.alias, body.provider, body.providerKeyId ?? null))) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.KeyAliasExists,
+        'A key with this alias exists.',
+      );
+    }
+    try {
+      await this.crypto.keyring.createKeyring(body.alias);
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    await this.audit.record(ctx, {
+      action: 'crypto.key.create',
+      target: { type: 'key', id: body.alias },
+      details: { provider: body.provider },
+    });
+    const [row] = await this.registry.versionsOf(body.alias);
+    return KeyManagementService.toKeyDto(row);
+  }
+
+  async rotate(ctx: RequestContext, alias: string): Promise<KeyDetailDto> {
+    const before = await this.registry.versionsOf(alias);
+    if (before.length === 0) {
+      throw new FieldCryptoError(FieldCryptoErrorCode.KeyAliasNotFound, 'No key with this alias.');
+    }
+    let created: { version: number };
+    try {
+      created = await this.crypto.keyring.rotateKeyring(alias);
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    const rotation = await this.registry.createRotation(
+      alias,
+      before[before.length - 1].version,
+      created.version,
+    );
+    await this.bus.publish(CryptoCacheEvent.KeyringChanged);
+    await this.queue.add(
+      CryptoRewrapJob.RewrapSubjectKeys,
+      { rotationId: rotation.id },
+      {
+        jobId: `rewrap-${rotation.id}`,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+      },
+    );
+    await this.audit.record(ctx, {
+      action: 'crypto.key.rotate',
+      target: { type: 'key', id: alias },
+      details: { fromVersion: rotation.from_version, toVersion: rotation.to_version },
+    });
+    return this.get(alias);
+  }
+
+  /** Crypto-shredding; the audit names the pseudonymous subject reference, never the subject id. */
+  async shredSubject(ctx: RequestContext, subjectId: string): Promise<void> {
+    let destroyed: boolean;
+    try {
+      destroyed = await this.crypto.subjects.shred(subjectId);
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    await this.bus.publish(CryptoCacheEvent.SubjectShredded);
+    await this.audit.record(ctx, {
+      action: 'crypto.subject-key.shred',
+      target: { type: 'subject-key', id: this.crypto.subjects.subjectRef(subjectId) },
+      details: { destroyed },
+    });
+  }
+
+  static toRotationDto(row: RotationRow): KeyRotationDto {
+    const done = row.status === 'completed';
+    return {
+      id: row.id,
+      fromVersion: row.from_version,
+      toVersion: row.to_version,
+      status: row.status,
+      total: row.total,
+      processed: row.processed,
+      rewrapped: row.rewrapped,
+      progress: done || row.total === 0 ? (done ? 1 : 0) : Math.min(1, row.processed / row.total),
+      createdAt: row.created_at.toISOString(),
+      completedAt: row.completed_at?.toISOString() ?? null,
+    };
+  }
+
+  private static toKeyDto(row: KeyVersionRow): KeyDto {
+    return {
+      id: row.id,
+      alias: row.alias,
+      provider: row.root_key_id.slice(0, row.root_key_id.indexOf(':')),
+      version: row.version,
+      status: row.active ? 'active' : 'retired',
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+}
