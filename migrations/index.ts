@@ -1,6 +1,12 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
 import { FieldEncryptionKeys1764000100000 } from './1764000100000-field-encryption-keys';
 import { Consent1764000200000 } from './1764000200000-consent';
+import { DataStores1764000300000 } from './1764000300000-data-stores';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
-export const migrations = [Foundation1764000000000, FieldEncryptionKeys1764000100000, Consent1764000200000];
+export const migrations = [
+  Foundation1764000000000,
+  FieldEncryptionKeys1764000100000,
+  Consent1764000200000,
+  DataStores1764000300000,
+];

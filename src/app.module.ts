@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { ConsentModule } from './consent/consent.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { DataStoresModule } from './data-stores/data-stores.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         MaintenanceModule.register({ workers }),
+        DataStoresModule.register({ workers }),
         CryptoModule.register({ workers }),
         ConsentModule.register({ workers }),
       ],

@@ -1,3 +1,8 @@
 /** Every BullMQ queue of the service; a capability registers its queue under one of these names. */
-export const QUEUE_NAMES = ['maintenance', 'consent-webhooks', 'crypto-rewrap'] as const;
+export const QUEUE_NAMES = [
+  'maintenance',
+  'consent-webhooks',
+  'data-store-scans',
+  'crypto-rewrap',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

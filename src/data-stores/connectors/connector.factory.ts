@@ -1,0 +1,45 @@
+import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import type {
+  CollectionSpec,
+  DataStoreType,
+  HttpConnection,
+  SqlConnection,
+  StoreConnection,
+} from 'src/data-stores/data-store.types';
+import type { Connector } from './connector.interface';
+import { HttpConnector } from './http.connector';
+import { MysqlConnector } from './mysql.connector';
+import { PostgresConnector } from './postgres.connector';
+
+export interface ConnectorSpec {
+  type: DataStoreType;
+  connection: StoreConnection;
+  collections: CollectionSpec[];
+}
+
+export interface ConnectorOptions {
+  hashKey: string;
+  httpTimeoutMs: number;
+}
+
+/** Switches on the validated store type; an unknown type throws, never falls back. */
+export function createConnector(spec: ConnectorSpec, options: ConnectorOptions): Connector {
+  switch (spec.type) {
+    case 'postgres':
+      return new PostgresConnector(
+        (spec.connection).url,
+        spec.collections,
+        options.hashKey,
+      );
+    case 'mysql':
+      return new MysqlConnector(
+        (spec.connection).url,
+        spec.collections,
+        options.hashKey,
+      );
+    case 'http':
+      return new HttpConnector(spec.connection as HttpConnection, options.httpTimeoutMs);
+    default:
+      return assertUnreachable(spec.type);
+  }
+}

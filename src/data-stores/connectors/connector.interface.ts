@@ -1,0 +1,46 @@
+import type { Readable } from 'node:stream';
+import type { Subject } from 'src/data-stores/data-store.types';
+
+export interface ConnectorTestResult {
+  ok: boolean;
+  detail: string;
+}
+
+/** One table (SQL) and its columns, as the store's own catalogue describes it. */
+export interface CatalogueTable {
+  name: string;
+  columns: string[];
+}
+
+export interface CollectionExport {
+  collection: string;
+  /** Records in object mode; consumed one at a time so memory stays flat. */
+  records: Readable;
+}
+
+export interface CollectionErasure {
+  collection: string;
+  action: 'deleted' | 'updated' | 'reported';
+  rows: number;
+}
+
+export type OptOutKind = 'opt_out_sale' | 'opt_out_sharing';
+
+export interface ConnectorCallContext {
+  requestId: string;
+}
+
+/** One interface for every kind of data store; one implementation file per kind. */
+export interface Connector {
+  test(): Promise<ConnectorTestResult>;
+  /** Tables and columns of the store, for the description check and discovery scans. */
+  catalogue(): Promise<CatalogueTable[]>;
+  /** Yields the subject's records collection by collection. */
+  export(subject: Subject, ctx: ConnectorCallContext): AsyncIterable<CollectionExport>;
+  /** Idempotent: a second run finds nothing left to change. One transaction per store. */
+  erase(subject: Subject, ctx: ConnectorCallContext): Promise<CollectionErasure[]>;
+  optOut(subject: Subject, kind: OptOutKind, ctx: ConnectorCallContext): Promise<number>;
+  /** Up to `limit` values of one column; values are classified and dropped, never stored. */
+  sample(collection: string, field: string, limit: number): Promise<unknown[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
+import type {
+  CatalogueTable,
+  CollectionErasure,
+  CollectionExport,
+  Connector,
+  ConnectorTestResult,
+} from './connector.interface';
+import type { SqlDialect } from './sql-dialect';
+import { SqlStatement, SubjectQueryBuilder } from './subject-query.builder';
+
+/** A transaction on one connection: statements run in order, all commit or none. */
+export interface SqlTransaction {
+  run(statement: SqlStatement): Promise<number>;
+}
+
+/** What the SQL stores share: queries built from the description; the driver calls differ. */
+export abstract class SqlConnector implements Connector {
+  private readonly queries: SubjectQueryBuilder;
+
+  protected constructor(
+    protected readonly collections: CollectionSpec[],
+    protected readonly dialect: SqlDialect,
+    /** Key of the `hash` erasure strategy, the same for every run so a hash is stable. */
+    private readonly hashKey: string,
+  ) {
+    this.queries = new SubjectQueryBuilder(collections, dialect);
+  }
+
+  protected abstract ping(): Promise<string>;
+  protected abstract stream(statement: SqlStatement): Readable;
+  protected abstract transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  abstract catalogue(): Promise<CatalogueTable[]>;
+  abstract close(): Promise<void>;
+  protected abstract limitSql(sql: string, limit: number): string;
+
+  async test(): Promise<ConnectorTestResult> {
+    try {
+      return { ok: true, detail: `connected: ${await this.ping()}` };
+    } catch (e) {
+      return { ok: false, detail: describeDriverError(e) };
+    }
+  }
+
+  async *export(subject: Subject): AsyncIterable<CollectionExport> {
+    for (const collection of this.collections) {
+      yield {
+        collection: collection.name,
+        records: this.stream(this.queries.select(collection.name, subject)),
+      };
+    }
+  }
+
+  erase(subject: Subject): Promise<CollectionErasure[]> {
+    return this.transaction(async (tx) => {
+      const done: CollectionErasure[] = [];
+      for (const collection of this.queries.erasureOrder()) {
+        const statement = this.queries.erase(collection, subject, this.hashKey);
+        done.push({
+          collection: collection.name,
+          action: statement.action,
+          rows: await tx.run(statement),
+        });
+      }
+      return done;
+    });
+  }
+
+  /** SQL stores keep no opt-out flag of their own; consent holds it. */
+  optOut(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  async sample(collection: string, field: string, limit: number): Promise<unknown[]> {
+    const column = this.dialect.quote(field);
+    const sql = this.limitSql(
+      `SELECT ${column} AS v FROM ${this.dialect.quote(collection)} WHERE ${column} IS NOT NULL`,
+      limit,
+    );
+    const values: unknown[] = [];
+    for await (const row of this.stream({ sql, params: [] })) {
+      values.push((row as { v: unknown }).v);
+    }
+    return values;
+  }
+}
+
+/** Driver errors can echo connection strings; keep only the error code and class. */
+export function describeDriverError(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return `connection failed${typeof code === 'string' ? ` (${code})` : ''}`;
+}

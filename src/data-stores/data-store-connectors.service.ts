@@ -1,0 +1,83 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import type { Connector } from './connectors/connector.interface';
+import { ConnectorSpec, createConnector } from './connectors/connector.factory';
+import { DataStoreError, DataStoreErrorCode } from './data-store.error';
+import type { StoreConnection } from './data-store.types';
+import { DataStoreEntity } from './entities/data-store.entity';
+
+const HTTP_TIMEOUT_MS = 15000;
+
+export const connectionContext = (id: string): Record<string, string> => ({
+  table: 'data_stores',
+  column: 'connection',
+  id,
+});
+
+/**
+ * Opens connectors for registered stores and keeps one per store version, so workers reuse
+ * pools instead of reconnecting per task. An updated store gets a fresh connector.
+ */
+@Injectable()
+export class DataStoreConnectors implements OnApplicationShutdown {
+  private readonly open = new Map<string, { version: number; connector: Promise<Connector> }>();
+
+  constructor(
+    @InjectRepository(DataStoreEntity) private readonly stores: Repository<DataStoreEntity>,
+    private readonly cipher: PersonalDataCipher,
+    private readonly keys: ServiceKeys,
+  ) {}
+
+  async forStoreId(id: string): Promise<{ store: DataStoreEntity; connector: Connector }> {
+    const store = await this.stores.findOneBy({ id });
+    if (!store) {
+      throw new DataStoreError(DataStoreErrorCode.NotFound, 'No such data store');
+    }
+    return { store, connector: await this.forStore(store) };
+  }
+
+  forStore(store: DataStoreEntity): Promise<Connector> {
+    const version = store.updatedAt.getTime();
+    const cached = this.open.get(store.id);
+    if (cached && cached.version === version) {
+      return cached.connector;
+    }
+    if (cached) {
+      void cached.connector.then((c) => c.close()).catch(() => undefined);
+    }
+    const connector = this.decrypt(store).then((connection) =>
+      this.create({ type: store.type, connection, collections: store.collections }),
+    );
+    this.open.set(store.id, { version, connector });
+    connector.catch(() => this.open.delete(store.id));
+    return connector;
+  }
+
+  /** A connector for a description not saved yet (the create/update check); the caller closes it. */
+  create(spec: ConnectorSpec): Connector {
+    return createConnector(spec, {
+      hashKey: this.keys.subkey('data-store-erasure-hash').toString('hex'),
+      httpTimeoutMs: HTTP_TIMEOUT_MS,
+    });
+  }
+
+  async decrypt(store: DataStoreEntity): Promise<StoreConnection> {
+    const plain = await this.cipher.decrypt(store.connectionCiphertext, {
+      context: connectionContext(store.id),
+    });
+    return JSON.parse(plain) as StoreConnection;
+  }
+
+  async forget(id: string): Promise<void> {
+    const cached = this.open.get(id);
+    this.open.delete(id);
+    await cached?.connector.then((c) => c.close()).catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.forget(id)));
+  }
+}

@@ -1,0 +1,47 @@
+export const DATA_STORE_TYPES = ['postgres', 'mysql', 'http'] as const;
+export type DataStoreType = (typeof DATA_STORE_TYPES)[number];
+
+export const IDENTITY_TYPES = ['email', 'subject_id', 'phone'] as const;
+export type IdentityType = (typeof IDENTITY_TYPES)[number];
+
+export const ERASURE_STRATEGIES = ['delete', 'null', 'mask', 'hash'] as const;
+export type ErasureStrategy = (typeof ERASURE_STRATEGIES)[number];
+
+export interface FieldSpec {
+  name: string;
+  category?: string;
+  erasure?: ErasureStrategy;
+}
+
+export interface ReferenceSpec {
+  /** The column of this collection that points at `to`. */
+  field: string;
+  /** `collection.field` of the referenced (parent) collection. */
+  to: string;
+}
+
+/** Where a subject's data lives in one table (SQL) or one named collection (http). */
+export interface CollectionSpec {
+  name: string;
+  identity?: { field: string; type: IdentityType };
+  fields: FieldSpec[];
+  references?: ReferenceSpec[];
+}
+
+export interface SqlConnection {
+  url: string;
+}
+
+export interface HttpConnection {
+  url: string;
+  secret: string;
+}
+
+export type StoreConnection = SqlConnection | HttpConnection;
+
+/** The subject as given at intake. */
+export interface Subject {
+  email?: string;
+  subjectId?: string;
+  phone?: string;
+}

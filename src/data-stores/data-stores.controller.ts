@@ -1,0 +1,108 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Access } from 'src/common/access/access.decorator';
+import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { toDataStoreDto } from './data-store.mapper';
+import { DataStoresService } from './data-stores.service';
+import {
+  CreateDataStoreDto,
+  DataStoreDto,
+  DataStoreListDto,
+  DataStoreTestResultDto,
+  UpdateDataStoreDto,
+} from './dto/data-store.dto';
+
+@ApiTags('data-stores')
+@Controller('v1/data-stores')
+export class DataStoresController {
+  constructor(private readonly stores: DataStoresService) {}
+
+  @Post()
+  @Access({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Register a data store; the description is checked against its live catalogue',
+  })
+  @ApiCreatedResponse({ type: DataStoreDto })
+  @ApiUnprocessableEntityResponse({ description: 'Description or connection problems, listed' })
+  async create(
+    @ReqContext() ctx: RequestContext,
+    @Body() body: CreateDataStoreDto,
+  ): Promise<DataStoreDto> {
+    return toDataStoreDto(await this.stores.create(ctx, body));
+  }
+
+  @Get()
+  @Access({ roles: ['admin', 'dpo', 'auditor'] })
+  @ApiOperation({ summary: 'List data stores (connection secrets are never returned)' })
+  @ApiOkResponse({ type: DataStoreListDto })
+  async list(): Promise<DataStoreListDto> {
+    return { items: (await this.stores.list()).map(toDataStoreDto), nextCursor: null };
+  }
+
+  @Get(':id')
+  @Access({ roles: ['admin', 'dpo', 'auditor'] })
+  @ApiOperation({ summary: 'One data store' })
+  @ApiOkResponse({ type: DataStoreDto })
+  @ApiNotFoundResponse({ description: 'No such store' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<DataStoreDto> {
+    return toDataStoreDto(await this.stores.get(id));
+  }
+
+  @Put(':id')
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Replace name, description and optionally the connection' })
+  @ApiOkResponse({ type: DataStoreDto })
+  @ApiNotFoundResponse({ description: 'No such store' })
+  @ApiUnprocessableEntityResponse({ description: 'Description or connection problems, listed' })
+  async update(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateDataStoreDto,
+  ): Promise<DataStoreDto> {
+    return toDataStoreDto(await this.stores.update(ctx, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Remove a data store from the registry' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse({ description: 'No such store' })
+  async remove(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.stores.remove(ctx, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Try to reach the store' })
+  @ApiOkResponse({ type: DataStoreTestResultDto })
+  @ApiNotFoundResponse({ description: 'No such store' })
+  test(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<DataStoreTestResultDto> {
+    return this.stores.test(ctx, id);
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { AuditService } from 'src/audit/audit.service';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { checkDescription } from './catalogue/description-checker';
+import type { ConnectorTestResult } from './connectors/connector.interface';
+import { connectionContext, DataStoreConnectors } from './data-store-connectors.service';
+import { DataStoreError, DataStoreErrorCode } from './data-store.error';
+import type { CollectionSpec, DataStoreType, StoreConnection } from './data-store.types';
+import { DataStoreEntity } from './entities/data-store.entity';
+
+export interface DataStoreInput {
+  name: string;
+  type: DataStoreType;
+  connection?: { url: string; secret?: string };
+  collections: CollectionSpec[];
+}
+
+const URL_SCHEMES: Record<DataStoreType, RegExp> = {
+  postgres: /^postgres(ql)?:\/\//,
+  mysql: /^(mysql|mariadb):\/\//,
+  http: /^https?:\/\//,
+};
+
+/** The registry: descriptions are checked against the live store before they are saved. */
+@Injectable()
+export class DataStoresService {
+  constructor(
+    @InjectRepository(DataStoreEntity) private readonly stores: Repository<DataStoreEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connectors: DataStoreConnectors,
+    private readonly cipher: PersonalDataCipher,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(): Promise<DataStoreEntity[]> {
+    return this.stores.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(id: string): Promise<DataStoreEntity> {
+    const store = await this.stores.findOneBy({ id });
+    if (!store) {
+      throw new DataStoreError(DataStoreErrorCode.NotFound, 'No such data store');
+    }
+    return store;
+  }
+
+  async create(ctx: RequestContext, input: DataStoreInput): Promise<DataStoreEntity> {
+    const connection = this.validConnection(input.type, input.connection);
+    await this.checkLive(input.type, connection, input.collections);
+    const id = randomUUID();
+    const entity = this.stores.create({
+      id,
+      name: input.name,
+      type: input.type,
+      collections: input.collections,
+      connectionDisplay: displayUrl(connection.url),
+      connectionCiphertext: await this.cipher.encrypt(JSON.stringify(connection), {
+        context: connectionContext(id),
+      }),
+    });
+    return this.save(ctx, entity, 'data_store.created');
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    input: Omit<DataStoreInput, 'type'>,
+  ): Promise<DataStoreEntity> {
+    const store = await this.get(id);
+    const connection = input.connection
+      ? this.validConnection(store.type, input.connection)
+      : await this.connectors.decrypt(store);
+    await this.checkLive(store.type, connection, input.collections);
+    store.name = input.name;
+    store.collections = input.collections;
+    if (input.connection) {
+      store.connectionDisplay = displayUrl(connection.url);
+      store.connectionCiphertext = await this.cipher.encrypt(JSON.stringify(connection), {
+        context: connectionContext(id),
+      });
+    }
+    const saved = await this.save(ctx, store, 'data_store.updated');
+    await this.connectors.forget(id);
+    return saved;
+  }
+
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const result = await m.delete(DataStoreEntity, { id });
+      if (!result.affected) {
+        throw new DataStoreError(DataStoreErrorCode.NotFound, 'No such data store');
+      }
+      await this.audit.record(
+        ctx,
+        { action: 'data_store.deleted', target: { type: 'data_store', id } },
+        m,
+      );
+    });
+    await this.connectors.forget(id);
+  }
+
+  async test(ctx: RequestContext, id: string): Promise<ConnectorTestResult> {
+    const { connector } = await this.connectors.forStoreId(id);
+    const result = await connector.test();
+    await this.audit.record(ctx, {
+      action: 'data_store.tested',
+      target: { type: 'data_store', id },
+      outcome: result.ok ? 'success' : 'failure',
+    });
+    return result;
+  }
+
+  private async save(
+    ctx: RequestContext,
+    entity: DataStoreEntity,
+    action: string,
+  ): Promise<DataStoreEntity> {
+    const clash = await this.stores.findOneBy({ name: entity.name });
+    if (clash && clash.id !== entity.id) {
+      throw new DataStoreError(DataStoreErrorCode.NameTaken, 'A data store with that name exists');
+    }
+    return this.dataSource.transaction(async (m) => {
+      const saved = await m.save(DataStoreEntity, entity);
+      await this.audit.record(
+        ctx,
+        {
+          action,
+          target: { type: 'data_store', id: saved.id },
+          details: { type: saved.type, collections: saved.collections.length },
+        },
+        m,
+      );
+      return saved;
+    });
+  }
+
+  private validConnection(
+    type: DataStoreType,
+    connection: DataStoreInput['connection'],
+  ): StoreConnection {
+    if (!connection || !URL_SCHEMES[type].test(connection.url)) {
+      throw new DataStoreError(
+        DataStoreErrorCode.InvalidConnection,
+        `connection.url does not fit a ${type} store`,
+        [{ field: 'connection.url', message: `must be a ${type} URL` }],
+      );
+    }
+    if (type === 'http') {
+      if (!connection.secret) {
+        throw new DataStoreError(
+          DataStoreErrorCode.InvalidConnection,
+          'An http store needs a signing secret',
+          [{ field: 'connection.secret', message: 'is required for http stores' }],
+        );
+      }
+      return { url: connection.url, secret: connection.secret };
+    }
+    return { url: connection.url };
+  }
+
+  private async checkLive(
+    type: DataStoreType,
+    connection: StoreConnection,
+    collections: CollectionSpec[],
+  ): Promise<void> {
+    if (type === 'http') {
+      return;
+    }
+    const connector = this.connectors.create({ type, connection, collections });
+    try {
+      const catalogue = await connector.catalogue().catch(() => {
+        throw new DataStoreError(
+          DataStoreErrorCode.Unreachable,
+          'The store could not be reached to check the description',
+        );
+      });
+      const problems = checkDescription(collections, catalogue);
+      if (problems.length > 0) {
+        throw new DataStoreError(
+          DataStoreErrorCode.InvalidDescription,
+          'The collection description does not match the store',
+          problems,
+        );
+      }
+    } finally {
+      await connector.close().catch(() => undefined);
+    }
+  }
+}
+
+/** The URL without its password, for display. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

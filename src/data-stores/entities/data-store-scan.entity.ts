@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** Per column: which entities matched and how often. Never a sampled value. */
+export interface ScanColumnResult {
+  collection: string;
+  field: string;
+  sampled: number;
+  entities: Array<{ entity: string; matchRatio: number }>;
+  suggestedCategory: string | null;
+}
+
+@Entity({ name: 'data_store_scans' })
+export class DataStoreScanEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'data_store_id', type: 'uuid' })
+  dataStoreId!: string;
+
+  @Column({ type: 'text' })
+  status!: ScanStatus;
+
+  @Column({ type: 'jsonb' })
+  columns!: ScanColumnResult[];
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

@@ -1,0 +1,37 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
+
+@Entity({ name: 'data_stores' })
+export class DataStoreEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text', unique: true })
+  name!: string;
+
+  @Column({ type: 'text' })
+  type!: DataStoreType;
+
+  /** The whole connection object, field-encrypted: it holds passwords and signing secrets. */
+  @Column({ name: 'connection_ciphertext', type: 'text' })
+  connectionCiphertext!: string;
+
+  /** What may be shown of the connection: the URL without its password. */
+  @Column({ name: 'connection_display', type: 'text' })
+  connectionDisplay!: string;
+
+  @Column({ type: 'jsonb' })
+  collections!: CollectionSpec[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import { startContainer } from '../setup/containers';
+
+/** A shop database (customers -> orders -> order_items, addresses, support_tickets) per engine. */
+export interface ShopFixture {
+  postgresUrl: string;
+  mysqlUrl: string;
+  drop(): Promise<void>;
+}
+
+export interface ShopCustomer {
+  id: number;
+  email: string;
+  name: string;
+  phone: string;
+  card: string;
+}
+
+const DDL = [
+  `CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL, name VARCHAR(200),
+     phone VARCHAR(50), card_number VARCHAR(40))`,
+  `CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL REFERENCES customers(id),
+     total DECIMAL(10,2) NOT NULL, placed_at TIMESTAMP NOT NULL)`,
+  `CREATE TABLE order_items (id INT PRIMARY KEY, order_id INT NOT NULL REFERENCES orders(id),
+     sku VARCHAR(50) NOT NULL, qty INT NOT NULL)`,
+  `CREATE TABLE addresses (id INT PRIMARY KEY, customer_id INT NOT NULL REFERENCES customers(id),
+     street VARCHAR(200), city VARCHAR(100))`,
+  `CREATE TABLE support_tickets (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL,
+     topic VARCHAR(200), body TEXT)`,
+  `CREATE INDEX orders_customer_idx ON orders (customer_id)`,
+  `CREATE INDEX order_items_order_idx ON order_items (order_id)`,
+  `CREATE INDEX addresses_customer_idx ON addresses (customer_id)`,
+];
+
+/** The description a test registers for both SQL stores. */
+export const SHOP_COLLECTIONS = [
+  {
+    name: 'customers',
+    identity: { field: 'email', type: 'email' },
+    fields: [
+      { name: 'email', category: 'contact', erasure: 'hash' },
+      { name: 'name', category: 'identity', erasure: 'null' },
+      { name: 'phone', category: 'contact', erasure: 'mask' },
+      { name: 'card_number', category: 'financial', erasure: 'null' },
+    ],
+  },
+  {
+    name: 'orders',
+    fields: [{ name: 'total' }],
+    references: [{ field: 'customer_id', to: 'customers.id' }],
+  },
+  {
+    name: 'order_items',
+    fields: [{ name: 'sku' }],
+    references: [{ field: 'order_id', to: 'orders.id' }],
+  },
+  {
+    name: 'addresses',
+    fields: [{ name: 'street', erasure: 'delete' }],
+    references: [{ field: 'customer_id', to: 'customers.id' }],
+  },
+  {
+    name: 'support_tickets',
+    identity: { field: 'email', type: 'email' },
+    fields: [{ name: 'body', erasure: 'delete' }],
+  },
+];
+
+function luhnComplete(prefix: string): string {
+  let sum = 0;
+  const digits = `${prefix}0`.split('').map(Number).reverse();
+  digits.forEach((d, i) => {
+    if (i % 2 === 1) {
+      const x = d * 2;
+      sum += x > 9 ? x - 9 : x;
+    } else {
+      sum += d;
+    }
+  });
+  return `${prefix}${(10 - (sum % 10)) % 10}`;
+}
+
+export function shopCustomer(id: number, tag: string): ShopCustomer {
+  const n = String(id % 1000).padStart(3, '0');
+  return {
+    id,
+    email: `customer${id}.${tag}@shop-example.com`,
+    name: `Customer ${id}`,
+    phone: `+44 20 7946 0${n}`,
+    card: luhnComplete(`453201${String(id).padStart(9, '0')}`),
+  };
+}
+
+/** Rows each customer gets: `orders` orders of `items` items, 2 addresses, 2 tickets. */
+export interface SeedShape {
+  customers: number;
+  orders: number;
+  items: number;
+}
+
+export function* shopRows(
+  shape: SeedShape,
+  tag: string,
+  firstId = 1,
+): Generator<[string, unknown[]]> {
+  let orderId = firstId * 1000;
+  let itemId = firstId * 1000_000;
+  for (let c = firstId; c < firstId + shape.customers; c++) {
+    const k = shopCustomer(c, tag);
+    yield ['customers', [k.id, k.email, k.name, k.phone, k.card]];
+    for (let a = 0; a < 2; a++) {
+      yield ['addresses', [c * 10 + a, c, `${c} High Street`, 'London']];
+      yield [
+        'support_tickets',
+        [c * 10 + a, k.email, `Ticket ${a}`, `Please help with order ${a}`],
+      ];
+    }
+    for (let o = 0; o < shape.orders; o++) {
+      orderId++;
+      yield ['orders', [orderId, c, '19.99', new Date('2026-01-02T03:04:05Z')]];
+      for (let i = 0; i < shape.items; i++) {
+        itemId++;
+        yield ['order_items', [itemId, orderId, `SKU-${i}`, 1 + (i % 3)]];
+      }
+    }
+  }
+}
+
+const COLUMNS: Record<string, string> = {
+  customers: 'id, email, name, phone, card_number',
+  addresses: 'id, customer_id, street, city',
+  support_tickets: 'id, email, topic, body',
+  orders: 'id, customer_id, total, placed_at',
+  order_items: 'id, order_id, sku, qty',
+};
+const TABLE_ORDER = ['customers', 'addresses', 'support_tickets', 'orders', 'order_items'];
+
+async function mysqlServer(): Promise<string> {
+  const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+  try {
+    const c = await createConnection({ uri: url, connectTimeout: 2000 });
+    await c.end();
+    return url;
+  } catch {
+    const c = await startContainer(
+      'mariadb:11',
+      3306,
+      { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
+      /ready for connections.*\n.*ready for connections/s,
+    );
+    return `mysql://root@${c.getHost()}:${c.getMappedPort(3306)}`;
+  }
+}
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** Creates the two databases and inserts `shape` in batches (fast enough for a million rows). */
+export async function createShop(shape: SeedShape, tag: string): Promise<ShopFixture> {
+  const db = `shop_${tag}_${randomBytes(3).toString('hex')}`;
+  const pgAdmin =
+    process.env.E2E_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new Client({ connectionString: withDb(pgAdmin, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${db}"`);
+  await admin.end();
+  const postgresUrl = withDb(pgAdmin, db);
+  const mysqlRoot = await mysqlServer();
+  const my = await createConnection({ uri: mysqlRoot });
+  await my.query(`CREATE DATABASE \`${db}\``);
+  await my.end();
+  const mysqlUrl = withDb(mysqlRoot, db);
+
+  const pg = new Client({ connectionString: postgresUrl });
+  await pg.connect();
+  const mc = await createConnection({ uri: mysqlUrl });
+  for (const ddl of DDL) {
+    await pg.query(ddl);
+    await mc.query(ddl);
+  }
+  await insertAll(shape, tag, pg, mc);
+  await pg.end();
+  await mc.end();
+  return {
+    postgresUrl,
+    mysqlUrl,
+    drop: async () => {
+      const a = new Client({ connectionString: withDb(pgAdmin, 'postgres') });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+      await a.end();
+      const m = await createConnection({ uri: mysqlRoot });
+      await m.query(`DROP DATABASE IF EXISTS \`${db}\``);
+      await m.end();
+    },
+  };
+}
+
+async function insertAll(
+  shape: SeedShape,
+  tag: string,
+  pg: Client,
+  my: Awaited<ReturnType<typeof createConnection>>,
+): Promise<void> {
+  const batches = new Map<string, unknown[][]>(TABLE_ORDER.map((t) => [t, []]));
+  const flush = async (table: string): Promise<void> => {
+    const rows = batches.get(table) ?? [];
+    if (rows.length === 0) {
+      return;
+    }
+    batches.set(table, []);
+    const width = rows[0].length;
+    const values = rows
+      .map(
+        (_, r) =>
+          `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(',')})`,
+      )
+      .join(',');
+    await pg.query(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${values}`, rows.flat());
+    await my.query(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ?`, [rows]);
+  };
+  for (const [table, row] of shopRows(shape, tag)) {
+    const rows = batches.get(table) as unknown[][];
+    rows.push(row);
+    if (rows.length >= 2000) {
+      // Parents first so foreign keys hold.
+      for (const t of TABLE_ORDER) {
+        await flush(t);
+        if (t === table) {
+          break;
+        }
+      }
+    }
+  }
+  for (const t of TABLE_ORDER) {
+    await flush(t);
+  }
+}
