@@ -13,6 +13,11 @@ export interface Recognizer {
   readonly entity: EntityType;
   /** Lower-case words that, shortly before a match (or as its JSON key), make it more likely. */
   readonly context: readonly string[];
+  /**
+   * The highest score `find` can give. When it is below the caller's `minScore`, only a context
+   * boost can lift a finding, so text without any context word is not searched at all.
+   */
+  readonly maxScore?: number;
   /** A quick whole-text test: false means this recognizer cannot match, so it is skipped. */
   mayMatch(text: string): boolean;
   find(text: string, ctx: RecognizerContext, out: Finding[]): void;

@@ -38,6 +38,41 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   });
 }
 
+/** Per recognizer: a test for any of its context words anywhere in a text (case-insensitive). */
+const contextProbes = new Map<Recognizer, RegExp>();
+
+function contextProbe(recognizer: Recognizer): RegExp {
+  let probe = contextProbes.get(recognizer);
+  if (probe === undefined) {
+    // Each context phrase appears in the text only if its longest word does.
+    const words = recognizer.context.map((c) =>
+      contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''),
+    );
+    probe = new RegExp(words.filter(Boolean).join('|') || '(?!)', 'i');
+    contextProbes.set(recognizer, probe);
+  }
+  return probe;
+}
+
+/** False when no finding of this recognizer can reach `minScore` in this text. */
+function worthRunning(
+  recognizer: Recognizer,
+  text: string,
+  minScore: number,
+  hint: readonly string[],
+): boolean {
+  if (!recognizer.mayMatch(text)) {
+    return false;
+  }
+  if (recognizer.maxScore === undefined || recognizer.maxScore >= minScore) {
+    return true;
+  }
+  return (
+    boost(recognizer.maxScore) >= minScore &&
+    (hasContext(recognizer.context, hint) || contextProbe(recognizer).test(text))
+  );
+}
+
 function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
   return entity === 'PERSON' && opts.personNlp === true ? personWithNlp : RECOGNIZERS[entity];
 }
@@ -66,7 +101,7 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   const raw: Finding[] = [];
   for (const entity of entities) {
     const recognizer = recognizerFor(entity, opts);
-    if (text.length === 0 || !recognizer.mayMatch(text)) {
+    if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
     const found: Finding[] = [];

@@ -52,6 +52,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     'geburtsdatum',
     'naissance',
   ],
+  maxScore: 0.2,
   mayMatch: () => true,
   find(text, _ctx, out) {
     forEachMatch(DATE, text, (m) => {

@@ -5,9 +5,11 @@ import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognize
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
 /**
  * A run of hex digits, colons and dots (IPv6 may end in a dotted quad), then an optional zone
- * and prefix. Runs glued to a word or another colon are not addresses (`std::cout`).
+ * and prefix. Runs glued to a word or another colon are not addresses (`std::cout`), and the
+ * lookahead skips runs without a colon (hex-looking words) before any work is done on them.
  */
-const IPV6 = /(?<![\w:.%])[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._~-]{1,32})?(\/\d{1,4}(?!\d))?/g;
+const IPV6 =
+  /(?<![\w:.%])(?=[0-9A-Fa-f.]{0,44}:)[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._~-]{1,32})?(\/\d{1,4}(?!\d))?/g;
 
 export const ipAddressRecognizer: Recognizer = {
   entity: 'IP_ADDRESS',

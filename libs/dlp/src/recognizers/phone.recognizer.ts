@@ -1,6 +1,7 @@
 import { findNumbers, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { PhoneLeniency } from '../types';
 import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognizer';
+import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
 export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
@@ -119,7 +120,8 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
 
 /**
  * Runs libphonenumber's matcher over one small window, region by region (a national number is
- * only recognisable with its region). Stops early once a region explains the whole candidate.
+ * only recognisable with its region), skipping regions whose metadata rules out every digit run
+ * of the window. Stops early once a region explains the whole candidate.
  */
 function findInWindow(
   window: string,
@@ -129,7 +131,15 @@ function findInWindow(
   leniency: PhoneLeniency,
 ): [number, number][] {
   const spans: [number, number][] = [];
-  const tryRegions = window.slice(coreStart, coreStart + 1) === '+' ? [undefined] : regions;
+  const international = window.charCodeAt(coreStart) === 43;
+  let tryRegions: readonly (string | undefined)[];
+  if (leniency === 'POSSIBLE') {
+    tryRegions = international ? [undefined] : regions;
+  } else if (international) {
+    tryRegions = internationalWorthTrying(window, coreStart) ? [undefined] : [];
+  } else {
+    tryRegions = regionsWorthTrying(window, regions);
+  }
   for (const region of tryRegions) {
     const found = findNumbers(window, {
       defaultCountry: region as CountryCode | undefined,

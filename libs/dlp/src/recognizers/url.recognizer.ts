@@ -7,12 +7,14 @@ import { hasPublicSuffix } from '../validators/domain.validator';
  */
 const URL_RE =
   /(?<![\w@./-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([/?#][^\s"'<>`]{0,2048})?/g;
+const DOT_LETTER = /\.[A-Za-z]/;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
 export const urlRecognizer: Recognizer = {
   entity: 'URL',
   context: ['url', 'link', 'website', 'site', 'web', 'homepage', 'domain'],
-  mayMatch: (text) => text.includes('.'),
+  // Every host ends in a dot and a letter.
+  mayMatch: (text) => DOT_LETTER.test(text),
   find(text, _ctx, out) {
     forEachMatch(URL_RE, text, (m) => {
       if (!hasPublicSuffix(m[2])) {

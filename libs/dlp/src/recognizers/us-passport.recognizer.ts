@@ -6,6 +6,7 @@ const PASSPORT = /(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])/g;
 export const usPassportRecognizer: Recognizer = {
   entity: 'US_PASSPORT',
   context: ['us', 'united', 'states', 'passport', 'passport#', 'travel', 'document'],
+  maxScore: 0.1,
   mayMatch: () => true,
   find(text, _ctx, out) {
     forEachMatch(PASSPORT, text, (m) => {

@@ -1,0 +1,229 @@
+import { Metadata } from 'libphonenumber-js/core';
+import metadataJson from 'libphonenumber-js/metadata.max.json';
+
+/**
+ * Metadata-based rejection ahead of libphonenumber's matcher: a window is only handed to the
+ * matcher for a region when some run of its digit groups could be a valid number there. The test
+ * is a superset of libphonenumber's own validity rule (general pattern and one number-type
+ * pattern of a region sharing the calling code), so skipping a region never loses a match.
+ */
+
+const NUMBER_TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'PERSONAL_NUMBER',
+  'VOICEMAIL',
+  'UAN',
+  'PAGER',
+  'VOIP',
+  'SHARED_COST',
+] as const;
+
+/** Everything the test needs about one calling code. */
+interface CallingCodePlan {
+  callingCode: string;
+  /** Per region sharing the code: general pattern and the union of its type patterns. */
+  patterns: { general: RegExp; types: RegExp }[];
+  nationalPrefix: { re: RegExp; transform: string | undefined }[];
+}
+
+interface RegionPlan extends CallingCodePlan {
+  idd: RegExp;
+}
+
+/**
+ * The part of libphonenumber's runtime metadata API used here; its published typings only
+ * declare a few of these methods, so the object is viewed through this interface.
+ */
+interface PlanView {
+  callingCode(): string;
+  IDDPrefix(): string;
+  nationalNumberPattern(): string;
+  nationalPrefixForParsing(): string | undefined;
+  nationalPrefixTransformRule(): string | undefined;
+  type(name: string): { pattern(): string } | undefined;
+}
+interface MetadataView {
+  hasCountry(region: string): boolean;
+  selectNumberingPlan(region: string): void;
+  numberingPlan: PlanView | undefined;
+}
+
+const metadata = new Metadata(metadataJson) as unknown as MetadataView;
+const codes = metadataJson.country_calling_codes as Record<string, string[] | undefined>;
+const nonGeographic =
+  (metadataJson as { nonGeographic?: Record<string, unknown> }).nonGeographic ?? {};
+const regionPlans = new Map<string, RegionPlan | null>();
+const codePlans = new Map<string, CallingCodePlan | null>();
+
+const ANY = /(?:)/;
+
+function selectPlan(region: string): PlanView | undefined {
+  metadata.selectNumberingPlan(region);
+  return metadata.numberingPlan;
+}
+
+function anchored(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+function buildCodePlan(callingCode: string): CallingCodePlan | null {
+  const regions = nonGeographic[callingCode] !== undefined ? ['001'] : codes[callingCode];
+  if (regions === undefined) {
+    return null;
+  }
+  const patterns: CallingCodePlan['patterns'] = [];
+  const nationalPrefix: CallingCodePlan['nationalPrefix'] = [];
+  for (const region of regions) {
+    // Non-geographic codes (+800, +882...) and regions missing from the metadata: never skipped.
+    const plan = metadata.hasCountry(region) ? selectPlan(region) : undefined;
+    if (plan === undefined) {
+      patterns.push({ general: ANY, types: ANY });
+      continue;
+    }
+    const types = NUMBER_TYPES.map((t) => plan.type(t)?.pattern()).filter(
+      (p): p is string => p !== undefined && p !== '',
+    );
+    patterns.push({
+      general: anchored(plan.nationalNumberPattern()),
+      types: anchored(types.map((t) => `(?:${t})`).join('|')),
+    });
+    const forParsing = plan.nationalPrefixForParsing();
+    if (forParsing !== undefined && forParsing !== '') {
+      nationalPrefix.push({
+        re: new RegExp(`^(?:${forParsing})`),
+        transform: plan.nationalPrefixTransformRule() ?? undefined,
+      });
+    }
+  }
+  return { callingCode, patterns, nationalPrefix };
+}
+
+function codePlan(callingCode: string): CallingCodePlan | null {
+  let plan = codePlans.get(callingCode);
+  if (plan === undefined) {
+    plan = buildCodePlan(callingCode);
+    codePlans.set(callingCode, plan);
+  }
+  return plan;
+}
+
+function regionPlan(region: string): RegionPlan | null {
+  let plan = regionPlans.get(region);
+  if (plan === undefined) {
+    plan = null;
+    if (metadata.hasCountry(region)) {
+      metadata.selectNumberingPlan(region);
+      const np = metadata.numberingPlan;
+      const byCode = np === undefined ? null : codePlan(np.callingCode());
+      if (np !== undefined && byCode !== null) {
+        plan = { ...byCode, idd: new RegExp(`^(?:${np.IDDPrefix()})`) };
+      }
+    }
+    regionPlans.set(region, plan);
+  }
+  return plan;
+}
+
+function validNational(nsn: string, plan: CallingCodePlan): boolean {
+  return plan.patterns.some((p) => p.general.test(nsn) && p.types.test(nsn));
+}
+
+/** The national number as written, or after the national prefix (and any carrier code) is cut. */
+function validAfterPrefix(digits: string, plan: CallingCodePlan): boolean {
+  if (validNational(digits, plan)) {
+    return true;
+  }
+  for (const { re, transform } of plan.nationalPrefix) {
+    const m = re.exec(digits);
+    if (m === null || m[0].length === 0) {
+      continue;
+    }
+    const nsn =
+      transform !== undefined && m.length > 1 && m[m.length - 1] !== undefined
+        ? digits.replace(re, transform)
+        : digits.slice(m[0].length);
+    if (validNational(nsn, plan)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const DIGIT_GROUP = /\d+/g;
+/** Digit groups joined by bare hyphens: libphonenumber never splits a candidate there. */
+const HYPHEN_UNIT = /\d+(?:-\d+)*/g;
+/** Longer windows may be cut anywhere by the matcher's own length limits. */
+const MAX_UNIT_DIGITS = 17;
+/** Windows with a `+`, non-ASCII text or characters the matcher reads specially are never skipped. */
+const UNSURE = /[^\x20-\x7e]|[+＋]/;
+
+/**
+ * Concatenations of contiguous units: the digit strings a match in the window can hold. Units are
+ * hyphen-joined groups, or single digit groups when the window is long.
+ */
+function digitRuns(window: string): string[] {
+  const byUnit = (window.match(HYPHEN_UNIT) ?? []).map((u) => u.replace(/-/g, ''));
+  const units =
+    byUnit.reduce((n, u) => n + u.length, 0) > MAX_UNIT_DIGITS
+      ? (window.match(DIGIT_GROUP) ?? [])
+      : byUnit;
+  const runs: string[] = [];
+  for (let i = 0; i < units.length; i++) {
+    let run = '';
+    for (let j = i; j < units.length && run.length <= MAX_UNIT_DIGITS + 3; j++) {
+      run += units[j];
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
+/**
+ * Regions (in the given order) whose matcher could find a valid number in a window written without
+ * a `+`. A run may also start with the region's international prefix or its own calling code,
+ * which libphonenumber accepts without a `+`; such runs keep the region.
+ */
+export function regionsWorthTrying(window: string, regions: readonly string[]): string[] {
+  if (UNSURE.test(window)) {
+    return [...regions];
+  }
+  const runs = digitRuns(window);
+  return regions.filter((region) => {
+    const plan = regionPlan(region);
+    if (plan === null) {
+      return true;
+    }
+    return runs.some(
+      (run) =>
+        plan.idd.test(run) ||
+        validAfterPrefix(run, plan) ||
+        (run.startsWith(plan.callingCode) &&
+          validAfterPrefix(run.slice(plan.callingCode.length), plan)),
+    );
+  });
+}
+
+/**
+ * For a window whose candidate starts with `+`: could the digits after it be a valid number of
+ * the calling code they start with?
+ */
+export function internationalWorthTrying(window: string, plusAt: number): boolean {
+  if (window.indexOf('+', plusAt + 1) >= 0 || /[^\x20-\x7e]/.test(window)) {
+    return true;
+  }
+  const groups = window.slice(plusAt + 1).match(DIGIT_GROUP) ?? [];
+  let digits = '';
+  for (const g of groups) {
+    digits += g;
+    for (let len = 1; len <= 3 && len < digits.length; len++) {
+      const plan = codePlan(digits.slice(0, len));
+      if (plan !== null && validAfterPrefix(digits.slice(len), plan)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
