@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsentModule } from './consent/consent.module';
 import { CryptoModule } from './crypto/crypto.module';
+import { DlpModule } from './dlp/dlp.module';
 import { DatabaseModule } from './database/database.module';
 import { DataStoresModule } from './data-stores/data-stores.module';
 import { HealthModule } from './health/health.module';
@@ -41,6 +42,7 @@ export class AppModule {
         MaintenanceModule.register({ workers }),
         DataStoresModule.register({ workers }),
         CryptoModule.register({ workers }),
+        DlpModule,
         ConsentModule.register({ workers }),
       ],
     };

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Access, Authenticated } from 'src/common/access/access.decorator';
+import { DlpService } from './dlp.service';
+import {
+  DlpEntityListDto,
+  DlpRedactDto,
+  DlpRedactResultDto,
+  DlpScanDto,
+  DlpScanResultDto,
+} from './dto/dlp-request.dto';
+
+@ApiTags('dlp')
+@Controller('v1/dlp')
+export class DlpController {
+  constructor(private readonly dlp: DlpService) {}
+
+  @Post('scan')
+  @HttpCode(200)
+  @Access({ scopes: ['dlp:scan'] })
+  @ApiOperation({ summary: 'Find personal data in a text or a JSON value' })
+  @ApiOkResponse({ type: DlpScanResultDto })
+  @ApiBadRequestResponse({ description: 'Unknown entity, or neither/both of text and json' })
+  @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
+  scan(@Body() body: DlpScanDto): DlpScanResultDto {
+    return this.dlp.scan(body);
+  }
+
+  @Post('redact')
+  @HttpCode(200)
+  @Access({ scopes: ['dlp:scan'] })
+  @ApiOperation({ summary: "Replace each finding by its entity's operator" })
+  @ApiOkResponse({ type: DlpRedactResultDto })
+  @ApiBadRequestResponse({ description: 'Unknown entity, bad operator, or neither/both inputs' })
+  @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
+  redact(@Body() body: DlpRedactDto): Promise<DlpRedactResultDto> {
+    return this.dlp.redact(body);
+  }
+
+  @Get('entities')
+  @Authenticated()
+  @ApiOperation({ summary: 'Entity types the scanner knows, with a description of each' })
+  @ApiOkResponse({ type: DlpEntityListDto })
+  entities(): DlpEntityListDto {
+    return this.dlp.entities();
+  }
+}
