@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
+import { redactLogLine } from './pii-log-redactor';
 import { REDACT_PATHS } from './redact-paths';
 
 @Module({})
@@ -18,6 +19,7 @@ export class LoggingModule {
               genReqId: (req) => req.id as string,
               customProps: (req) => ({ requestId: req.id }),
               redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+              hooks: { streamWrite: redactLogLine },
               serializers: {
                 // Query strings may carry identifiers: log the path only.
                 req: (req: { id: unknown; method: string; url: string }) => ({
