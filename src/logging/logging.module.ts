@@ -16,7 +16,7 @@ export class LoggingModule {
             pinoHttp: {
               level: config.logLevel,
               // The request id middleware runs first and sets req.id.
-              genReqId: (req) => req.id as string,
+              genReqId: (req) => req.id,
               customProps: (req) => ({ requestId: req.id }),
               redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
               hooks: { streamWrite: redactLogLine },
