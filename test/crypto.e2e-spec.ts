@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApiKey } from './support/factories';
+import { createApiKey, createUser } from './support/factories';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 interface RotationBody {
@@ -274,5 +274,58 @@ describe('Field encryption over HTTP', () => {
       );
       expect({ table: table_name, hits: hits.length }).toEqual({ table: table_name, hits: 0 });
     }
+  });
+  it('lets auditors and dpos read keys but only admins change them; pages the list', async () => {
+    const auditor = await createUser(t.http, admin, ['auditor']);
+    const dpo = await createUser(t.http, admin, ['dpo']);
+    await request(t.http)
+      .get('/v1/keys')
+      .set('Authorization', `Bearer ${auditor.token}`)
+      .expect(200);
+    await request(t.http)
+      .get('/v1/keys/pii')
+      .set('Authorization', `Bearer ${dpo.token}`)
+      .expect(200);
+    await request(t.http)
+      .post('/v1/keys')
+      .set('Authorization', `Bearer ${dpo.token}`)
+      .send({ alias: 'dpo-key', provider: 'local' })
+      .expect(403);
+    await request(t.http)
+      .post('/v1/keys/pii/rotate')
+      .set('Authorization', `Bearer ${auditor.token}`)
+      .expect(403);
+    await request(t.http)
+      .delete(`/v1/subjects/${randomUUID()}/keys`)
+      .set('Authorization', `Bearer ${dpo.token}`)
+      .expect(204);
+    const first = await request(t.http)
+      .get('/v1/keys?limit=1')
+      .set('Authorization', `Bearer ${auditor.token}`)
+      .expect(200);
+    const page = first.body as { items: unknown[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const second = await request(t.http)
+      .get(`/v1/keys?limit=1&cursor=${page.nextCursor}`)
+      .set('Authorization', `Bearer ${auditor.token}`)
+      .expect(200);
+    expect((second.body as { items: unknown[] }).items).not.toEqual(page.items);
+  });
+
+  it('documents every field-encryption route in the OpenAPI document', async () => {
+    const doc = await request(t.http).get('/docs-json').expect(200);
+    const paths = Object.keys((doc.body as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/keys',
+        '/v1/keys/{alias}',
+        '/v1/keys/{alias}/rotate',
+        '/v1/crypto/encrypt',
+        '/v1/crypto/decrypt',
+        '/v1/crypto/blind-index',
+        '/v1/subjects/{subjectId}/keys',
+      ]),
+    );
   });
 });

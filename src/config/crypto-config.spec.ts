@@ -1,0 +1,58 @@
+import { KeyProviderKind } from '@libs/crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+const MASTER_KEY = Buffer.alloc(32, 3).toString('base64');
+const load = (env: Record<string, string>) =>
+  loadConfig({ MASTER_KEY, ...env }, mkdtempSync(join(tmpdir(), 'crypto-config-')));
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    load(env);
+  } catch (e) {
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a configuration error');
+};
+
+describe('crypto configuration', () => {
+  it('defaults to the local provider on MASTER_KEY, with a key name stable for that key', () => {
+    const a = load({}).crypto;
+    expect(a.provider.kind).toBe(KeyProviderKind.Local);
+    expect(a.defaultAlias).toBe('pii');
+    expect(a.maxFieldBytes).toBe(65536);
+    expect(load({}).crypto.provider).toEqual(a.provider);
+    const other = load({ MASTER_KEY: Buffer.alloc(32, 4).toString('base64') }).crypto.provider;
+    expect(other).not.toEqual(a.provider);
+  });
+
+  it('builds the aws-kms provider from KMS_KEY_ID and KMS_ENDPOINT', () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(
+      load({ KEY_PROVIDER: 'aws-kms', KMS_KEY_ID: arn, KMS_ENDPOINT: 'http://127.0.0.1:4599' })
+        .crypto.provider,
+    ).toMatchObject({
+      kind: KeyProviderKind.AwsKms,
+      keyArn: arn,
+      endpoint: 'http://127.0.0.1:4599',
+    });
+  });
+
+  it('names the missing or bad variable for each provider', () => {
+    expect(problemsOf({ KEY_PROVIDER: 'aws-kms' })).toContain(
+      'KMS_KEY_ID is required when KEY_PROVIDER=aws-kms',
+    );
+    expect(problemsOf({ KEY_PROVIDER: 'pkcs11' })).toContain(
+      'PKCS11_TOKEN_LABEL is required when KEY_PROVIDER=pkcs11',
+    );
+    expect(problemsOf({ KEY_PROVIDER: 'rsa' })).toContain(
+      'RSA_PUBLIC_KEY_FILE or RSA_PRIVATE_KEY_FILE is required when KEY_PROVIDER=rsa',
+    );
+    expect(problemsOf({ KEY_PROVIDER: 'vault' }).join('\n')).toContain('KEY_PROVIDER');
+    expect(problemsOf({ KEY_PROVIDER: 'aws-kms', KMS_KEY_ID: 'alias/x' }).join('\n')).toContain(
+      'KMS_KEY_ID',
+    );
+  });
+});
