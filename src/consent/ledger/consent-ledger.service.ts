@@ -163,6 +163,7 @@ export class ConsentLedgerService {
     const subjectRef = this.subjects.ref(subjectId);
     const subjectEnc = await this.subjects.seal(subjectId);
     const actor = actorOf(ctx.caller);
+    const signingKey = await this.signer.signingKey();
     const result = await this.ledger.transaction(async (m): Promise<WriteResult> => {
       await this.ledger.lockSubject(m, subjectRef);
       const events: AppendedEvent[] = [];
@@ -171,6 +172,7 @@ export class ConsentLedgerService {
         const recordedAt = new Date();
         const expiresAt = d.expiresAt ?? null;
         const receipt = await this.signer.sign(
+          signingKey,
           {
             sub: subjectRef,
             jti: receiptId,

@@ -14,7 +14,7 @@ const ALG = 'ES256';
 /** Another instance's rotation is picked up within this time; older keys stay valid meanwhile. */
 const ACTIVE_KEY_TTL_MS = 60_000;
 
-interface ActiveKey {
+export interface ActiveKey {
   kid: string;
   key: KeyLike | Uint8Array;
   loadedAt: number;
@@ -36,8 +36,19 @@ export class ReceiptSigner {
     return this.config.publicBaseUrl;
   }
 
-  async sign(claims: Omit<ReceiptClaimsDto, 'iss' | 'iat'>, at: Date): Promise<string> {
-    const { kid, key } = await this.activeKey();
+  /**
+   * The key to sign with. Fetch it before opening a transaction: loading it needs a connection
+   * of its own, which a pool full of waiting transactions could never hand out.
+   */
+  async signingKey(): Promise<ActiveKey> {
+    return this.activeKey();
+  }
+
+  async sign(
+    { kid, key }: ActiveKey,
+    claims: Omit<ReceiptClaimsDto, 'iss' | 'iat'>,
+    at: Date,
+  ): Promise<string> {
     const { sub, jti, ...rest } = claims;
     return new SignJWT({ ...rest })
       .setProtectedHeader({ alg: ALG, kid, typ: RECEIPT_TYP })

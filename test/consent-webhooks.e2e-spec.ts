@@ -1,0 +1,185 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { verifyWebhook } from 'src/consent/webhooks/webhook-signature';
+import { createPurpose, purposeKey, recordConsent, subjectEmail } from './support/consent-fixtures';
+import { createApiKey, createUser } from './support/factories';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('timed out waiting');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Consent change webhooks', () => {
+  let t: TestApp;
+  let admin: string;
+  let key: string;
+  let server: Server;
+  let url: string;
+  const received: Received[] = [];
+  let failFirst = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        if (failFirst > 0) {
+          failFirst -= 1;
+          res.writeHead(503).end();
+        } else {
+          res.writeHead(204).end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/consent`;
+    t = await createTestApp();
+    admin = await adminToken(t.http);
+    key = (await createApiKey(t.http, admin, ['consent:read', 'consent:write'])).key;
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  it('delivers signed consent.changed events, retrying a failed delivery with backoff', async () => {
+    const created = await request(t.http)
+      .post('/v1/admin/webhooks')
+      .set(auth(admin))
+      .send({ url, description: 'loopback receiver' })
+      .expect(201);
+    const secret = created.body.secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const stored = await t.app
+      .get(DataSource)
+      .query<Array<{ secret_enc: string }>>(
+        'SELECT secret_enc FROM consent_webhooks WHERE id = $1',
+        [created.body.id],
+      );
+    expect(stored[0].secret_enc).not.toContain(secret.slice(6));
+
+    const purpose = (
+      await createPurpose(t.http, admin, { key: purposeKey('hook'), legalBasis: 'consent' })
+    ).key;
+    const subjectId = subjectEmail('hooked');
+    failFirst = 1;
+    const rec = await recordConsent(t.http, key, {
+      subjectId,
+      purpose,
+      granted: true,
+      source: 'web',
+    });
+    expect(rec.status).toBe(201);
+    const forEvent = () => received.filter((r) => r.headers['x-webhook-id'] === rec.body.receiptId);
+    await waitFor(() => (forEvent().length >= 2 ? true : undefined));
+    const [first, second] = forEvent();
+    // The first attempt got a 503; the retry carries the same event.
+    expect(JSON.parse(first.body).id).toBe(JSON.parse(second.body).id);
+    for (const delivery of [first, second]) {
+      expect(delivery.headers['x-webhook-event']).toBe('consent.changed');
+      expect(
+        verifyWebhook(secret, delivery.body, delivery.headers['x-webhook-signature'] as string),
+      ).toBe(true);
+      expect(
+        verifyWebhook(
+          'whsec_wrong',
+          delivery.body,
+          delivery.headers['x-webhook-signature'] as string,
+        ),
+      ).toBe(false);
+      expect(
+        verifyWebhook(
+          secret,
+          delivery.body.replace('"granted":true', '"granted":false'),
+          delivery.headers['x-webhook-signature'] as string,
+        ),
+      ).toBe(false);
+    }
+    const payload = JSON.parse(second.body) as { type: string; data: Record<string, unknown> };
+    expect(payload.type).toBe('consent.changed');
+    expect(payload.data).toMatchObject({
+      receiptId: rec.body.receiptId,
+      subjectId,
+      purpose,
+      purposeVersion: 1,
+      granted: true,
+      source: 'web',
+      sequence: rec.body.sequence,
+    });
+  });
+
+  it('lets admins list, pause and delete endpoints; others may not manage them', async () => {
+    const created = await request(t.http)
+      .post('/v1/admin/webhooks')
+      .set(auth(admin))
+      .send({ url: `${url}?paused=1`, events: ['consent.changed'] })
+      .expect(201);
+    const id = created.body.id as string;
+    const list = await request(t.http).get('/v1/admin/webhooks').set(auth(admin)).expect(200);
+    expect(list.body.items.map((w: { id: string }) => w.id)).toContain(id);
+    expect(JSON.stringify(list.body)).not.toContain('whsec_');
+    const paused = await request(t.http)
+      .patch(`/v1/admin/webhooks/${id}`)
+      .set(auth(admin))
+      .send({ active: false })
+      .expect(200);
+    expect(paused.body.active).toBe(false);
+    const purpose = (
+      await createPurpose(t.http, admin, { key: purposeKey('hook2'), legalBasis: 'contract' })
+    ).key;
+    const rec = await recordConsent(t.http, key, {
+      subjectId: subjectEmail(),
+      purpose,
+      granted: false,
+    });
+    await waitFor(() =>
+      received.some((r) => r.headers['x-webhook-id'] === rec.body.receiptId) ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const pausedHits = received.filter((r) => r.headers['x-webhook-id'] === rec.body.receiptId);
+    expect(pausedHits).toHaveLength(1);
+
+    const dpo = (await createUser(t.http, admin, ['dpo'])).token;
+    await request(t.http).get('/v1/admin/webhooks').set(auth(dpo)).expect(403);
+    await request(t.http).post('/v1/admin/webhooks').set(auth(key)).send({ url }).expect(403);
+    await request(t.http)
+      .post('/v1/admin/webhooks')
+      .set(auth(admin))
+      .send({ url: 'ftp://x' })
+      .expect(400);
+    await request(t.http).delete(`/v1/admin/webhooks/${id}`).set(auth(admin)).expect(204);
+    await request(t.http).get(`/v1/admin/webhooks/${id}`).set(auth(admin)).expect(404);
+    await request(t.http).delete(`/v1/admin/webhooks/${id}`).set(auth(admin)).expect(404);
+    const audit = await t.app
+      .get(DataSource)
+      .query<Array<{ action: string }>>(
+        'SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq',
+        [id],
+      );
+    expect(audit.map((x) => x.action)).toEqual([
+      'consent.webhook.create',
+      'consent.webhook.update',
+      'consent.webhook.delete',
+    ]);
+  });
+});
