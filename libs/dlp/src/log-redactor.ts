@@ -28,6 +28,97 @@ export interface LogRedactorOptions {
 const MAY_HOLD_PII =
   /[0-9@]|eyJ|-----BEGIN|xox|gh[pousr]_|github_pat_|glpat-|_live_|_test_|AIza|pass|secret|token|key|credential|authorization|bearer/i;
 
+/** Text as a reader sees it, with `from[i]` the offset in the raw line where decoded unit i starts. */
+interface DecodedView {
+  text: string;
+  /** One entry per decoded code unit plus one for the end of the line. */
+  from: Int32Array;
+}
+
+const JSON_ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+};
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+const HEX2 = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * Undoes JSON string escapes. In the raw line `\n4111…` or `\u00404111…` a value sits right after
+ * a letter or digit, so recognizers that require a boundary before the value do not see it.
+ */
+function unescapeJson(raw: string): DecodedView {
+  let text = '';
+  const from = new Int32Array(raw.length + 1);
+  let n = 0;
+  for (let i = 0; i < raw.length;) {
+    from[n++] = i;
+    if (raw.charCodeAt(i) === 0x5c && i + 1 < raw.length) {
+      const next = raw[i + 1];
+      const simple = JSON_ESCAPES[next];
+      if (simple !== undefined) {
+        text += simple;
+        i += 2;
+        continue;
+      }
+      const hex = raw.slice(i + 2, i + 6);
+      if (next === 'u' && HEX4.test(hex)) {
+        text += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
+        continue;
+      }
+    }
+    text += raw[i];
+    i += 1;
+  }
+  from[n] = raw.length;
+  return { text, from: from.subarray(0, n + 1) };
+}
+
+/**
+ * Undoes ASCII percent-encoding, so `jane%40example.com` or `4111%201111%201111%201111` in a
+ * logged URL is seen as the value it encodes. Non-ASCII bytes stay encoded: no entity needs them.
+ */
+function percentDecode(raw: string): DecodedView {
+  let text = '';
+  const from = new Int32Array(raw.length + 1);
+  let n = 0;
+  for (let i = 0; i < raw.length;) {
+    from[n++] = i;
+    const hex = raw.slice(i + 1, i + 3);
+    if (raw.charCodeAt(i) === 0x25 && HEX2.test(hex) && parseInt(hex, 16) < 0x80) {
+      text += String.fromCharCode(parseInt(hex, 16));
+      i += 3;
+      continue;
+    }
+    text += raw[i];
+    i += 1;
+  }
+  from[n] = raw.length;
+  return { text, from: from.subarray(0, n + 1) };
+}
+
+/** Both decodings, composed; undefined when the line holds no escape at all (the common case). */
+function decodedView(line: string): DecodedView | undefined {
+  const json = line.includes('\\') ? unescapeJson(line) : undefined;
+  const base = json?.text ?? line;
+  const pct = base.includes('%') ? percentDecode(base) : undefined;
+  if (pct === undefined) {
+    return json;
+  }
+  if (json !== undefined) {
+    for (let i = 0; i < pct.from.length; i++) {
+      pct.from[i] = json.from[pct.from[i]];
+    }
+  }
+  return pct;
+}
+
 export type LogRedactor = (line: string) => string;
 
 /** Builds the redactor once; the returned function is synchronous and never throws on size. */
@@ -41,15 +132,23 @@ export function createLogRedactor(options: LogRedactorOptions = {}): LogRedactor
     if (!MAY_HOLD_PII.test(line)) {
       return line;
     }
-    const findings = scanText(line, { entities, minScore, maxLength });
+    // Findings are searched in the decoded text and cut out of the raw line: each decoded unit
+    // maps back to whole escape sequences, so a replacement never splits one and JSON stays valid.
+    const view = decodedView(line);
+    const findings = scanText(view?.text ?? line, { entities, minScore, maxLength });
     if (findings.length === 0) {
       return line;
     }
     let out = '';
     let at = 0;
     for (const f of findings) {
-      out += line.slice(at, f.start) + replacement(f.entity);
-      at = f.end;
+      const start = view ? view.from[f.start] : f.start;
+      const end = view ? view.from[f.end] : f.end;
+      if (start < at) {
+        continue;
+      }
+      out += line.slice(at, start) + replacement(f.entity);
+      at = end;
     }
     return out + line.slice(at);
   };

@@ -89,6 +89,53 @@ describe('log redactor', () => {
     const token = ['ghp', 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'].join('_');
     expect(redact(`token=${token}`)).toBe('token=[REDACTED:SECRET]');
   });
+
+  const values = [
+    'jane.doe@example.com',
+    '4111 1111 1111 1111',
+    '4111111111111111',
+    '219-09-9999',
+    'GB82 WEST 1234 5698 7654 32',
+    'GB82WEST12345698765432',
+    '+44 20 7946 0958',
+  ];
+  const leaks = (out: string, value: string): boolean =>
+    out.includes(value) || out.includes(value.replace(/[^0-9A-Za-z@.+]/g, ''));
+
+  it.each(['\n', '\t', '\r', '"', '\\', '\u0001'])(
+    'finds values right after a JSON escape of %j, and keeps the line valid JSON',
+    (prefix) => {
+      for (const value of values) {
+        const line = `${JSON.stringify({ level: 20, msg: `note:${prefix}${value}` })}\n`;
+        const out = redact(line);
+        expect({ value, leaked: leaks(out, value) }).toEqual({ value, leaked: false });
+        expect(() => JSON.parse(out) as unknown).not.toThrow();
+      }
+    },
+  );
+
+  it('finds values spelled with \\u escapes and cuts out whole escape sequences', () => {
+    const out = redact('{"msg":"mail jane\\u0040example.com\\n4111\\u00201111 1111 1111"}');
+    expect(out).toBe('{"msg":"mail [REDACTED:EMAIL_ADDRESS]\\n[REDACTED:CREDIT_CARD]"}');
+    expect(() => JSON.parse(out) as unknown).not.toThrow();
+  });
+
+  it('finds percent-encoded values in logged URLs', () => {
+    for (const value of values) {
+      const line = JSON.stringify({ req: { path: `/v1/x/${encodeURIComponent(value)}/y` } });
+      const out = redact(line);
+      expect({ value, out: leaks(out, value) || out.includes(encodeURIComponent(value)) }).toEqual({
+        value,
+        out: false,
+      });
+      expect(out).toContain('[REDACTED:');
+    }
+  });
+
+  it('leaves escapes and percent signs without PII untouched', () => {
+    const line = '{"level":30,"msg":"a\\n\\"b\\" 100% %zz %e2%82%ac","time":1732350000000}\n';
+    expect(redact(line)).toBe(line);
+  });
 });
 
 describe('entities and column classifier', () => {
