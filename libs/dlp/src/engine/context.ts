@@ -39,6 +39,62 @@ export function wordsBefore(text: string, start: number): string[] {
   return words.length > WINDOW_WORDS ? words.slice(words.length - WINDOW_WORDS) : words;
 }
 
+function isLowerOrDigit(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/**
+ * `wordsBefore(text, start)` joined as ` w1 w2 ... ` (the form {@link hasContextIn} reads), built
+ * in one pass over ASCII windows: it runs once per raw finding, so the regex-based split was a
+ * hot spot. Other windows take the general path, whose lower-casing rules differ outside ASCII.
+ */
+export function joinedWordsBefore(text: string, start: number): string {
+  const from = Math.max(0, start - WINDOW_CHARS);
+  const window = text.slice(from, start);
+  const words: string[] = [];
+  let word = '';
+  let prev = 0;
+  for (let i = 0; i < window.length; i++) {
+    const code = window.charCodeAt(i);
+    if (code > 127) {
+      return ` ${wordsBefore(text, start).join(' ')} `;
+    }
+    const upper = code >= 65 && code <= 90;
+    // Same boundaries as contextWords: non-alphanumerics, and a capital after a lower-case letter or digit.
+    if (upper && isLowerOrDigit(prev) && word !== '') {
+      words.push(word);
+      word = '';
+    }
+    if (upper) {
+      word += String.fromCharCode(code + 32);
+    } else if (isLowerOrDigit(code)) {
+      word += window[i];
+    } else if (word !== '') {
+      words.push(word);
+      word = '';
+    }
+    prev = code;
+  }
+  if (word !== '') {
+    words.push(word);
+  }
+  const last = words.length > WINDOW_WORDS ? words.slice(words.length - WINDOW_WORDS) : words;
+  return ` ${last.join(' ')} `;
+}
+
+/** {@link hasContext} over words already joined by {@link joinedWordsBefore}. */
+export function hasContextIn(entityContext: readonly string[], joined: string): boolean {
+  if (joined.length <= 2) {
+    return false;
+  }
+  for (const c of entityContext) {
+    if (joined.includes(` ${c} `) || (c.length >= 4 && joined.includes(c))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function boost(score: number): number {
   return Math.min(1, Math.max(score + CONTEXT_BOOST, MIN_SCORE_WITH_CONTEXT));
 }

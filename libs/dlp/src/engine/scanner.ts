@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, wordsBefore } from './context';
+import { boost, contextWords, hasContext, hasContextIn, joinedWordsBefore } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -44,10 +44,12 @@ const contextProbes = new Map<Recognizer, RegExp>();
 function contextProbe(recognizer: Recognizer): RegExp {
   let probe = contextProbes.get(recognizer);
   if (probe === undefined) {
-    // Each context phrase appears in the text only if its longest word does.
-    const words = recognizer.context.map((c) =>
-      contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''),
-    );
+    // Each context phrase appears in the text only if its longest word does. Entries with other
+    // characters than letters, digits and spaces ("d.o.b") can never equal the extracted words,
+    // and their one-letter pieces would make the probe pass on almost any text.
+    const words = recognizer.context
+      .filter((c) => /^[a-z0-9 ]+$/.test(c))
+      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''));
     probe = new RegExp(words.filter(Boolean).join('|') || '(?!)', 'i');
     contextProbes.set(recognizer, probe);
   }
@@ -106,11 +108,11 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     }
     const found: Finding[] = [];
     recognizer.find(text, ctx, found);
+    const hinted = hasContext(recognizer.context, hint);
     for (const f of found) {
       if (
         f.score < 1 &&
-        (hasContext(recognizer.context, hint) ||
-          hasContext(recognizer.context, wordsBefore(text, f.start)))
+        (hinted || hasContextIn(recognizer.context, joinedWordsBefore(text, f.start)))
       ) {
         f.score = boost(f.score);
       }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognizer';
+import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-match';
+import { isAsciiAlnum, isAsciiDigit, type Recognizer } from '../engine/recognizer';
 
 /** Dotted quad with an optional CIDR prefix; node:net decides. */
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
@@ -11,12 +12,57 @@ const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
 const IPV6 =
   /(?<![\w:.%])(?=[0-9A-Fa-f.]{0,44}:)[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._~-]{1,32})?(\/\d{1,4}(?!\d))?/g;
 
+const IPV4_AT = stickyCopy(IPV4);
+const IPV6_AT = stickyCopy(IPV6);
+
+function isHexOrDot(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 70) ||
+    (code >= 97 && code <= 102) ||
+    code === 46
+  );
+}
+
+/** Where a dotted quad can start: the 1-3 digits before a dot that a digit follows. */
+function ipv4Starts(text: string): number[] {
+  const starts: number[] = [];
+  for (const q of positionsOf(text, '.')) {
+    let p = q;
+    while (p > q - 4 && p > 0 && isAsciiDigit(text.charCodeAt(p - 1))) {
+      p--;
+    }
+    if (p < q && q - p <= 3 && isAsciiDigit(text.charCodeAt(q + 1))) {
+      starts.push(p);
+    }
+  }
+  return starts;
+}
+
+/**
+ * Where an IPv6 run can start: the pattern's lookbehind rules out a hex digit or dot before the
+ * start, so it is the beginning of the hex-and-dot run that ends at a colon (at most 44 back).
+ */
+function ipv6Starts(text: string): number[] {
+  const starts: number[] = [];
+  for (const q of positionsOf(text, ':')) {
+    let p = q;
+    while (p > q - 45 && p > 0 && isHexOrDot(text.charCodeAt(p - 1))) {
+      p--;
+    }
+    if (q - p <= 44) {
+      starts.push(p);
+    }
+  }
+  return starts;
+}
+
 export const ipAddressRecognizer: Recognizer = {
   entity: 'IP_ADDRESS',
   context: ['ip', 'ipv4', 'ipv6', 'address', 'host', 'client', 'remote', 'src', 'dst'],
   mayMatch: (text) => text.includes('.') || text.includes(':'),
   find(text, _ctx, out) {
-    forEachMatch(IPV4, text, (m) => {
+    forEachMatchAt(IPV4_AT, text, ipv4Starts(text), (m) => {
       const addr = m[1] === undefined ? m[0] : m[0].slice(0, m[0].length - m[1].length);
       if (isIP(addr) !== 4) {
         return;
@@ -28,7 +74,7 @@ export const ipAddressRecognizer: Recognizer = {
     if (!text.includes(':')) {
       return;
     }
-    forEachMatch(IPV6, text, (m) => {
+    forEachMatchAt(IPV6_AT, text, ipv6Starts(text), (m) => {
       const zone = m[1] ?? '';
       const prefix = m[2] ?? '';
       let addr = m[0].slice(0, m[0].length - zone.length - prefix.length);

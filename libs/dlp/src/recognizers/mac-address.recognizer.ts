@@ -1,15 +1,39 @@
-import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-match';
+import type { Recognizer } from '../engine/recognizer';
 
 /** Six hex pairs split by one kind of colon or dash, or Cisco's three dotted quads. */
 const MAC =
   /(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w]|[:.-]\w)/g;
+
+const MAC_AT = stickyCopy(MAC);
+
+/**
+ * Where a MAC can start: two characters before a colon or dash that repeats three characters
+ * later, or four before a dot that repeats five later.
+ */
+function macStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (const sep of [':', '-']) {
+    for (const q of positionsOf(text, sep)) {
+      if (text[q + 3] === sep) {
+        starts.push(q - 2);
+      }
+    }
+  }
+  for (const q of positionsOf(text, '.')) {
+    if (text[q + 5] === '.') {
+      starts.push(q - 4);
+    }
+  }
+  return starts;
+}
 
 export const macAddressRecognizer: Recognizer = {
   entity: 'MAC_ADDRESS',
   context: ['mac', 'hardware', 'ethernet', 'physical', 'wifi', 'bssid', 'device'],
   mayMatch: () => true,
   find(text, _ctx, out) {
-    forEachMatch(MAC, text, (m) => {
+    forEachMatchAt(MAC_AT, text, macStarts(text), (m) => {
       const hex = m[0].replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
       // All-zero and broadcast addresses name no device.
       if (hex === '000000000000' || hex === 'ffffffffffff') {

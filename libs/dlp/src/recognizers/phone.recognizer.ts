@@ -16,8 +16,11 @@ const NOT_PHONE =
 const CONTEXT_CHARS = 3;
 /** A single block this long is a card or account number, not a phone number. */
 const LONG_BLOCK = /\d{16}/;
-/** Recent windows and what they held; log lines repeat their numbers (and dates) a lot. */
-const CACHE_LIMIT = 4096;
+/**
+ * Recent windows and what they held; log lines repeat their numbers (and dates) a lot. Windows
+ * are under 50 characters, so the bound keeps the cache near 2 MB.
+ */
+const CACHE_LIMIT = 16384;
 const cache = new Map<string, readonly [number, number][]>();
 
 function remember(key: string, spans: readonly [number, number][]): void {

@@ -1,4 +1,5 @@
-import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-match';
+import { isAsciiAlnum, type Recognizer } from '../engine/recognizer';
 import { hasPublicSuffix } from '../validators/domain.validator';
 
 /**
@@ -10,13 +11,43 @@ const URL_RE =
 const DOT_LETTER = /\.[A-Za-z]/;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
+const URL_AT = stickyCopy(URL_RE);
+/** A label is at most 63 characters. */
+const MAX_LABEL = 63;
+
+/**
+ * Where a URL can start: the host's first label runs back from its first dot (the lookbehind
+ * rules out a label character before it), and a scheme may stand right before that label.
+ */
+function urlStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (const q of positionsOf(text, '.')) {
+    let r = q;
+    while (r > q - MAX_LABEL - 1 && r > 0) {
+      const code = text.charCodeAt(r - 1);
+      if (!isAsciiAlnum(code) && code !== 45) {
+        break;
+      }
+      r--;
+    }
+    if (r === q || q - r > MAX_LABEL) {
+      continue;
+    }
+    starts.push(r);
+    if (text.startsWith('://', r - 3)) {
+      starts.push(r - 7, r - 8, r - 6);
+    }
+  }
+  return starts;
+}
+
 export const urlRecognizer: Recognizer = {
   entity: 'URL',
   context: ['url', 'link', 'website', 'site', 'web', 'homepage', 'domain'],
   // Every host ends in a dot and a letter.
   mayMatch: (text) => DOT_LETTER.test(text),
   find(text, _ctx, out) {
-    forEachMatch(URL_RE, text, (m) => {
+    forEachMatchAt(URL_AT, text, urlStarts(text), (m) => {
       if (!hasPublicSuffix(m[2])) {
         return;
       }
