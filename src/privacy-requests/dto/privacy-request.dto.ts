@@ -1,0 +1,239 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  JURISDICTIONS,
+  Jurisdiction,
+  REQUEST_TYPES,
+  RequestType,
+} from '../deadlines/deadline-rules';
+import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.types';
+
+export class SubjectDto {
+  @ApiPropertyOptional({ example: 'jane@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'cust-1029' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  subjectId?: string;
+
+  @ApiPropertyOptional({ example: '+44 20 7946 0018' })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+}
+
+export class CreatePrivacyRequestDto {
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
+  @IsIn(REQUEST_TYPES)
+  type!: RequestType;
+
+  @ApiProperty({ type: SubjectDto, description: 'At least one of email, subjectId, phone' })
+  @ValidateNested()
+  @Type(() => SubjectDto)
+  subject!: SubjectDto;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR', default: 'GDPR' })
+  @IsOptional()
+  @IsIn(JURISDICTIONS)
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({
+    description: 'Told (POST {id, type, status}) when the request completes',
+    example: 'https://shop.example.com/hooks/privacy',
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  webhookUrl?: string;
+}
+
+export class CreatePublicPrivacyRequestDto {
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure' })
+  @IsIn(REQUEST_TYPES)
+  type!: RequestType;
+
+  @ApiProperty({ example: 'jane@example.com', description: 'The one-time code is mailed here' })
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR' })
+  @IsOptional()
+  @IsIn(JURISDICTIONS)
+  jurisdiction?: Jurisdiction;
+}
+
+export class VerifyDto {
+  @ApiProperty({ example: '042917', description: 'The six-digit code from the mail' })
+  @Matches(/^\d{6}$/, { message: 'code must be six digits' })
+  code!: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Request is complex: several systems hold the data' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(1000)
+  reason!: string;
+}
+
+export class CreatedPrivacyRequestDto {
+  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
+  id!: string;
+
+  @ApiProperty({ enum: REQUEST_STATUSES, example: 'queued' })
+  status!: RequestStatus;
+
+  @ApiPropertyOptional({ example: '2026-12-23T09:00:00.000Z' })
+  dueAt?: string;
+}
+
+export class TaskDto {
+  @ApiProperty({ example: 'shop-db' })
+  dataStore!: string;
+
+  @ApiProperty({ enum: ['pending', 'in_progress', 'completed', 'failed'], example: 'completed' })
+  status!: string;
+
+  @ApiProperty({ example: 1 })
+  attempts!: number;
+
+  @ApiPropertyOptional({ example: 'erased 12 rows' })
+  detail?: string;
+
+  @ApiPropertyOptional({ description: 'Per collection: what was done and how many rows' })
+  result?: object;
+}
+
+export class EventDto {
+  @ApiProperty({ example: 'privacy_request.queued' })
+  action!: string;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  at!: string;
+
+  @ApiProperty({ example: 'api_key' })
+  actorType!: string;
+
+  @ApiProperty({ example: { from: 'pending_verification', to: 'queued' } })
+  details!: object;
+}
+
+export class PrivacyRequestDto {
+  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
+  id!: string;
+
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
+  type!: RequestType;
+
+  @ApiProperty({ enum: REQUEST_STATUSES, example: 'in_progress' })
+  status!: RequestStatus;
+
+  @ApiProperty({ enum: JURISDICTIONS, example: 'GDPR' })
+  jurisdiction!: Jurisdiction;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  receivedAt!: string;
+
+  @ApiProperty({ example: '2026-12-23T09:00:00.000Z' })
+  dueAt!: string;
+
+  @ApiProperty({ example: 'gdpr-1-calendar-month', description: 'The rule that set dueAt' })
+  dueRule!: string;
+
+  @ApiPropertyOptional({ example: '2027-02-23T09:00:00.000Z' })
+  extendedDueAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-23T09:05:00.000Z' })
+  completedAt?: string;
+
+  @ApiPropertyOptional({ example: 'store answered HTTP 500' })
+  failureReason?: string;
+
+  @ApiProperty({ type: [TaskDto] })
+  tasks!: TaskDto[];
+
+  @ApiProperty({ type: [EventDto] })
+  events!: EventDto[];
+}
+
+export class PrivacyRequestSummaryDto {
+  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
+  id!: string;
+
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure' })
+  type!: RequestType;
+
+  @ApiProperty({ enum: REQUEST_STATUSES, example: 'queued' })
+  status!: RequestStatus;
+
+  @ApiProperty({ enum: JURISDICTIONS, example: 'CCPA' })
+  jurisdiction!: Jurisdiction;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  receivedAt!: string;
+
+  @ApiProperty({ example: '2027-01-07T09:00:00.000Z', description: 'Extended due date if any' })
+  dueAt!: string;
+
+  @ApiProperty({ example: false })
+  overdue!: boolean;
+}
+
+export class PrivacyRequestListDto {
+  @ApiProperty({ type: [PrivacyRequestSummaryDto] })
+  items!: PrivacyRequestSummaryDto[];
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  nextCursor!: string | null;
+}
+
+export class ExportLinkDto {
+  @ApiProperty({ example: 'https://privacy.example.com/v1/public/exports/5d9f…' })
+  url!: string;
+
+  @ApiProperty({ example: '2026-11-30T09:00:00.000Z' })
+  expiresAt!: string;
+
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  checksum!: string;
+}
+
+export class SlaDto {
+  @ApiProperty({ example: 12 })
+  open!: number;
+
+  @ApiProperty({ example: 1 })
+  overdue!: number;
+
+  @ApiProperty({ example: 4 })
+  dueWithin7Days!: number;
+
+  @ApiProperty({ example: 30 })
+  completedLast30Days!: number;
+
+  @ApiProperty({ example: 2.5, nullable: true, type: Number })
+  medianDaysToComplete!: number | null;
+
+  @ApiProperty({ example: { access: 10, erasure: 5 } })
+  byType!: Record<string, number>;
+
+  @ApiProperty({ example: { queued: 2, completed: 30 } })
+  byStatus!: Record<string, number>;
+}

@@ -1,0 +1,80 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { DeadlineRule, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
+import type { RequestStatus } from '../privacy-request.types';
+
+@Entity({ name: 'privacy_requests' })
+export class PrivacyRequestEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  type!: RequestType;
+
+  @Column({ type: 'text' })
+  status!: RequestStatus;
+
+  @Column({ type: 'text' })
+  jurisdiction!: Jurisdiction;
+
+  @Column({ type: 'text' })
+  source!: 'service' | 'public';
+
+  /** The subject as given at intake, field-encrypted. */
+  @Column({ name: 'subject_ciphertext', type: 'text' })
+  subjectCiphertext!: string;
+
+  @Column({ name: 'email_index', type: 'text', nullable: true })
+  emailIndex!: string | null;
+
+  @Column({ name: 'subject_id_index', type: 'text', nullable: true })
+  subjectIdIndex!: string | null;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt!: Date;
+
+  @Column({ name: 'due_rule', type: 'text' })
+  dueRule!: DeadlineRule;
+
+  @Column({ name: 'extended_due_at', type: 'timestamptz', nullable: true })
+  extendedDueAt!: Date | null;
+
+  @Column({ name: 'extended_rule', type: 'text', nullable: true })
+  extendedRule!: DeadlineRule | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason!: string | null;
+
+  @Column({ name: 'verification_code_hash', type: 'text', nullable: true })
+  verificationCodeHash!: string | null;
+
+  @Column({ name: 'verification_expires_at', type: 'timestamptz', nullable: true })
+  verificationExpiresAt!: Date | null;
+
+  @Column({ name: 'verification_attempts', type: 'int', default: 0 })
+  verificationAttempts!: number;
+
+  /** Bumped by a DPO retry so the new run gets fresh job ids. */
+  @Column({ type: 'int', default: 0 })
+  generation!: number;
+
+  @Column({ name: 'webhook_url', type: 'text', nullable: true })
+  webhookUrl!: string | null;
+
+  @Column({ name: 'export_path', type: 'text', nullable: true })
+  exportPath!: string | null;
+
+  @Column({ name: 'export_checksum', type: 'text', nullable: true })
+  exportChecksum!: string | null;
+
+  @Column({ name: 'requested_by', type: 'text', nullable: true })
+  requestedBy!: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { createReadStream, existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { AppConfig } from 'src/config/app-config';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
+import { packageContext } from './export-package.builder';
+
+const LABEL = 'dsr-export-link';
+
+/** Expiring links signed with a service key: `<requestId>.<expiry>.<hmac>`. */
+@Injectable()
+export class ExportLinks {
+  constructor(
+    private readonly keys: ServiceKeys,
+    private readonly config: AppConfig,
+    private readonly cipher: PersonalDataCipher,
+  ) {}
+
+  issue(request: PrivacyRequestEntity): { url: string; expiresAt: Date; checksum: string } {
+    if (request.type !== 'access' || request.status !== 'completed' || !request.exportPath) {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.ExportNotReady,
+        'Only a completed access request has an export',
+      );
+    }
+    const expiresAt = new Date(
+      Math.floor(Date.now() / 1000 + this.config.privacyRequests.exportLinkTtlSeconds) * 1000,
+    );
+    const payload = `${request.id}.${expiresAt.getTime() / 1000}`;
+    const token = `${payload}.${this.keys.hmac(LABEL, payload)}`;
+    return {
+      url: `${this.config.publicBaseUrl}/v1/public/exports/${token}`,
+      expiresAt,
+      checksum: request.exportChecksum ?? '',
+    };
+  }
+
+  /** The request id a valid, unexpired token names; otherwise 404 (never says which part failed). */
+  verify(token: string): string {
+    const [id, expiry, mac] = token.split('.');
+    const invalid = new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
+    if (!id || !expiry || !mac || !/^\d+$/.test(expiry)) {
+      throw invalid;
+    }
+    const expected = Buffer.from(this.keys.hmac(LABEL, `${id}.${expiry}`));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw invalid;
+    }
+    if (Number(expiry) * 1000 < Date.now()) {
+      throw invalid;
+    }
+    return id;
+  }
+
+  open(request: PrivacyRequestEntity): Readable {
+    if (!request.exportPath || !existsSync(request.exportPath)) {
+      throw new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
+    }
+    return this.cipher.decryptStream(
+      createReadStream(request.exportPath),
+      packageContext(request.id),
+    );
+  }
+}

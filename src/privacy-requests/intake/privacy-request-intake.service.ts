@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { RequestContext } from 'src/common/access/request-context.decorator';
+import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { AppConfig } from 'src/config/app-config';
+import type { Subject } from 'src/data-stores/data-store.types';
+import { initialDeadline, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
+import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { PrivacyRequestCommits } from '../privacy-request-commit.service';
+import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
+import { SubjectProtector } from '../subject-protector.service';
+import { WorkflowQueue } from '../workflow/workflow-queue.service';
+import { VerificationMailer } from './verification-mailer.service';
+
+const CODE_TTL_MS = 15 * 60 * 1000;
+const MAX_ATTEMPTS = 5;
+
+export interface IntakeInput {
+  type: RequestType;
+  jurisdiction?: Jurisdiction;
+  subject: Subject;
+  webhookUrl?: string;
+}
+
+@Injectable()
+export class PrivacyRequestIntakeService {
+  constructor(
+    @InjectRepository(PrivacyRequestEntity)
+    private readonly requests: Repository<PrivacyRequestEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly protector: SubjectProtector,
+    private readonly commits: PrivacyRequestCommits,
+    private readonly workflow: WorkflowQueue,
+    private readonly mailer: VerificationMailer,
+    private readonly keys: ServiceKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A product backend vouches for the subject: verified and queued at once. */
+  async fromService(ctx: RequestContext, input: IntakeInput): Promise<PrivacyRequestEntity> {
+    if (!input.subject.email && !input.subject.subjectId && !input.subject.phone) {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.InvalidSubject,
+        'subject needs an email, subjectId or phone',
+      );
+    }
+    const request = await this.build(ctx, input, 'service');
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(PrivacyRequestEntity, { ...request, status: 'pending_verification' });
+      request.status = 'pending_verification';
+      await this.commits.queue(m, ctx, request);
+    });
+    this.workflow.enqueueSoon(request.id);
+    return request;
+  }
+
+  /** The public: the request waits for the one-time code mailed to the address. */
+  async fromPublic(
+    ctx: RequestContext,
+    input: { type: RequestType; email: string; jurisdiction?: Jurisdiction },
+  ): Promise<PrivacyRequestEntity> {
+    const request = await this.build(ctx, { ...input, subject: { email: input.email } }, 'public');
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    request.status = 'pending_verification';
+    request.verificationCodeHash = this.codeHash(request.id, code);
+    request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MS);
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(PrivacyRequestEntity, request);
+      await this.commits.setStatus(m, ctx, request, 'pending_verification', { source: 'public' });
+    });
+    await this.mailer.sendCode(input.email, request.id, code);
+    return request;
+  }
+
+  async verify(ctx: RequestContext, id: string, code: string): Promise<PrivacyRequestEntity> {
+    const verified = await this.dataSource.transaction(async (m) => {
+      const request = await m.findOne(PrivacyRequestEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!request || request.source !== 'public') {
+        throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
+      }
+      if (request.status !== 'pending_verification') {
+        throw new PrivacyRequestError(
+          PrivacyRequestErrorCode.NotPendingVerification,
+          'The request is already verified',
+        );
+      }
+      if (request.verificationAttempts >= MAX_ATTEMPTS) {
+        throw new PrivacyRequestError(
+          PrivacyRequestErrorCode.TooManyAttempts,
+          'Too many wrong codes; start a new request',
+        );
+      }
+      if (!request.verificationExpiresAt || request.verificationExpiresAt < new Date()) {
+        throw new PrivacyRequestError(PrivacyRequestErrorCode.CodeExpired, 'The code has expired');
+      }
+      const given = Buffer.from(this.codeHash(id, code));
+      const expected = Buffer.from(request.verificationCodeHash ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        await m.increment(PrivacyRequestEntity, { id }, 'verificationAttempts', 1);
+        return null;
+      }
+      await m.update(
+        PrivacyRequestEntity,
+        { id },
+        { verificationCodeHash: null, verificationExpiresAt: null },
+      );
+      await this.commits.queue(m, ctx, request);
+      return request;
+    });
+    if (!verified) {
+      throw new PrivacyRequestError(PrivacyRequestErrorCode.WrongCode, 'Wrong code');
+    }
+    this.workflow.enqueueSoon(id);
+    return verified;
+  }
+
+  private async build(
+    ctx: RequestContext,
+    input: IntakeInput,
+    source: 'service' | 'public',
+  ): Promise<PrivacyRequestEntity> {
+    const receivedAt = new Date();
+    const jurisdiction = input.jurisdiction ?? 'GDPR';
+    const deadline = initialDeadline(jurisdiction, input.type, receivedAt, {
+      holidays: new Set(this.config.privacyRequests.holidays),
+    });
+    const sealed = await this.protector.seal(input.subject);
+    return this.requests.create({
+      id: randomUUID(),
+      type: input.type,
+      jurisdiction,
+      source,
+      subjectCiphertext: sealed.ciphertext,
+      emailIndex: sealed.emailIndex,
+      subjectIdIndex: sealed.subjectIdIndex,
+      receivedAt,
+      dueAt: deadline.dueAt,
+      dueRule: deadline.rule,
+      extendedDueAt: null,
+      extendedRule: null,
+      completedAt: null,
+      failureReason: null,
+      verificationCodeHash: null,
+      verificationExpiresAt: null,
+      verificationAttempts: 0,
+      generation: 0,
+      webhookUrl: input.webhookUrl ?? null,
+      exportPath: null,
+      exportChecksum: null,
+      requestedBy: ctx.caller?.id ?? null,
+    });
+  }
+
+  private codeHash(id: string, code: string): string {
+    return this.keys.hmac('dsr-verification-code', `${id}:${code.trim()}`);
+  }
+}

@@ -1,0 +1,47 @@
+import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum PrivacyRequestErrorCode {
+  NotFound = 'privacy-request-not-found',
+  InvalidSubject = 'invalid-subject',
+  WrongCode = 'wrong-verification-code',
+  CodeExpired = 'verification-code-expired',
+  TooManyAttempts = 'too-many-verification-attempts',
+  NotPendingVerification = 'not-pending-verification',
+  AlreadyExtended = 'already-extended',
+  NotExtendable = 'not-extendable',
+  PastDue = 'past-due',
+  InvalidState = 'invalid-state',
+  ExportNotReady = 'export-not-ready',
+  LinkInvalid = 'export-link-invalid',
+}
+
+export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
+  constructor(code: PrivacyRequestErrorCode, detail: string) {
+    super(code, detail);
+  }
+
+  get status(): number {
+    switch (this.code) {
+      case PrivacyRequestErrorCode.NotFound:
+      case PrivacyRequestErrorCode.LinkInvalid:
+        return 404;
+      case PrivacyRequestErrorCode.CodeExpired:
+        return 410;
+      case PrivacyRequestErrorCode.TooManyAttempts:
+        return 429;
+      case PrivacyRequestErrorCode.NotPendingVerification:
+      case PrivacyRequestErrorCode.AlreadyExtended:
+      case PrivacyRequestErrorCode.NotExtendable:
+      case PrivacyRequestErrorCode.PastDue:
+      case PrivacyRequestErrorCode.InvalidState:
+      case PrivacyRequestErrorCode.ExportNotReady:
+        return 409;
+      case PrivacyRequestErrorCode.InvalidSubject:
+      case PrivacyRequestErrorCode.WrongCode:
+        return 422;
+      default:
+        return assertUnreachable(this.code);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+export const REQUEST_STATUSES = [
+  'pending_verification',
+  'queued',
+  'in_progress',
+  'completed',
+  'failed',
+  'rejected',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const OPEN_STATUSES: RequestStatus[] = ['pending_verification', 'queued', 'in_progress'];
+
+export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+/** One collection's files in an access package, as the manifest lists them. */
+export interface ExportedCollection {
+  collection: string;
+  records: number;
+  files: Array<{ name: string; part: string; sha256: string; bytes: number }>;
+}
+
+/** What a task did, per collection: counts and names only. */
+export interface TaskResult {
+  collections?: Array<{ collection: string; action?: string; rows: number }>;
+  exported?: ExportedCollection[];
+  count?: number;
+}

@@ -1,0 +1,61 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConsentModule } from 'src/consent/consent.module';
+import { DataStoresModule } from 'src/data-stores/data-stores.module';
+import { AdminPrivacyRequestsController } from './admin/admin-privacy-requests.controller';
+import { PrivacyRequestAdminService } from './admin/privacy-request-admin.service';
+import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
+import { PrivacyRequestEntity } from './entities/privacy-request.entity';
+import { ExportLinks } from './export/export-link.service';
+import { ExportPackageBuilder } from './export/export-package.builder';
+import { ExportPartWriter } from './export/export-part.writer';
+import { PrivacyRequestIntakeService } from './intake/privacy-request-intake.service';
+import { VerificationMailer } from './intake/verification-mailer.service';
+import { PrivacyRequestCommits } from './privacy-request-commit.service';
+import { PrivacyRequestViewService } from './privacy-request-view.service';
+import { PrivacyRequestsController } from './privacy-requests.controller';
+import { PublicPrivacyRequestsController } from './public-privacy-requests.controller';
+import { SubjectProtector } from './subject-protector.service';
+import { PRIVACY_REQUEST_QUEUE } from './workflow/privacy-request.jobs';
+import { PrivacyRequestProcessor } from './workflow/privacy-request.processor';
+import { Reconciler } from './workflow/reconciler.service';
+import { RequestFinisher } from './workflow/request-finisher.service';
+import { TaskRunner } from './workflow/task-runner.service';
+import { PRIVACY_REQUEST_FLOW, WorkflowQueue } from './workflow/workflow-queue.service';
+
+@Module({})
+export class PrivacyRequestsModule {
+  static register(options: { workers: boolean }): DynamicModule {
+    return {
+      module: PrivacyRequestsModule,
+      imports: [
+        TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestTaskEntity]),
+        BullModule.registerQueue({ name: PRIVACY_REQUEST_QUEUE }),
+        BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
+        DataStoresModule.register(options),
+        ConsentModule.register(options),
+      ],
+      controllers: [
+        PrivacyRequestsController,
+        PublicPrivacyRequestsController,
+        AdminPrivacyRequestsController,
+      ],
+      providers: [
+        SubjectProtector,
+        PrivacyRequestCommits,
+        PrivacyRequestIntakeService,
+        PrivacyRequestViewService,
+        PrivacyRequestAdminService,
+        VerificationMailer,
+        WorkflowQueue,
+        ExportLinks,
+        ExportPartWriter,
+        ExportPackageBuilder,
+        TaskRunner,
+        RequestFinisher,
+        ...(options.workers ? [PrivacyRequestProcessor, Reconciler] : []),
+      ],
+    };
+  }
+}

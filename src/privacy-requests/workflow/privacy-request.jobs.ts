@@ -1,0 +1,23 @@
+export const PRIVACY_REQUEST_QUEUE = 'privacy-requests';
+
+export enum PrivacyRequestJob {
+  /** One per data store: export, erase or opt out in that store. */
+  RunTask = 'run-task',
+  /** The flow's parent: runs after every task, finishes the request. */
+  Finish = 'finish-request',
+}
+
+export interface RunTaskData {
+  requestId: string;
+  taskId: string;
+}
+
+export interface FinishData {
+  requestId: string;
+}
+
+/** Deterministic ids: adding the same work twice is a no-op; a DPO retry bumps the generation. */
+export const finishJobId = (requestId: string, generation: number): string =>
+  `finish-${requestId}-${generation}`;
+export const taskJobId = (taskId: string, generation: number): string =>
+  `task-${taskId}-${generation}`;

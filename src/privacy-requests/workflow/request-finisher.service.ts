@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { ConsentLedgerService } from 'src/consent/ledger/consent-ledger.service';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { DataStoreEntity } from 'src/data-stores/entities/data-store.entity';
+import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
+import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { ExportPackageBuilder } from '../export/export-package.builder';
+import { PrivacyRequestCommits } from '../privacy-request-commit.service';
+import { SubjectProtector } from '../subject-protector.service';
+
+const SYSTEM = { caller: undefined };
+
+/** Runs after every task of a request: the request-wide steps, then `completed`. */
+@Injectable()
+export class RequestFinisher {
+  private readonly logger = new Logger(RequestFinisher.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly packages: ExportPackageBuilder,
+    private readonly protector: SubjectProtector,
+    private readonly consent: ConsentLedgerService,
+    private readonly cipher: PersonalDataCipher,
+    private readonly commits: PrivacyRequestCommits,
+  ) {}
+
+  async finish(requestId: string): Promise<void> {
+    const requests = this.dataSource.getRepository(PrivacyRequestEntity);
+    const request = await requests.findOneBy({ id: requestId });
+    if (!request || !['queued', 'in_progress'].includes(request.status)) {
+      return;
+    }
+    const tasks = await this.dataSource
+      .getRepository(PrivacyRequestTaskEntity)
+      .find({ where: { requestId }, order: { dataStoreName: 'ASC' } });
+    if (tasks.some((t) => t.status !== 'completed')) {
+      // A child failed for good; the task runner already failed the request.
+      return;
+    }
+    const subject = await this.protector.open(request.subjectCiphertext);
+    const keyIds = SubjectProtector.keyIds(subject);
+    switch (request.type) {
+      case 'access': {
+        const stores = await this.dataSource.getRepository(DataStoreEntity).find();
+        const typeOf = new Map(
+          tasks.map((t) => [t.id, stores.find((s) => s.id === t.dataStoreId)?.type ?? 'unknown']),
+        );
+        const built = await this.packages.build(request, tasks, typeOf);
+        await requests.update(requestId, {
+          exportPath: built.path,
+          exportChecksum: built.checksum,
+        });
+        this.packages.removeParts(requestId);
+        break;
+      }
+      case 'erasure':
+        // Withdrawal and shredding are idempotent, so a rerun after a crash changes nothing more.
+        for (const id of keyIds) {
+          await this.withdrawUnlessShredded(id);
+        }
+        for (const id of keyIds) {
+          await this.cipher.shredSubject(id);
+        }
+        break;
+      case 'opt_out_sale':
+      case 'opt_out_sharing':
+        for (const id of keyIds) {
+          await this.consent.optOutCategory(
+            id,
+            request.type === 'opt_out_sale' ? 'sale' : 'sharing',
+            SYSTEM,
+            'opt_out',
+          );
+        }
+        break;
+      default:
+        return assertUnreachable(request.type);
+    }
+    const completed = await this.dataSource.transaction(async (m) => {
+      const locked = await m.findOne(PrivacyRequestEntity, {
+        where: { id: requestId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!locked || !['queued', 'in_progress'].includes(locked.status)) {
+        return false;
+      }
+      await this.commits.setStatus(m, SYSTEM, locked, 'completed', { tasks: tasks.length });
+      return true;
+    });
+    if (completed && request.webhookUrl) {
+      await this.notify(request);
+    }
+  }
+
+  /**
+   * Consent is withdrawn before any key is shredded, so a shredded subject (a rerun after a
+   * crash between the two) has nothing left to withdraw.
+   */
+  private async withdrawUnlessShredded(subjectId: string): Promise<void> {
+    try {
+      await this.consent.withdrawAll(subjectId, SYSTEM, 'erasure');
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'subject-shredded') {
+        throw e;
+      }
+    }
+  }
+
+  /** Best effort, ids only: a webhook that fails is logged, the request stays completed. */
+  private async notify(request: PrivacyRequestEntity): Promise<void> {
+    const body = JSON.stringify({ id: request.id, type: request.type, status: 'completed' });
+    try {
+      const res = await fetch(request.webhookUrl as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(10000),
+      });
+      await res.body?.cancel();
+    } catch (e) {
+      this.logger.warn(`Completion webhook of request ${request.id} failed (${(e as Error).name})`);
+    }
+  }
+}

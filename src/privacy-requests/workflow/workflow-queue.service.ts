@@ -1,0 +1,83 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FlowProducer, Queue } from 'bullmq';
+import { In, Repository } from 'typeorm';
+import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
+import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import {
+  finishJobId,
+  PRIVACY_REQUEST_QUEUE,
+  PrivacyRequestJob,
+  taskJobId,
+} from './privacy-request.jobs';
+
+export const PRIVACY_REQUEST_FLOW = 'privacy-requests-flow';
+
+const TASK_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  failParentOnFailure: true,
+};
+
+/**
+ * Puts a committed request on the queue as a flow: one child job per pending task, the finish
+ * job as parent. Job ids are deterministic, so enqueueing twice (the reconciler racing intake)
+ * adds nothing.
+ */
+@Injectable()
+export class WorkflowQueue {
+  private readonly logger = new Logger(WorkflowQueue.name);
+
+  constructor(
+    @InjectFlowProducer(PRIVACY_REQUEST_FLOW) private readonly flows: FlowProducer,
+    @InjectQueue(PRIVACY_REQUEST_QUEUE) private readonly queue: Queue,
+    @InjectRepository(PrivacyRequestEntity)
+    private readonly requests: Repository<PrivacyRequestEntity>,
+    @InjectRepository(PrivacyRequestTaskEntity)
+    private readonly tasks: Repository<PrivacyRequestTaskEntity>,
+  ) {}
+
+  /**
+   * After commit, without waiting: with Redis away the request stays committed and the
+   * reconciler enqueues it once Redis answers again.
+   */
+  enqueueSoon(requestId: string): void {
+    this.enqueue(requestId).catch((e: unknown) =>
+      this.logger.warn(`Request ${requestId} not enqueued yet (${(e as Error).name})`),
+    );
+  }
+
+  async enqueue(requestId: string): Promise<void> {
+    const request = await this.requests.findOneBy({ id: requestId });
+    if (!request || !['queued', 'in_progress'].includes(request.status)) {
+      return;
+    }
+    const tasks = await this.tasks.findBy({
+      requestId,
+      status: In(['pending', 'in_progress', 'failed']),
+    });
+    await this.flows.add({
+      name: PrivacyRequestJob.Finish,
+      queueName: PRIVACY_REQUEST_QUEUE,
+      data: { requestId },
+      opts: {
+        jobId: finishJobId(requestId, request.generation),
+        attempts: 5,
+        backoff: TASK_OPTIONS.backoff,
+      },
+      children: tasks.map((t) => ({
+        name: PrivacyRequestJob.RunTask,
+        queueName: PRIVACY_REQUEST_QUEUE,
+        data: { requestId, taskId: t.id },
+        opts: { jobId: taskJobId(t.id, request.generation), ...TASK_OPTIONS },
+      })),
+    });
+  }
+
+  /** Whether the request's current run is on the queue (in any state). */
+  async isQueued(request: PrivacyRequestEntity): Promise<boolean> {
+    const job = await this.queue.getJob(finishJobId(request.id, request.generation));
+    return job !== undefined;
+  }
+}

@@ -1,0 +1,369 @@
+import AdmZip from 'adm-zip';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createConnection } from 'mysql2/promise';
+import { SMTPServer } from 'smtp-server';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApiKey, createUser } from './support/factories';
+import { TestHttpStore } from './support/http-store';
+import { createShop, SHOP_COLLECTIONS, shopCustomer, ShopFixture } from './support/shop-fixture';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+
+jest.setTimeout(180000);
+
+const TAG = 'dsr';
+const TERMINAL = ['completed', 'failed', 'rejected'];
+
+describe('privacy requests', () => {
+  let t: TestApp;
+  let token: string;
+  let writer: string;
+  let reader: string;
+  let shop: ShopFixture;
+  const store = new TestHttpStore('http-store-signing-secret-0456');
+  const mails: string[] = [];
+  let smtp: SMTPServer;
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, cb) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          mails.push(Buffer.concat(chunks).toString('utf8'));
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    shop = await createShop({ customers: 5, orders: 3, items: 2 }, TAG);
+    const storeUrl = await store.start();
+    for (let i = 1; i <= 5; i++) {
+      store.seed(shopCustomer(i, TAG).email);
+    }
+    t = await createTestApp({
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      EXPORT_DIR: mkdtempSync(join(tmpdir(), 'dsr-exports-')),
+      PRIVACY_RECONCILE_INTERVAL_MS: '1000',
+      LOG_LEVEL: process.env.DSR_TEST_LOG ?? 'silent',
+    });
+    token = await adminToken(t.http);
+    writer = (
+      await createApiKey(t.http, token, ['requests:write', 'consent:write', 'consent:read'])
+    ).key;
+    reader = (await createApiKey(t.http, token, ['requests:read'])).key;
+    for (const [type, url] of [
+      ['postgres', shop.postgresUrl],
+      ['mysql', shop.mysqlUrl],
+    ]) {
+      await request(t.http)
+        .post('/v1/data-stores')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: `shop-${type}`, type, connection: { url }, collections: SHOP_COLLECTIONS })
+        .expect(201);
+    }
+    await request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        name: 'crm',
+        type: 'http',
+        connection: { url: storeUrl, secret: store.secret },
+        collections: [],
+      })
+      .expect(201);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await store.stop();
+    await shop?.drop();
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  const file = (type: string, subject: object, jurisdiction?: string) =>
+    request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ type, subject, jurisdiction });
+
+  async function settle(id: string): Promise<{
+    status: string;
+    tasks: Array<{ dataStore: string; status: string; attempts: number; detail?: string }>;
+    events: Array<{ action: string }>;
+  }> {
+    let last: unknown;
+    for (let i = 0; i < 150; i++) {
+      const res = await request(t.http)
+        .get(`/v1/privacy-requests/${id}`)
+        .set('Authorization', `Bearer ${reader}`)
+        .expect(200);
+      last = res.body;
+      if (TERMINAL.includes(res.body.status)) {
+        return res.body;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(
+      `request did not settle: ${JSON.stringify(last)} ${JSON.stringify(store.calls)}`,
+    );
+  }
+
+  it('access returns exactly the subject rows of every store, with a manifest of checksums', async () => {
+    const k = shopCustomer(2, TAG);
+    const created = await file('access', { email: k.email.toUpperCase() }).expect(201);
+    expect(created.body.status).toBe('queued');
+    const done = await settle(created.body.id);
+    expect(done.status).toBe('completed');
+    expect(done.tasks.map((x) => x.status)).toEqual(['completed', 'completed', 'completed']);
+
+    await request(t.http)
+      .get(`/v1/privacy-requests/${created.body.id}/export`)
+      .set('Authorization', `Bearer ${writer}`)
+      .expect(403);
+    const link = await request(t.http)
+      .get(`/v1/privacy-requests/${created.body.id}/export`)
+      .set('Authorization', `Bearer ${reader}`)
+      .expect(200);
+    const path = new URL(link.body.url as string).pathname;
+    const zipRes = await request(t.http)
+      .get(path)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const body = zipRes.body as Buffer;
+    expect(createHash('sha256').update(body).digest('hex')).toBe(link.body.checksum);
+    const zip = new AdmZip(body);
+    const manifest = JSON.parse(zip.readAsText('manifest.json')) as {
+      files: Record<string, string>;
+      stores: Array<{ name: string; collections: Array<{ name: string; records: number }> }>;
+    };
+    for (const [name, sha] of Object.entries(manifest.files)) {
+      expect(
+        createHash('sha256')
+          .update(zip.getEntry(name)?.getData() ?? Buffer.alloc(0))
+          .digest('hex'),
+      ).toBe(sha);
+    }
+    for (const engine of ['shop-postgres', 'shop-mysql']) {
+      const counts = Object.fromEntries(
+        (manifest.stores.find((s) => s.name === engine)?.collections ?? []).map((c) => [
+          c.name,
+          c.records,
+        ]),
+      );
+      expect(counts).toEqual({
+        customers: 1,
+        orders: 3,
+        order_items: 6,
+        addresses: 2,
+        support_tickets: 2,
+      });
+      const customers = JSON.parse(zip.readAsText(`${engine}/customers.json`)) as Array<{
+        email: string;
+        id: number;
+      }>;
+      expect(customers.map((c) => c.email)).toEqual([k.email]);
+      const items = JSON.parse(zip.readAsText(`${engine}/order_items.json`)) as Array<{
+        order_id: number;
+      }>;
+      expect(new Set(items.map((i) => Number(i.order_id)))).toEqual(new Set([1004, 1005, 1006]));
+      expect(zip.readAsText(`${engine}/order_items.csv`).trim().split('\r\n')).toHaveLength(7);
+    }
+    const crm = JSON.parse(zip.readAsText('crm/events.json')) as Array<{ email: string }>;
+    expect(crm.every((e) => e.email === k.email)).toBe(true);
+    expect(store.calls.some((c) => c.type === 'access' && c.requestId === created.body.id)).toBe(
+      true,
+    );
+    await request(t.http)
+      .get(`${path.slice(0, -4)}AAAA`)
+      .expect(404);
+  });
+
+  it('erasure leaves none of the subject rows readable, others untouched, and is idempotent', async () => {
+    const k = shopCustomer(3, TAG);
+    const other = shopCustomer(4, TAG);
+    await request(t.http)
+      .post('/v1/purposes')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ key: 'newsletter', name: 'Newsletter', description: 'Mail', legalBasis: 'consent' })
+      .expect(201);
+    await request(t.http)
+      .post('/v1/consents')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ subjectId: k.email, purpose: 'newsletter', granted: true })
+      .expect(201);
+    const first = await file('erasure', { email: k.email }).expect(201);
+    expect((await settle(first.body.id)).status).toBe('completed');
+    const pg = new Client({ connectionString: shop.postgresUrl });
+    await pg.connect();
+    const my = await createConnection({ uri: shop.mysqlUrl });
+    const snapshot = async () => ({
+      pg: (await pg.query('SELECT * FROM customers WHERE id = $1', [k.id])).rows,
+      my: (await my.query('SELECT * FROM customers WHERE id = ?', [k.id]))[0],
+    });
+    for (const q of [
+      (sql: string, p: unknown[]) =>
+        pg
+          .query(sql.replace('lower(?)', 'lower($1::text)').replace('?', '$1'), p)
+          .then((r) => r.rows.length),
+      async (sql: string, p: unknown[]) => ((await my.query(sql, p))[0] as unknown[]).length,
+    ]) {
+      expect(await q('SELECT 1 FROM customers WHERE lower(email) = lower(?)', [k.email])).toBe(0);
+      expect(await q('SELECT 1 FROM support_tickets WHERE email = ?', [k.email])).toBe(0);
+      expect(await q('SELECT 1 FROM orders WHERE customer_id = ?', [k.id])).toBe(0);
+      expect(await q('SELECT 1 FROM addresses WHERE customer_id = ?', [k.id])).toBe(0);
+      expect(await q('SELECT 1 FROM customers WHERE email = ?', [other.email])).toBe(1);
+      expect(await q('SELECT 1 FROM orders WHERE customer_id = ?', [other.id])).toBe(3);
+      expect(await q('SELECT 1 FROM support_tickets WHERE email = ?', [other.email])).toBe(2);
+    }
+    const after = await snapshot();
+    expect(after.pg[0]).toMatchObject({ name: null, card_number: null, phone: '********' });
+    expect(String(after.pg[0].email)).toMatch(/^h:[0-9a-f]{32}$/);
+    expect(store.records.has(k.email)).toBe(false);
+    expect(store.records.has(other.email)).toBe(true);
+    const consents = await request(t.http)
+      .get(`/v1/subjects/${encodeURIComponent(k.email)}/consents`)
+      .set('Authorization', `Bearer ${writer}`)
+      .expect(200);
+    expect((consents.body.items as Array<{ granted: boolean }>).every((c) => !c.granted)).toBe(
+      true,
+    );
+
+    const second = await file('erasure', { email: k.email }).expect(201);
+    const again = await settle(second.body.id);
+    expect(again.status).toBe('completed');
+    expect(again.tasks.find((x) => x.dataStore === 'shop-postgres')?.detail).toBe('erased 0 rows');
+    expect(await snapshot()).toEqual(after);
+    await pg.end();
+    await my.end();
+  });
+
+  it('opt-out reaches the http store and flips consent for that category only', async () => {
+    const k = shopCustomer(5, TAG);
+    await request(t.http)
+      .post('/v1/purposes')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        key: 'ads-sale',
+        name: 'Sale of data',
+        description: 'Sell',
+        legalBasis: 'consent',
+        optOutCategory: 'sale',
+      })
+      .expect(201);
+    await request(t.http)
+      .post('/v1/consents')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ subjectId: k.email, purpose: 'ads-sale', granted: true })
+      .expect(201);
+    const created = await file('opt_out_sale', { email: k.email }, 'CCPA').expect(201);
+    const done = await settle(created.body.id);
+    expect(done.status).toBe('completed');
+    expect(done.tasks).toHaveLength(1);
+    expect(store.optedOut.get(k.email)?.has('opt_out_sale')).toBe(true);
+    const check = await request(t.http)
+      .get('/v1/consents/check')
+      .query({ subjectId: k.email, purpose: 'ads-sale' })
+      .set('Authorization', `Bearer ${writer}`)
+      .expect(200);
+    expect(check.body.allowed).toBe(false);
+  });
+
+  it('public flow: the mailed code verifies; five wrong codes lock the request', async () => {
+    const email = shopCustomer(1, TAG).email;
+    const filed = await request(t.http)
+      .post('/v1/public/privacy-requests')
+      .send({ type: 'access', email })
+      .expect(202);
+    expect(filed.body.status).toBe('pending_verification');
+    const mail = mails.find((m) => m.includes(filed.body.id)) ?? '';
+    const code = /code is (\d{6})/.exec(mail)?.[1];
+    expect(code).toBeDefined();
+    const wrong = code === '000000' ? '111111' : '000000';
+    await request(t.http)
+      .post(`/v1/public/privacy-requests/${filed.body.id}/verify`)
+      .send({ code: wrong })
+      .expect(422);
+    const ok = await request(t.http)
+      .post(`/v1/public/privacy-requests/${filed.body.id}/verify`)
+      .send({ code })
+      .expect(200);
+    expect(ok.body.status).toBe('queued');
+    expect((await settle(filed.body.id)).status).toBe('completed');
+
+    const locked = await request(t.http)
+      .post('/v1/public/privacy-requests')
+      .send({ type: 'erasure', email })
+      .expect(202);
+    const lockedCode = /code is (\d{6})/.exec(
+      mails.find((m) => m.includes(locked.body.id)) ?? '',
+    )?.[1];
+    const bad = lockedCode === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) {
+      await request(t.http)
+        .post(`/v1/public/privacy-requests/${locked.body.id}/verify`)
+        .send({ code: bad })
+        .expect(422);
+    }
+    await request(t.http)
+      .post(`/v1/public/privacy-requests/${locked.body.id}/verify`)
+      .send({ code: lockedCode })
+      .expect(429);
+  });
+
+  it('DPO: list soonest due first, SLA, extend once, reject', async () => {
+    const dpo = await createUser(t.http, token, ['dpo']);
+    const auth = { Authorization: `Bearer ${dpo.token}` };
+    const ccpa = await file('access', { subjectId: 'nobody-1' }, 'CCPA').expect(201);
+    await file('access', { subjectId: 'nobody-2' }, 'GDPR').expect(201);
+    const list = await request(t.http).get('/v1/admin/privacy-requests').set(auth).expect(200);
+    const dues = (list.body.items as Array<{ dueAt: string }>).map((i) => i.dueAt);
+    expect([...dues].sort()).toEqual(dues);
+    const sla = await request(t.http).get('/v1/admin/privacy-requests/sla').set(auth).expect(200);
+    expect(sla.body.completedLast30Days).toBeGreaterThanOrEqual(3);
+    expect(sla.body.byType.access).toBeGreaterThanOrEqual(2);
+    await settle(ccpa.body.id);
+    const fresh = await request(t.http)
+      .post('/v1/public/privacy-requests')
+      .send({ type: 'access', email: 'x@example.com', jurisdiction: 'CCPA' })
+      .expect(202);
+    const ext = await request(t.http)
+      .post(`/v1/admin/privacy-requests/${fresh.body.id}/extend`)
+      .set(auth)
+      .send({ reason: 'complex request' })
+      .expect(200);
+    expect(ext.body.dueAt).toBeDefined();
+    await request(t.http)
+      .post(`/v1/admin/privacy-requests/${fresh.body.id}/extend`)
+      .set(auth)
+      .send({ reason: 'again' })
+      .expect(409);
+    await request(t.http)
+      .post(`/v1/admin/privacy-requests/${fresh.body.id}/reject`)
+      .set(auth)
+      .send({ reason: 'not verifiable' })
+      .expect(200);
+    const view = await request(t.http)
+      .get(`/v1/privacy-requests/${fresh.body.id}`)
+      .set(auth)
+      .expect(200);
+    expect(view.body.status).toBe('rejected');
+    expect((view.body.events as Array<{ action: string }>).map((e) => e.action)).toEqual([
+      'privacy_request.pending_verification',
+      'privacy_request.extended',
+      'privacy_request.rejected',
+    ]);
+  });
+});
