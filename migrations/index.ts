@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { FieldEncryptionKeys1764000100000 } from './1764000100000-field-encryption-keys';
 import { Consent1764000200000 } from './1764000200000-consent';
 import { DataStores1764000300000 } from './1764000300000-data-stores';
+import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   FieldEncryptionKeys1764000100000,
   Consent1764000200000,
   DataStores1764000300000,
+  PrivacyRequests1764000310000,
 ];

@@ -12,6 +12,7 @@ import { DataStoresModule } from './data-stores/data-stores.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './queue/redis.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -41,6 +42,7 @@ export class AppModule {
         HealthModule,
         MaintenanceModule.register({ workers }),
         DataStoresModule.register({ workers }),
+        PrivacyRequestsModule.register({ workers }),
         CryptoModule.register({ workers }),
         DlpModule,
         ConsentModule.register({ workers }),

@@ -25,6 +25,12 @@ export class AppConfig {
   };
   readonly bodyLimit!: string;
   readonly trustProxy!: boolean;
+  readonly privacyRequests!: {
+    exportDir: string;
+    exportLinkTtlSeconds: number;
+    holidays: string[];
+    reconcileEveryMs: number;
+  };
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);

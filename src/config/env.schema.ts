@@ -133,6 +133,26 @@ export class EnvSchema {
   @IsBoolean()
   TRUST_PROXY = false;
 
+  /** Where encrypted access packages are written. */
+  @IsString()
+  EXPORT_DIR = '.data/exports';
+
+  /** How long an export link works: seconds, or a number with s, m, h or d. */
+  @Matches(/^\d+[smhd]?$/, { message: 'must look like 604800, 12h or 7d' })
+  EXPORT_LINK_TTL = '7d';
+
+  /** Holidays skipped by business-day deadlines: comma-separated YYYY-MM-DD. */
+  @Matches(/^(\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2})*$/, {
+    message: 'must be comma-separated YYYY-MM-DD dates',
+  })
+  PRIVACY_HOLIDAYS = '';
+
+  /** How often requests committed but not queued (or stuck) are re-enqueued. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  PRIVACY_RECONCILE_INTERVAL_MS = 60000;
+
   /** Root key provider of field encryption. */
   @IsIn(['local', 'aws-kms', 'pkcs11', 'rsa'])
   KEY_PROVIDER: 'local' | 'aws-kms' | 'pkcs11' | 'rsa' = 'local';

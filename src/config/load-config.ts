@@ -87,5 +87,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     bodyLimit: schema.BODY_LIMIT,
     trustProxy: schema.TRUST_PROXY,
+    privacyRequests: {
+      exportDir: schema.EXPORT_DIR,
+      exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),
+      holidays: schema.PRIVACY_HOLIDAYS.split(',').filter(Boolean),
+      reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
+    },
   });
+}
+
+function durationSeconds(value: string): number {
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[value.slice(-1)];
+  return unit === undefined ? Number(value) : Number(value.slice(0, -1)) * unit;
 }

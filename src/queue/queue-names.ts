@@ -3,6 +3,7 @@ export const QUEUE_NAMES = [
   'maintenance',
   'consent-webhooks',
   'data-store-scans',
+  'privacy-requests',
   'crypto-rewrap',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

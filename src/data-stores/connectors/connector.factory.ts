@@ -3,7 +3,6 @@ import type {
   CollectionSpec,
   DataStoreType,
   HttpConnection,
-  SqlConnection,
   StoreConnection,
 } from 'src/data-stores/data-store.types';
 import type { Connector } from './connector.interface';
@@ -26,17 +25,9 @@ export interface ConnectorOptions {
 export function createConnector(spec: ConnectorSpec, options: ConnectorOptions): Connector {
   switch (spec.type) {
     case 'postgres':
-      return new PostgresConnector(
-        (spec.connection).url,
-        spec.collections,
-        options.hashKey,
-      );
+      return new PostgresConnector(spec.connection.url, spec.collections, options.hashKey);
     case 'mysql':
-      return new MysqlConnector(
-        (spec.connection).url,
-        spec.collections,
-        options.hashKey,
-      );
+      return new MysqlConnector(spec.connection.url, spec.collections, options.hashKey);
     case 'http':
       return new HttpConnector(spec.connection as HttpConnection, options.httpTimeoutMs);
     default:

@@ -87,7 +87,7 @@ export class HttpConnector implements Connector {
       throw new HttpStoreError(`store answered HTTP ${res.status}`);
     }
     try {
-      return (await res.json());
+      return await res.json();
     } catch {
       throw new HttpStoreError('store answered with a body that is not JSON');
     }
