@@ -119,14 +119,61 @@ function decodedView(line: string): DecodedView | undefined {
   return pct;
 }
 
+/**
+ * A digit run glued to a word or an id (`req-4111111111111111`, `ssn536228726`): the recognizers
+ * want a boundary before a number, which keeps them precise in documents, but log lines carry such
+ * ids. The run must end the token, and the token must hold a letter beyond hex (or `_`), so digits
+ * at the end of hashes and UUIDs do not count.
+ */
+// The glue is a letter or `_`, then an optional `-`: never `-` alone, which also separates digit
+// groups and would make each one a new start (quadratic on `-1-1-1…`).
+const GLUED_NUMBER = /[A-Za-z_]-?(?=\d[\d -]{7,}\d(?!\w))/g;
+const NOT_HEX = /[g-zG-Z_]/;
+
+/** `text` with the glue before such runs turned into spaces (same length, same offsets). */
+function unglue(text: string): string | undefined {
+  let changed = false;
+  const out = text.replace(GLUED_NUMBER, (glue: string, at: number) => {
+    let start = at;
+    while (start > 0 && /[\w-]/.test(text[start - 1])) {
+      start -= 1;
+    }
+    if (!NOT_HEX.test(text.slice(start, at + 1))) {
+      return glue;
+    }
+    changed = true;
+    return ' '.repeat(glue.length);
+  });
+  return changed ? out : undefined;
+}
+const NUMBER_ENTITIES: readonly EntityType[] = ['CREDIT_CARD', 'US_SSN', 'PHONE_NUMBER'];
+
+interface Span {
+  start: number;
+  end: number;
+  entity: EntityType;
+}
+
 export type LogRedactor = (line: string) => string;
 
 /** Builds the redactor once; the returned function is synchronous and never throws on size. */
 export function createLogRedactor(options: LogRedactorOptions = {}): LogRedactor {
   const entities = options.entities ?? LOG_REDACTOR_ENTITIES;
+  const numberEntities = NUMBER_ENTITIES.filter((e) => entities.includes(e));
   const replacement = options.replacement ?? ((e: EntityType) => `[REDACTED:${e}]`);
   const minScore = options.minScore ?? 0.4;
   const maxLength = options.maxLength ?? 65_536;
+
+  const find = (text: string): Span[] => {
+    const spans: Span[] = scanText(text, { entities, minScore, maxLength });
+    const unglued = numberEntities.length > 0 ? unglue(text) : undefined;
+    if (unglued !== undefined) {
+      spans.push(...scanText(unglued, { entities: numberEntities, minScore, maxLength }));
+      spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    }
+    return spans;
+  };
+
   return (input: string): string => {
     const line = input.length > maxLength ? input.slice(0, maxLength) : input;
     if (!MAY_HOLD_PII.test(line)) {
@@ -135,16 +182,18 @@ export function createLogRedactor(options: LogRedactorOptions = {}): LogRedactor
     // Findings are searched in the decoded text and cut out of the raw line: each decoded unit
     // maps back to whole escape sequences, so a replacement never splits one and JSON stays valid.
     const view = decodedView(line);
-    const findings = scanText(view?.text ?? line, { entities, minScore, maxLength });
-    if (findings.length === 0) {
+    const spans = find(view?.text ?? line);
+    if (spans.length === 0) {
       return line;
     }
     let out = '';
     let at = 0;
-    for (const f of findings) {
+    for (const f of spans) {
       const start = view ? view.from[f.start] : f.start;
       const end = view ? view.from[f.end] : f.end;
       if (start < at) {
+        // Overlapping spans from the two passes: widen the cut already made.
+        at = Math.max(at, end);
         continue;
       }
       out += line.slice(at, start) + replacement(f.entity);

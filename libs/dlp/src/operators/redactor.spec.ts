@@ -94,7 +94,7 @@ describe('log redactor', () => {
     'jane.doe@example.com',
     '4111 1111 1111 1111',
     '4111111111111111',
-    '219-09-9999',
+    '536-22-8726',
     'GB82 WEST 1234 5698 7654 32',
     'GB82WEST12345698765432',
     '+44 20 7946 0958',
@@ -129,6 +129,26 @@ describe('log redactor', () => {
         out: false,
       });
       expect(out).toContain('[REDACTED:');
+    }
+  });
+
+  it('finds numbers glued to an id or a word, but not digits inside hashes and UUIDs', () => {
+    for (const id of ['req-4111111111111111', 'order_4111 1111 1111 1111', 'ssn536-22-8726']) {
+      const out = redact(JSON.stringify({ requestId: id }));
+      expect({ id, out }).toEqual({ id, out: expect.stringMatching(/"[a-z_-]*\[REDACTED:/) });
+    }
+    const line = JSON.stringify({
+      id: '0b6e4f3e-1f7a-4d7e-8c55-123456789012',
+      hash: 'c2227dfe4111111111111111de848509f70713b0e4c3dbc306590966',
+    });
+    expect(redact(line)).toBe(line);
+  });
+
+  it('stays fast on long adversarial lines', () => {
+    for (const line of ['-1'.repeat(30_000), 'a1 '.repeat(20_000), `x${'1 '.repeat(30_000)}x`]) {
+      const started = Date.now();
+      redact(line);
+      expect(Date.now() - started).toBeLessThan(1500);
     }
   });
 
