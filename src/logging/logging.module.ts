@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
+import { loggablePath } from './log-path';
 import { redactLogLine } from './pii-log-redactor';
 import { REDACT_PATHS } from './redact-paths';
 
@@ -21,11 +22,11 @@ export class LoggingModule {
               redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
               hooks: { streamWrite: redactLogLine },
               serializers: {
-                // Query strings may carry identifiers: log the path only.
+                // Query strings may carry identifiers and some paths carry tokens.
                 req: (req: { id: unknown; method: string; url: string }) => ({
                   id: req.id,
                   method: req.method,
-                  path: req.url.split('?')[0],
+                  path: loggablePath(req.url),
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
