@@ -105,6 +105,14 @@ describe('Field encryption over HTTP', () => {
     await post('/v1/crypto/encrypt', enc, { fields: { a: 'x' }, extra: true }).expect(400);
     await post('/v1/crypto/encrypt', enc, { fields: { a: 'x' }, blindIndex: ['b'] }).expect(400);
     await post('/v1/crypto/encrypt', enc, { fields: { a: 'x' }, context: { n: 1 } }).expect(400);
+    // `fields` skips class-transformer, so its own validator must refuse every other shape.
+    for (const fields of ['x', ['x'], null, { a: { b: 'x' } }, { a: ['x'] }, { a: 'x', b: null }]) {
+      const refused = await post('/v1/crypto/encrypt', enc, { fields }).expect(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      await post('/v1/crypto/decrypt', dec, { fields }).expect(400);
+    }
+    await post('/v1/crypto/encrypt', enc, {}).expect(400);
+    await post('/v1/crypto/decrypt', dec, { context: { a: 'x' } }).expect(400);
     const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, 'x']));
     const tooMany = await post('/v1/crypto/encrypt', enc, { fields: many }).expect(413);
     expect(tooMany.headers['content-type']).toContain('application/problem+json');

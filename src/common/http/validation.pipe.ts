@@ -1,5 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import { ValidationFailed } from './validation-failed';
+import { validationTransformer } from './validation-transformer';
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -7,6 +8,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
+    transformerPackage: validationTransformer,
     // Values never appear in messages: they may be personal data.
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => ValidationFailed.fromValidationErrors(errors),

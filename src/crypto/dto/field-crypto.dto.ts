@@ -8,6 +8,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { AsParsed } from 'src/common/http/as-parsed.decorator';
 import { IsStringMap } from './is-string-map.validator';
 
 const CONTEXT_DESCRIPTION =
@@ -49,6 +50,7 @@ export class EncryptRequestDto {
     additionalProperties: { type: 'string' },
   })
   @IsStringMap()
+  @AsParsed()
   fields!: Record<string, string>;
 
   @ApiPropertyOptional({
@@ -100,6 +102,7 @@ export class DecryptRequestDto {
     additionalProperties: { type: 'string' },
   })
   @IsStringMap()
+  @AsParsed()
   fields!: Record<string, string>;
 }
 
