@@ -147,6 +147,24 @@ describe('FieldCipher', () => {
     expect(await t.crypto.fields.decryptMany(sealed, { context: { row: '7' } })).toEqual(fields);
   });
 
+  it('decrypts a batch mixing keyring and subject ciphertexts under one context', async () => {
+    const context = { row: '7' };
+    const plain = await t.crypto.fields.encryptMany({ a: 'one', b: 'two' }, { context });
+    const subject = await t.crypto.fields.encryptMany(
+      { c: 'three' },
+      { context, subjectId: 's-1' },
+    );
+    const mixed = { a: plain.a, c: subject.c, b: plain.b };
+    expect(await t.crypto.fields.decryptMany(mixed, { context })).toEqual({
+      a: 'one',
+      c: 'three',
+      b: 'two',
+    });
+    await expect(
+      t.crypto.fields.decryptMany(mixed, { context: { row: '8' } }),
+    ).rejects.toMatchObject({ code: CryptoErrorCode.AuthenticationFailed });
+  });
+
   it('seals under the subject key and decrypts without being told the subject', async () => {
     const sealed = await t.crypto.fields.encrypt('data', { subjectId: 'alice@example.com' });
     expect(t.crypto.fields.describe(sealed).subjectKeyId).toMatch(/^[A-Za-z0-9_-]{11}$/);

@@ -77,7 +77,7 @@ export class FieldCipher {
       names.map((name) => fields[name]),
       options,
     );
-    return Object.fromEntries(names.map((name, i) => [name, sealed[i]]));
+    return FieldCipher.zip(names, sealed);
   }
 
   /** Decrypts every value of `fields`; the first failure rejects the whole batch. */
@@ -90,7 +90,7 @@ export class FieldCipher {
       names.map((name) => fields[name]),
       options,
     );
-    return Object.fromEntries(names.map((name, i) => [name, opened[i]]));
+    return FieldCipher.zip(names, opened);
   }
 
   /** Parses the self-describing part of a ciphertext (for re-encryption planning, diagnostics). */
@@ -159,6 +159,8 @@ export class FieldCipher {
   ): Promise<string[]> {
     const contextBytes = EncryptionContextCodec.canonical(options.context);
     const out = new Array<string>(ciphertexts.length);
+    // The fields of a batch usually share one header, so its AAD is built once.
+    let aad: Buffer | undefined;
     for (let i = 0; i < ciphertexts.length; i += 1) {
       const parsed = FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(ciphertexts[i]));
       let key = this.takeFor(parsed);
@@ -169,11 +171,36 @@ export class FieldCipher {
       if (key === undefined) {
         throw new CryptoError(CryptoErrorCode.UnknownKey, 'key unavailable');
       }
-      const aad =
-        contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]);
+      if (contextBytes.length === 0) {
+        aad = parsed.header;
+      } else if (
+        aad?.length !== parsed.header.length + contextBytes.length ||
+        !aad.subarray(0, parsed.header.length).equals(parsed.header)
+      ) {
+        aad = Buffer.concat([parsed.header, contextBytes]);
+      }
       const plaintext = AesGcm.decrypt(key, parsed.nonce, parsed.sealed, aad);
       out[i] = plaintext.toString('utf8');
       plaintext.fill(0);
+    }
+    return out;
+  }
+
+  /** `{names[i]: values[i]}`, built by assignment (no entry arrays: batches are large). */
+  private static zip(names: readonly string[], values: readonly string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < names.length; i += 1) {
+      if (names[i] === '__proto__') {
+        // Assignment would call the prototype setter instead of creating the field.
+        Object.defineProperty(out, names[i], {
+          value: values[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        out[names[i]] = values[i];
+      }
     }
     return out;
   }
