@@ -13,16 +13,23 @@ export class Runner {
   /**
    * Calls `body` repeatedly for `seconds` after a warm-up; `body` returns how many operations it
    * performed. The best of `rounds` rounds is kept, to damp noise from the other core's load.
+   * With `concurrency` > 1, that many callers run side by side, each starting its next call as
+   * soon as its last one ends (for servers, which need several requests in flight).
    */
   static async throughput(
     body: () => number | Promise<number>,
-    options: { seconds?: number; warmupSeconds?: number; rounds?: number } = {},
+    options: {
+      seconds?: number;
+      warmupSeconds?: number;
+      rounds?: number;
+      concurrency?: number;
+    } = {},
   ): Promise<ThroughputResult> {
-    const { seconds = 1.5, warmupSeconds = 0.5, rounds = 3 } = options;
-    await Runner.loop(body, warmupSeconds);
+    const { seconds = 1.5, warmupSeconds = 0.5, rounds = 3, concurrency = 1 } = options;
+    await Runner.loop(body, warmupSeconds, concurrency);
     let best: ThroughputResult | undefined;
     for (let round = 0; round < rounds; round += 1) {
-      const result = await Runner.loop(body, seconds);
+      const result = await Runner.loop(body, seconds, concurrency);
       if (best === undefined || result.opsPerSec > best.opsPerSec) {
         best = result;
       }
@@ -76,13 +83,19 @@ export class Runner {
   private static async loop(
     body: () => number | Promise<number>,
     seconds: number,
+    concurrency = 1,
   ): Promise<ThroughputResult> {
     const start = performance.now();
     const deadline = start + seconds * 1000;
     let ops = 0;
-    while (performance.now() < deadline) {
-      ops += await body();
-    }
+    const caller = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        // Awaited first: `ops += await body()` would read `ops` before another caller adds to it.
+        const done = await body();
+        ops += done;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, caller));
     const elapsed = (performance.now() - start) / 1000;
     return { opsPerSec: ops / elapsed, ops, seconds: elapsed };
   }
