@@ -1,0 +1,233 @@
+/**
+ * Consent check benchmark (npm run bench:consent): the service runs as in production (src/main.ts
+ * in its own process, fresh database, Redis), and autocannon drives, in alternating rounds,
+ *   1. GET /v1/auth/whoami: an empty authenticated route (API-key authentication only)
+ *   2. GET /v1/consents/check: the same authentication plus the consent check (warm cache)
+ * Target: (2) at >= 0.6 x the throughput of (1), with p99 under 10 ms at that load.
+ * Prints a table and writes bench/results/consent.json.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { BenchReport } from './lib/bench-report';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.resolve(__dirname, 'results/consent.json');
+const PORT = 3900 + Math.floor(Math.random() * 90);
+const BASE = `http://127.0.0.1:${PORT}`;
+// Few enough that requests do not queue behind each other on the service's one event loop.
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const ROUND_SECONDS = 5;
+const ROUNDS = 3;
+const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password-123' };
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function json<T>(method: string, route: string, token?: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${BASE}${route}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) {
+    throw new Error(`${method} ${route} answered ${res.status}`);
+  }
+  return (await res.json()) as T;
+}
+
+function startService(env: Record<string, string>): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('ts-node/dist/bin'),
+      '-r',
+      'tsconfig-paths/register',
+      '--transpile-only',
+      'src/main.ts',
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return child;
+}
+
+async function waitUntilLive(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`The service exited with code ${child.exitCode}`);
+    }
+    try {
+      if ((await fetch(`${BASE}/health/live`)).ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('The service did not start within 120 s');
+}
+
+async function load(route: string, token: string, seconds: number): Promise<Load> {
+  const result = await autocannon({
+    url: `${BASE}${route}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const runId = `${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/privacy_bench_${runId}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `bench_${runId}`;
+  const child = startService({
+    NODE_ENV: 'test',
+    PORT: String(PORT),
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    DB_MIGRATE: 'true',
+    WORKERS: 'false',
+    LOG_LEVEL: 'error',
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    RATE_LIMIT_DEFAULT: '100000000',
+  });
+  const report = new BenchReport('consent');
+  try {
+    await waitUntilLive(child);
+    const { accessToken } = await json<{ accessToken: string }>(
+      'POST',
+      '/v1/auth/login',
+      undefined,
+      ADMIN,
+    );
+    const { key } = await json<{ key: string }>('POST', '/v1/admin/api-keys', accessToken, {
+      name: 'bench',
+      scopes: ['consent:read', 'consent:write'],
+    });
+    await json('POST', '/v1/purposes', accessToken, {
+      key: 'bench-marketing',
+      name: 'Marketing',
+      description: 'Benchmark purpose',
+      legalBasis: 'consent',
+    });
+    const subjectId = 'bench.subject@example.test';
+    await json('POST', '/v1/consents', key, {
+      subjectId,
+      purpose: 'bench-marketing',
+      granted: true,
+    });
+    const checkRoute = `/v1/consents/check?subjectId=${encodeURIComponent(subjectId)}&purpose=bench-marketing`;
+    const answer = await json<{ allowed: boolean }>('GET', checkRoute, key);
+    if (!answer.allowed) {
+      throw new Error('The benchmark subject should be allowed');
+    }
+    const routes = { empty: '/v1/auth/whoami', check: checkRoute };
+
+    for (const route of Object.values(routes)) {
+      await load(route, key, 2);
+    }
+    const best: Partial<Record<keyof typeof routes, Load>> = {};
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const name of Object.keys(routes) as Array<keyof typeof routes>) {
+        const result = await load(routes[name], key, ROUND_SECONDS);
+        if (result.non2xx > 0 || result.errors > 0) {
+          throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+        }
+        if (!best[name] || result.rps > best[name].rps) {
+          best[name] = result;
+        }
+      }
+    }
+    const empty = best.empty as Load;
+    const check = best.check as Load;
+    const ratio = check.rps / empty.rps;
+    const note = `${CONNECTIONS} connections, best of ${ROUNDS} x ${ROUND_SECONDS}s`;
+    report.add({
+      id: '1',
+      name: 'empty authenticated route: throughput',
+      value: empty.rps,
+      unit: 'req/s',
+      note,
+    });
+    report.add({
+      id: '1-p50',
+      name: 'empty authenticated route: p50',
+      value: empty.p50,
+      unit: 'ms',
+    });
+    report.add({
+      id: '1-p99',
+      name: 'empty authenticated route: p99',
+      value: empty.p99,
+      unit: 'ms',
+    });
+    report.add({
+      id: '2',
+      name: 'GET /v1/consents/check: throughput',
+      value: check.rps,
+      unit: 'req/s',
+      note,
+    });
+    report.add({ id: '2-p50', name: 'GET /v1/consents/check: p50', value: check.p50, unit: 'ms' });
+    report.add({
+      id: '2-p99',
+      name: 'GET /v1/consents/check: p99',
+      value: check.p99,
+      unit: 'ms',
+      note: check.p99 < 10 ? 'target < 10 ms: met' : 'target < 10 ms: NOT met',
+    });
+    report.add({
+      id: 'ratio',
+      name: 'check / empty route throughput',
+      value: ratio,
+      unit: 'x',
+      note: ratio >= 0.6 ? 'target >= 0.6: met' : 'target >= 0.6: NOT met',
+    });
+    console.log(report.table());
+    report.writeJson(RESULTS, { ratio, checkP99Ms: check.p99, connections: CONNECTIONS });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "privacy_bench_${runId}" WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) {
+      await redis.unlink(...keys);
+    }
+    await redis.quit();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
