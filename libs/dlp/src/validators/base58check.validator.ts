@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const INDEX = new Map([...ALPHABET].map((c, i) => [c, i]));
+/** Digit value per char code below 128, -1 outside the alphabet. */
+const INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) {
+  INDEX[ALPHABET.charCodeAt(i)] = i;
+}
 
 function sha256(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
@@ -10,9 +14,10 @@ function sha256(data: Uint8Array): Buffer {
 /** Decodes base58; undefined on a character outside the alphabet. */
 export function base58Decode(value: string): Uint8Array | undefined {
   const bytes: number[] = [];
-  for (const ch of value) {
-    const v = INDEX.get(ch);
-    if (v === undefined) {
+  for (let k = 0; k < value.length; k++) {
+    const code = value.charCodeAt(k);
+    const v = code < 128 ? INDEX[code] : -1;
+    if (v < 0) {
       return undefined;
     }
     let carry = v;
@@ -35,7 +40,11 @@ export function base58Decode(value: string): Uint8Array | undefined {
 /** Base58Check: the last four bytes are the first four of the double SHA-256 of the rest. */
 export function base58CheckValid(value: string): boolean {
   const raw = base58Decode(value);
-  if (!raw || raw.length < 5) {
+  return raw !== undefined && checksumValid(raw);
+}
+
+function checksumValid(raw: Uint8Array): boolean {
+  if (raw.length < 5) {
     return false;
   }
   const payload = raw.subarray(0, raw.length - 4);
@@ -47,9 +56,6 @@ export function base58CheckValid(value: string): boolean {
 export function bitcoinBase58AddressValid(value: string): boolean {
   const raw = base58Decode(value);
   return (
-    raw !== undefined &&
-    raw.length === 25 &&
-    (raw[0] === 0 || raw[0] === 5) &&
-    base58CheckValid(value)
+    raw !== undefined && raw.length === 25 && (raw[0] === 0 || raw[0] === 5) && checksumValid(raw)
   );
 }
