@@ -15,7 +15,7 @@ export class MysqlConnector extends SqlConnector {
     super(collections, mysqlDialect, hashKey);
     this.pool = createPool({
       uri: url,
-      connectionLimit: 4,
+      connectionLimit: 8,
       connectTimeout: 5000,
       dateStrings: false,
       supportBigNumbers: true,

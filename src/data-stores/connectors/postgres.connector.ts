@@ -17,7 +17,7 @@ export class PostgresConnector extends SqlConnector {
     super(collections, postgresDialect, hashKey);
     this.pool = new Pool({
       connectionString: url,
-      max: 4,
+      max: 8,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       application_name: 'privacy-service-connector',

@@ -10,7 +10,7 @@ import { TaskFailure, TaskRunner } from './task-runner.service';
  * its lock, so long exports keep theirs.
  */
 @Processor(PRIVACY_REQUEST_QUEUE, {
-  concurrency: 4,
+  concurrency: 8,
   lockDuration: 10000,
   stalledInterval: 5000,
   maxStalledCount: 5,
