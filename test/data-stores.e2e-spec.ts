@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
-import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
+import { createShop, deleteAllStores, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { TestHttpStore } from './support/http-store';
 
 jest.setTimeout(120000);
@@ -19,6 +19,10 @@ describe('data stores', () => {
     token = await adminToken(t.http);
   });
   afterAll(async () => {
+    // The run's database is shared by every e2e file: leave no store behind for the others.
+    if (t) {
+      await deleteAllStores(t, token);
+    }
     await t?.close();
     await store.stop();
     await shop?.drop();
@@ -43,7 +47,7 @@ describe('data stores', () => {
     expect(JSON.stringify(bad.body)).not.toContain('hunter2');
 
     const res = await post({
-      name: `shop-${type}`,
+      name: `ds-shop-${type}`,
       type,
       connection: { url: url() },
       collections: SHOP_COLLECTIONS,
@@ -109,7 +113,7 @@ describe('data stores', () => {
 
   it('keeps an http store secret out of every answer and lets dpo read but not write', async () => {
     const res = await post({
-      name: 'crm',
+      name: 'ds-crm',
       type: 'http',
       connection: { url: storeUrl, secret: store.secret },
       collections: [],
@@ -147,7 +151,7 @@ describe('data stores', () => {
         .set('Authorization', `Bearer ${token}`)
         .expect(200);
       const id = (list.body.items as Array<{ id: string; name: string }>).find(
-        (s) => s.name === `shop-${type}`,
+        (s) => s.name === `ds-shop-${type}`,
       )?.id;
       expect(id).toBeDefined();
       const started = await request(t.http)

@@ -6,7 +6,13 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
 import { TestHttpStore } from './support/http-store';
-import { createShop, SHOP_COLLECTIONS, shopCustomer, ShopFixture } from './support/shop-fixture';
+import {
+  createShop,
+  deleteAllStores,
+  SHOP_COLLECTIONS,
+  shopCustomer,
+  ShopFixture,
+} from './support/shop-fixture';
 import { exitOf, freePort, spawnEntry } from './support/spawn-service';
 import { PrivacyRequestIntakeService } from 'src/privacy-requests/intake/privacy-request-intake.service';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -145,6 +151,7 @@ describe('privacy request resilience', () => {
       expect(store.records.has(k.email)).toBe(false);
     } finally {
       store.onCall = () => Promise.resolve();
+      await deleteAllStores(t, await adminToken(t.http));
       worker.kill('SIGTERM');
       await exitOf(worker, 20000).catch(() => worker.kill('SIGKILL'));
       await t.close();
@@ -201,6 +208,7 @@ describe('privacy request resilience', () => {
       if (redis.exitCode !== null || redis.signalCode !== null) {
         redis = startRedis();
       }
+      await deleteAllStores(t, await adminToken(t.http));
       await t.close();
       redis.kill('SIGKILL');
     }

@@ -10,7 +10,13 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
 import { TestHttpStore } from './support/http-store';
-import { createShop, SHOP_COLLECTIONS, shopCustomer, ShopFixture } from './support/shop-fixture';
+import {
+  createShop,
+  deleteAllStores,
+  SHOP_COLLECTIONS,
+  shopCustomer,
+  ShopFixture,
+} from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
@@ -82,6 +88,9 @@ describe('privacy requests', () => {
   });
 
   afterAll(async () => {
+    if (t) {
+      await deleteAllStores(t, token);
+    }
     await t?.close();
     await store.stop();
     await shop?.drop();

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
+import request from 'supertest';
 import { startContainer } from '../setup/containers';
+import type { TestApp } from './test-app';
 
 /** A shop database (customers -> orders -> order_items, addresses, support_tickets) per engine. */
 export interface ShopFixture {
@@ -241,5 +243,19 @@ async function insertAll(
   }
   for (const t of TABLE_ORDER) {
     await flush(t);
+  }
+}
+
+/** Removes every registered data store: each e2e file registers its own in the shared database. */
+export async function deleteAllStores(t: TestApp, token: string): Promise<void> {
+  const list = await request(t.http)
+    .get('/v1/data-stores')
+    .set('Authorization', `Bearer ${token}`)
+    .expect(200);
+  for (const s of list.body.items as Array<{ id: string }>) {
+    await request(t.http)
+      .delete(`/v1/data-stores/${s.id}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
   }
 }
