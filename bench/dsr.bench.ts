@@ -41,7 +41,11 @@ function spawnWorker(env: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
     ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'src', 'worker.ts')],
-    { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' }, stdio: 'ignore' },
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: 'ignore',
+    },
   );
 }
 
