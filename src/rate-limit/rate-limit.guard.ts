@@ -1,10 +1,36 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerException, ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerRequest,
+} from '@nestjs/throttler';
 import type { Response } from 'express';
 
-/** Throttler guard that answers every limit with a plain `Retry-After` (seconds). */
+/**
+ * Throttler guard that answers every limit with a plain `Retry-After` (seconds), and lets
+ * requests through while the Redis holding the counters is unreachable: an outage of the
+ * limiter must not take the API down with it (work committed meanwhile is queued later).
+ */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  private readonly logger = new Logger(RateLimitGuard.name);
+
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    try {
+      return await super.handleRequest(props);
+    } catch (error) {
+      if (error instanceof ThrottlerException) {
+        throw error;
+      }
+      this.logger.warn(
+        { err: { type: (error as Error)?.name } },
+        'Rate limits unavailable; request let through',
+      );
+      return true;
+    }
+  }
+
   protected override async throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,

@@ -59,6 +59,10 @@ function callerOf(req: Request): string {
         storage: new ThrottlerStorageRedisService({
           ...redisConnectionOptions(config.redis.url),
           keyPrefix: `${config.redis.prefix}:throttle:`,
+          // Fail fast while Redis is away, so the guard can let requests through at once.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          commandTimeout: 1000,
         }),
         throttlers: [
           {
