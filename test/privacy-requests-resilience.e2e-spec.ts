@@ -9,7 +9,7 @@ import { TestHttpStore } from './support/http-store';
 import {
   createShop,
   deleteAllStores,
-  SHOP_COLLECTIONS,
+  registerShopStores,
   shopCustomer,
   ShopFixture,
 } from './support/shop-fixture';
@@ -59,26 +59,7 @@ describe('privacy request resilience', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     if ((list.body.items as unknown[]).length === 0) {
-      for (const [type, url] of [
-        ['postgres', shop.postgresUrl],
-        ['mysql', shop.mysqlUrl],
-      ]) {
-        await request(t.http)
-          .post('/v1/data-stores')
-          .set('Authorization', `Bearer ${token}`)
-          .send({ name: `shop-${type}`, type, connection: { url }, collections: SHOP_COLLECTIONS })
-          .expect(201);
-      }
-      await request(t.http)
-        .post('/v1/data-stores')
-        .set('Authorization', `Bearer ${token}`)
-        .send({
-          name: 'crm',
-          type: 'http',
-          connection: { url: storeUrl, secret: store.secret },
-          collections: [],
-        })
-        .expect(201);
+      await registerShopStores(t, token, shop, { url: storeUrl, secret: store.secret });
     }
     const key = (await createApiKey(t.http, token, ['requests:write', 'requests:read'])).key;
     return { token, key };

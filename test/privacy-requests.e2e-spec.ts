@@ -13,7 +13,7 @@ import { TestHttpStore } from './support/http-store';
 import {
   createShop,
   deleteAllStores,
-  SHOP_COLLECTIONS,
+  registerShopStores,
   shopCustomer,
   ShopFixture,
 } from './support/shop-fixture';
@@ -65,26 +65,7 @@ describe('privacy requests', () => {
       await createApiKey(t.http, token, ['requests:write', 'consent:write', 'consent:read'])
     ).key;
     reader = (await createApiKey(t.http, token, ['requests:read'])).key;
-    for (const [type, url] of [
-      ['postgres', shop.postgresUrl],
-      ['mysql', shop.mysqlUrl],
-    ]) {
-      await request(t.http)
-        .post('/v1/data-stores')
-        .set('Authorization', `Bearer ${token}`)
-        .send({ name: `shop-${type}`, type, connection: { url }, collections: SHOP_COLLECTIONS })
-        .expect(201);
-    }
-    await request(t.http)
-      .post('/v1/data-stores')
-      .set('Authorization', `Bearer ${token}`)
-      .send({
-        name: 'crm',
-        type: 'http',
-        connection: { url: storeUrl, secret: store.secret },
-        collections: [],
-      })
-      .expect(201);
+    await registerShopStores(t, token, shop, { url: storeUrl, secret: store.secret });
   });
 
   afterAll(async () => {

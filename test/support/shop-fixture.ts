@@ -259,3 +259,27 @@ export async function deleteAllStores(t: TestApp, token: string): Promise<void> 
       .expect(204);
   }
 }
+
+/** Registers the shop in PostgreSQL and MariaDB, and the HTTP store `crm`, as an admin would. */
+export async function registerShopStores(
+  t: TestApp,
+  token: string,
+  shop: ShopFixture,
+  http: { url: string; secret: string },
+): Promise<void> {
+  for (const [type, url] of [
+    ['postgres', shop.postgresUrl],
+    ['mysql', shop.mysqlUrl],
+  ]) {
+    await request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: `shop-${type}`, type, connection: { url }, collections: SHOP_COLLECTIONS })
+      .expect(201);
+  }
+  await request(t.http)
+    .post('/v1/data-stores')
+    .set('Authorization', `Bearer ${token}`)
+    .send({ name: 'crm', type: 'http', connection: http, collections: [] })
+    .expect(201);
+}
