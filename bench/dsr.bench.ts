@@ -2,18 +2,15 @@
  * Privacy request benchmark.
  * 1: erasure throughput (subjects/s) across a PostgreSQL, a MariaDB and an http store, 2 worker processes.
  * 2: access export of one subject holding 1,000,000 rows: rows/s and the worker's peak RSS.
+ * The API and the workers run as production runs them: built once, `node dist/src/{main,worker}.js`.
  */
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { AppModule } from 'src/app.module';
-import { configureApp } from 'src/bootstrap/configure-app';
-import { loadConfig } from 'src/config/load-config';
 import { TestHttpStore } from '../test/support/http-store';
 import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
 import { BenchReport } from './lib/bench-report';
@@ -37,24 +34,65 @@ async function adminQuery(sql: string): Promise<void> {
   await c.end();
 }
 
-function spawnWorker(env: Record<string, string>): ChildProcess {
+/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the worker processes. */
+const WORKER_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+function spawnDist(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'src', 'worker.ts')],
+    [...(entry === 'worker' ? WORKER_NODE_ARGS : []), join(ROOT, 'dist', 'src', `${entry}.js`)],
     {
       cwd: ROOT,
-      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
-      stdio: 'ignore',
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
 }
 
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A live process's peak (VmHWM, since it started) or current (VmRSS) resident set size, in MB. */
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+const peakRssMb = (pid: number): number => rssMb(pid, 'VmHWM');
+
+async function waitReady(base: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error('API did not become ready');
+}
+
+/** Stops a child and waits for it to exit so its pool connections are gone before the next case. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15000)]);
 }
 
 async function main(): Promise<void> {
+  execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const run = randomBytes(3).toString('hex');
   const appDb = `dsr_bench_${run}`;
   await adminQuery(`CREATE DATABASE "${appDb}"`);
@@ -70,24 +108,17 @@ async function main(): Promise<void> {
     RATE_LIMIT_DEFAULT: '1000000',
     PRIVACY_RECONCILE_INTERVAL_MS: '5000',
   };
-  const config = loadConfig(
-    { ...process.env, ...env, WORKERS: 'false' },
-    mkdtempSync(join(tmpdir(), 'dsr-cwd-')),
-  );
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register({ config, workers: false }),
-    { bodyParser: false, logger: ['error'] },
-  );
-  configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const base = await app.getUrl();
+  const port = await freePort();
+  const api = spawnDist('main', { ...env, WORKERS: 'false', PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(base);
   const call = async (
     method: string,
     path: string,
     token: string | null,
     body?: object,
   ): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${base.replace('[::1]', '127.0.0.1')}${path}`, {
+    const res = await fetch(`${base}${path}`, {
       method,
       headers: {
         'content-type': 'application/json',
@@ -157,7 +188,7 @@ async function main(): Promise<void> {
       })
     ).id as string,
   );
-  let workers = [spawnWorker(env), spawnWorker(env)];
+  let workers = [spawnDist('worker', env), spawnDist('worker', env)];
   await sleep(8000);
   const started = Date.now();
   // Eight clients file the requests at once, as several product backends would.
@@ -191,9 +222,15 @@ async function main(): Promise<void> {
     unit: 'subjects/s',
     note: `target >= 50; ${failed} failed`,
   });
-  for (const w of workers) {
-    w.kill('SIGTERM');
-  }
+  const erasureRss = workers.map((w) => peakRssMb(w.pid as number));
+  report.add({
+    id: '1b',
+    name: 'erasure, worker peak RSS (max of 2)',
+    value: Math.max(...erasureRss),
+    unit: 'MB',
+    note: `per worker: ${erasureRss.map((r) => r.toFixed(0)).join(', ')} MB`,
+  });
+  await Promise.all(workers.map(stop));
   for (const id of storeIds) {
     await call('DELETE', `/v1/data-stores/${id}`, token);
   }
@@ -235,9 +272,11 @@ async function main(): Promise<void> {
       },
     ],
   });
-  workers = [spawnWorker(env)];
+  workers = [spawnDist('worker', env)];
   await sleep(8000);
   const baseline = peakRssMb(workers[0].pid as number);
+  const idleRss = rssMb(workers[0].pid as number, 'VmRSS');
+  let exportRss = idleRss;
   const before = await completed();
   const t0 = Date.now();
   const created = await call('POST', '/v1/privacy-requests', key, {
@@ -247,6 +286,7 @@ async function main(): Promise<void> {
   let peak = 0;
   while ((await completed()) <= before) {
     peak = Math.max(peak, peakRssMb(workers[0].pid as number));
+    exportRss = Math.max(exportRss, rssMb(workers[0].pid as number, 'VmRSS'));
     await sleep(200);
   }
   const exportSeconds = (Date.now() - t0) / 1000;
@@ -265,9 +305,16 @@ async function main(): Promise<void> {
     name: 'access export, worker peak RSS',
     value: peak,
     unit: 'MB',
-    note: `target < 300; idle worker before the export: ${baseline.toFixed(0)} MB (ts-node)`,
+    note: `target < 300; VmHWM, includes start-up: ${baseline.toFixed(0)} MB before the export`,
   });
-  workers[0].kill('SIGTERM');
+  report.add({
+    id: '2c',
+    name: 'access export, worker RSS during the export',
+    value: exportRss,
+    unit: 'MB',
+    note: `highest VmRSS sampled every 200 ms; ${idleRss.toFixed(0)} MB idle before the export`,
+  });
+  await stop(workers[0]);
 
   console.log(report.table());
   report.writeJson(join(ROOT, 'bench', 'results', 'dsr.json'), {
@@ -275,7 +322,7 @@ async function main(): Promise<void> {
     rows: BIG_ROWS,
   });
   await db.end();
-  await app.close();
+  await stop(api);
   await sleep(1000);
   await adminQuery(`DROP DATABASE IF EXISTS "${bigDb}" WITH (FORCE)`);
   await adminQuery(`DROP DATABASE IF EXISTS "${appDb}" WITH (FORCE)`);
