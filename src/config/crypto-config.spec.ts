@@ -28,6 +28,30 @@ describe('crypto configuration', () => {
     expect(other).not.toEqual(a.provider);
   });
 
+  it('turns MASTER_KEY_PREVIOUS into retired local roots, none by default', () => {
+    expect(load({}).crypto.retiredProviders).toEqual([]);
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const retired = load({ MASTER_KEY_PREVIOUS: ` ${k1}, ${k2} ` }).crypto.retiredProviders;
+    expect(retired).toHaveLength(2);
+    expect(retired[0]).toEqual(load({ MASTER_KEY: k1 }).crypto.provider);
+    expect(retired[1]).toEqual(load({ MASTER_KEY: k2 }).crypto.provider);
+  });
+
+  it('rejects a malformed or repeated MASTER_KEY_PREVIOUS without echoing it', () => {
+    const short = 'c2hvcnQtc2VjcmV0LXZhbHVl';
+    const bad = problemsOf({
+      MASTER_KEY_PREVIOUS: `${Buffer.alloc(32, 1).toString('base64')},${short}`,
+    });
+    expect(bad).toEqual([
+      'MASTER_KEY_PREVIOUS must be comma-separated 32-byte keys encoded as base64',
+    ]);
+    expect(bad.join(' ')).not.toContain(short);
+    expect(problemsOf({ MASTER_KEY_PREVIOUS: MASTER_KEY })).toEqual([
+      'MASTER_KEY_PREVIOUS must not repeat a key or contain the active master key',
+    ]);
+  });
+
   it('builds the aws-kms provider from KMS_KEY_ID and KMS_ENDPOINT', () => {
     const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(

@@ -7,10 +7,20 @@ import type { EnvSchema } from './env.schema';
 /** Field-encryption settings: the root key provider plus service limits. */
 export interface CryptoConfig {
   readonly provider: KeyProviderConfig;
+  /** Retired local roots (MASTER_KEY_PREVIOUS): they only unwrap keyring keys until re-wrapped. */
+  readonly retiredProviders: readonly KeyProviderConfig[];
   /** Keyring alias used when a caller names none; created at start-up when missing. */
   readonly defaultAlias: string;
   /** Largest plaintext (UTF-8 bytes) or ciphertext (characters) one field may have. */
   readonly maxFieldBytes: number;
+}
+
+function localProvider(masterKey: Buffer): KeyProviderConfig {
+  return {
+    kind: KeyProviderKind.Local,
+    keyName: `master-${createHmac('sha256', masterKey).update('root-key-id').digest('hex').slice(0, 12)}`,
+    rootKey: masterKey,
+  };
 }
 
 function readFile(path: string, name: string, cwd: string): string {
@@ -33,16 +43,17 @@ function required(value: string | undefined, name: string, kind: string): string
  * fingerprint of MASTER_KEY, so a different master key is reported as a different root key
  * rather than as tampered data.
  */
-export function buildCryptoConfig(env: EnvSchema, masterKey: Buffer, cwd: string): CryptoConfig {
+export function buildCryptoConfig(
+  env: EnvSchema,
+  masterKey: Buffer,
+  cwd: string,
+  previousMasterKeys: readonly Buffer[] = [],
+): CryptoConfig {
   const kind = env.KEY_PROVIDER;
   let provider: KeyProviderConfig;
   switch (kind) {
     case 'local':
-      provider = {
-        kind: KeyProviderKind.Local,
-        keyName: `master-${createHmac('sha256', masterKey).update('root-key-id').digest('hex').slice(0, 12)}`,
-        rootKey: masterKey,
-      };
+      provider = localProvider(masterKey);
       break;
     case 'aws-kms':
       provider = {
@@ -87,6 +98,7 @@ export function buildCryptoConfig(env: EnvSchema, masterKey: Buffer, cwd: string
   }
   return {
     provider,
+    retiredProviders: previousMasterKeys.map(localProvider),
     defaultAlias: env.CRYPTO_DEFAULT_KEY_ALIAS,
     maxFieldBytes: env.CRYPTO_MAX_FIELD_BYTES,
   };

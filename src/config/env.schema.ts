@@ -75,6 +75,11 @@ export class EnvSchema {
   @IsString()
   MASTER_KEY_FILE?: string;
 
+  /** Retired local root keys (comma-separated base64) that still unwrap older keyring keys. */
+  @IsOptional()
+  @IsString()
+  MASTER_KEY_PREVIOUS?: string;
+
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;

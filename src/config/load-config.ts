@@ -5,7 +5,7 @@ import { AppConfig } from './app-config';
 import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
 import { EnvSchema } from './env.schema';
 import { readDotEnv } from './dot-env';
-import { resolveMasterKey } from './master-key';
+import { resolveMasterKey, resolvePreviousMasterKeys } from './master-key';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -44,7 +44,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   let crypto: CryptoConfig | undefined;
   if (masterKey) {
     try {
-      crypto = buildCryptoConfig(schema, masterKey, cwd);
+      crypto = buildCryptoConfig(
+        schema,
+        masterKey,
+        cwd,
+        resolvePreviousMasterKeys(schema, masterKey),
+      );
     } catch (e) {
       problems.push((e as Error).message);
     }

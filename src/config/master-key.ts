@@ -13,6 +13,31 @@ function decode(value: string, source: string): Buffer {
   return key;
 }
 
+/**
+ * MASTER_KEY_PREVIOUS: retired root keys kept only to read keyring keys wrapped before a rotation.
+ * Errors name the variable, never a value.
+ */
+export function resolvePreviousMasterKeys(env: EnvSchema, active: Buffer): Buffer[] {
+  const entries = (env.MASTER_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  const keys = entries.map((entry) => Buffer.from(entry, 'base64'));
+  if (keys.some((key) => key.length !== KEY_BYTES)) {
+    throw new Error(
+      `MASTER_KEY_PREVIOUS must be comma-separated ${KEY_BYTES}-byte keys encoded as base64`,
+    );
+  }
+  const seen = new Set([active.toString('hex')]);
+  for (const key of keys) {
+    if (seen.has(key.toString('hex'))) {
+      throw new Error('MASTER_KEY_PREVIOUS must not repeat a key or contain the active master key');
+    }
+    seen.add(key.toString('hex'));
+  }
+  return keys;
+}
+
 /** MASTER_KEY, else MASTER_KEY_FILE, else (outside production) a generated development key. */
 export function resolveMasterKey(env: EnvSchema, cwd: string): Buffer {
   if (env.MASTER_KEY) {

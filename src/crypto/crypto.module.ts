@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { EnvelopeCrypto } from '@libs/crypto';
+import { AuditService } from 'src/audit/audit.service';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { AppConfig } from 'src/config/app-config';
 import { CryptoCacheBus } from './crypto-cache.bus';
@@ -32,7 +33,7 @@ export class CryptoModule implements OnApplicationShutdown {
         { provide: ROOT_KEY_PROVIDER, inject: [AppConfig], useFactory: createRootKeyProvider },
         {
           provide: ENVELOPE_CRYPTO,
-          inject: [AppConfig, getDataSourceToken(), ServiceKeys, ROOT_KEY_PROVIDER],
+          inject: [AppConfig, getDataSourceToken(), ServiceKeys, ROOT_KEY_PROVIDER, AuditService],
           useFactory: createEnvelopeCrypto,
         },
         CryptoCacheBus,

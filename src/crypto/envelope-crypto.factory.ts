@@ -5,9 +5,13 @@ import {
   type KeyProvider,
 } from '@libs/crypto';
 import type { DataSource } from 'typeorm';
+import type { AuditService } from 'src/audit/audit.service';
 import type { ServiceKeys } from 'src/common/crypto/service-keys';
 import type { AppConfig } from 'src/config/app-config';
 import { PostgresKeyStore } from './key-store/postgres.key-store';
+
+/** Any constant works; it only has to be the same for every instance. */
+const ROOT_REWRAP_LOCK = 7_310_020;
 
 export function createRootKeyProvider(config: AppConfig): Promise<KeyProvider> {
   return KeyProviderFactory.create(config.crypto.provider);
@@ -24,10 +28,14 @@ export async function createEnvelopeCrypto(
   db: DataSource,
   keys: ServiceKeys,
   provider: KeyProvider,
+  audit: AuditService,
 ): Promise<EnvelopeCrypto> {
+  const retired = await Promise.all(
+    config.crypto.retiredProviders.map((retiredConfig) => KeyProviderFactory.create(retiredConfig)),
+  );
   const crypto = new EnvelopeCrypto({
     store: new PostgresKeyStore(db),
-    providers: new ProviderRegistry(provider),
+    providers: new ProviderRegistry(provider, retired),
     defaultAlias: config.crypto.defaultAlias,
     subjectRefSecret: keys.subkey('crypto/subject-ref'),
     blindIndexSecret: keys.subkey('crypto/blind-index'),
@@ -39,5 +47,34 @@ export async function createEnvelopeCrypto(
       [config.crypto.defaultAlias, provider.kind],
     );
   }
+  if (retired.length > 0 && provider.capabilities.canEncrypt) {
+    await rewrapUnderActiveRoot(crypto, db, audit);
+  }
   return crypto;
+}
+
+/**
+ * Moves every keyring key onto the active root so the retired roots can be dropped later. The
+ * advisory lock lets one instance do it while the others wait and then find nothing left to do.
+ */
+async function rewrapUnderActiveRoot(
+  crypto: EnvelopeCrypto,
+  db: DataSource,
+  audit: AuditService,
+): Promise<void> {
+  await db.transaction(async (m) => {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [ROOT_REWRAP_LOCK]);
+    const report = await crypto.keyring.rewrapKeyringKeys();
+    if (report.rewrapped > 0) {
+      await audit.record(
+        { caller: undefined },
+        {
+          action: 'crypto.root.rewrap',
+          actor: { type: 'system', id: null },
+          details: { total: report.total, rewrapped: report.rewrapped },
+        },
+        m,
+      );
+    }
+  });
 }
