@@ -21,6 +21,8 @@ describe('PII kept out of logs (real process, debug level)', () => {
     password: `Hunter2-pw-${run}-Secret!`,
     bearer: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwaWktJHtydW59In0.${randomBytes(24).toString('base64url')}`,
     cookie: `sid-${randomBytes(18).toString('base64url')}`,
+    // A product's own customer id: personal, but no recognizer can tell it apart from any word.
+    subjectId: `customer-${randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)])}`,
   };
   /** Every spelling of a value that must not appear: as sent, compact, and percent-encoded. */
   const forbidden = (): string[] => {
@@ -170,6 +172,13 @@ describe('PII kept out of logs (real process, debug level)', () => {
       const echoed = res.headers.get('x-request-id') ?? '';
       expect({ id, echoed: echoed.includes(id) }).toEqual({ id, echoed: false });
     }
+  });
+
+  it('subject identifiers in the path of a known route', async () => {
+    const res = await call(`/v1/subjects/${pii.subjectId}/consents`, {
+      headers: { authorization: `Bearer ${otherApiKey}` },
+    });
+    expect(res.status).toBe(200);
   });
 
   it('tokens and keys in URL paths', async () => {

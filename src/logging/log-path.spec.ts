@@ -1,4 +1,4 @@
-import { loggablePath } from './log-path';
+import { loggablePath, loggableTarget } from './log-path';
 
 describe('loggablePath', () => {
   it('drops the query string and the fragment', () => {
@@ -18,5 +18,23 @@ describe('loggablePath', () => {
     expect(loggablePath('/v1/keys/customer-email-2026/rotate')).toBe(
       '/v1/keys/customer-email-2026/rotate',
     );
+  });
+});
+
+describe('loggableTarget', () => {
+  it('shows the route pattern of a routed request, never its parameters', () => {
+    expect(
+      loggableTarget({
+        url: '/v1/subjects/customer-42/consents',
+        route: { path: '/v1/subjects/:subjectId/consents' },
+      }),
+    ).toEqual({ route: '/v1/subjects/:subjectId/consents' });
+  });
+
+  it('falls back to the cleaned path when no route matched', () => {
+    expect(loggableTarget({ url: '/nope?email=a@b.c' })).toEqual({ path: '/nope' });
+    expect(loggableTarget({ url: '/nope/x', route: { path: '/{*path}' } })).toEqual({
+      path: '/nope/x',
+    });
   });
 });

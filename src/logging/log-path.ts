@@ -20,3 +20,18 @@ export function loggablePath(url: string): string {
     .map((s) => (OPAQUE_SEGMENT.test(s) && !UUID.test(s) ? '[REDACTED]' : s))
     .join('/');
 }
+
+/** What a request line shows of the URL once routing is done: the matched route's pattern
+ * (`/v1/subjects/:subjectId/consents`, so path parameters never reach the log), else the
+ * cleaned path. */
+export function loggableTarget(req: {
+  url?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+}): { route: string } | { path: string } {
+  const pattern = req.route?.path;
+  // The framework's catch-all for unknown routes (`/{*path}`) says nothing: show the path instead.
+  return typeof pattern === 'string' && !pattern.includes('{*')
+    ? { route: `${req.baseUrl ?? ''}${pattern}` }
+    : { path: loggablePath(req.url ?? '') };
+}

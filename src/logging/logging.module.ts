@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
-import { loggablePath } from './log-path';
+import { loggableTarget } from './log-path';
 import { redactLogLine } from './pii-log-redactor';
 import { REDACT_PATHS } from './redact-paths';
 
@@ -18,16 +18,15 @@ export class LoggingModule {
               level: config.logLevel,
               // The request id middleware runs first and sets req.id.
               genReqId: (req) => req.id,
-              customProps: (req) => ({ requestId: req.id }),
+              // Bound at the start for every line of the request, and again when the response is
+              // done, when the route is known: only then is the URL described.
+              customProps: (req, res) =>
+                res.writableFinished ? loggableTarget(req) : { requestId: req.id },
               redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
               hooks: { streamWrite: redactLogLine },
               serializers: {
-                // Query strings may carry identifiers and some paths carry tokens.
-                req: (req: { id: unknown; method: string; url: string }) => ({
-                  id: req.id,
-                  method: req.method,
-                  path: loggablePath(req.url),
-                }),
+                // The URL is added once routed (see customProps): paths hold identifiers and tokens.
+                req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               autoLogging: { ignore: (req) => req.url === '/health/live' },
