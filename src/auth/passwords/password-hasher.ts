@@ -15,8 +15,19 @@ const KEY_LEN = 32;
 
 @Injectable()
 export class PasswordHasher {
-  /** Verifying this costs as much as a real one, so unknown accounts answer as slowly as known ones. */
-  private readonly dummy = this.hash(randomBytes(16).toString('hex'));
+  /**
+   * Verifying this costs as much as a real hash (same parameters), so unknown accounts answer as
+   * slowly as known ones. Random salt and key instead of a derived hash: deriving one at start-up
+   * would briefly take N * r * 128 bytes (128 MiB) in every process, workers included.
+   */
+  private readonly dummy = [
+    'scrypt',
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    randomBytes(16).toString('base64'),
+    randomBytes(KEY_LEN).toString('base64'),
+  ].join('$');
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
@@ -32,7 +43,7 @@ export class PasswordHasher {
   }
 
   async verify(password: string, stored: string | undefined): Promise<boolean> {
-    const encoded = stored ?? (await this.dummy);
+    const encoded = stored ?? this.dummy;
     const [scheme, n, r, p, salt, key] = encoded.split('$');
     if (scheme !== 'scrypt' || !salt || !key) {
       return false;
