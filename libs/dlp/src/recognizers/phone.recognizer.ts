@@ -1,6 +1,7 @@
 import { findNumbers, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { PhoneLeniency } from '../types';
-import { forEachMatch, isAsciiAlnum, type Recognizer } from '../engine/recognizer';
+import { forEachMatch, isAsciiAlnum, isAsciiDigit, type Recognizer } from '../engine/recognizer';
+import { validInternational } from './phone-international';
 import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -121,6 +122,44 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
   }
 }
 
+/** Space, tab, line breaks and quotes: the matcher neither joins them to a number nor rejects one next to them. */
+function isPlainBoundary(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 34 || code === 39;
+}
+/** Digits, a `+` or non-ASCII text elsewhere in a window could give the matcher other candidates. */
+const OTHER_CANDIDATE_CHARS = /[\d+]|[^\t\n\r\x20-\x7e]/;
+
+/**
+ * The matcher's answer for a window whose only number is `+` and one block of digits between
+ * spaces or quotes: the whole number when it is valid, else nothing (a block without separators
+ * has no inner match to fall back to). Undefined when the window needs the matcher.
+ */
+export function plainInternationalSpans(
+  window: string,
+  leniency: PhoneLeniency,
+): [number, number][] | undefined {
+  const start = window.indexOf('+');
+  if (
+    leniency !== 'VALID' ||
+    start < 0 ||
+    (start > 0 && !isPlainBoundary(window.charCodeAt(start - 1)))
+  ) {
+    return undefined;
+  }
+  let end = start + 1;
+  while (end < window.length && isAsciiDigit(window.charCodeAt(end))) {
+    end++;
+  }
+  if (
+    (end < window.length && !isPlainBoundary(window.charCodeAt(end))) ||
+    OTHER_CANDIDATE_CHARS.test(window.slice(0, start)) ||
+    OTHER_CANDIDATE_CHARS.test(window.slice(end))
+  ) {
+    return undefined;
+  }
+  return validInternational(window.slice(start + 1, end)) ? [[start, end]] : [];
+}
+
 /**
  * Runs libphonenumber's matcher over one small window, region by region (a national number is
  * only recognisable with its region), skipping regions whose metadata rules out every digit run
@@ -133,8 +172,12 @@ function findInWindow(
   regions: readonly string[],
   leniency: PhoneLeniency,
 ): [number, number][] {
-  const spans: [number, number][] = [];
   const international = window.charCodeAt(coreStart) === 43;
+  const plain = international ? plainInternationalSpans(window, leniency) : undefined;
+  if (plain !== undefined) {
+    return plain;
+  }
+  const spans: [number, number][] = [];
   let tryRegions: readonly (string | undefined)[];
   if (leniency === 'POSSIBLE') {
     tryRegions = international ? [undefined] : regions;
