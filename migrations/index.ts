@@ -3,6 +3,7 @@ import { FieldEncryptionKeys1764000100000 } from './1764000100000-field-encrypti
 import { Consent1764000200000 } from './1764000200000-consent';
 import { DataStores1764000300000 } from './1764000300000-data-stores';
 import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
+import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-function';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Consent1764000200000,
   DataStores1764000300000,
   PrivacyRequests1764000310000,
+  AuditAppendFunction1764000400000,
 ];

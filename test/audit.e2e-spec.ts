@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { chainHash } from 'src/audit/audit-chain';
 import { AuditService } from 'src/audit/audit.service';
 import { createApiKey, uniqueEmail } from './support/factories';
 import { adminToken, BOOTSTRAP_ADMIN, createTestApp, TestApp } from './support/test-app';
@@ -108,6 +109,56 @@ describe('audit log', () => {
       .expect(200);
     expect(res.body).toMatchObject({ ok: true });
     expect(res.body.checked).toBeGreaterThanOrEqual(60);
+  });
+
+  it('links appends that join transactions, committed or rolled back, into the same chain', async () => {
+    const audit = t.app.get(AuditService);
+    const marker = randomUUID();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0
+          ? audit.record({ requestId: marker }, { action: 'test.alone' })
+          : db
+              .transaction(async (m) => {
+                await audit.record({ requestId: marker }, { action: 'test.joined' }, m);
+                if (i % 3 === 2) {
+                  throw new Error('roll back');
+                }
+              })
+              .catch(() => undefined),
+      ),
+    );
+    const kept: Array<{ action: string; n: number }> = await db.query(
+      'SELECT action, count(*)::int AS n FROM audit_events WHERE request_id = $1 GROUP BY action ORDER BY action',
+      [marker],
+    );
+    expect(kept).toEqual([
+      { action: 'test.alone', n: 10 },
+      { action: 'test.joined', n: 10 },
+    ]);
+    await request(t.http)
+      .get('/v1/audit/verify')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200, /"ok":true/);
+  });
+
+  it('hashes non-ASCII and escaped text in the database exactly as verification does', async () => {
+    const audit = t.app.get(AuditService);
+    const event = await audit.record(
+      { requestId: 'zß水🔑' },
+      {
+        action: 'test.unicode',
+        details: {
+          text: 'Zoë "quoted" \\ back\nslash\t\u0001 ✓ 🔐',
+          nested: { z: [1.5, -0, 1e21] },
+        },
+      },
+    );
+    expect(event.hash).toBe(chainHash(event.prevHash, event));
+    await request(t.http)
+      .get('/v1/audit/verify')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200, /"ok":true/);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {

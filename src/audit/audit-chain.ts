@@ -30,9 +30,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value instanceof Date ? value.toISOString() : value);
 }
 
-/** hash_n = SHA-256(hash_{n-1} || canonical(event_n)) */
-export function chainHash(prevHash: string, event: ChainedFields): string {
-  const canonical = canonicalJson({
+/** The text an event contributes to its link: canonical JSON of the protected fields. */
+export function canonicalEvent(event: ChainedFields): string {
+  return canonicalJson({
     id: event.id,
     occurredAt: event.occurredAt,
     actor: { type: event.actorType, id: event.actorId },
@@ -42,5 +42,16 @@ export function chainHash(prevHash: string, event: ChainedFields): string {
     requestId: event.requestId,
     details: event.details,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/**
+ * hash_n = SHA-256(hash_{n-1} || '\n' || canonical(event_n)). Appends compute it in the database
+ * (audit_append) from `canonicalEvent`; verification recomputes it here.
+ */
+export function chainHash(prevHash: string, event: ChainedFields): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalEvent(event))
+    .digest('hex');
 }

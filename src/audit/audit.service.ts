@@ -2,10 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { chainHash, GENESIS_HASH } from './audit-chain';
+import { canonicalEvent } from './audit-chain';
 import { AuditEventEntity, AuditOutcome } from './entities/audit-event.entity';
 
 export interface AuditRecord {
@@ -18,8 +17,9 @@ export interface AuditRecord {
   actor?: { type: string; id: string | null };
 }
 
-/** Any constant works; it only has to be the same for every appender. */
-const APPEND_LOCK = 7_310_001;
+/** audit_append (migration AuditAppendFunction) locks, links and inserts in one statement. */
+const APPEND_SQL =
+  'SELECT seq, prev_hash, hash FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
 @Injectable()
 export class AuditService {
@@ -30,15 +30,16 @@ export class AuditService {
   /**
    * Appends one event to the hash chain. Appends are serialised by a transaction-scoped advisory
    * lock so two events never claim the same predecessor. Pass `manager` to join the caller's
-   * transaction: the event then commits or rolls back with the change it records.
+   * transaction: the event then commits or rolls back with the change it records, and the lock
+   * is held until that transaction ends, so make the append its last statement. Without
+   * `manager` the append is a transaction of its own, one statement long.
    */
   async record(
     ctx: RequestContext,
     record: AuditRecord,
     manager?: EntityManager,
   ): Promise<AuditEventEntity> {
-    const run = (m: EntityManager): Promise<AuditEventEntity> => this.append(m, ctx, record);
-    const saved = manager ? await run(manager) : await this.dataSource.transaction(run);
+    const saved = await this.append(manager ?? this.dataSource.manager, ctx, record);
     this.logger.log({ audit: this.toLogLine(saved) }, `audit ${saved.action}`);
     return saved;
   }
@@ -48,10 +49,6 @@ export class AuditService {
     ctx: RequestContext,
     record: AuditRecord,
   ): Promise<AuditEventEntity> {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    const last = await m.query<Array<{ hash: string }>>(
-      'SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    );
     const actor = record.actor ?? actorOf(ctx.caller);
     const event = m.create(AuditEventEntity, {
       id: randomUUID(),
@@ -64,11 +61,26 @@ export class AuditService {
       outcome: record.outcome ?? 'success',
       requestId: ctx.requestId ?? null,
       details: record.details ?? {},
-      prevHash: last[0]?.hash ?? GENESIS_HASH,
     });
-    event.hash = chainHash(event.prevHash, event);
-    // jsonb details do not fit TypeORM's deep-partial type; the entity itself is complete.
-    await m.insert(AuditEventEntity, event as QueryDeepPartialEntity<AuditEventEntity>);
+    const [linked] = await m.query<Array<{ seq: string; prev_hash: string; hash: string }>>(
+      APPEND_SQL,
+      [
+        event.id,
+        event.occurredAt,
+        event.actorType,
+        event.actorId,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.outcome,
+        event.requestId,
+        JSON.stringify(event.details),
+        canonicalEvent(event),
+      ],
+    );
+    event.seq = linked.seq;
+    event.prevHash = linked.prev_hash;
+    event.hash = linked.hash;
     return event;
   }
 
