@@ -95,6 +95,36 @@ export function hasContextIn(entityContext: readonly string[], joined: string): 
   return false;
 }
 
+/** Per context list: one word of each entry that any match of the entry has to contain. */
+const necessaryWords = new WeakMap<readonly string[], readonly string[]>();
+
+function necessaryWordsOf(entityContext: readonly string[]): readonly string[] {
+  let words = necessaryWords.get(entityContext);
+  if (words === undefined) {
+    // Entries with other characters than letters, digits and spaces ("d.o.b") never equal words.
+    words = entityContext.filter((c) => /^[a-z0-9 ]+$/.test(c)).map((c) => c.split(' ')[0]);
+    necessaryWords.set(entityContext, words);
+  }
+  return words;
+}
+
+/**
+ * Whether one of `entityContext` stands among the words just before `start`. Most findings have
+ * none of them anywhere near, which one look at the lower-cased window tells: every word
+ * {@link joinedWordsBefore} yields is a piece of it.
+ */
+export function hasContextBefore(
+  entityContext: readonly string[],
+  text: string,
+  start: number,
+): boolean {
+  const window = text.slice(Math.max(0, start - WINDOW_CHARS), start).toLowerCase();
+  if (!necessaryWordsOf(entityContext).some((w) => window.includes(w))) {
+    return false;
+  }
+  return hasContextIn(entityContext, joinedWordsBefore(text, start));
+}
+
 export function boost(score: number): number {
   return Math.min(1, Math.max(score + CONTEXT_BOOST, MIN_SCORE_WITH_CONTEXT));
 }

@@ -3,6 +3,11 @@ import type { EntityType, Finding, PhoneOptions } from '../types';
 /** What a recognizer gets besides the text. */
 export interface RecognizerContext {
   phone: Required<PhoneOptions>;
+  /**
+   * For recognizers that `yieldToSettled`: findings that survive overlap resolution whatever such
+   * a recognizer adds (score 1, disjoint, sorted by start).
+   */
+  settled: readonly Finding[];
 }
 
 /**
@@ -18,6 +23,12 @@ export interface Recognizer {
    * boost can lift a finding, so text without any context word is not searched at all.
    */
   readonly maxScore?: number;
+  /**
+   * Set when no finding of this recognizer can reach score 1, even with context: it then runs
+   * after the others and may skip candidates whose findings could only overlap a settled one,
+   * since overlap resolution would drop them.
+   */
+  readonly yieldToSettled?: boolean;
   /** A quick whole-text test: false means this recognizer cannot match, so it is skipped. */
   mayMatch(text: string): boolean;
   find(text: string, ctx: RecognizerContext, out: Finding[]): void;
@@ -33,6 +44,21 @@ export function forEachMatch(re: RegExp, text: string, accept: (m: RegExpExecArr
       re.lastIndex++;
     }
   }
+}
+
+/** Whether `[start, end)` lies inside one of `settled` (disjoint and sorted by start). */
+export function insideSettled(settled: readonly Finding[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = settled.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (settled[mid].start <= start) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo > 0 && settled[lo - 1].end >= end;
 }
 
 export function isAsciiAlnum(code: number): boolean {

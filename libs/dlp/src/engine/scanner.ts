@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextIn, joinedWordsBefore } from './context';
+import { boost, contextWords, hasContext, hasContextBefore } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -80,6 +80,16 @@ function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
 }
 
 /**
+ * The requested recognizers, those that yield to settled findings last. Score-1 findings are
+ * resolved among themselves exactly as in the final resolution (they sort first, in the same
+ * order), so the ones kept there are kept in the end.
+ */
+function runOrder(entities: readonly EntityType[], opts: TextScanOptions): Recognizer[] {
+  const all = entities.map((e) => recognizerFor(e, opts));
+  return [...all.filter((r) => r.yieldToSettled !== true), ...all.filter((r) => r.yieldToSettled)];
+}
+
+/**
  * Finds PII in `text`. Offsets are UTF-16 code units; findings are disjoint, sorted by start,
  * and at or above `minScore`.
  */
@@ -98,22 +108,25 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
       regions: opts.phone?.regions ?? DEFAULT_PHONE_REGIONS,
       leniency: opts.phone?.leniency ?? 'VALID',
     },
+    settled: [],
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
-  for (const entity of entities) {
-    const recognizer = recognizerFor(entity, opts);
+  let settledSoFar = false;
+  for (const recognizer of runOrder(entities, opts)) {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
+    }
+    if (recognizer.yieldToSettled === true && !settledSoFar) {
+      settledSoFar = true;
+      // Value findings from JSON keys join the resolution later, so nothing is settled then.
+      ctx.settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score >= 1)) : [];
     }
     const found: Finding[] = [];
     recognizer.find(text, ctx, found);
     const hinted = hasContext(recognizer.context, hint);
     for (const f of found) {
-      if (
-        f.score < 1 &&
-        (hinted || hasContextIn(recognizer.context, joinedWordsBefore(text, f.start)))
-      ) {
+      if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {
         f.score = boost(f.score);
       }
       raw.push(f);

@@ -1,6 +1,12 @@
 import { findNumbers, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
-import type { PhoneLeniency } from '../types';
-import { forEachMatch, isAsciiAlnum, isAsciiDigit, type Recognizer } from '../engine/recognizer';
+import type { Finding, PhoneLeniency } from '../types';
+import {
+  forEachMatch,
+  insideSettled,
+  isAsciiAlnum,
+  isAsciiDigit,
+  type Recognizer,
+} from '../engine/recognizer';
 import { validInternational } from './phone-international';
 import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
 
@@ -209,6 +215,27 @@ function findInWindow(
   return spans;
 }
 
+/** libphonenumber also reads non-ASCII digits, which the checks below do not look for. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Whether every digit of `text[from, to)` lies inside one settled finding. */
+function digitsInsideSettled(
+  text: string,
+  from: number,
+  to: number,
+  settled: readonly Finding[],
+): boolean {
+  let first = from;
+  while (first < to && !isAsciiDigit(text.charCodeAt(first))) {
+    first++;
+  }
+  let last = Math.min(to, text.length) - 1;
+  while (last > first && !isAsciiDigit(text.charCodeAt(last))) {
+    last--;
+  }
+  return first < to && insideSettled(settled, first, last + 1);
+}
+
 export const phoneRecognizer: Recognizer = {
   entity: 'PHONE_NUMBER',
   context: [
@@ -223,9 +250,12 @@ export const phoneRecognizer: Recognizer = {
     'number',
     'whatsapp',
   ],
+  // 0.4, and 0.75 with context.
+  yieldToSettled: true,
   mayMatch: () => true,
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
+    const keyPrefix = `${leniency}|${regions.join(',')}|`;
     const seen = new Set<number>();
     forEachMatch(CANDIDATE, text, (m) => {
       const digits = digitCount(m[0]);
@@ -240,7 +270,15 @@ export const phoneRecognizer: Recognizer = {
       const from = Math.max(0, m.index - CONTEXT_CHARS);
       const to = m.index + m[0].length + CONTEXT_CHARS;
       const window = text.slice(from, to);
-      const key = `${leniency}|${regions.join(',')}|${window}`;
+      // Card and IBAN digits: any number found there would lose to the settled finding.
+      if (
+        ctx.settled.length > 0 &&
+        !NON_ASCII.test(window) &&
+        digitsInsideSettled(text, from, to, ctx.settled)
+      ) {
+        return;
+      }
+      const key = keyPrefix + window;
       let spans = cache.get(key);
       if (spans === undefined) {
         spans = findInWindow(window, m.index - from, m[0].length, regions, leniency);
