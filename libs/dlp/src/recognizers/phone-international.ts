@@ -92,6 +92,16 @@ function plan(regionOrCode: string): Plan {
   return p;
 }
 
+/** The shortest possible national number length of any region. */
+export function minPossibleLength(): number {
+  let min = Infinity;
+  for (const region of Object.keys(metadataJson.countries)) {
+    metadata.selectNumberingPlan(region);
+    min = Math.min(min, metadata.numberingPlan.possibleLengths()?.[0] ?? MIN_LENGTH_FOR_NSN);
+  }
+  return min;
+}
+
 /** checkNumberLength: true unless the length is too short or not among the possible ones. */
 function lengthPossible(lengths: number[] | undefined, n: number, allowLonger: boolean): boolean {
   if (lengths === undefined || lengths[0] === n) {

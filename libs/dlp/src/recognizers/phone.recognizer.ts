@@ -7,7 +7,7 @@ import {
   isAsciiDigit,
   type Recognizer,
 } from '../engine/recognizer';
-import { validInternational } from './phone-international';
+import { minPossibleLength, validInternational } from './phone-international';
 import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -132,13 +132,21 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
 function isPlainBoundary(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 34 || code === 39;
 }
-/** Digits, a `+` or non-ASCII text elsewhere in a window could give the matcher other candidates. */
-const OTHER_CANDIDATE_CHARS = /[\d+]|[^\t\n\r\x20-\x7e]/;
+/**
+ * Before the `+`: nothing that opens a candidate (a bracket, another `+`). Digits alone cannot
+ * be read without a region, which an international window is searched without.
+ */
+const PLAIN_BEFORE = /^[^+([\uff08\uff3b\u0080-\uffff]*$/;
+/**
+ * After the digits: closing punctuation, then a space or quote and text without digits; the
+ * window may end in the start of another `+` number, too short to be one.
+ */
+const PLAIN_AFTER = /^(?:[.,;:!?]?(?:["'\s][^\d+\u0080-\uffff]*(?:\+\d{0,2})?)?)$/;
 
 /**
- * The matcher's answer for a window whose only number is `+` and one block of digits between
- * spaces or quotes: the whole number when it is valid, else nothing (a block without separators
- * has no inner match to fall back to). Undefined when the window needs the matcher.
+ * The matcher's answer for an international window whose number is `+` and one block of digits:
+ * the whole number when it is valid, else nothing (a block without separators has no inner
+ * match to fall back to). Undefined when the window needs the matcher.
  */
 export function plainInternationalSpans(
   window: string,
@@ -156,11 +164,7 @@ export function plainInternationalSpans(
   while (end < window.length && isAsciiDigit(window.charCodeAt(end))) {
     end++;
   }
-  if (
-    (end < window.length && !isPlainBoundary(window.charCodeAt(end))) ||
-    OTHER_CANDIDATE_CHARS.test(window.slice(0, start)) ||
-    OTHER_CANDIDATE_CHARS.test(window.slice(end))
-  ) {
+  if (!PLAIN_BEFORE.test(window.slice(0, start)) || !PLAIN_AFTER.test(window.slice(end))) {
     return undefined;
   }
   return validInternational(window.slice(start + 1, end)) ? [[start, end]] : [];
@@ -215,25 +219,37 @@ function findInWindow(
   return spans;
 }
 
+/**
+ * The fewest digits a number libphonenumber accepts can have: a national number of the shortest
+ * possible length of any region (international ones add a calling code).
+ */
+const MIN_NUMBER_DIGITS = minPossibleLength();
+
 /** libphonenumber also reads non-ASCII digits, which the checks below do not look for. */
 const NON_ASCII = /[\u0080-\uffff]/;
 
-/** Whether every digit of `text[from, to)` lies inside one settled finding. */
-function digitsInsideSettled(
+/**
+ * Whether a number found in `text[from, to)` would overlap a settled finding (and be dropped):
+ * a number that misses them all is made of the digits outside them, and there are too few.
+ */
+function onlySettledDigits(
   text: string,
   from: number,
   to: number,
   settled: readonly Finding[],
 ): boolean {
-  let first = from;
-  while (first < to && !isAsciiDigit(text.charCodeAt(first))) {
-    first++;
+  let inside = 0;
+  let outside = 0;
+  for (let i = from; i < to && i < text.length; i++) {
+    if (isAsciiDigit(text.charCodeAt(i))) {
+      if (insideSettled(settled, i, i + 1)) {
+        inside++;
+      } else if (++outside >= MIN_NUMBER_DIGITS) {
+        return false;
+      }
+    }
   }
-  let last = Math.min(to, text.length) - 1;
-  while (last > first && !isAsciiDigit(text.charCodeAt(last))) {
-    last--;
-  }
-  return first < to && insideSettled(settled, first, last + 1);
+  return inside > 0;
 }
 
 export const phoneRecognizer: Recognizer = {
@@ -274,7 +290,7 @@ export const phoneRecognizer: Recognizer = {
       if (
         ctx.settled.length > 0 &&
         !NON_ASCII.test(window) &&
-        digitsInsideSettled(text, from, to, ctx.settled)
+        onlySettledDigits(text, from, to, ctx.settled)
       ) {
         return;
       }
