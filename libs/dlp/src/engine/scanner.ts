@@ -38,7 +38,12 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   });
 }
 
-/** Per recognizer: a test for any of its context words anywhere in a text (case-insensitive). */
+/**
+ * Per recognizer: a test that passes on every text holding one of its context words (and on a
+ * few others), case-insensitive. It is written as the words' first letters, then the rest of
+ * any word: the regex engine skips ahead fast to a letter of a class, but tries a plain
+ * alternation of words at every position.
+ */
 const contextProbes = new Map<Recognizer, RegExp>();
 
 function contextProbe(recognizer: Recognizer): RegExp {
@@ -49,8 +54,11 @@ function contextProbe(recognizer: Recognizer): RegExp {
     // and their one-letter pieces would make the probe pass on almost any text.
     const words = recognizer.context
       .filter((c) => /^[a-z0-9 ]+$/.test(c))
-      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''));
-    probe = new RegExp(words.filter(Boolean).join('|') || '(?!)', 'i');
+      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''))
+      .filter(Boolean);
+    const firsts = [...new Set(words.map((w) => w[0]))].join('');
+    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
+    probe = new RegExp(words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})`, 'i');
     contextProbes.set(recognizer, probe);
   }
   return probe;

@@ -46,6 +46,15 @@ const LABEL = new RegExp(
   String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant)[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${NAME_SEQ})`,
   'giu',
 );
+/**
+ * Texts where HONORIFIC can match: one of its words at a word start, then a dot, comma or space.
+ * Starting with one letter class lets the regex engine skip ahead fast, which HONORIFIC itself,
+ * a lookbehind before an alternation, does not.
+ */
+const HONORIFIC_HINT =
+  /[MDPSLRHTC](?<![\w].)(?:r|rs|s|iss|x|ame|ear|rof|ir|incerely|ady|ord|ev|egards|ello|ey|i|hanks|heers)[., \t]/;
+/** Texts where LABEL can yield a name: a separator, then a capital letter. */
+const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
 /** Two or three capitalised words: a name when the first is a known first name. */
 const CAPITALISED = new RegExp(String.raw`(?<![\p{L}\d_@.])(${NAME_SEQ})`, 'gu');
 const NOT_NAME = new Set([
@@ -149,17 +158,21 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
     ],
     mayMatch: (text) => /[A-Z]/.test(text),
     find(text, _ctx, out) {
-      forEachMatch(HONORIFIC, text, (m) => {
-        if (HONORIFICS.has(m[3].split(/[ \t]/)[0].toLowerCase())) {
-          return;
-        }
-        push(out, m.index + m[0].length - m[3].length, m[3], m[1] !== undefined ? 0.85 : 0.7);
-      });
-      forEachMatch(LABEL, text, (m) => {
-        if (/^\p{Lu}/u.test(m[1])) {
-          push(out, m.index + m[0].length - m[1].length, m[1], 0.7);
-        }
-      });
+      if (HONORIFIC_HINT.test(text)) {
+        forEachMatch(HONORIFIC, text, (m) => {
+          if (HONORIFICS.has(m[3].split(/[ \t]/)[0].toLowerCase())) {
+            return;
+          }
+          push(out, m.index + m[0].length - m[3].length, m[3], m[1] !== undefined ? 0.85 : 0.7);
+        });
+      }
+      if (LABEL_HINT.test(text)) {
+        forEachMatch(LABEL, text, (m) => {
+          if (/^\p{Lu}/u.test(m[1])) {
+            push(out, m.index + m[0].length - m[1].length, m[1], 0.7);
+          }
+        });
+      }
       forEachMatch(CAPITALISED, text, (m) => {
         const score = lexiconScore(m[1]);
         if (score > 0) {
