@@ -87,14 +87,27 @@ function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
   return entity === 'PERSON' && opts.personNlp === true ? personWithNlp : RECOGNIZERS[entity];
 }
 
+/** Run orders per entity list (the default list is one array, so its order is built once). */
+const runOrderPlain = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
+const runOrderWithNlp = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
+
 /**
  * The requested recognizers, those that yield to settled findings last. Score-1 findings are
  * resolved among themselves exactly as in the final resolution (they sort first, in the same
  * order), so the ones kept there are kept in the end.
  */
-function runOrder(entities: readonly EntityType[], opts: TextScanOptions): Recognizer[] {
-  const all = entities.map((e) => recognizerFor(e, opts));
-  return [...all.filter((r) => r.yieldToSettled !== true), ...all.filter((r) => r.yieldToSettled)];
+function runOrder(entities: readonly EntityType[], opts: TextScanOptions): readonly Recognizer[] {
+  const memo = opts.personNlp === true ? runOrderWithNlp : runOrderPlain;
+  let order = memo.get(entities);
+  if (order === undefined) {
+    const all = entities.map((e) => recognizerFor(e, opts));
+    order = [
+      ...all.filter((r) => r.yieldToSettled !== true),
+      ...all.filter((r) => r.yieldToSettled),
+    ];
+    memo.set(entities, order);
+  }
+  return order;
 }
 
 /**

@@ -170,6 +170,34 @@ export function plainInternationalSpans(
   return validInternational(window.slice(start + 1, end)) ? [[start, end]] : [];
 }
 
+/** libphonenumber also reads non-ASCII digits, which the shortcuts here do not look for. */
+const NON_ASCII = /[\u0080-\uffff]/;
+/** Latin letters that start no extension label ("ext", "x", "anexo", "int"). */
+const NOT_EXTENSION_LETTER = /^[b-df-hj-wyzB-DF-HJ-WYZ]$/;
+const DIGITS_AND_HYPHENS = /^\d[\d-]*$/;
+const DIGIT = /\d/;
+
+/**
+ * Whether the matcher can find nothing in a window whose candidate is digits and bare hyphens
+ * glued to a word, as in a UUID: a number followed by a Latin letter is refused, and a bare
+ * hyphen is no place to split it into an inner match.
+ */
+export function gluedToWord(
+  window: string,
+  coreStart: number,
+  coreLength: number,
+  leniency: PhoneLeniency,
+): boolean {
+  const end = coreStart + coreLength;
+  return (
+    leniency !== 'POSSIBLE' &&
+    NOT_EXTENSION_LETTER.test(window.charAt(end)) &&
+    DIGITS_AND_HYPHENS.test(window.slice(coreStart, end)) &&
+    !DIGIT.test(window.slice(0, coreStart)) &&
+    !NON_ASCII.test(window)
+  );
+}
+
 /**
  * Runs libphonenumber's matcher over one small window, region by region (a national number is
  * only recognisable with its region), skipping regions whose metadata rules out every digit run
@@ -186,6 +214,9 @@ function findInWindow(
   const plain = international ? plainInternationalSpans(window, leniency) : undefined;
   if (plain !== undefined) {
     return plain;
+  }
+  if (gluedToWord(window, coreStart, coreLength, leniency)) {
+    return [];
   }
   const spans: [number, number][] = [];
   let tryRegions: readonly (string | undefined)[];
@@ -224,9 +255,6 @@ function findInWindow(
  * possible length of any region (international ones add a calling code).
  */
 const MIN_NUMBER_DIGITS = minPossibleLength();
-
-/** libphonenumber also reads non-ASCII digits, which the checks below do not look for. */
-const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Whether a number found in `text[from, to)` would overlap a settled finding (and be dropped):
