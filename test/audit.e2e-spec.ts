@@ -142,6 +142,52 @@ describe('audit log', () => {
       .expect(200, /"ok":true/);
   });
 
+  it('appends an event with a change in one statement, only when the change touched a row', async () => {
+    const audit = t.app.get(AuditService);
+    const marker = randomUUID();
+    await db.query('CREATE TABLE audit_change_probe (id int PRIMARY KEY, state text NOT NULL)');
+    await db.query(`INSERT INTO audit_change_probe VALUES (1, 'open')`);
+    const close = (i: number) =>
+      audit.recordChange(
+        { requestId: marker },
+        { action: 'test.change', details: { attempt: i } },
+        {
+          sql: `UPDATE audit_change_probe SET state = $2 WHERE id = 1 AND state = $1 RETURNING id`,
+          params: ['open', 'closed'],
+        },
+      );
+    // Twenty racers guarded by the same state: one changes the row and is audited.
+    const events = await Promise.all(Array.from({ length: 20 }, (_, i) => close(i)));
+    expect(events.filter((e) => e !== null)).toHaveLength(1);
+    expect(await close(99)).toBeNull();
+    const rows: Array<{ n: number }> = await db.query(
+      'SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1',
+      [marker],
+    );
+    expect(rows[0].n).toBe(1);
+    // A change that fails leaves no event behind.
+    await expect(
+      audit.recordChange(
+        { requestId: marker },
+        { action: 'test.change' },
+        { sql: `UPDATE audit_change_probe SET id = 1 / 0 RETURNING id`, params: [] },
+      ),
+    ).rejects.toThrow(/division by zero/);
+    expect(
+      (
+        await db.query<Array<{ n: number }>>(
+          'SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1',
+          [marker],
+        )
+      )[0].n,
+    ).toBe(1);
+    await db.query('DROP TABLE audit_change_probe');
+    await request(t.http)
+      .get('/v1/audit/verify')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200, /"ok":true/);
+  });
+
   it('hashes non-ASCII and escaped text in the database exactly as verification does', async () => {
     const audit = t.app.get(AuditService);
     const event = await audit.record(

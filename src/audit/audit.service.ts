@@ -17,9 +17,24 @@ export interface AuditRecord {
   actor?: { type: string; id: string | null };
 }
 
-/** audit_append (migration AuditAppendFunction) locks, links and inserts in one statement. */
-const APPEND_SQL =
-  'SELECT seq, prev_hash, hash FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
+/**
+ * A data-modifying statement ending in RETURNING: the event is appended when it returns a row.
+ * `with` are further data-modifying statements run in the same statement (as named CTEs);
+ * `$1`… number the parameters of all of them.
+ */
+export interface AuditedChange {
+  sql: string;
+  params: unknown[];
+  with?: Array<{ name: string; sql: string }>;
+}
+
+/** audit_append (migration AuditAppendFunction) locks, links and inserts in one call. */
+const appendCall = (first: number): string =>
+  `audit_append(${Array.from({ length: 11 }, (_, i) => `$${first + i}`).join(', ')})`;
+
+const APPEND_SQL = `SELECT seq, prev_hash, hash FROM ${appendCall(1)}`;
+
+type Linked = Array<{ seq: string; prev_hash: string; hash: string }>;
 
 @Injectable()
 export class AuditService {
@@ -39,18 +54,44 @@ export class AuditService {
     record: AuditRecord,
     manager?: EntityManager,
   ): Promise<AuditEventEntity> {
-    const saved = await this.append(manager ?? this.dataSource.manager, ctx, record);
-    this.logger.log({ audit: this.toLogLine(saved) }, `audit ${saved.action}`);
-    return saved;
+    const event = this.build(ctx, record);
+    const [linked] = await (manager ?? this.dataSource.manager).query<Linked>(
+      APPEND_SQL,
+      this.appendParams(event),
+    );
+    return this.linked(event, linked);
   }
 
-  private async append(
-    m: EntityManager,
+  /**
+   * Runs `change` and, in the same statement, appends the event if the change returned a row;
+   * null (and no event) when it changed nothing. Outside a transaction the statement commits on
+   * its own, so the change and its event stay atomic while the append lock is held only inside
+   * the server, for that statement and its commit.
+   */
+  async recordChange(
     ctx: RequestContext,
     record: AuditRecord,
-  ): Promise<AuditEventEntity> {
+    change: AuditedChange,
+    manager?: EntityManager,
+  ): Promise<AuditEventEntity | null> {
+    const event = this.build(ctx, record);
+    // OFFSET 0 keeps the sub-select from being flattened, so audit_append runs once per row of
+    // it, and the LIMIT makes that at most once.
+    const ctes = [...(change.with ?? []), { name: 'change', sql: change.sql }];
+    const sql = `WITH ${ctes.map((c) => `${c.name} AS (${c.sql})`).join(', ')}
+      SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash
+        FROM (SELECT ${appendCall(change.params.length + 1)} AS a
+                FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0) e`;
+    const [linked] = await (manager ?? this.dataSource.manager).query<Linked>(sql, [
+      ...change.params,
+      ...this.appendParams(event),
+    ]);
+    return linked ? this.linked(event, linked) : null;
+  }
+
+  private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {
     const actor = record.actor ?? actorOf(ctx.caller);
-    const event = m.create(AuditEventEntity, {
+    return this.dataSource.manager.create(AuditEventEntity, {
       id: randomUUID(),
       occurredAt: new Date(),
       actorType: actor.type,
@@ -62,25 +103,29 @@ export class AuditService {
       requestId: ctx.requestId ?? null,
       details: record.details ?? {},
     });
-    const [linked] = await m.query<Array<{ seq: string; prev_hash: string; hash: string }>>(
-      APPEND_SQL,
-      [
-        event.id,
-        event.occurredAt,
-        event.actorType,
-        event.actorId,
-        event.action,
-        event.targetType,
-        event.targetId,
-        event.outcome,
-        event.requestId,
-        JSON.stringify(event.details),
-        canonicalEvent(event),
-      ],
-    );
+  }
+
+  private appendParams(event: AuditEventEntity): unknown[] {
+    return [
+      event.id,
+      event.occurredAt,
+      event.actorType,
+      event.actorId,
+      event.action,
+      event.targetType,
+      event.targetId,
+      event.outcome,
+      event.requestId,
+      JSON.stringify(event.details),
+      canonicalEvent(event),
+    ];
+  }
+
+  private linked(event: AuditEventEntity, linked: Linked[number]): AuditEventEntity {
     event.seq = linked.seq;
     event.prevHash = linked.prev_hash;
     event.hash = linked.hash;
+    this.logger.log({ audit: this.toLogLine(event) }, `audit ${event.action}`);
     return event;
   }
 
