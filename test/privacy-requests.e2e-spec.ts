@@ -195,7 +195,19 @@ describe('privacy requests', () => {
       .send({ subjectId: k.email, purpose: 'newsletter', granted: true })
       .expect(201);
     const first = await file('erasure', { email: k.email }).expect(201);
-    expect((await settle(first.body.id)).status).toBe('completed');
+    const erased = await settle(first.body.id);
+    expect(erased.status).toBe('completed');
+    expect(erased.tasks.map((x) => [x.status, x.attempts])).toEqual([
+      ['completed', 1],
+      ['completed', 1],
+      ['completed', 1],
+    ]);
+    // Three tasks start at once; the request moves to in_progress once, and is audited once.
+    expect(erased.events.map((e) => e.action)).toEqual([
+      'privacy_request.queued',
+      'privacy_request.in_progress',
+      'privacy_request.completed',
+    ]);
     const pg = new Client({ connectionString: shop.postgresUrl });
     await pg.connect();
     const my = await createConnection({ uri: shop.mysqlUrl });

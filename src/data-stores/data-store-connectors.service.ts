@@ -39,6 +39,18 @@ export class DataStoreConnectors implements OnApplicationShutdown {
     return { store, connector: await this.forStore(store) };
   }
 
+  /**
+   * The open connector of a store whose `updated_at` the caller has already read (a join), so
+   * the common case costs no query; a changed or unknown version loads the store.
+   */
+  async forStoreVersion(id: string, updatedAt: Date): Promise<Connector> {
+    const cached = this.open.get(id);
+    if (cached && cached.version === updatedAt.getTime()) {
+      return cached.connector;
+    }
+    return (await this.forStoreId(id)).connector;
+  }
+
   forStore(store: DataStoreEntity): Promise<Connector> {
     const version = store.updatedAt.getTime();
     const cached = this.open.get(store.id);

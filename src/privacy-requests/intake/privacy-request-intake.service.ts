@@ -47,12 +47,8 @@ export class PrivacyRequestIntakeService {
       );
     }
     const request = await this.build(ctx, input, 'service');
-    await this.dataSource.transaction(async (m) => {
-      await m.insert(PrivacyRequestEntity, { ...request, status: 'pending_verification' });
-      request.status = 'pending_verification';
-      await this.commits.queue(m, ctx, request);
-    });
-    this.workflow.enqueueSoon(request.id);
+    const taskIds = await this.commits.insertQueued(ctx, request);
+    this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
     return request;
   }
 

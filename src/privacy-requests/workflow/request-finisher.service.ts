@@ -79,19 +79,26 @@ export class RequestFinisher {
       default:
         return assertUnreachable(request.type);
     }
-    const completed = await this.dataSource.transaction(async (m) => {
-      const locked = await m.findOne(PrivacyRequestEntity, {
-        where: { id: requestId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!locked || !['queued', 'in_progress'].includes(locked.status)) {
-        return false;
-      }
-      await this.commits.setStatus(m, SYSTEM, locked, 'completed', { tasks: tasks.length });
-      return true;
-    });
+    const completed = await this.complete(request, tasks.length);
     if (completed && request.webhookUrl) {
       await this.notify(request);
+    }
+  }
+
+  /** From the status read at the start, or from the one it has moved to while still open. */
+  private async complete(request: PrivacyRequestEntity, tasks: number): Promise<boolean> {
+    let from = request.status;
+    for (;;) {
+      if (await this.commits.transition(SYSTEM, request, from, 'completed', { tasks })) {
+        return true;
+      }
+      const now = await this.dataSource
+        .getRepository(PrivacyRequestEntity)
+        .findOne({ select: { status: true }, where: { id: request.id } });
+      if (!now || !['queued', 'in_progress'].includes(now.status)) {
+        return false;
+      }
+      from = now.status;
     }
   }
 

@@ -9,8 +9,31 @@ import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entit
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import type { TaskResult } from '../privacy-request.types';
+import type { RequestStatus, TaskResult, TaskStatus } from '../privacy-request.types';
+import type { RequestType } from '../deadlines/deadline-rules';
 import { SubjectProtector } from '../subject-protector.service';
+
+/** What a task run needs, read in one query: the task, its request, its store's version. */
+interface TaskWork {
+  task_status: TaskStatus;
+  data_store_id: string | null;
+  type: RequestType;
+  status: RequestStatus;
+  subject_ciphertext: string;
+  /** The store's updated_at; null when the store was removed. */
+  store_version: Date | null;
+}
+
+const LOAD_SQL = `
+  SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
+         s.updated_at AS store_version
+    FROM privacy_request_tasks t
+    JOIN privacy_requests r ON r.id = t.request_id
+    LEFT JOIN data_stores s ON s.id = t.data_store_id
+   WHERE t.id = $1 AND t.request_id = $2`;
+
+const START_SQL = `UPDATE privacy_request_tasks
+  SET status = 'in_progress', attempts = attempts + 1, updated_at = now() WHERE id = $1`;
 
 /** Runs one store's part of a request. Idempotent: a completed task is never run again. */
 @Injectable()
@@ -24,28 +47,23 @@ export class TaskRunner {
   ) {}
 
   async run(requestId: string, taskId: string): Promise<void> {
-    const tasks = this.dataSource.getRepository(PrivacyRequestTaskEntity);
-    const task = await tasks.findOneBy({ id: taskId });
-    const request = await this.dataSource
-      .getRepository(PrivacyRequestEntity)
-      .findOneBy({ id: requestId });
-    if (!task || !request || task.status === 'completed') {
+    const [work] = await this.dataSource.query<TaskWork[]>(LOAD_SQL, [taskId, requestId]);
+    if (!work || work.task_status === 'completed') {
       return;
     }
-    if (!['queued', 'in_progress'].includes(request.status)) {
+    if (!['queued', 'in_progress'].includes(work.status)) {
       return;
     }
-    await this.markInProgress(request);
-    await tasks.update(taskId, { status: 'in_progress', attempts: () => 'attempts + 1' });
-    if (!task.dataStoreId) {
+    await this.start(requestId, taskId, work);
+    if (!work.data_store_id || !work.store_version) {
       throw new TaskFailure('the data store was removed');
     }
-    const { connector } = await this.connectors.forStoreId(task.dataStoreId);
-    const subject = await this.protector.open(request.subjectCiphertext);
+    const connector = await this.connectors.forStoreVersion(work.data_store_id, work.store_version);
+    const subject = await this.protector.open(work.subject_ciphertext);
     const ctx = { requestId };
     let result: TaskResult;
     let detail: string;
-    switch (request.type) {
+    switch (work.type) {
       case 'access': {
         const exported = await this.parts.write(requestId, taskId, connector, subject);
         result = { exported };
@@ -60,15 +78,18 @@ export class TaskRunner {
       }
       case 'opt_out_sale':
       case 'opt_out_sharing': {
-        const count = await connector.optOut(subject, request.type, ctx);
+        const count = await connector.optOut(subject, work.type, ctx);
         result = { count };
         detail = `opted out ${count} records`;
         break;
       }
       default:
-        return assertUnreachable(request.type);
+        return assertUnreachable(work.type);
     }
-    await tasks.update(taskId, { status: 'completed', result, detail });
+    await this.dataSource.query(
+      `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3, updated_at = now() WHERE id = $1`,
+      [taskId, JSON.stringify(result), detail],
+    );
   }
 
   /** Records why the last attempt failed; the request fails with it when retries are spent. */
@@ -102,19 +123,20 @@ export class TaskRunner {
     });
   }
 
-  private async markInProgress(request: PrivacyRequestEntity): Promise<void> {
-    if (request.status !== 'queued') {
-      return;
+  /**
+   * Counts the attempt; a task that finds its request queued also moves it to in_progress. The
+   * other tasks, started at the same moment, find it moved and leave it.
+   */
+  private async start(requestId: string, taskId: string, work: TaskWork): Promise<void> {
+    await this.dataSource.query(START_SQL, [taskId]);
+    if (work.status === 'queued') {
+      await this.commits.transition(
+        {},
+        { id: requestId, type: work.type },
+        'queued',
+        'in_progress',
+      );
     }
-    await this.dataSource.transaction(async (m) => {
-      const locked = await m.findOne(PrivacyRequestEntity, {
-        where: { id: request.id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (locked?.status === 'queued') {
-        await this.commits.setStatus(m, {}, locked, 'in_progress');
-      }
-    });
   }
 }
 

@@ -20,6 +20,12 @@ const TASK_OPTIONS = {
   failParentOnFailure: true,
 };
 
+/** A run the caller has just committed: what the flow needs, without reading it back. */
+export interface QueuedRun {
+  generation: number;
+  taskIds: string[];
+}
+
 /**
  * Puts a committed request on the queue as a flow: one child job per pending task, the finish
  * job as parent. Job ids are deterministic, so enqueueing twice (the reconciler racing intake)
@@ -42,8 +48,8 @@ export class WorkflowQueue {
    * After commit, without waiting: with Redis away the request stays committed and the
    * reconciler enqueues it once Redis answers again.
    */
-  enqueueSoon(requestId: string): void {
-    this.enqueue(requestId).catch((e: unknown) =>
+  enqueueSoon(requestId: string, run?: QueuedRun): void {
+    (run ? this.add(requestId, run) : this.enqueue(requestId)).catch((e: unknown) =>
       this.logger.warn(`Request ${requestId} not enqueued yet (${(e as Error).name})`),
     );
   }
@@ -57,20 +63,24 @@ export class WorkflowQueue {
       requestId,
       status: In(['pending', 'in_progress', 'failed']),
     });
+    await this.add(requestId, { generation: request.generation, taskIds: tasks.map((t) => t.id) });
+  }
+
+  private async add(requestId: string, run: QueuedRun): Promise<void> {
     await this.flows.add({
       name: PrivacyRequestJob.Finish,
       queueName: PRIVACY_REQUEST_QUEUE,
       data: { requestId },
       opts: {
-        jobId: finishJobId(requestId, request.generation),
+        jobId: finishJobId(requestId, run.generation),
         attempts: 5,
         backoff: TASK_OPTIONS.backoff,
       },
-      children: tasks.map((t) => ({
+      children: run.taskIds.map((taskId) => ({
         name: PrivacyRequestJob.RunTask,
         queueName: PRIVACY_REQUEST_QUEUE,
-        data: { requestId, taskId: t.id },
-        opts: { jobId: taskJobId(t.id, request.generation), ...TASK_OPTIONS },
+        data: { requestId, taskId },
+        opts: { jobId: taskJobId(taskId, run.generation), ...TASK_OPTIONS },
       })),
     });
   }
