@@ -42,6 +42,25 @@ describe('scanText', () => {
       ['SECRET', 'AKIAIOSFODNN7EXAMPLE'],
       ['SECRET', 'Xk9#mP2$vL8q'],
     ]);
+    for (const [text, secret] of [
+      ['my password is Xk29!ab#Lq0pZ', 'Xk29!ab#Lq0pZ'],
+      ['api_key="sk29Xab8Lq0pZr7tY"', 'sk29Xab8Lq0pZr7tY'],
+      ['Token : 8fK2mZq9Lx0pW3rT', '8fK2mZq9Lx0pW3rT'],
+      ['{"client_secret":"Zx8!kQ2m#pL9wR"}', 'Zx8!kQ2m#pL9wR'],
+    ]) {
+      expect(spans(text, { entities: ['SECRET'] })).toEqual([['SECRET', secret]]);
+    }
+    expect(spans('the passkey: is not here', { entities: ['SECRET'] })).toEqual([]);
+  });
+
+  it('finds a passport number only with context', () => {
+    expect(spans('ref 912803456', { entities: ['US_PASSPORT'] })).toEqual([]);
+    expect(spans('US passport 912803456', { entities: ['US_PASSPORT'] })).toEqual([
+      ['US_PASSPORT', '912803456'],
+    ]);
+    expect(spans('passport no. A12345678', { entities: ['US_PASSPORT'] })).toEqual([
+      ['US_PASSPORT', 'A12345678'],
+    ]);
   });
 
   it('needs context for a date of birth', () => {

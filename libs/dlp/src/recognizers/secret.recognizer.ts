@@ -36,9 +36,12 @@ const TOKENS: readonly TokenPattern[] = [
   { re: /(?<![A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, score: 0.9 },
 ];
 
-/** Quick literal test for the token prefixes above, so most text skips them entirely. */
+/**
+ * Quick literal test for the token prefixes above, so most text skips them entirely. The AWS
+ * and Google prefixes share their first letter, which spares the engine an alternative per prefix.
+ */
 const TOKEN_HINT =
-  /AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|whsec_|eyJ|-----BEGIN|AIza/;
+  /A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|whsec_|eyJ|-----BEGIN/;
 
 /**
  * A keyword such as password/secret/token, then `:` or `=` (or "is"), then a value. The value
@@ -46,7 +49,12 @@ const TOKEN_HINT =
  */
 const KEYWORD_VALUE =
   /(?<![A-Za-z0-9])(?:pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization)["']?\s{0,3}(?:[:=]|\bis\b)\s{0,3}(?:bearer\s{1,3}|basic\s{1,3})?["']?([^\s"',;&<>{}]{8,512})/gi;
-const KEYWORD_HINT = /pass|pwd|secret|token|key|credential|authorization/i;
+/**
+ * Texts where KEYWORD_VALUE can match: a separator with a keyword before it. Looking for the
+ * separator first and then behind it is faster than trying each keyword at every position.
+ */
+const KEYWORD_HINT =
+  /(?:[:=]|\bis\b)(?<=(?<![A-Za-z0-9])(?:pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization)["']?\s{0,3}(?:[:=]|is))/i;
 /** A bearer credential in a header or log line. */
 const BEARER = /\bBearer\s{1,3}([A-Za-z0-9._~+/-]{20,4096}=*)/g;
 
