@@ -4,10 +4,11 @@ import type { EntityType, Finding, PhoneOptions } from '../types';
 export interface RecognizerContext {
   phone: Required<PhoneOptions>;
   /**
-   * For recognizers that `yieldToSettled`: findings that survive overlap resolution whatever such
-   * a recognizer adds (score 1, disjoint, sorted by start).
+   * For recognizers that `yieldToSettled`: the findings that survive overlap resolution and
+   * outrank whatever such a recognizer adds to this text (disjoint, sorted by start). Built on
+   * first use.
    */
-  settled: readonly Finding[];
+  settled(): readonly Finding[];
 }
 
 /**
@@ -24,9 +25,9 @@ export interface Recognizer {
    */
   readonly maxScore?: number;
   /**
-   * Set when no finding of this recognizer can reach score 1, even with context: it then runs
-   * after the others and may skip candidates whose findings could only overlap a settled one,
-   * since overlap resolution would drop them.
+   * Set on a recognizer whose findings score `maxScore` at most (more only by a context boost):
+   * it runs after the others and may skip candidates whose findings could only overlap a
+   * settled one, since overlap resolution would drop them.
    */
   readonly yieldToSettled?: boolean;
   /** A quick whole-text test: false means this recognizer cannot match, so it is skipped. */

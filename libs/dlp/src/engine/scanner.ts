@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextBefore } from './context';
+import { boost, contextWords, hasContext, hasContextBefore, hasContextIn } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -91,11 +91,7 @@ function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
 const runOrderPlain = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
 const runOrderWithNlp = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
 
-/**
- * The requested recognizers, those that yield to settled findings last. Score-1 findings are
- * resolved among themselves exactly as in the final resolution (they sort first, in the same
- * order), so the ones kept there are kept in the end.
- */
+/** The requested recognizers, those that yield to settled findings last. */
 function runOrder(entities: readonly EntityType[], opts: TextScanOptions): readonly Recognizer[] {
   const memo = opts.personNlp === true ? runOrderWithNlp : runOrderPlain;
   let order = memo.get(entities);
@@ -108,6 +104,33 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
     memo.set(entities, order);
   }
   return order;
+}
+
+/**
+ * The findings so far that outrank every finding `recognizer` can add: those scoring above its
+ * highest score, boosted when one of its context words is anywhere in the text. They sort before
+ * its findings in the final resolution and are resolved among themselves just as there, so the
+ * ones kept here are kept in the end. Built on first use: most texts never ask.
+ */
+function settledFor(
+  recognizer: Recognizer,
+  text: string,
+  raw: readonly Finding[],
+  hint: readonly string[],
+): () => readonly Finding[] {
+  let settled: readonly Finding[] | undefined;
+  return () => {
+    if (settled === undefined) {
+      // Value findings from JSON keys join the resolution later, so nothing is settled then.
+      const max = recognizer.maxScore ?? 1;
+      const boosted =
+        contextProbe(recognizer).test(text) &&
+        hasContextIn(recognizer.context, ` ${contextWords(text).join(' ')} `);
+      const threshold = boosted ? boost(max) : max;
+      settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
+    }
+    return settled;
+  };
 }
 
 /**
@@ -129,19 +152,16 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
       regions: opts.phone?.regions ?? DEFAULT_PHONE_REGIONS,
       leniency: opts.phone?.leniency ?? 'VALID',
     },
-    settled: [],
+    settled: () => [],
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
-  let settledSoFar = false;
   for (const recognizer of runOrder(entities, opts)) {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
-    if (recognizer.yieldToSettled === true && !settledSoFar) {
-      settledSoFar = true;
-      // Value findings from JSON keys join the resolution later, so nothing is settled then.
-      ctx.settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score >= 1)) : [];
+    if (recognizer.yieldToSettled === true) {
+      ctx.settled = settledFor(recognizer, text, raw, hint);
     }
     const found: Finding[] = [];
     recognizer.find(text, ctx, found);

@@ -211,13 +211,6 @@ function findInWindow(
   leniency: PhoneLeniency,
 ): [number, number][] {
   const international = window.charCodeAt(coreStart) === 43;
-  const plain = international ? plainInternationalSpans(window, leniency) : undefined;
-  if (plain !== undefined) {
-    return plain;
-  }
-  if (gluedToWord(window, coreStart, coreLength, leniency)) {
-    return [];
-  }
   const spans: [number, number][] = [];
   let tryRegions: readonly (string | undefined)[];
   if (leniency === 'POSSIBLE') {
@@ -294,7 +287,7 @@ export const phoneRecognizer: Recognizer = {
     'number',
     'whatsapp',
   ],
-  // 0.4, and 0.75 with context.
+  maxScore: 0.4,
   yieldToSettled: true,
   mayMatch: () => true,
   find(text, ctx, out) {
@@ -314,18 +307,22 @@ export const phoneRecognizer: Recognizer = {
       const from = Math.max(0, m.index - CONTEXT_CHARS);
       const to = m.index + m[0].length + CONTEXT_CHARS;
       const window = text.slice(from, to);
-      // Card and IBAN digits: any number found there would lose to the settled finding.
-      if (
-        ctx.settled.length > 0 &&
-        !NON_ASCII.test(window) &&
-        onlySettledDigits(text, from, to, ctx.settled)
-      ) {
-        return;
-      }
+      const coreStart = m.index - from;
       const key = keyPrefix + window;
-      let spans = cache.get(key);
+      let spans =
+        cache.get(key) ??
+        (window.charCodeAt(coreStart) === 43
+          ? plainInternationalSpans(window, leniency)
+          : undefined);
       if (spans === undefined) {
-        spans = findInWindow(window, m.index - from, m[0].length, regions, leniency);
+        if (gluedToWord(window, coreStart, m[0].length, leniency)) {
+          return;
+        }
+        // Card, IBAN and IP digits: any number found there would lose to the settled finding.
+        if (!NON_ASCII.test(window) && onlySettledDigits(text, from, to, ctx.settled())) {
+          return;
+        }
+        spans = findInWindow(window, coreStart, m[0].length, regions, leniency);
         remember(key, spans);
       }
       for (const [s, e] of spans) {
