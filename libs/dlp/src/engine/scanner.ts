@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextBefore, hasContextIn } from './context';
+import { boost, contextWords, hasContext, hasContextBefore } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -108,7 +108,7 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
 
 /**
  * The findings so far that outrank every finding `recognizer` can add: those scoring above its
- * highest score, boosted when one of its context words is anywhere in the text. They sort before
+ * highest score, boosted when one of its context words may be in the text. They sort before
  * its findings in the final resolution and are resolved among themselves just as there, so the
  * ones kept here are kept in the end. Built on first use: most texts never ask.
  */
@@ -123,9 +123,8 @@ function settledFor(
     if (settled === undefined) {
       // Value findings from JSON keys join the resolution later, so nothing is settled then.
       const max = recognizer.maxScore ?? 1;
-      const boosted =
-        contextProbe(recognizer).test(text) &&
-        hasContextIn(recognizer.context, ` ${contextWords(text).join(' ')} `);
+      // The probe may pass without a context word; that only settles fewer findings.
+      const boosted = contextProbe(recognizer).test(text);
       const threshold = boosted ? boost(max) : max;
       settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
     }
