@@ -40,7 +40,9 @@ describe('hasContextBefore', () => {
       fc.property(texts, (text) => {
         for (let start = 0; start <= text.length; start++) {
           const joined = ` ${wordsBefore(text, start).join(' ')} `;
-          expect(hasContextBefore(CONTEXT, text, start)).toBe(hasContextIn(CONTEXT, joined));
+          const expected = hasContextIn(CONTEXT, joined);
+          expect(hasContextBefore(CONTEXT, text, start)).toBe(expected);
+          expect(hasContextBefore(CONTEXT, text, start, text.toLowerCase())).toBe(expected);
         }
       }),
       { numRuns: 2_000 },

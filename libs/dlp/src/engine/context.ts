@@ -117,12 +117,19 @@ export function hasContextBefore(
   entityContext: readonly string[],
   text: string,
   start: number,
+  lowerText?: string,
 ): boolean {
-  const window = text.slice(Math.max(0, start - WINDOW_CHARS), start).toLowerCase();
-  if (!necessaryWordsOf(entityContext).some((w) => window.includes(w))) {
-    return false;
-  }
-  return hasContextIn(entityContext, joinedWordsBefore(text, start));
+  const from = Math.max(0, start - WINDOW_CHARS);
+  const words = necessaryWordsOf(entityContext);
+  // The lower-cased text lines up with the text unless lower-casing changed its length (İ).
+  const found =
+    lowerText !== undefined && lowerText.length === text.length
+      ? words.some((w) => {
+          const at = lowerText.indexOf(w, from);
+          return at >= 0 && at + w.length <= start;
+        })
+      : words.some((w) => text.slice(from, start).toLowerCase().includes(w));
+  return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
 }
 
 export function boost(score: number): number {

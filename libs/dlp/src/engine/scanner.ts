@@ -155,6 +155,7 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
+  let lower: string | undefined;
   for (const recognizer of runOrder(entities, opts)) {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
@@ -166,7 +167,11 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     recognizer.find(text, ctx, found);
     const hinted = hasContext(recognizer.context, hint);
     for (const f of found) {
-      if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {
+      if (
+        f.score < 1 &&
+        (hinted ||
+          hasContextBefore(recognizer.context, text, f.start, (lower ??= text.toLowerCase())))
+      ) {
         f.score = boost(f.score);
       }
       raw.push(f);

@@ -114,8 +114,13 @@ function push(
 }
 
 function lexiconScore(value: string): number {
-  const words = value.split(/[ \t]+/).filter((w) => !/^[A-Z]\.$/.test(w));
   const { first, last } = lexicon();
+  if (!/[ \t]/.test(value)) {
+    // Most capitalised words stand alone: no split needed.
+    const word = value.toLowerCase();
+    return first.has(word) && !NOT_NAME.has(word) && !HONORIFICS.has(word) ? 0.25 : 0;
+  }
+  const words = value.split(/[ \t]+/).filter((w) => !/^[A-Z]\.$/.test(w));
   const lower = words.map((w) => w.toLowerCase());
   if (lower.some((w) => NOT_NAME.has(w) || HONORIFICS.has(w))) {
     return 0;
