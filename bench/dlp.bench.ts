@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { createLogRedactor, ENTITY_TYPES, scanText, type EntityType } from '@libs/dlp';
 
 const CORPUS_BYTES = 4 * 1024 * 1024;
-const WARM_UP_BYTES = 2 * 1024 * 1024;
+const WARM_UP_BYTES = 8 * 1024 * 1024;
 
 function pii(): string {
   switch (faker.number.int({ min: 0, max: 9 })) {

@@ -13,12 +13,25 @@ export function stickyCopy(re: RegExp): RegExp {
   return new RegExp(re.source, re.flags.replace('g', '') + 'y');
 }
 
-/** Positions of `ch` in `text`, ascending. */
-export function positionsOf(text: string, ch: string, out: number[] = []): number[] {
-  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) {
-    out.push(i);
+/** Per character: the last text searched and where the character stands in it. */
+const lastPositions = new Map<string, { text: string; positions: readonly number[] }>();
+
+/**
+ * Positions of `ch` in `text`, ascending. Several recognizers look for the same characters in
+ * the same text (dots for IPv4 addresses, URLs and MACs), so the last answer is kept per
+ * character.
+ */
+export function positionsOf(text: string, ch: string): readonly number[] {
+  const last = lastPositions.get(ch);
+  if (last !== undefined && last.text === text) {
+    return last.positions;
   }
-  return out;
+  const positions: number[] = [];
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) {
+    positions.push(i);
+  }
+  lastPositions.set(ch, { text, positions });
+  return positions;
 }
 
 /**
