@@ -122,13 +122,11 @@ export function hasContextBefore(
   const from = Math.max(0, start - WINDOW_CHARS);
   const words = necessaryWordsOf(entityContext);
   // The lower-cased text lines up with the text unless lower-casing changed its length (İ).
-  const found =
+  const window =
     lowerText !== undefined && lowerText.length === text.length
-      ? words.some((w) => {
-          const at = lowerText.indexOf(w, from);
-          return at >= 0 && at + w.length <= start;
-        })
-      : words.some((w) => text.slice(from, start).toLowerCase().includes(w));
+      ? lowerText.slice(from, start)
+      : text.slice(from, start).toLowerCase();
+  const found = words.some((w) => window.includes(w));
   return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
 }
 
