@@ -55,7 +55,9 @@ function contextProbe(recognizer: Recognizer): RegExp {
     const words = recognizer.context
       .filter((c) => /^[a-z0-9 ]+$/.test(c))
       .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''))
-      .filter(Boolean);
+      .filter(Boolean)
+      // A word holding another ("birthday", "birth") adds nothing to the test.
+      .filter((w, _, all) => !all.some((o) => o !== w && w.includes(o)));
     const firsts = [...new Set(words.map((w) => w[0]))].join('');
     const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
     probe = new RegExp(words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})`, 'i');

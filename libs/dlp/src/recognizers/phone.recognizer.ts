@@ -308,12 +308,8 @@ export const phoneRecognizer: Recognizer = {
       const to = m.index + m[0].length + CONTEXT_CHARS;
       const window = text.slice(from, to);
       const coreStart = m.index - from;
-      const key = keyPrefix + window;
-      let spans =
-        cache.get(key) ??
-        (window.charCodeAt(coreStart) === 43
-          ? plainInternationalSpans(window, leniency)
-          : undefined);
+      let spans: readonly [number, number][] | undefined =
+        window.charCodeAt(coreStart) === 43 ? plainInternationalSpans(window, leniency) : undefined;
       if (spans === undefined) {
         if (gluedToWord(window, coreStart, m[0].length, leniency)) {
           return;
@@ -322,8 +318,12 @@ export const phoneRecognizer: Recognizer = {
         if (!NON_ASCII.test(window) && onlySettledDigits(text, from, to, ctx.settled())) {
           return;
         }
-        spans = findInWindow(window, coreStart, m[0].length, regions, leniency);
-        remember(key, spans);
+        const key = keyPrefix + window;
+        spans = cache.get(key);
+        if (spans === undefined) {
+          spans = findInWindow(window, coreStart, m[0].length, regions, leniency);
+          remember(key, spans);
+        }
       }
       for (const [s, e] of spans) {
         const start = from + s;
