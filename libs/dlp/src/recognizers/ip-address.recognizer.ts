@@ -9,7 +9,7 @@ const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
  * and prefix. Runs glued to a word or another colon are not addresses (`std::cout`), and the
  * lookahead skips runs without a colon (hex-looking words) before any work is done on them.
  */
-const IPV6 =
+export const IPV6 =
   /(?<![\w:.%])(?=[0-9A-Fa-f.]{0,44}:)[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._~-]{1,32})?(\/\d{1,4}(?!\d))?/g;
 
 const IPV4_AT = stickyCopy(IPV4);
@@ -39,22 +39,44 @@ function ipv4Starts(text: string): number[] {
   return starts;
 }
 
+/** The longest run the IPv6 pattern takes. */
+const MAX_RUN = 45;
+
 /**
  * Where an IPv6 run can start: the pattern's lookbehind rules out a hex digit or dot before the
  * start, so it is the beginning of the hex-and-dot run that ends at a colon (at most 44 back).
+ * A run with fewer than two colons is no address (JSON's `"key":`), so it is not tried.
  */
-function ipv6Starts(text: string): number[] {
+export function ipv6Starts(text: string): number[] {
   const starts: number[] = [];
   for (const q of positionsOf(text, ':')) {
     let p = q;
-    while (p > q - 45 && p > 0 && isHexOrDot(text.charCodeAt(p - 1))) {
+    while (p > q - MAX_RUN && p > 0 && isHexOrDot(text.charCodeAt(p - 1))) {
       p--;
     }
-    if (q - p <= 44) {
+    if (q - p < MAX_RUN && hasSecondColon(text, q, p + MAX_RUN)) {
       starts.push(p);
     }
   }
   return starts;
+}
+
+/**
+ * Whether another colon follows the one at `q` within the run of hex digits, colons and dots.
+ * A run ending in a zone (`%`) or prefix (`/`) is kept: its match reaches past the run, and
+ * the positions it covers are skipped as in a global scan.
+ */
+function hasSecondColon(text: string, q: number, limit: number): boolean {
+  for (let i = q + 1; i < limit && i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 58) {
+      return true;
+    }
+    if (!isHexOrDot(code)) {
+      return code === 37 || code === 47;
+    }
+  }
+  return false;
 }
 
 export const ipAddressRecognizer: Recognizer = {

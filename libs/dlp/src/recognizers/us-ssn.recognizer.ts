@@ -8,10 +8,13 @@ import { ssnValid } from '../validators/ssn.validator';
 const SSN =
   /(?<![\w.-])(?:\d{3}([- .])\d{2}\1\d{4}|\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}|\d{3}-\d{6}|\d{9})(?![\w-]|\.\d)/g;
 
+/** Nine digits with at most two single separators: every form above, without the lookarounds. */
+const SSN_SHAPE = /\d\d\d[- .]?\d\d[- .]?\d\d\d\d/;
+
 export const usSsnRecognizer: Recognizer = {
   entity: 'US_SSN',
   context: ['social', 'security', 'ssn', 'ssns', 'ssid', 'ss#'],
-  mayMatch: () => true,
+  mayMatch: (text) => SSN_SHAPE.test(text),
   find(text, _ctx, out) {
     forEachMatch(SSN, text, (m) => {
       if (!ssnValid(m[0])) {
