@@ -1,5 +1,18 @@
-import nlp from 'compromise';
+import type nlpModule from 'compromise';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
+
+type Nlp = typeof nlpModule;
+
+let loaded: Nlp | undefined;
+/**
+ * compromise (tens of MB of lexicon and tagger) is loaded on first use, not at import: most
+ * processes that import the recognizers never run PERSON on text that needs it.
+ */
+function nlp(): Nlp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous, deferred load
+  loaded ??= require('compromise') as Nlp;
+  return loaded;
+}
 
 type Lexicon = Record<string, string | string[]>;
 
@@ -12,7 +25,7 @@ function tagsOf(entry: string | string[] | undefined): string[] {
 
 /** compromise ships ~3,000 first names and ~900 surnames in its lexicon; no model download. */
 function loadNames(): { first: Set<string>; last: Set<string> } {
-  const lexicon = (nlp.model() as { one: { lexicon: Lexicon } }).one.lexicon;
+  const lexicon = (nlp().model() as { one: { lexicon: Lexicon } }).one.lexicon;
   const first = new Set<string>();
   const last = new Set<string>();
   for (const [word, entry] of Object.entries(lexicon)) {
@@ -185,7 +198,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
         }
       });
       if (options.nlp === true) {
-        const people = nlp(text).people().json({ offset: true }) as {
+        const people = nlp()(text).people().json({ offset: true }) as {
           offset: { start: number; length: number };
         }[];
         for (const p of people) {
