@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { hasContextBefore, hasContextIn, wordsBefore } from './context';
+import {
+  contextWords,
+  hasContextBefore,
+  hasContextIn,
+  mayHaveContext,
+  wordsBefore,
+} from './context';
 
 const CONTEXT = ['phone', 'tel', 'date of birth', 'national health service', 'd.o.b', 'ss#', 'us'];
 
@@ -22,6 +28,10 @@ const pieces = fc.constantFrom(
   'US',
   'usual',
   'passportUS',
+  'myTel',
+  'omni',
+  ' number',
+  'FAX',
   'İ',
   'ǅ',
   'é',
@@ -47,6 +57,23 @@ describe('hasContextBefore', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+
+  it('mayHaveContext never misses a context word the word-by-word test finds', () => {
+    const context = [...CONTEXT, 'ni number', 'fax'];
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (hasContextIn(context, ` ${contextWords(text).join(' ')} `)) {
+          expect(mayHaveContext(context, text, text.toLowerCase())).toBe(true);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(mayHaveContext(context, 'a hotel and a usual day', 'a hotel and a usual day')).toBe(
+      false,
+    );
+    expect(mayHaveContext(context, 'myTel: 1', 'mytel: 1')).toBe(true);
+    expect(mayHaveContext(context, 'omni number', 'omni number')).toBe(true);
   });
 
   it('finds context in camel case and snake case keys, and not inside other words', () => {

@@ -130,6 +130,55 @@ export function hasContextBefore(
   return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
 }
 
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** Whether `text[at, at + length)` can be one word of {@link contextWords} at both ends. */
+function wordBounded(text: string, at: number, length: number): boolean {
+  const before = at > 0 ? text.charCodeAt(at - 1) : 32;
+  const after = text.charCodeAt(at + length);
+  const startsWord =
+    !(isLowerOrDigit(before) || isUpper(before)) ||
+    (isLowerOrDigit(before) && isUpper(text.charCodeAt(at)));
+  const endsWord =
+    Number.isNaN(after) ||
+    !(isLowerOrDigit(after) || isUpper(after)) ||
+    (isUpper(after) && isLowerOrDigit(text.charCodeAt(at + length - 1)));
+  return startsWord && endsWord;
+}
+
+/**
+ * Whether one of `entityContext` may stand anywhere in `text` (true also on some texts without
+ * one, never false on a text with one). `lowerText` is `text` lower-cased. Entries of four
+ * letters or more count inside longer words, as {@link hasContextIn} has them; shorter ones only
+ * as words of their own.
+ */
+export function mayHaveContext(
+  entityContext: readonly string[],
+  text: string,
+  lowerText: string,
+): boolean {
+  if (lowerText.length !== text.length) {
+    return hasContextIn(entityContext, ` ${contextWords(text).join(' ')} `);
+  }
+  return entityContext.some((c) => {
+    if (!/^[a-z0-9 ]+$/.test(c)) {
+      return false;
+    }
+    // A phrase, or a long word, may match inside longer words: its first word is in the text.
+    if (c.includes(' ') || c.length >= 4) {
+      return lowerText.includes(c.split(' ')[0]);
+    }
+    for (let at = lowerText.indexOf(c); at >= 0; at = lowerText.indexOf(c, at + 1)) {
+      if (wordBounded(text, at, c.length)) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
 export function boost(score: number): number {
   return Math.min(1, Math.max(score + CONTEXT_BOOST, MIN_SCORE_WITH_CONTEXT));
 }

@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextBefore } from './context';
+import { boost, contextWords, hasContext, hasContextBefore, mayHaveContext } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -117,6 +117,7 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
 function settledFor(
   recognizer: Recognizer,
   text: string,
+  lowerText: () => string,
   raw: readonly Finding[],
   hint: readonly string[],
 ): () => readonly Finding[] {
@@ -125,8 +126,9 @@ function settledFor(
     if (settled === undefined) {
       // Value findings from JSON keys join the resolution later, so nothing is settled then.
       const max = recognizer.maxScore ?? 1;
-      // The probe may pass without a context word; that only settles fewer findings.
-      const boosted = contextProbe(recognizer).test(text);
+      const boosted =
+        contextProbe(recognizer).test(text) &&
+        mayHaveContext(recognizer.context, text, lowerText());
       const threshold = boosted ? boost(max) : max;
       settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
     }
@@ -158,12 +160,13 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
   let lower: string | undefined;
+  const lowerText = (): string => (lower ??= text.toLowerCase());
   for (const recognizer of runOrder(entities, opts)) {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
     if (recognizer.yieldToSettled === true) {
-      ctx.settled = settledFor(recognizer, text, raw, hint);
+      ctx.settled = settledFor(recognizer, text, lowerText, raw, hint);
     }
     const found: Finding[] = [];
     recognizer.find(text, ctx, found);
@@ -171,8 +174,7 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     for (const f of found) {
       if (
         f.score < 1 &&
-        (hinted ||
-          hasContextBefore(recognizer.context, text, f.start, (lower ??= text.toLowerCase())))
+        (hinted || hasContextBefore(recognizer.context, text, f.start, lowerText()))
       ) {
         f.score = boost(f.score);
       }
