@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Subject } from 'src/data-stores/data-store.types';
 
 export interface ConnectorTestResult {
@@ -12,10 +11,16 @@ export interface CatalogueTable {
   columns: string[];
 }
 
+/** A batch of records, as the store hands them over (a cursor fetch, a page). */
+export type RecordBatch = Array<Record<string, unknown>>;
+
 export interface CollectionExport {
   collection: string;
-  /** Records in object mode; consumed one at a time so memory stays flat. */
-  records: Readable;
+  /**
+   * Records batch by batch: memory stays flat, and a consumer handles a batch in one go, so its
+   * rows are garbage before the next young-generation collection instead of being promoted.
+   */
+  records: AsyncIterable<RecordBatch>;
 }
 
 export interface CollectionErasure {

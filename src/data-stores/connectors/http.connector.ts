@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { HttpConnection, Subject } from 'src/data-stores/data-store.types';
 import type {
   CatalogueTable,
@@ -52,7 +51,8 @@ export class HttpConnector implements Connector {
       if (!Array.isArray(records)) {
         throw new HttpStoreError('access answer holds a collection that is not a list');
       }
-      yield { collection, records: Readable.from(records as object[], { objectMode: true }) };
+      // The answer is in memory already: one batch.
+      yield { collection, records: oneBatch(records as Array<Record<string, unknown>>) };
     }
   }
 
@@ -92,6 +92,12 @@ export class HttpConnector implements Connector {
       throw new HttpStoreError('store answered with a body that is not JSON');
     }
   }
+}
+
+async function* oneBatch(
+  records: Array<Record<string, unknown>>,
+): AsyncGenerator<Array<Record<string, unknown>>> {
+  yield records;
 }
 
 function countOf(body: unknown): number {

@@ -1,13 +1,14 @@
 import { createPool, Pool, PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2';
-import { Readable } from 'node:stream';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
-import type { CatalogueTable } from './connector.interface';
+import type { CatalogueTable, RecordBatch } from './connector.interface';
 import { groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
 import type { SqlStatement } from './subject-query.builder';
 
-/** MySQL and MariaDB through `mysql2`; results are streamed row by row. */
+const BATCH_SIZE = 500;
+
+/** MySQL and MariaDB through `mysql2`; results are streamed and handed over in batches. */
 export class MysqlConnector extends SqlConnector {
   private readonly pool: Pool;
 
@@ -41,31 +42,35 @@ export class MysqlConnector extends SqlConnector {
     return `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
   }
 
-  protected stream(statement: SqlStatement): Readable {
-    const pool = this.pool;
-    async function* rows(): AsyncGenerator<Record<string, unknown>> {
-      const connection = await new Promise<PoolConnection>((resolve, reject) =>
-        pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
-      );
-      let complete = false;
-      try {
-        const source = connection
-          .query(statement.sql, statement.params)
-          .stream({ highWaterMark: 500 });
-        for await (const row of source as AsyncIterable<Record<string, unknown>>) {
-          yield row;
-        }
-        complete = true;
-      } finally {
-        // A half-read result set leaves the connection unusable; drop it instead of reusing it.
-        if (complete) {
-          connection.release();
-        } else {
-          connection.destroy();
+  protected async *batches(statement: SqlStatement): AsyncGenerator<RecordBatch> {
+    const connection = await new Promise<PoolConnection>((resolve, reject) =>
+      this.pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
+    );
+    let complete = false;
+    try {
+      const source = connection
+        .query(statement.sql, statement.params)
+        .stream({ highWaterMark: BATCH_SIZE });
+      let batch: RecordBatch = [];
+      for await (const row of source as AsyncIterable<Record<string, unknown>>) {
+        batch.push(row);
+        if (batch.length === BATCH_SIZE) {
+          yield batch;
+          batch = [];
         }
       }
+      if (batch.length > 0) {
+        yield batch;
+      }
+      complete = true;
+    } finally {
+      // A half-read result set leaves the connection unusable; drop it instead of reusing it.
+      if (complete) {
+        connection.release();
+      } else {
+        connection.destroy();
+      }
     }
-    return Readable.from(rows(), { objectMode: true, highWaterMark: 64 });
   }
 
   protected async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {

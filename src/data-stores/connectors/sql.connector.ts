@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
 import type {
   CatalogueTable,
@@ -6,6 +5,7 @@ import type {
   CollectionExport,
   Connector,
   ConnectorTestResult,
+  RecordBatch,
 } from './connector.interface';
 import type { SqlDialect } from './sql-dialect';
 import { SqlStatement, SubjectQueryBuilder } from './subject-query.builder';
@@ -29,7 +29,8 @@ export abstract class SqlConnector implements Connector {
   }
 
   protected abstract ping(): Promise<string>;
-  protected abstract stream(statement: SqlStatement): Readable;
+  /** The statement's rows in batches; the driver's resources are released when it ends early. */
+  protected abstract batches(statement: SqlStatement): AsyncIterable<RecordBatch>;
   protected abstract transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   abstract catalogue(): Promise<CatalogueTable[]>;
   abstract close(): Promise<void>;
@@ -47,7 +48,7 @@ export abstract class SqlConnector implements Connector {
     for (const collection of this.collections) {
       yield {
         collection: collection.name,
-        records: this.stream(this.queries.select(collection.name, subject)),
+        records: this.batches(this.queries.select(collection.name, subject)),
       };
     }
   }
@@ -79,8 +80,10 @@ export abstract class SqlConnector implements Connector {
       limit,
     );
     const values: unknown[] = [];
-    for await (const row of this.stream({ sql, params: [] })) {
-      values.push((row as { v: unknown }).v);
+    for await (const batch of this.batches({ sql, params: [] })) {
+      for (const row of batch) {
+        values.push(row.v);
+      }
     }
     return values;
   }

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { AppConfig } from 'src/config/app-config';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
-import type { Connector } from 'src/data-stores/connectors/connector.interface';
+import type { Connector, RecordBatch } from 'src/data-stores/connectors/connector.interface';
 import type { Subject } from 'src/data-stores/data-store.types';
 import type { ExportedCollection } from '../privacy-request.types';
-import { csvCell, plainRecord } from './record-format';
+import { csvCell, csvRow, plainRecord } from './record-format';
 
 export const partContext = (requestId: string): Record<string, string> => ({
   purpose: 'dsr-export-part',
@@ -84,7 +84,7 @@ export class ExportPartWriter {
     dir: string,
     requestId: string,
     collection: string,
-    records: Readable,
+    records: AsyncIterable<RecordBatch>,
   ): Promise<ExportedCollection> {
     const context = partContext(requestId);
     // Collection names of http stores come from the backend: never let one shape a path.
@@ -102,17 +102,19 @@ export class ExportPartWriter {
       batchCsv = '';
     };
     await json.write('[');
-    for await (const raw of records as AsyncIterable<Record<string, unknown>>) {
-      const record = plainRecord(raw);
-      if (!header) {
-        header = Object.keys(record);
-        batchCsv += `${header.map(csvCell).join(',')}\r\n`;
-      }
-      batchJson += `${count === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
-      batchCsv += `${header.map((h) => csvCell(record[h])).join(',')}\r\n`;
-      count++;
-      if (batchJson.length > 64 * 1024) {
-        await flush();
+    for await (const batch of records) {
+      for (const raw of batch) {
+        const record = plainRecord(raw);
+        if (!header) {
+          header = Object.keys(record);
+          batchCsv += `${header.map(csvCell).join(',')}\r\n`;
+        }
+        batchJson += `${count === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
+        batchCsv += csvRow(header, record);
+        count++;
+        if (batchJson.length > 64 * 1024) {
+          await flush();
+        }
       }
     }
     batchJson += count === 0 ? ']\n' : '\n]\n';
