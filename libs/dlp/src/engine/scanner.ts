@@ -168,17 +168,17 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     if (recognizer.yieldToSettled === true) {
       ctx.settled = settledFor(recognizer, text, lowerText, raw, hint);
     }
-    const found: Finding[] = [];
-    recognizer.find(text, ctx, found);
+    const first = raw.length;
+    recognizer.find(text, ctx, raw);
     const hinted = hasContext(recognizer.context, hint);
-    for (const f of found) {
+    for (let i = first; i < raw.length; i++) {
+      const f = raw[i];
       if (
         f.score < 1 &&
         (hinted || hasContextBefore(recognizer.context, text, f.start, lowerText()))
       ) {
         f.score = boost(f.score);
       }
-      raw.push(f);
     }
   }
   if (hint.length > 0) {
