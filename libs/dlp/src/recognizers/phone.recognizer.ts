@@ -128,7 +128,10 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
   }
 }
 
-/** Space, tab, line breaks and quotes: the matcher neither joins them to a number nor rejects one next to them. */
+/**
+ * Space, tab, line breaks and quotes: the matcher neither joins them to a number nor refuses a
+ * number next to them.
+ */
 function isPlainBoundary(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 34 || code === 39;
 }
