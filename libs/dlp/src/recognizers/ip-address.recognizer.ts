@@ -3,7 +3,7 @@ import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-matc
 import { isAsciiAlnum, isAsciiDigit, type Recognizer } from '../engine/recognizer';
 
 /** Dotted quad with an optional CIDR prefix; node:net decides. */
-const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
+export const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w)(\/\d{1,2}(?!\d))?/g;
 /**
  * A run of hex digits, colons and dots (IPv6 may end in a dotted quad), then an optional zone
  * and prefix. Runs glued to a word or another colon are not addresses (`std::cout`), and the
@@ -24,19 +24,38 @@ function isHexOrDot(code: number): boolean {
   );
 }
 
-/** Where a dotted quad can start: the 1-3 digits before a dot that a digit follows. */
-function ipv4Starts(text: string): number[] {
+/**
+ * Where a dotted quad can start: the 1-3 digits before a dot that a digit follows, when the run
+ * of digits and dots from there holds the three dots of a quad.
+ */
+export function ipv4Starts(text: string): number[] {
   const starts: number[] = [];
   for (const q of positionsOf(text, '.')) {
     let p = q;
     while (p > q - 4 && p > 0 && isAsciiDigit(text.charCodeAt(p - 1))) {
       p--;
     }
-    if (p < q && q - p <= 3 && isAsciiDigit(text.charCodeAt(q + 1))) {
+    if (p < q && q - p <= 3 && isAsciiDigit(text.charCodeAt(q + 1)) && threeDots(text, q)) {
       starts.push(p);
     }
   }
   return starts;
+}
+
+/** Whether two more dots follow the one at `q` in the run of digits and dots (a quad's length). */
+function threeDots(text: string, q: number): boolean {
+  let dots = 1;
+  for (let i = q + 1; i < q + 12 && i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (++dots === 3) {
+        return true;
+      }
+    } else if (!isAsciiDigit(code)) {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** The longest run the IPv6 pattern takes. */

@@ -6,7 +6,7 @@ import { hasPublicSuffix } from '../validators/domain.validator';
  * A URL with a scheme, or a bare host name. Hosts must end in a public suffix, which keeps
  * "e.g" and "file.txt" out. Path characters stop at whitespace, quotes and angle brackets.
  */
-const URL_RE =
+export const URL_RE =
   /(?<![\w@./-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([/?#][^\s"'<>`]{0,2048})?/g;
 const DOT_LETTER = /\.[A-Za-z]/;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
@@ -19,9 +19,13 @@ const MAX_LABEL = 63;
  * Where a URL can start: the host's first label runs back from its first dot (the lookbehind
  * rules out a label character before it), and a scheme may stand right before that label.
  */
-function urlStarts(text: string): number[] {
+export function urlStarts(text: string): number[] {
   const starts: number[] = [];
   for (const q of positionsOf(text, '.')) {
+    // The first label's dot is followed by the next label or the top-level domain.
+    if (!isAsciiAlnum(text.charCodeAt(q + 1))) {
+      continue;
+    }
     let r = q;
     while (r > q - MAX_LABEL - 1 && r > 0) {
       const code = text.charCodeAt(r - 1);
