@@ -295,7 +295,6 @@ export const phoneRecognizer: Recognizer = {
   mayMatch: () => true,
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
-    const keyPrefix = `${leniency}|${regions.join(',')}|`;
     const seen = new Set<number>();
     forEachMatch(CANDIDATE, text, (m) => {
       const digits = digitCount(m[0]);
@@ -321,7 +320,7 @@ export const phoneRecognizer: Recognizer = {
         if (!NON_ASCII.test(window) && onlySettledDigits(text, from, to, ctx.settled())) {
           return;
         }
-        const key = keyPrefix + window;
+        const key = `${leniency}|${regions.join(',')}|${window}`;
         spans = cache.get(key);
         if (spans === undefined) {
           spans = findInWindow(window, coreStart, m[0].length, regions, leniency);
