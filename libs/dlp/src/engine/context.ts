@@ -148,6 +148,30 @@ function wordBounded(text: string, at: number, length: number): boolean {
   return startsWord && endsWord;
 }
 
+/** What {@link mayHaveContext} looks for: a word, and whether it must stand alone. */
+interface Probe {
+  word: string;
+  alone: boolean;
+}
+const probes = new WeakMap<readonly string[], readonly Probe[]>();
+
+function probesOf(entityContext: readonly string[]): readonly Probe[] {
+  let list = probes.get(entityContext);
+  if (list === undefined) {
+    // A phrase, or a long word, may match inside longer words: its first word is in the text.
+    // Entries with other characters than letters, digits and spaces never match.
+    list = entityContext
+      .filter((c) => /^[a-z0-9 ]+$/.test(c))
+      .map((c) =>
+        c.includes(' ') || c.length >= 4
+          ? { word: c.split(' ')[0], alone: false }
+          : { word: c, alone: true },
+      );
+    probes.set(entityContext, list);
+  }
+  return list;
+}
+
 /**
  * Whether one of `entityContext` may stand anywhere in `text` (true also on some texts without
  * one, never false on a text with one). `lowerText` is `text` lower-cased. Entries of four
@@ -162,16 +186,12 @@ export function mayHaveContext(
   if (lowerText.length !== text.length) {
     return hasContextIn(entityContext, ` ${contextWords(text).join(' ')} `);
   }
-  return entityContext.some((c) => {
-    if (!/^[a-z0-9 ]+$/.test(c)) {
-      return false;
+  return probesOf(entityContext).some(({ word, alone }) => {
+    if (!alone) {
+      return lowerText.includes(word);
     }
-    // A phrase, or a long word, may match inside longer words: its first word is in the text.
-    if (c.includes(' ') || c.length >= 4) {
-      return lowerText.includes(c.split(' ')[0]);
-    }
-    for (let at = lowerText.indexOf(c); at >= 0; at = lowerText.indexOf(c, at + 1)) {
-      if (wordBounded(text, at, c.length)) {
+    for (let at = lowerText.indexOf(word); at >= 0; at = lowerText.indexOf(word, at + 1)) {
+      if (wordBounded(text, at, word.length)) {
         return true;
       }
     }

@@ -38,38 +38,11 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   });
 }
 
-/**
- * Per recognizer: a test that passes on every text holding one of its context words (and on a
- * few others), case-insensitive. It is written as the words' first letters, then the rest of
- * any word: the regex engine skips ahead fast to a letter of a class, but tries a plain
- * alternation of words at every position.
- */
-const contextProbes = new Map<Recognizer, RegExp>();
-
-function contextProbe(recognizer: Recognizer): RegExp {
-  let probe = contextProbes.get(recognizer);
-  if (probe === undefined) {
-    // Each context phrase appears in the text only if its longest word does. Entries with other
-    // characters than letters, digits and spaces ("d.o.b") can never equal the extracted words,
-    // and their one-letter pieces would make the probe pass on almost any text.
-    const words = recognizer.context
-      .filter((c) => /^[a-z0-9 ]+$/.test(c))
-      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''))
-      .filter(Boolean)
-      // A word holding another ("birthday", "birth") adds nothing to the test.
-      .filter((w, _, all) => !all.some((o) => o !== w && w.includes(o)));
-    const firsts = [...new Set(words.map((w) => w[0]))].join('');
-    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
-    probe = new RegExp(words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})`, 'i');
-    contextProbes.set(recognizer, probe);
-  }
-  return probe;
-}
-
 /** False when no finding of this recognizer can reach `minScore` in this text. */
 function worthRunning(
   recognizer: Recognizer,
   text: string,
+  lowerText: () => string,
   minScore: number,
   hint: readonly string[],
 ): boolean {
@@ -81,7 +54,7 @@ function worthRunning(
   }
   return (
     boost(recognizer.maxScore) >= minScore &&
-    (hasContext(recognizer.context, hint) || contextProbe(recognizer).test(text))
+    (hasContext(recognizer.context, hint) || mayHaveContext(recognizer.context, text, lowerText()))
   );
 }
 
@@ -126,9 +99,7 @@ function settledFor(
     if (settled === undefined) {
       // Value findings from JSON keys join the resolution later, so nothing is settled then.
       const max = recognizer.maxScore ?? 1;
-      const boosted =
-        contextProbe(recognizer).test(text) &&
-        mayHaveContext(recognizer.context, text, lowerText());
+      const boosted = mayHaveContext(recognizer.context, text, lowerText());
       const threshold = boosted ? boost(max) : max;
       settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
     }
@@ -162,7 +133,7 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   let lower: string | undefined;
   const lowerText = (): string => (lower ??= text.toLowerCase());
   for (const recognizer of runOrder(entities, opts)) {
-    if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
+    if (text.length === 0 || !worthRunning(recognizer, text, lowerText, minScore, hint)) {
       continue;
     }
     if (recognizer.yieldToSettled === true) {

@@ -174,7 +174,8 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
       'author',
       'user',
     ],
-    mayMatch: (text) => /[A-Z]/.test(text),
+    // Nearly every text has a capital; the patterns below find the few that matter.
+    mayMatch: () => true,
     find(text, _ctx, out) {
       if (HONORIFIC_HINT.test(text)) {
         forEachMatch(HONORIFIC, text, (m) => {

@@ -8,7 +8,6 @@ import { hasPublicSuffix } from '../validators/domain.validator';
  */
 export const URL_RE =
   /(?<![\w@./-])((?:https?|ftp):\/\/)?((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?::\d{1,5})?([/?#][^\s"'<>`]{0,2048})?/g;
-const DOT_LETTER = /\.[A-Za-z]/;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
 const URL_AT = stickyCopy(URL_RE);
@@ -48,8 +47,8 @@ export function urlStarts(text: string): number[] {
 export const urlRecognizer: Recognizer = {
   entity: 'URL',
   context: ['url', 'link', 'website', 'site', 'web', 'homepage', 'domain'],
-  // Every host ends in a dot and a letter.
-  mayMatch: (text) => DOT_LETTER.test(text),
+  // urlStarts finds the dots that can end a host's first label.
+  mayMatch: () => true,
   find(text, _ctx, out) {
     forEachMatchAt(URL_AT, text, urlStarts(text), (m) => {
       if (!hasPublicSuffix(m[2])) {
