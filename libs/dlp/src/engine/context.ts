@@ -166,7 +166,9 @@ function probesOf(entityContext: readonly string[]): readonly Probe[] {
         c.includes(' ') || c.length >= 4
           ? { word: c.split(' ')[0], alone: false }
           : { word: c, alone: true },
-      );
+      )
+      // Plain look-ups first: the word-by-word ones walk every occurrence.
+      .sort((a, b) => Number(a.alone) - Number(b.alone));
     probes.set(entityContext, list);
   }
   return list;

@@ -4,11 +4,12 @@ import type { EntityType, Finding, PhoneOptions } from '../types';
 export interface RecognizerContext {
   phone: Required<PhoneOptions>;
   /**
-   * For recognizers that `yieldToSettled`: the findings that survive overlap resolution and
-   * outrank whatever such a recognizer adds to this text (disjoint, sorted by start). Built on
-   * first use.
+   * For recognizers that `yieldToSettled`: findings that survive overlap resolution and outrank
+   * whatever such a recognizer adds to this text (disjoint, sorted by start), built on first
+   * use. Those above its boosted score first; with `all`, also those above its plain score when
+   * no context word of it may be in the text (a look through the whole text).
    */
-  settled(): readonly Finding[];
+  settled(all: boolean): readonly Finding[];
 }
 
 /**

@@ -83,9 +83,9 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
 
 /**
  * The findings so far that outrank every finding `recognizer` can add: those scoring above its
- * highest score, boosted when one of its context words may be in the text. They sort before
- * its findings in the final resolution and are resolved among themselves just as there, so the
- * ones kept here are kept in the end. Built on first use: most texts never ask.
+ * highest score boosted, and, when none of its context words may be in the text, those above
+ * its highest plain score. They sort before its findings in the final resolution and are
+ * resolved among themselves just as there, so the ones kept here are kept in the end.
  */
 function settledFor(
   recognizer: Recognizer,
@@ -93,17 +93,20 @@ function settledFor(
   lowerText: () => string,
   raw: readonly Finding[],
   hint: readonly string[],
-): () => readonly Finding[] {
-  let settled: readonly Finding[] | undefined;
-  return () => {
-    if (settled === undefined) {
-      // Value findings from JSON keys join the resolution later, so nothing is settled then.
-      const max = recognizer.maxScore ?? 1;
-      const boosted = mayHaveContext(recognizer.context, text, lowerText());
-      const threshold = boosted ? boost(max) : max;
-      settled = hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
+): (all: boolean) => readonly Finding[] {
+  const max = recognizer.maxScore ?? 1;
+  const above = (threshold: number): readonly Finding[] =>
+    // Value findings from JSON keys join the resolution later, so nothing is settled then.
+    hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
+  let boosted: readonly Finding[] | undefined;
+  let plain: readonly Finding[] | undefined;
+  return (all) => {
+    boosted ??= above(boost(max));
+    if (!all) {
+      return boosted;
     }
-    return settled;
+    plain ??= mayHaveContext(recognizer.context, text, lowerText()) ? boosted : above(max);
+    return plain;
   };
 }
 

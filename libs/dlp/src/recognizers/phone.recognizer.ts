@@ -317,7 +317,11 @@ export const phoneRecognizer: Recognizer = {
           return;
         }
         // Card, IBAN and IP digits: any number found there would lose to the settled finding.
-        if (!NON_ASCII.test(window) && onlySettledDigits(text, from, to, ctx.settled())) {
+        if (
+          !NON_ASCII.test(window) &&
+          (onlySettledDigits(text, from, to, ctx.settled(false)) ||
+            onlySettledDigits(text, from, to, ctx.settled(true)))
+        ) {
           return;
         }
         const key = `${leniency}|${regions.join(',')}|${window}`;
