@@ -23,6 +23,10 @@ jest.setTimeout(180000);
 
 const TAG = 'dsr';
 const TERMINAL = ['completed', 'failed', 'rejected'];
+/** 1-5 for the single-subject cases, the rest for concurrent erasures. */
+const CUSTOMERS = 12;
+const ITEMS_OF_CUSTOMER =
+  'SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = ?';
 
 describe('privacy requests', () => {
   let t: TestApp;
@@ -49,9 +53,9 @@ describe('privacy requests', () => {
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
-    shop = await createShop({ customers: 5, orders: 3, items: 2 }, TAG);
+    shop = await createShop({ customers: CUSTOMERS, orders: 3, items: 2 }, TAG);
     const storeUrl = await store.start();
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= CUSTOMERS; i++) {
       store.seed(shopCustomer(i, TAG).email);
     }
     t = await createTestApp({
@@ -228,11 +232,19 @@ describe('privacy requests', () => {
       expect(await q('SELECT 1 FROM addresses WHERE customer_id = ?', [k.id])).toBe(0);
       expect(await q('SELECT 1 FROM customers WHERE email = ?', [other.email])).toBe(1);
       expect(await q('SELECT 1 FROM orders WHERE customer_id = ?', [other.id])).toBe(3);
+      expect(await q(ITEMS_OF_CUSTOMER, [other.id])).toBe(6);
+      expect(await q('SELECT 1 FROM addresses WHERE customer_id = ?', [other.id])).toBe(2);
       expect(await q('SELECT 1 FROM support_tickets WHERE email = ?', [other.email])).toBe(2);
+      // Every item of an erased order went with it: only the other subjects' items are left.
+      expect(await q('SELECT 1 FROM order_items WHERE order_id > ?', [0])).toBe(
+        (CUSTOMERS - 1) * 6,
+      );
     }
     const after = await snapshot();
-    expect(after.pg[0]).toMatchObject({ name: null, card_number: null, phone: '********' });
-    expect(String(after.pg[0].email)).toMatch(/^h:[0-9a-f]{32}$/);
+    for (const row of [after.pg[0], (after.my as Array<Record<string, unknown>>)[0]]) {
+      expect(row).toMatchObject({ name: null, card_number: null, phone: '********' });
+      expect(String(row.email)).toMatch(/^h:[0-9a-f]{32}$/);
+    }
     expect(store.records.has(k.email)).toBe(false);
     expect(store.records.has(other.email)).toBe(true);
     const consents = await request(t.http)
@@ -248,6 +260,40 @@ describe('privacy requests', () => {
     expect(again.status).toBe('completed');
     expect(again.tasks.find((x) => x.dataStore === 'shop-postgres')?.detail).toBe('erased 0 rows');
     expect(await snapshot()).toEqual(after);
+    await pg.end();
+    await my.end();
+  });
+
+  it('concurrent erasures of different subjects all complete at the first attempt', async () => {
+    const subjects = Array.from({ length: CUSTOMERS - 5 }, (_, i) => shopCustomer(i + 6, TAG));
+    const filed = await Promise.all(
+      subjects.map((k) => file('erasure', { email: k.email }).expect(201)),
+    );
+    const settled = await Promise.all(filed.map((f) => settle(f.body.id as string)));
+    for (const done of settled) {
+      expect(done.status).toBe('completed');
+      expect(done.tasks.map((x) => [x.status, x.attempts])).toEqual([
+        ['completed', 1],
+        ['completed', 1],
+        ['completed', 1],
+      ]);
+    }
+    const pg = new Client({ connectionString: shop.postgresUrl });
+    await pg.connect();
+    const my = await createConnection({ uri: shop.mysqlUrl });
+    const other = shopCustomer(4, TAG);
+    for (const q of [
+      (sql: string, p: unknown[]) => pg.query(sql.replace('?', '$1'), p).then((r) => r.rows.length),
+      async (sql: string, p: unknown[]) => ((await my.query(sql, p))[0] as unknown[]).length,
+    ]) {
+      for (const k of subjects) {
+        expect(await q('SELECT 1 FROM orders WHERE customer_id = ?', [k.id])).toBe(0);
+        expect(await q('SELECT 1 FROM support_tickets WHERE email = ?', [k.email])).toBe(0);
+        expect(await q('SELECT 1 FROM customers WHERE id = ? AND name IS NULL', [k.id])).toBe(1);
+      }
+      expect(await q(ITEMS_OF_CUSTOMER, [other.id])).toBe(6);
+      expect(await q('SELECT 1 FROM customers WHERE email = ?', [other.email])).toBe(1);
+    }
     await pg.end();
     await my.end();
   });

@@ -10,6 +10,13 @@ export interface SqlDialect {
   mask(column: string): string;
   /** A keyed, deterministic hash: the same value gives the same result, the key is a parameter. */
   hash(column: string, keyParam: string): string;
+  /**
+   * When set, erasure reaches a child's rows by joining from the subject's identity match down
+   * through its parents with this keyword, instead of `IN (sub-query)`: MariaDB runs such a
+   * sub-query in UPDATE and DELETE once per row of the whole table. The join order is forced
+   * (`STRAIGHT_JOIN`) because a plan that starts from the child locks rows of other subjects.
+   */
+  erasureJoin?: string;
 }
 
 export const postgresDialect: SqlDialect = {
@@ -32,4 +39,5 @@ export const mysqlDialect: SqlDialect = {
     `CASE WHEN ${column} IS NULL THEN NULL ELSE repeat('*', least(char_length(${column}), 8)) END`,
   hash: (column, key) =>
     `CASE WHEN ${column} IS NULL THEN NULL ELSE concat('h:', left(sha2(concat(${key}, ${column}), 256), 32)) END`,
+  erasureJoin: 'STRAIGHT_JOIN',
 };

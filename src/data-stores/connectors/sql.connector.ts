@@ -57,12 +57,12 @@ export abstract class SqlConnector implements Connector {
     return this.transaction(async (tx) => {
       const done: CollectionErasure[] = [];
       for (const collection of this.queries.erasureOrder()) {
-        const statement = this.queries.erase(collection, subject, this.hashKey);
-        done.push({
-          collection: collection.name,
-          action: statement.action,
-          rows: await tx.run(statement),
-        });
+        const erasure = this.queries.erase(collection, subject, this.hashKey);
+        let rows = 0;
+        for (const statement of erasure.statements) {
+          rows += await tx.run(statement);
+        }
+        done.push({ collection: collection.name, action: erasure.action, rows });
       }
       return done;
     });

@@ -6,15 +6,25 @@ export interface SqlStatement {
   params: unknown[];
 }
 
-export interface ErasureStatement extends SqlStatement {
+/** One collection's erasure: its statements run in order and their row counts add up. */
+export interface CollectionErasureStatements {
   collection: string;
   action: 'deleted' | 'updated';
+  statements: SqlStatement[];
+}
+
+/** One way from a collection to the subject: parent hops, then the identity of the last table. */
+interface SubjectPath {
+  hops: Array<{ field: string; parent: string; parentField: string }>;
+  identity: NonNullable<CollectionSpec['identity']>;
+  value: string;
 }
 
 /**
  * Builds the parameterised SQL that finds a subject's rows in a checked collection description:
  * by its identity column, and through `references` by its parent's rows (nested sub-queries,
- * so no id list is ever held in memory). Identifiers come only from the checked description.
+ * so no id list is ever held in memory; joins for erasure where the dialect asks for them).
+ * Identifiers come only from the checked description.
  */
 export class SubjectQueryBuilder {
   private readonly byName: Map<string, CollectionSpec>;
@@ -57,42 +67,115 @@ export class SubjectQueryBuilder {
     return order;
   }
 
-  erase(collection: CollectionSpec, subject: Subject, hashKey: string): ErasureStatement {
+  erase(
+    collection: CollectionSpec,
+    subject: Subject,
+    hashKey: string,
+  ): CollectionErasureStatements {
+    const strategies = this.strategies(collection);
+    const action = strategies === 'delete' ? 'deleted' : 'updated';
+    const join = this.dialect.erasureJoin;
+    if (join !== undefined) {
+      const paths = this.paths(collection.name, subject, new Set());
+      // A row reached by two paths would be updated twice (a hash of a hash); one path is safe.
+      if (strategies === 'delete' || paths.length <= 1) {
+        return {
+          collection: collection.name,
+          action,
+          statements: paths.map((path) =>
+            this.joinedErasure(join, collection, strategies, path, hashKey),
+          ),
+        };
+      }
+    }
     const params: unknown[] = [];
     const table = this.dialect.quote(collection.name);
-    const strategies = this.strategies(collection);
     if (strategies === 'delete') {
       const where = this.condition(collection.name, subject, params, new Set());
       return {
         collection: collection.name,
-        action: 'deleted',
-        sql: `DELETE FROM ${table} WHERE ${where}`,
-        params,
+        action,
+        statements: [{ sql: `DELETE FROM ${table} WHERE ${where}`, params }],
       };
     }
-    const sets: string[] = [];
-    for (const [field, strategy] of strategies) {
-      const column = this.dialect.quote(field);
-      switch (strategy) {
-        case 'null':
-          sets.push(`${column} = NULL`);
-          break;
-        case 'mask':
-          sets.push(`${column} = ${this.dialect.mask(column)}`);
-          break;
-        case 'hash':
-          params.push(hashKey);
-          sets.push(`${column} = ${this.dialect.hash(column, this.dialect.param(params.length))}`);
-          break;
-      }
-    }
+    const sets = this.assignments(
+      strategies,
+      (field) => this.dialect.quote(field),
+      params,
+      hashKey,
+    );
     const where = this.condition(collection.name, subject, params, new Set());
     return {
       collection: collection.name,
-      action: 'updated',
-      sql: `UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`,
+      action,
+      statements: [{ sql: `UPDATE ${table} SET ${sets} WHERE ${where}`, params }],
+    };
+  }
+
+  /**
+   * The rows of `collection` that one path reaches, as a multi-table DELETE or UPDATE (`t0` the
+   * collection, `t1` its parent, ...) joined from the identity match down, so each hop is an
+   * index look-up of the subject's rows instead of a scan of the child.
+   */
+  private joinedErasure(
+    join: string,
+    collection: CollectionSpec,
+    strategies: 'delete' | Array<[string, Exclude<ErasureStrategy, 'delete'>]>,
+    path: SubjectPath,
+    hashKey: string,
+  ): SqlStatement {
+    const q = (id: string) => this.dialect.quote(id);
+    const alias = (n: number) => q(`t${n}`);
+    const last = path.hops.length;
+    let from = `${q(last === 0 ? collection.name : path.hops[last - 1].parent)} AS ${alias(last)}`;
+    for (let i = last - 1; i >= 0; i--) {
+      const hop = path.hops[i];
+      const child = i === 0 ? collection.name : path.hops[i - 1].parent;
+      from += ` ${join} ${q(child)} AS ${alias(i)} ON ${alias(i)}.${q(hop.field)} = ${alias(i + 1)}.${q(hop.parentField)}`;
+    }
+    const params: unknown[] = [];
+    const sets =
+      strategies === 'delete'
+        ? undefined
+        : this.assignments(strategies, (field) => `${alias(0)}.${q(field)}`, params, hashKey);
+    params.push(path.value);
+    const where = this.dialect.identityMatch(
+      `${alias(last)}.${q(path.identity.field)}`,
+      path.identity.type,
+      this.dialect.param(params.length),
+    );
+    return {
+      sql:
+        sets === undefined
+          ? `DELETE ${alias(0)} FROM ${from} WHERE ${where}`
+          : `UPDATE ${from} SET ${sets} WHERE ${where}`,
       params,
     };
+  }
+
+  private assignments(
+    strategies: Array<[string, Exclude<ErasureStrategy, 'delete'>]>,
+    column: (field: string) => string,
+    params: unknown[],
+    hashKey: string,
+  ): string {
+    const sets: string[] = [];
+    for (const [field, strategy] of strategies) {
+      const c = column(field);
+      switch (strategy) {
+        case 'null':
+          sets.push(`${c} = NULL`);
+          break;
+        case 'mask':
+          sets.push(`${c} = ${this.dialect.mask(c)}`);
+          break;
+        case 'hash':
+          params.push(hashKey);
+          sets.push(`${c} = ${this.dialect.hash(c, this.dialect.param(params.length))}`);
+          break;
+      }
+    }
+    return sets.join(', ');
   }
 
   /**
@@ -152,6 +235,29 @@ export class SubjectQueryBuilder {
     }
     visiting.delete(name);
     return parts.length === 0 ? '1 = 0' : parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  }
+
+  /** The ways `condition` reaches the subject, one per identity match, as reference chains. */
+  private paths(name: string, subject: Subject, visiting: Set<string>): SubjectPath[] {
+    const collection = this.byName.get(name);
+    if (!collection || visiting.has(name)) {
+      return [];
+    }
+    visiting.add(name);
+    const out: SubjectPath[] = [];
+    const identity = collection.identity;
+    const value = identity ? subjectValue(subject, identity.type) : undefined;
+    if (identity && value !== undefined) {
+      out.push({ hops: [], identity, value });
+    }
+    for (const ref of collection.references ?? []) {
+      const [parent, parentField] = ref.to.split('.');
+      for (const path of this.paths(parent, subject, visiting)) {
+        out.push({ ...path, hops: [{ field: ref.field, parent, parentField }, ...path.hops] });
+      }
+    }
+    visiting.delete(name);
+    return out;
   }
 }
 
