@@ -296,6 +296,18 @@ describe('privacy requests', () => {
     }
     await pg.end();
     await my.end();
+    // These subjects never consented: nothing was withdrawn, and their keys are shredded all the same.
+    const crypto = (await createApiKey(t.http, token, ['crypto:encrypt'])).key;
+    for (const [subjectId, status] of [
+      [subjects[0].email, 410],
+      [other.email, 200],
+    ] as const) {
+      await request(t.http)
+        .post('/v1/crypto/encrypt')
+        .set('Authorization', `Bearer ${crypto}`)
+        .send({ subjectId, fields: { name: 'again' } })
+        .expect(status);
+    }
   });
 
   it('opt-out reaches the http store and flips consent for that category only', async () => {

@@ -111,6 +111,14 @@ export class ConsentLedgerService {
     ctx: RequestContext,
     source: ConsentSource = 'erasure',
   ): Promise<AppendedEvent[]> {
+    // Most erased subjects never consented: a look first spares them a subject key (sealing the
+    // id creates one) and a locked transaction that would withdraw nothing. A grant racing this
+    // look is no different from one racing the transaction's end: both land before the caller
+    // shreds the subject, after which no grant can be recorded.
+    const current = await this.ledger.findStates(this.subjects.ref(subjectId));
+    if (![...current.values()].some((s) => s.granted)) {
+      return [];
+    }
     const result = await this.write(ctx, subjectId, undefined, async (m, subjectRef) => {
       const states = await this.ledger.findStates(subjectRef, undefined, m);
       const granted = [...states].filter(([, s]) => s.granted).map(([key]) => key);
