@@ -95,60 +95,10 @@ export function hasContextIn(entityContext: readonly string[], joined: string): 
   return false;
 }
 
-/** Per context list: one word of each entry that any match of the entry has to contain. */
-const necessaryWords = new WeakMap<readonly string[], readonly string[]>();
-
-function necessaryWordsOf(entityContext: readonly string[]): readonly string[] {
-  let words = necessaryWords.get(entityContext);
-  if (words === undefined) {
-    // Entries with other characters than letters, digits and spaces ("d.o.b") never equal words.
-    words = entityContext.filter((c) => /^[a-z0-9 ]+$/.test(c)).map((c) => c.split(' ')[0]);
-    necessaryWords.set(entityContext, words);
-  }
-  return words;
-}
-
 /**
- * Whether one of `entityContext` stands among the words just before `start`. Most findings have
- * none of them anywhere near, which one look at the lower-cased window tells: every word
- * {@link joinedWordsBefore} yields is a piece of it.
+ * Per context entry, a word any match of it contains, and whether that word must stand alone
+ * (short words count only as words of their own; longer ones and phrases also inside words).
  */
-export function hasContextBefore(
-  entityContext: readonly string[],
-  text: string,
-  start: number,
-  lowerText?: string,
-): boolean {
-  const from = Math.max(0, start - WINDOW_CHARS);
-  const words = necessaryWordsOf(entityContext);
-  // The lower-cased text lines up with the text unless lower-casing changed its length (İ).
-  const window =
-    lowerText !== undefined && lowerText.length === text.length
-      ? lowerText.slice(from, start)
-      : text.slice(from, start).toLowerCase();
-  const found = words.some((w) => window.includes(w));
-  return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
-}
-
-function isUpper(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** Whether `text[at, at + length)` can be one word of {@link contextWords} at both ends. */
-function wordBounded(text: string, at: number, length: number): boolean {
-  const before = at > 0 ? text.charCodeAt(at - 1) : 32;
-  const after = text.charCodeAt(at + length);
-  const startsWord =
-    !(isLowerOrDigit(before) || isUpper(before)) ||
-    (isLowerOrDigit(before) && isUpper(text.charCodeAt(at)));
-  const endsWord =
-    Number.isNaN(after) ||
-    !(isLowerOrDigit(after) || isUpper(after)) ||
-    (isUpper(after) && isLowerOrDigit(text.charCodeAt(at + length - 1)));
-  return startsWord && endsWord;
-}
-
-/** What {@link mayHaveContext} looks for: a word, and whether it must stand alone. */
 interface Probe {
   word: string;
   alone: boolean;
@@ -172,6 +122,45 @@ function probesOf(entityContext: readonly string[]): readonly Probe[] {
     probes.set(entityContext, list);
   }
   return list;
+}
+
+/**
+ * Whether one of `entityContext` stands among the words just before `start`. Most findings have
+ * none of them anywhere near, which one look at the lower-cased window tells: every word
+ * {@link joinedWordsBefore} yields is a piece of it.
+ */
+export function hasContextBefore(
+  entityContext: readonly string[],
+  text: string,
+  start: number,
+  lowerText?: string,
+): boolean {
+  const from = Math.max(0, start - WINDOW_CHARS);
+  // The lower-cased text lines up with the text unless lower-casing changed its length (İ).
+  const window =
+    lowerText !== undefined && lowerText.length === text.length
+      ? lowerText.slice(from, start)
+      : text.slice(from, start).toLowerCase();
+  const found = probesOf(entityContext).some(({ word }) => window.includes(word));
+  return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
+}
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** Whether `text[at, at + length)` can be one word of {@link contextWords} at both ends. */
+function wordBounded(text: string, at: number, length: number): boolean {
+  const before = at > 0 ? text.charCodeAt(at - 1) : 32;
+  const after = text.charCodeAt(at + length);
+  const startsWord =
+    !(isLowerOrDigit(before) || isUpper(before)) ||
+    (isLowerOrDigit(before) && isUpper(text.charCodeAt(at)));
+  const endsWord =
+    Number.isNaN(after) ||
+    !(isLowerOrDigit(after) || isUpper(after)) ||
+    (isUpper(after) && isLowerOrDigit(text.charCodeAt(at + length - 1)));
+  return startsWord && endsWord;
 }
 
 /**

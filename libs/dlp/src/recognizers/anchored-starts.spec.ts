@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { forEachMatchAt, stickyCopy } from '../engine/anchored-match';
+import { forEachMatch } from '../engine/recognizer';
+import { EMAIL, emailStarts } from './email.recognizer';
+import { IPV4, IPV6, ipv4Starts, ipv6Starts } from './ip-address.recognizer';
+import { URL_RE, urlStarts } from './url.recognizer';
+
+/** Texts joined from pieces dense in what a pattern matches and in what ends or glues a match. */
+const textsOf = (pieces: string[], maxLength: number) =>
+  fc.array(fc.constantFrom(...pieces), { maxLength }).map((p) => p.join(''));
+
+/**
+ * Checks that trying `pattern` only at `starts(text)` finds the matches a global scan finds
+ * (those `kept`, when the recognizer reports only some of them).
+ */
+function expectSameMatches(
+  pattern: RegExp,
+  starts: (text: string) => number[],
+  texts: fc.Arbitrary<string>,
+  examples: string[] = [],
+  kept: (match: string) => boolean = () => true,
+): void {
+  const sticky = stickyCopy(pattern);
+  const matches = (collect: (accept: (m: RegExpExecArray) => void) => void): string[] => {
+    const out: string[] = [];
+    collect((m) => {
+      if (kept(m[0])) {
+        out.push(`${m.index}:${m[0]}`);
+      }
+    });
+    return out;
+  };
+  const check = (text: string) =>
+    expect(matches((a) => forEachMatchAt(sticky, text, starts(text), a))).toEqual(
+      matches((a) => forEachMatch(pattern, text, a)),
+    );
+  fc.assert(fc.property(texts, check), { numRuns: 5_000 });
+  examples.forEach(check);
+}
+
+describe('anchored starts find what a global scan finds', () => {
+  it('e-mail: the start of the local part before each @', () => {
+    expectSameMatches(
+      EMAIL,
+      emailStarts,
+      textsOf([...'ab_Z9.-%+@@@ "\'<>x.co.uk', 'example', '.com', '_', 'é'], 60),
+    );
+  });
+
+  it('IPv4: digits before a dot, with the three dots of a quad', () => {
+    expectSameMatches(
+      IPV4,
+      ipv4Starts,
+      textsOf([...'0123456789....../ a', '255', '10.', '1.2.3.4', '.5'], 40),
+    );
+  });
+
+  it('IPv6: runs before a colon that a second colon follows (the only ones reported)', () => {
+    expectSameMatches(
+      IPV6,
+      ipv6Starts,
+      textsOf([...'0123abcdefAF:::..%/x "g', '::', 'ffff', '2001', 'db8', '1.2.3.4'], 40),
+      [':0/0::'],
+      (m) => (m.match(/:/g) ?? []).length >= 2,
+    );
+  });
+
+  it('URL: a label before a dot that a label follows, and its scheme', () => {
+    expectSameMatches(
+      URL_RE,
+      urlStarts,
+      textsOf(
+        [...'ab-9._@/ :?#"', 'example', '.com', '.co.uk', 'https://', 'ftp://', 'www', '..'],
+        30,
+      ),
+      ['see a.b.com now', 'x https://a.b.co.uk/p?q=1.', 'v1.2 and e.g. x.io'],
+    );
+  });
+});
