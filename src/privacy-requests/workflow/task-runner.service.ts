@@ -24,16 +24,27 @@ interface TaskWork {
   store_version: Date | null;
 }
 
-const LOAD_SQL = `
-  SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
-         s.updated_at AS store_version
-    FROM privacy_request_tasks t
-    JOIN privacy_requests r ON r.id = t.request_id
-    LEFT JOIN data_stores s ON s.id = t.data_store_id
-   WHERE t.id = $1 AND t.request_id = $2`;
-
-const START_SQL = `UPDATE privacy_request_tasks
-  SET status = 'in_progress', attempts = attempts + 1, updated_at = now() WHERE id = $1`;
+/**
+ * Reads the task's work and, when there is work to do (the task is not completed and its request
+ * is open), counts the attempt and marks the task in progress, in the same round trip (a WITH
+ * update runs whether or not the query reads it). The row returned is from before the update.
+ */
+const LOAD_AND_START_SQL = `
+  WITH work AS (
+    SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
+           s.updated_at AS store_version
+      FROM privacy_request_tasks t
+      JOIN privacy_requests r ON r.id = t.request_id
+      LEFT JOIN data_stores s ON s.id = t.data_store_id
+     WHERE t.id = $1 AND t.request_id = $2
+  ), started AS (
+    UPDATE privacy_request_tasks
+       SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
+     WHERE id = $1
+       AND EXISTS (SELECT 1 FROM work
+                    WHERE task_status <> 'completed' AND status IN ('queued', 'in_progress'))
+  )
+  SELECT * FROM work`;
 
 /** Runs one store's part of a request. Idempotent: a completed task is never run again. */
 @Injectable()
@@ -47,14 +58,14 @@ export class TaskRunner {
   ) {}
 
   async run(requestId: string, taskId: string): Promise<void> {
-    const [work] = await this.dataSource.query<TaskWork[]>(LOAD_SQL, [taskId, requestId]);
+    const [work] = await this.dataSource.query<TaskWork[]>(LOAD_AND_START_SQL, [taskId, requestId]);
     if (!work || work.task_status === 'completed') {
       return;
     }
     if (!['queued', 'in_progress'].includes(work.status)) {
       return;
     }
-    await this.start(requestId, taskId, work);
+    await this.start(requestId, work);
     if (!work.data_store_id || !work.store_version) {
       throw new TaskFailure('the data store was removed');
     }
@@ -124,11 +135,10 @@ export class TaskRunner {
   }
 
   /**
-   * Counts the attempt; a task that finds its request queued also moves it to in_progress. The
-   * other tasks, started at the same moment, find it moved and leave it.
+   * A task that finds its request queued moves it to in_progress (the attempt is already
+   * counted). The other tasks, started at the same moment, find it moved and leave it.
    */
-  private async start(requestId: string, taskId: string, work: TaskWork): Promise<void> {
-    await this.dataSource.query(START_SQL, [taskId]);
+  private async start(requestId: string, work: TaskWork): Promise<void> {
     if (work.status === 'queued') {
       await this.commits.transition(
         {},
