@@ -22,6 +22,17 @@ export class MysqlConnector extends SqlConnector {
       supportBigNumbers: true,
       bigNumberStrings: true,
     });
+    // Erasure finds the subject by scanning its identity column; under REPEATABLE READ the scan
+    // keeps every row it read locked until commit, and concurrent erasures of different subjects
+    // deadlock on each other. READ COMMITTED keeps only the rows that matched. Set once per
+    // connection (queued before any other query on it); single-statement reads do not notice.
+    this.pool.on('connection', (connection) => {
+      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => {
+        if (err) {
+          connection.destroy();
+        }
+      });
+    });
   }
 
   protected async ping(): Promise<string> {
@@ -76,10 +87,6 @@ export class MysqlConnector extends SqlConnector {
   protected async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const connection = await this.pool.promise().getConnection();
     try {
-      // Erasure finds the subject by scanning its identity column; under REPEATABLE READ the scan
-      // keeps every row it read locked until commit, and concurrent erasures of different
-      // subjects deadlock on each other. READ COMMITTED keeps only the rows that matched.
-      await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
       await connection.beginTransaction();
       const result = await work({
         run: async (s) => {
