@@ -126,28 +126,19 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async destroySubjectKey(subjectRef: string, destroyedAt: Date): Promise<boolean> {
-    // Kill an active key, else leave a tombstone; repeat if a key appeared in between.
-    for (;;) {
-      const killed = PostgresKeyStore.rowsOf(
-        await this.db.query<Array<{ subject_ref: string }>>(
-          `UPDATE subject_keys SET status = 'shredded', wrapped_key = NULL, destroyed_at = $2
-           WHERE subject_ref = $1 AND status = 'active' RETURNING subject_ref`,
-          [subjectRef, destroyedAt],
-        ),
-      );
-      if (killed.length === 1) {
-        return true;
-      }
-      await this.db.query(
+    // One statement: a tombstone where there was nothing, an active key killed in place, an
+    // existing tombstone left as it is (no row returned). Active keys always have a key_id.
+    const rows = PostgresKeyStore.rowsOf(
+      await this.db.query<Array<{ destroyed: boolean }>>(
         `INSERT INTO subject_keys (subject_ref, status, destroyed_at) VALUES ($1, 'shredded', $2)
-         ON CONFLICT (subject_ref) DO NOTHING`,
+         ON CONFLICT (subject_ref) DO UPDATE
+            SET status = 'shredded', wrapped_key = NULL, destroyed_at = EXCLUDED.destroyed_at
+          WHERE subject_keys.status = 'active'
+         RETURNING key_id IS NOT NULL AS destroyed`,
         [subjectRef, destroyedAt],
-      );
-      const entry = await this.getSubjectKey(subjectRef);
-      if (entry?.status === SubjectKeyStatus.Shredded) {
-        return false;
-      }
-    }
+      ),
+    );
+    return rows[0]?.destroyed === true;
   }
 
   async listSubjectKeysByKeyringVersion(
