@@ -133,14 +133,8 @@ export function hasContextBefore(
   entityContext: readonly string[],
   text: string,
   start: number,
-  lowerText?: string,
 ): boolean {
-  const from = Math.max(0, start - WINDOW_CHARS);
-  // The lower-cased text lines up with the text unless lower-casing changed its length (İ).
-  const window =
-    lowerText !== undefined && lowerText.length === text.length
-      ? lowerText.slice(from, start)
-      : text.slice(from, start).toLowerCase();
+  const window = text.slice(Math.max(0, start - WINDOW_CHARS), start).toLowerCase();
   const found = probesOf(entityContext).some(({ word }) => window.includes(word));
   return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
 }

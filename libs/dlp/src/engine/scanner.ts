@@ -38,11 +38,38 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   });
 }
 
+/**
+ * Per recognizer: a test that passes on every text holding one of its context words (and on a
+ * few others), case-insensitive. It is written as the words' first letters, then the rest of
+ * any word: the regex engine skips ahead fast to a letter of a class, but tries a plain
+ * alternation of words at every position.
+ */
+const contextProbes = new Map<Recognizer, RegExp>();
+
+function contextProbe(recognizer: Recognizer): RegExp {
+  let probe = contextProbes.get(recognizer);
+  if (probe === undefined) {
+    // Each context phrase appears in the text only if its longest word does. Entries with other
+    // characters than letters, digits and spaces ("d.o.b") can never equal the extracted words,
+    // and their one-letter pieces would make the probe pass on almost any text.
+    const words = recognizer.context
+      .filter((c) => /^[a-z0-9 ]+$/.test(c))
+      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''))
+      .filter(Boolean)
+      // A word holding another ("birthday", "birth") adds nothing to the test.
+      .filter((w, _, all) => !all.some((o) => o !== w && w.includes(o)));
+    const firsts = [...new Set(words.map((w) => w[0]))].join('');
+    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
+    probe = new RegExp(words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})`, 'i');
+    contextProbes.set(recognizer, probe);
+  }
+  return probe;
+}
+
 /** False when no finding of this recognizer can reach `minScore` in this text. */
 function worthRunning(
   recognizer: Recognizer,
   text: string,
-  lowerText: () => string,
   minScore: number,
   hint: readonly string[],
 ): boolean {
@@ -54,7 +81,7 @@ function worthRunning(
   }
   return (
     boost(recognizer.maxScore) >= minScore &&
-    (hasContext(recognizer.context, hint) || mayHaveContext(recognizer.context, text, lowerText()))
+    (hasContext(recognizer.context, hint) || contextProbe(recognizer).test(text))
   );
 }
 
@@ -90,7 +117,6 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
 function settledFor(
   recognizer: Recognizer,
   text: string,
-  lowerText: () => string,
   raw: readonly Finding[],
   hint: readonly string[],
 ): (all: boolean) => readonly Finding[] {
@@ -105,7 +131,11 @@ function settledFor(
     if (!all) {
       return boosted;
     }
-    plain ??= mayHaveContext(recognizer.context, text, lowerText()) ? boosted : above(max);
+    plain ??=
+      contextProbe(recognizer).test(text) &&
+      mayHaveContext(recognizer.context, text, text.toLowerCase())
+        ? boosted
+        : above(max);
     return plain;
   };
 }
@@ -133,24 +163,19 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
-  let lower: string | undefined;
-  const lowerText = (): string => (lower ??= text.toLowerCase());
   for (const recognizer of runOrder(entities, opts)) {
-    if (text.length === 0 || !worthRunning(recognizer, text, lowerText, minScore, hint)) {
+    if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
     if (recognizer.yieldToSettled === true) {
-      ctx.settled = settledFor(recognizer, text, lowerText, raw, hint);
+      ctx.settled = settledFor(recognizer, text, raw, hint);
     }
     const first = raw.length;
     recognizer.find(text, ctx, raw);
     const hinted = hasContext(recognizer.context, hint);
     for (let i = first; i < raw.length; i++) {
       const f = raw[i];
-      if (
-        f.score < 1 &&
-        (hinted || hasContextBefore(recognizer.context, text, f.start, lowerText()))
-      ) {
+      if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {
         f.score = boost(f.score);
       }
     }
