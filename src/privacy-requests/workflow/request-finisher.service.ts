@@ -13,6 +13,9 @@ import { SubjectProtector } from '../subject-protector.service';
 
 const SYSTEM = { caller: undefined };
 
+/** What leftJoinAndMapMany sets on the request: its tasks, ordered by store name. */
+type RequestWithTasks = PrivacyRequestEntity & { tasks: PrivacyRequestTaskEntity[] };
+
 /** Runs after every task of a request: the request-wide steps, then `completed`. */
 @Injectable()
 export class RequestFinisher {
@@ -29,13 +32,17 @@ export class RequestFinisher {
 
   async finish(requestId: string): Promise<void> {
     const requests = this.dataSource.getRepository(PrivacyRequestEntity);
-    const request = await requests.findOneBy({ id: requestId });
+    // The request and its tasks in one query (no take/skip, so TypeORM issues a single SELECT).
+    const request = await requests
+      .createQueryBuilder('r')
+      .leftJoinAndMapMany('r.tasks', PrivacyRequestTaskEntity, 't', 't.requestId = r.id')
+      .where('r.id = :requestId', { requestId })
+      .orderBy('t.dataStoreName', 'ASC')
+      .getOne();
     if (!request || !['queued', 'in_progress'].includes(request.status)) {
       return;
     }
-    const tasks = await this.dataSource
-      .getRepository(PrivacyRequestTaskEntity)
-      .find({ where: { requestId }, order: { dataStoreName: 'ASC' } });
+    const { tasks } = request as RequestWithTasks;
     if (tasks.some((t) => t.status !== 'completed')) {
       // A child failed for good; the task runner already failed the request.
       return;
