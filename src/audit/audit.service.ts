@@ -36,34 +36,6 @@ const APPEND_SQL = `SELECT seq, prev_hash, hash FROM ${appendCall(1)}`;
 
 type Linked = Array<{ seq: string; prev_hash: string; hash: string }>;
 
-interface ReadAndLinked {
-  audit_seq: string | null;
-  audit_prev_hash: string | null;
-  audit_hash: string | null;
-  read_row: boolean | null;
-}
-
-const READ_AND_LINKED_COLUMNS: Array<keyof ReadAndLinked> = [
-  'audit_seq',
-  'audit_prev_hash',
-  'audit_hash',
-  'read_row',
-];
-
-const changeCtes = (change: AuditedChange): string =>
-  [...(change.with ?? []), { name: 'change', sql: change.sql }]
-    .map((c) => `${c.name} AS (${c.sql})`)
-    .join(', ');
-
-/**
- * Appends the event when the `change` CTE returned a row. OFFSET 0 keeps the sub-select from
- * being flattened, so audit_append runs once per row of it, and the LIMIT makes that at most once.
- */
-const appendOnChange = (change: AuditedChange): string =>
-  `SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash
-     FROM (SELECT ${appendCall(change.params.length + 1)} AS a
-             FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0) e`;
-
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
@@ -103,52 +75,18 @@ export class AuditService {
     manager?: EntityManager,
   ): Promise<AuditEventEntity | null> {
     const event = this.build(ctx, record);
-    const sql = `WITH ${changeCtes(change)} ${appendOnChange(change)}`;
+    // OFFSET 0 keeps the sub-select from being flattened, so audit_append runs once per row of
+    // it, and the LIMIT makes that at most once.
+    const ctes = [...(change.with ?? []), { name: 'change', sql: change.sql }];
+    const sql = `WITH ${ctes.map((c) => `${c.name} AS (${c.sql})`).join(', ')}
+      SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash
+        FROM (SELECT ${appendCall(change.params.length + 1)} AS a
+                FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0) e`;
     const [linked] = await (manager ?? this.dataSource.manager).query<Linked>(sql, [
       ...change.params,
       ...this.appendParams(event),
     ]);
     return linked ? this.linked(event, linked) : null;
-  }
-
-  /**
-   * recordChange that also returns the rows of `read`, one of `change.with`, as the statement
-   * saw them (before its changes), saving the round trip of a separate read.
-   */
-  async recordChangeReading<T>(
-    ctx: RequestContext,
-    record: AuditRecord,
-    change: AuditedChange,
-    read: string,
-  ): Promise<{ event: AuditEventEntity | null; rows: T[] }> {
-    const event = this.build(ctx, record);
-    // The one-row outer side makes the append run whether or not `read` has rows; the audit
-    // columns are named apart from the read's.
-    const sql = `WITH ${changeCtes(change)}, appended AS (${appendOnChange(change)})
-      SELECT a.seq AS audit_seq, a.prev_hash AS audit_prev_hash, a.hash AS audit_hash,
-             r.*
-        FROM (SELECT 1) one
-        LEFT JOIN appended a ON true
-        LEFT JOIN (SELECT true AS read_row, * FROM ${read}) r ON true`;
-    const result = await this.dataSource.manager.query<Array<ReadAndLinked & T>>(sql, [
-      ...change.params,
-      ...this.appendParams(event),
-    ]);
-    const [first] = result;
-    const linked = first?.audit_seq
-      ? this.linked(event, {
-          seq: first.audit_seq,
-          prev_hash: first.audit_prev_hash as string,
-          hash: first.audit_hash as string,
-        })
-      : null;
-    const rows = result.filter((r) => r.read_row);
-    for (const row of rows) {
-      for (const column of READ_AND_LINKED_COLUMNS) {
-        delete (row as Partial<ReadAndLinked>)[column];
-      }
-    }
-    return { event: linked, rows };
   }
 
   private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {

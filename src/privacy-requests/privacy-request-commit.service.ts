@@ -120,35 +120,6 @@ export class PrivacyRequestCommits {
     return event !== null;
   }
 
-  /**
-   * Runs `work`, CTEs numbered from `$1` whose rows are read from the one named `read`, and in the
-   * same statement moves the request from queued to in_progress, with its audit event, when a
-   * row of `read` meets `startsIf` and the request is still queued. Returns the rows of `read`,
-   * as they were before the statement.
-   */
-  async readAndStart<T>(
-    request: Pick<PrivacyRequestEntity, 'id' | 'type'>,
-    work: { with: Array<{ name: string; sql: string }>; params: unknown[] },
-    read: string,
-    startsIf: string,
-  ): Promise<T[]> {
-    const id = `$${work.params.length + 1}`;
-    const { rows } = await this.audit.recordChangeReading<T>(
-      {},
-      statusRecord(request, 'queued', 'in_progress', {}),
-      {
-        with: work.with,
-        sql: `UPDATE privacy_requests SET status = 'in_progress', updated_at = now()
-               WHERE id = ${id} AND status = 'queued'
-                 AND EXISTS (SELECT 1 FROM ${read} WHERE ${startsIf})
-              RETURNING id`,
-        params: [...work.params, request.id],
-      },
-      read,
-    );
-    return rows;
-  }
-
   async setStatus(
     m: EntityManager,
     ctx: RequestContext,

@@ -48,11 +48,7 @@ export class PrivacyRequestIntakeService {
     }
     const request = await this.build(ctx, input, 'service');
     const taskIds = await this.commits.insertQueued(ctx, request);
-    this.workflow.enqueueSoon(request.id, {
-      type: request.type,
-      generation: request.generation,
-      taskIds,
-    });
+    this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
     return request;
   }
 

@@ -1,5 +1,3 @@
-import type { RequestType } from '../deadlines/deadline-rules';
-
 export const PRIVACY_REQUEST_QUEUE = 'privacy-requests';
 
 export enum PrivacyRequestJob {
@@ -12,8 +10,6 @@ export enum PrivacyRequestJob {
 export interface RunTaskData {
   requestId: string;
   taskId: string;
-  /** The request's type; absent from jobs queued before it was carried. */
-  type?: RequestType;
 }
 
 export interface FinishData {

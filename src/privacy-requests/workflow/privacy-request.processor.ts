@@ -27,9 +27,9 @@ export class PrivacyRequestProcessor extends WorkerHost {
     const name = job.name as PrivacyRequestJob;
     switch (name) {
       case PrivacyRequestJob.RunTask: {
-        const { requestId, taskId, type } = job.data as RunTaskData;
+        const { requestId, taskId } = job.data as RunTaskData;
         try {
-          await this.tasks.run(requestId, taskId, type);
+          await this.tasks.run(requestId, taskId);
         } catch (e) {
           const final =
             e instanceof TaskFailure || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

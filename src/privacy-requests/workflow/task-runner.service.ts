@@ -24,28 +24,27 @@ interface TaskWork {
   store_version: Date | null;
 }
 
-/** The task's work: the task, its request and its store's version. */
-const WORK_SQL = `
-  SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
-         s.updated_at AS store_version
-    FROM privacy_request_tasks t
-    JOIN privacy_requests r ON r.id = t.request_id
-    LEFT JOIN data_stores s ON s.id = t.data_store_id
-   WHERE t.id = $1 AND t.request_id = $2`;
-
-/** When a task has work to do: it is not completed and its request is open. */
-const HAS_WORK = `task_status <> 'completed' AND status IN ('queued', 'in_progress')`;
-
 /**
- * When there is work, counts the attempt and marks the task in progress (a WITH update runs
- * whether or not the query reads it; `work` is read from before the update).
+ * Reads the task's work and, when there is work to do (the task is not completed and its request
+ * is open), counts the attempt and marks the task in progress, in the same round trip (a WITH
+ * update runs whether or not the query reads it). The row returned is from before the update.
  */
-const STARTED_SQL = `
-  UPDATE privacy_request_tasks
-     SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
-   WHERE id = $1 AND EXISTS (SELECT 1 FROM work WHERE ${HAS_WORK})`;
-
-const LOAD_AND_START_SQL = `WITH work AS (${WORK_SQL}), started AS (${STARTED_SQL}) SELECT * FROM work`;
+const LOAD_AND_START_SQL = `
+  WITH work AS (
+    SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
+           s.updated_at AS store_version
+      FROM privacy_request_tasks t
+      JOIN privacy_requests r ON r.id = t.request_id
+      LEFT JOIN data_stores s ON s.id = t.data_store_id
+     WHERE t.id = $1 AND t.request_id = $2
+  ), started AS (
+    UPDATE privacy_request_tasks
+       SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
+     WHERE id = $1
+       AND EXISTS (SELECT 1 FROM work
+                    WHERE task_status <> 'completed' AND status IN ('queued', 'in_progress'))
+  )
+  SELECT * FROM work`;
 
 /** Runs one store's part of a request. Idempotent: a completed task is never run again. */
 @Injectable()
@@ -58,34 +57,15 @@ export class TaskRunner {
     private readonly commits: PrivacyRequestCommits,
   ) {}
 
-  /**
-   * `type`, the request's, lets the read and the request's move to in_progress share one
-   * statement; jobs queued without it read first, then move the request.
-   */
-  async run(requestId: string, taskId: string, type?: RequestType): Promise<void> {
-    const [work] = type
-      ? await this.commits.readAndStart<TaskWork>(
-          { id: requestId, type },
-          {
-            with: [
-              { name: 'work', sql: WORK_SQL },
-              { name: 'started', sql: STARTED_SQL },
-            ],
-            params: [taskId, requestId],
-          },
-          'work',
-          `${HAS_WORK} AND status = 'queued'`,
-        )
-      : await this.dataSource.query<TaskWork[]>(LOAD_AND_START_SQL, [taskId, requestId]);
+  async run(requestId: string, taskId: string): Promise<void> {
+    const [work] = await this.dataSource.query<TaskWork[]>(LOAD_AND_START_SQL, [taskId, requestId]);
     if (!work || work.task_status === 'completed') {
       return;
     }
     if (!['queued', 'in_progress'].includes(work.status)) {
       return;
     }
-    if (!type) {
-      await this.start(requestId, work);
-    }
+    await this.start(requestId, work);
     if (!work.data_store_id || !work.store_version) {
       throw new TaskFailure('the data store was removed');
     }
@@ -155,9 +135,8 @@ export class TaskRunner {
   }
 
   /**
-   * For a job queued without the request's type: a task that finds its request queued moves it
-   * to in_progress (the attempt is already counted). The other tasks, started at the same
-   * moment, find it moved and leave it.
+   * A task that finds its request queued moves it to in_progress (the attempt is already
+   * counted). The other tasks, started at the same moment, find it moved and leave it.
    */
   private async start(requestId: string, work: TaskWork): Promise<void> {
     if (work.status === 'queued') {

@@ -3,14 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlowProducer, Queue } from 'bullmq';
 import { In, Repository } from 'typeorm';
-import type { RequestType } from '../deadlines/deadline-rules';
 import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import {
   finishJobId,
   PRIVACY_REQUEST_QUEUE,
   PrivacyRequestJob,
-  RunTaskData,
   taskJobId,
 } from './privacy-request.jobs';
 
@@ -24,7 +22,6 @@ const TASK_OPTIONS = {
 
 /** A run the caller has just committed: what the flow needs, without reading it back. */
 export interface QueuedRun {
-  type: RequestType;
   generation: number;
   taskIds: string[];
 }
@@ -66,11 +63,7 @@ export class WorkflowQueue {
       requestId,
       status: In(['pending', 'in_progress', 'failed']),
     });
-    await this.add(requestId, {
-      type: request.type,
-      generation: request.generation,
-      taskIds: tasks.map((t) => t.id),
-    });
+    await this.add(requestId, { generation: request.generation, taskIds: tasks.map((t) => t.id) });
   }
 
   private async add(requestId: string, run: QueuedRun): Promise<void> {
@@ -86,7 +79,7 @@ export class WorkflowQueue {
       children: run.taskIds.map((taskId) => ({
         name: PrivacyRequestJob.RunTask,
         queueName: PRIVACY_REQUEST_QUEUE,
-        data: { requestId, taskId, type: run.type } satisfies RunTaskData,
+        data: { requestId, taskId },
         opts: { jobId: taskJobId(taskId, run.generation), ...TASK_OPTIONS },
       })),
     });
