@@ -144,6 +144,15 @@ describe('Consent change webhooks', () => {
       .send({ active: false })
       .expect(200);
     expect(paused.body.active).toBe(false);
+    // An update is checked by the registration's rules: a bad URL or event is refused whole.
+    for (const body of [{ url: 'ftp://x.example' }, { events: ['nope'] }, { url: 5 }]) {
+      const bad = await request(t.http)
+        .patch(`/v1/admin/webhooks/${id}`)
+        .set(auth(admin))
+        .send(body)
+        .expect(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+    }
     const purpose = (
       await createPurpose(t.http, admin, { key: purposeKey('hook2'), legalBasis: 'contract' })
     ).key;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -45,27 +45,8 @@ export class CreateWebhookDto {
   description?: string;
 }
 
-export class UpdateWebhookDto {
-  @ApiPropertyOptional({ example: 'https://crm.example.com/hooks/consent-v2' })
-  @IsOptional()
-  @IsUrl(URL_RULE)
-  @MaxLength(2000)
-  url?: string;
-
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true, example: ['consent.changed'] })
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(WEBHOOK_EVENTS.length)
-  @ArrayUnique()
-  @IsIn(WEBHOOK_EVENTS, { each: true })
-  events?: WebhookEvent[];
-
-  @ApiPropertyOptional({ example: 'CRM sync (v2)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  description?: string;
-
+/** Any field of a registration, and pausing or resuming it. */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {
   @ApiPropertyOptional({ description: 'Pause or resume deliveries', example: true })
   @IsOptional()
   @IsBoolean()

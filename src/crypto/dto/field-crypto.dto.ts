@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -11,8 +12,20 @@ import {
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
 import { IsStringMap } from './is-string-map.validator';
 
-const CONTEXT_DESCRIPTION =
-  'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt.';
+/** The optional `context` of encrypt and decrypt: documented and validated the same in both. */
+function FieldContext(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description:
+        'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt.',
+      example: { table: 'customers', tenant: 'acme' },
+      type: 'object',
+      additionalProperties: { type: 'string' },
+    }),
+    IsOptional(),
+    IsStringMap(),
+  );
+}
 
 export class EncryptRequestDto {
   @ApiPropertyOptional({
@@ -33,14 +46,7 @@ export class EncryptRequestDto {
   @MaxLength(256)
   subjectId?: string;
 
-  @ApiPropertyOptional({
-    description: CONTEXT_DESCRIPTION,
-    example: { table: 'customers', tenant: 'acme' },
-    type: 'object',
-    additionalProperties: { type: 'string' },
-  })
-  @IsOptional()
-  @IsStringMap()
+  @FieldContext()
   context?: Record<string, string>;
 
   @ApiProperty({
@@ -85,14 +91,7 @@ export class EncryptResponseDto {
 }
 
 export class DecryptRequestDto {
-  @ApiPropertyOptional({
-    description: CONTEXT_DESCRIPTION,
-    example: { table: 'customers', tenant: 'acme' },
-    type: 'object',
-    additionalProperties: { type: 'string' },
-  })
-  @IsOptional()
-  @IsStringMap()
+  @FieldContext()
   context?: Record<string, string>;
 
   @ApiProperty({
