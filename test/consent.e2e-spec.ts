@@ -311,6 +311,21 @@ describe('Consent', () => {
         .set(auth(rw))
         .expect(400);
       await request(t.http).get(`/v1/subjects/${long}/consents`).set(auth(rw)).expect(400);
+      // A blank subject id is refused wherever one is taken.
+      expect(
+        (await recordConsent(t.http, rw, { subjectId: '   ', purpose: marketing, granted: true }))
+          .status,
+      ).toBe(400);
+      await request(t.http)
+        .get('/v1/consents/check')
+        .query({ subjectId: ' ', purpose: marketing })
+        .set(auth(rw))
+        .expect(400);
+      await request(t.http)
+        .post('/v1/consents/check')
+        .send({ subjectId: ' ', purposes: [marketing] })
+        .set(auth(rw))
+        .expect(400);
       const missing = await request(t.http)
         .get('/v1/consents/check')
         .query({ subjectId, purpose: purposeKey('ghost') })

@@ -1,15 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
-import { MAX_SUBJECT_ID_LENGTH } from '../consent.types';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, Matches } from 'class-validator';
 import { PURPOSE_KEY_PATTERN } from './purpose.dto';
+import { SubjectIdProperty } from './subject-id.property';
 
 export const CHECK_REASONS = [
   'granted',
@@ -25,11 +17,7 @@ export const CHECK_REASONS = [
 export type CheckReason = (typeof CHECK_REASONS)[number];
 
 export class CheckQueryDto {
-  @ApiProperty({ example: 'jane.doe@example.com', maxLength: MAX_SUBJECT_ID_LENGTH })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(MAX_SUBJECT_ID_LENGTH)
-  @Matches(/\S/, { message: 'subjectId must not be blank' })
+  @SubjectIdProperty()
   subjectId!: string;
 
   @ApiProperty({ example: 'marketing-email' })
@@ -38,11 +26,7 @@ export class CheckQueryDto {
 }
 
 export class BatchCheckDto {
-  @ApiProperty({ example: 'jane.doe@example.com', maxLength: MAX_SUBJECT_ID_LENGTH })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(MAX_SUBJECT_ID_LENGTH)
-  @Matches(/\S/, { message: 'subjectId must not be blank' })
+  @SubjectIdProperty()
   subjectId!: string;
 
   @ApiProperty({ type: [String], example: ['marketing-email', 'analytics'] })

@@ -8,11 +8,11 @@ import {
   IsString,
   Matches,
   MaxLength,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CALLER_SOURCES, CONSENT_SOURCES, MAX_SUBJECT_ID_LENGTH } from '../consent.types';
+import { CALLER_SOURCES, CONSENT_SOURCES } from '../consent.types';
 import { PURPOSE_KEY_PATTERN } from './purpose.dto';
+import { SubjectIdProperty } from './subject-id.property';
 
 export class ConsentEvidenceDto {
   @ApiPropertyOptional({
@@ -46,15 +46,7 @@ export class ConsentEvidenceDto {
 }
 
 export class RecordConsentDto {
-  @ApiProperty({
-    description: 'The data subject, as the product knows them (may be an e-mail); 1-256 chars',
-    example: 'jane.doe@example.com',
-    maxLength: MAX_SUBJECT_ID_LENGTH,
-  })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(MAX_SUBJECT_ID_LENGTH)
-  @Matches(/\S/, { message: 'subjectId must not be blank' })
+  @SubjectIdProperty()
   subjectId!: string;
 
   @ApiProperty({ description: 'Purpose key', example: 'marketing-email' })
