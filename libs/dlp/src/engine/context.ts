@@ -95,30 +95,15 @@ export function hasContextIn(entityContext: readonly string[], joined: string): 
   return false;
 }
 
-/**
- * Per context entry, a word any match of it contains, and whether that word must stand alone
- * (short words count only as words of their own; longer ones and phrases also inside words).
- */
-interface Probe {
-  word: string;
-  alone: boolean;
-}
-const probes = new WeakMap<readonly string[], readonly Probe[]>();
+/** Per context entry, a word any match of it contains, lower-case. */
+const probes = new WeakMap<readonly string[], readonly string[]>();
 
-function probesOf(entityContext: readonly string[]): readonly Probe[] {
+function probesOf(entityContext: readonly string[]): readonly string[] {
   let list = probes.get(entityContext);
   if (list === undefined) {
-    // A phrase, or a long word, may match inside longer words: its first word is in the text.
-    // Entries with other characters than letters, digits and spaces never match.
-    list = entityContext
-      .filter((c) => /^[a-z0-9 ]+$/.test(c))
-      .map((c) =>
-        c.includes(' ') || c.length >= 4
-          ? { word: c.split(' ')[0], alone: false }
-          : { word: c, alone: true },
-      )
-      // Plain look-ups first: the word-by-word ones walk every occurrence.
-      .sort((a, b) => Number(a.alone) - Number(b.alone));
+    // A phrase matches only where its first word is. Entries with other characters than
+    // letters, digits and spaces never match.
+    list = entityContext.filter((c) => /^[a-z0-9 ]+$/.test(c)).map((c) => c.split(' ')[0]);
     probes.set(entityContext, list);
   }
   return list;
@@ -134,54 +119,24 @@ export function hasContextBefore(
   text: string,
   start: number,
 ): boolean {
-  const window = text.slice(Math.max(0, start - WINDOW_CHARS), start).toLowerCase();
-  const found = probesOf(entityContext).some(({ word }) => window.includes(word));
-  return found && hasContextIn(entityContext, joinedWordsBefore(text, start));
-}
-
-function isUpper(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** Whether `text[at, at + length)` can be one word of {@link contextWords} at both ends. */
-function wordBounded(text: string, at: number, length: number): boolean {
-  const before = at > 0 ? text.charCodeAt(at - 1) : 32;
-  const after = text.charCodeAt(at + length);
-  const startsWord =
-    !(isLowerOrDigit(before) || isUpper(before)) ||
-    (isLowerOrDigit(before) && isUpper(text.charCodeAt(at)));
-  const endsWord =
-    Number.isNaN(after) ||
-    !(isLowerOrDigit(after) || isUpper(after)) ||
-    (isUpper(after) && isLowerOrDigit(text.charCodeAt(at + length - 1)));
-  return startsWord && endsWord;
+  return (
+    mayHaveContextBefore(entityContext, text, start, start) &&
+    hasContextIn(entityContext, joinedWordsBefore(text, start))
+  );
 }
 
 /**
- * Whether one of `entityContext` may stand anywhere in `text` (true also on some texts without
- * one, never false on a text with one). `lowerText` is `text` lower-cased. Entries of four
- * letters or more count inside longer words, as {@link hasContextIn} has them; shorter ones only
- * as words of their own.
+ * Whether {@link hasContextBefore} may hold for some start in `[from, to]` (never false when it
+ * does): the windows it reads all lie in `text[from - WINDOW_CHARS, to)`.
  */
-export function mayHaveContext(
+export function mayHaveContextBefore(
   entityContext: readonly string[],
   text: string,
-  lowerText: string,
+  from: number,
+  to: number,
 ): boolean {
-  if (lowerText.length !== text.length) {
-    return hasContextIn(entityContext, ` ${contextWords(text).join(' ')} `);
-  }
-  return probesOf(entityContext).some(({ word, alone }) => {
-    if (!alone) {
-      return lowerText.includes(word);
-    }
-    for (let at = lowerText.indexOf(word); at >= 0; at = lowerText.indexOf(word, at + 1)) {
-      if (wordBounded(text, at, word.length)) {
-        return true;
-      }
-    }
-    return false;
-  });
+  const window = text.slice(Math.max(0, from - WINDOW_CHARS), to).toLowerCase();
+  return probesOf(entityContext).some((word) => window.includes(word));
 }
 
 export function boost(score: number): number {

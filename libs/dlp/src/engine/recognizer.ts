@@ -6,10 +6,15 @@ export interface RecognizerContext {
   /**
    * For recognizers that `yieldToSettled`: findings that survive overlap resolution and outrank
    * whatever such a recognizer adds to this text (disjoint, sorted by start), built on first
-   * use. Those above its boosted score first; with `all`, also those above its plain score when
-   * no context word of it may be in the text (a look through the whole text).
+   * use. Those above its boosted score first; with `all`, also those above its plain score,
+   * which outrank only its findings that get no context boost (see `mayBoost`).
    */
   settled(all: boolean): readonly Finding[];
+  /**
+   * Whether a finding of that recognizer starting in `[from, to]` may get a context boost; false
+   * is certain.
+   */
+  mayBoost(from: number, to: number): boolean;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextBefore, mayHaveContext } from './context';
+import { boost, contextWords, hasContext, hasContextBefore, mayHaveContextBefore } from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -109,14 +109,13 @@ function runOrder(entities: readonly EntityType[], opts: TextScanOptions): reado
 }
 
 /**
- * The findings so far that outrank every finding `recognizer` can add: those scoring above its
- * highest score boosted, and, when none of its context words may be in the text, those above
- * its highest plain score. They sort before its findings in the final resolution and are
- * resolved among themselves just as there, so the ones kept here are kept in the end.
+ * The findings so far that outrank the findings `recognizer` can add: those scoring above its
+ * highest score boosted, and, with `all`, those above its highest plain score. They sort before
+ * its findings (before its unboosted ones, for `all`) in the final resolution and are resolved
+ * among themselves just as there, so the ones kept here are kept in the end.
  */
 function settledFor(
   recognizer: Recognizer,
-  text: string,
   raw: readonly Finding[],
   hint: readonly string[],
 ): (all: boolean) => readonly Finding[] {
@@ -126,18 +125,7 @@ function settledFor(
     hint.length === 0 ? resolveOverlaps(raw.filter((f) => f.score > threshold)) : [];
   let boosted: readonly Finding[] | undefined;
   let plain: readonly Finding[] | undefined;
-  return (all) => {
-    boosted ??= above(boost(max));
-    if (!all) {
-      return boosted;
-    }
-    plain ??=
-      contextProbe(recognizer).test(text) &&
-      mayHaveContext(recognizer.context, text, text.toLowerCase())
-        ? boosted
-        : above(max);
-    return plain;
-  };
+  return (all) => (all ? (plain ??= above(max)) : (boosted ??= above(boost(max))));
 }
 
 /**
@@ -160,6 +148,7 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
       leniency: opts.phone?.leniency ?? 'VALID',
     },
     settled: () => [],
+    mayBoost: () => true,
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
@@ -167,12 +156,14 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
+    const hinted = hasContext(recognizer.context, hint);
     if (recognizer.yieldToSettled === true) {
-      ctx.settled = settledFor(recognizer, text, raw, hint);
+      ctx.settled = settledFor(recognizer, raw, hint);
+      ctx.mayBoost = (from, to) =>
+        hinted || mayHaveContextBefore(recognizer.context, text, from, to);
     }
     const first = raw.length;
     recognizer.find(text, ctx, raw);
-    const hinted = hasContext(recognizer.context, hint);
     for (let i = first; i < raw.length; i++) {
       const f = raw[i];
       if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {

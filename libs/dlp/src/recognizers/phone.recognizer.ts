@@ -312,7 +312,30 @@ export const phoneRecognizer: Recognizer = {
   mayMatch: () => true,
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
+    const first = out.length;
     const seen = new Set<number>();
+    const push = (from: number, spans: readonly [number, number][]): void => {
+      for (const [s, e] of spans) {
+        const start = from + s;
+        const end = from + e;
+        const k = start * 65536 + (end - start);
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push({ entity: 'PHONE_NUMBER', start, end, score: 0.4 });
+        }
+      }
+    };
+    const matched = (window: string, coreStart: number, coreLength: number) => {
+      const key = `${leniency}|${regions.join(',')}|${window}`;
+      let spans = cache.get(key);
+      if (spans === undefined) {
+        spans = findInWindow(window, coreStart, coreLength, regions, leniency);
+        remember(key, spans);
+      }
+      return spans;
+    };
+    // Windows whose numbers would lose to a settled finding unless a context boost lifted them.
+    const deferred: { from: number; window: string; coreStart: number; coreLength: number }[] = [];
     forEachMatch(CANDIDATE, text, (m) => {
       const digits = digitCount(m[0]);
       if (
@@ -327,36 +350,35 @@ export const phoneRecognizer: Recognizer = {
       const to = m.index + m[0].length + CONTEXT_CHARS;
       const window = text.slice(from, to);
       const coreStart = m.index - from;
-      let spans: readonly [number, number][] | undefined =
+      const coreLength = m[0].length;
+      const plain =
         window.charCodeAt(coreStart) === 43 ? plainInternationalSpans(window, leniency) : undefined;
-      if (spans === undefined) {
-        if (gluedToWord(window, coreStart, m[0].length, leniency)) {
+      if (plain !== undefined) {
+        push(from, plain);
+        return;
+      }
+      if (gluedToWord(window, coreStart, coreLength, leniency)) {
+        return;
+      }
+      if (!NON_ASCII.test(window)) {
+        // Card and IBAN digits: any number found there would lose to the settled finding.
+        if (onlySettledDigits(text, from, to, ctx.settled(false))) {
           return;
         }
-        // Card, IBAN and IP digits: any number found there would lose to the settled finding.
-        if (
-          !NON_ASCII.test(window) &&
-          (onlySettledDigits(text, from, to, ctx.settled(false)) ||
-            onlySettledDigits(text, from, to, ctx.settled(true)))
-        ) {
+        // IP digits too, but only for numbers that get no context boost.
+        if (!ctx.mayBoost(from, to) && onlySettledDigits(text, from, to, ctx.settled(true))) {
+          deferred.push({ from, window, coreStart, coreLength });
           return;
         }
-        const key = `${leniency}|${regions.join(',')}|${window}`;
-        spans = cache.get(key);
-        if (spans === undefined) {
-          spans = findInWindow(window, coreStart, m[0].length, regions, leniency);
-          remember(key, spans);
-        }
       }
-      for (const [s, e] of spans) {
-        const start = from + s;
-        const end = from + e;
-        const k = start * 65536 + (end - start);
-        if (!seen.has(k)) {
-          seen.add(k);
-          out.push({ entity: 'PHONE_NUMBER', start, end, score: 0.4 });
-        }
-      }
+      push(from, matched(window, coreStart, coreLength));
     });
+    // A deferred window's numbers lose only if no number in the text is boosted: a boosted one
+    // could outrank, and so unsettle, a finding they overlap.
+    if (deferred.length > 0 && out.slice(first).some((f) => ctx.mayBoost(f.start, f.start))) {
+      for (const d of deferred) {
+        push(d.from, matched(d.window, d.coreStart, d.coreLength));
+      }
+    }
   },
 };
