@@ -17,8 +17,8 @@ describe('gluedToWord', () => {
         fc.constantFrom('', 'st ', '":"', '12 ', '(', ' '),
         fc.constantFrom(...'0123456789'),
         fc.array(fc.constantFrom(...'0123456789-'), { minLength: 6, maxLength: 20 }),
-        fc.constantFrom(...'bcdfxaeiZ#. '),
-        fc.constantFrom('', '-4', '12', 'ab'),
+        fc.constantFrom(...'bcdfxaeiAEIXZ#. '),
+        fc.constantFrom('', '-4', '12', 'ab', 'nexo12', 'nt12', 'xt 12', 'XT1', 'n', 'x12', 'a-'),
         (before, first, body, letter, after) => {
           const core = `${first}${body.join('')}`.replace(/-+$/, '');
           const window = `${before}${core}${letter}${after}`;
@@ -37,7 +37,10 @@ describe('gluedToWord', () => {
 
   it('leaves numbers before extension letters, separators and other digits to the matcher', () => {
     expect(gluedToWord('st 81938681-387c-4', 3, 12, 'VALID')).toBe(true);
-    expect(gluedToWord('st 81938681-387e-4', 3, 12, 'VALID')).toBe(false);
+    expect(gluedToWord('st 81938681-387e-4', 3, 12, 'VALID')).toBe(true);
+    expect(gluedToWord('st 81938681-387ex4', 3, 12, 'VALID')).toBe(false);
+    expect(gluedToWord('st 4155550132anexo 12', 3, 10, 'VALID')).toBe(false);
+    expect(gluedToWord('st 4155550132Int12', 3, 10, 'VALID')).toBe(false);
     expect(gluedToWord('st 4155550132x12', 3, 10, 'VALID')).toBe(false);
     expect(gluedToWord('st 415 555 0132b', 3, 12, 'VALID')).toBe(false);
     expect(gluedToWord('12 4155550132b', 3, 10, 'VALID')).toBe(false);

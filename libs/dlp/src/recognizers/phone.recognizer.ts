@@ -175,8 +175,11 @@ export function plainInternationalSpans(
 
 /** libphonenumber also reads non-ASCII digits, which the shortcuts here do not look for. */
 const NON_ASCII = /[\u0080-\uffff]/;
-/** Latin letters that start no extension label ("ext", "x", "anexo", "int"). */
-const NOT_EXTENSION_LETTER = /^[b-df-hj-wyzB-DF-HJ-WYZ]$/;
+/**
+ * A Latin letter that starts no extension label ("ext", "x", "anexo", "int"; the matcher reads
+ * them in any case) in what the window holds after the number.
+ */
+const NOT_EXTENSION = /^(?!e?x|an|in)[a-z]/i;
 const DIGITS_AND_HYPHENS = /^\d[\d-]*$/;
 const DIGIT = /\d/;
 
@@ -194,7 +197,7 @@ export function gluedToWord(
   const end = coreStart + coreLength;
   return (
     leniency !== 'POSSIBLE' &&
-    NOT_EXTENSION_LETTER.test(window.charAt(end)) &&
+    NOT_EXTENSION.test(window.slice(end)) &&
     DIGITS_AND_HYPHENS.test(window.slice(coreStart, end)) &&
     !DIGIT.test(window.slice(0, coreStart)) &&
     !NON_ASCII.test(window)
