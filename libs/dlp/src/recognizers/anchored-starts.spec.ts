@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { isIP } from 'node:net';
 import { forEachMatchAt, stickyCopy } from '../engine/anchored-match';
 import { forEachMatch } from '../engine/recognizer';
 import { EMAIL, emailStarts } from './email.recognizer';
-import { IPV4, IPV6, ipv4Starts, ipv6Starts } from './ip-address.recognizer';
+import { IPV4, IPV6, ipv4Starts, ipv6Shaped, ipv6Starts } from './ip-address.recognizer';
 import { URL_RE, urlStarts } from './url.recognizer';
 
 /** Texts joined from pieces dense in what a pattern matches and in what ends or glues a match. */
@@ -75,5 +76,26 @@ describe('anchored starts find what a global scan finds', () => {
       ),
       ['see a.b.com now', 'x https://a.b.co.uk/p?q=1.', 'v1.2 and e.g. x.io'],
     );
+  });
+
+  it('IPv6: the colon count turns away only what node:net refuses', () => {
+    const groups = fc.array(
+      fc.oneof(fc.hexaString({ minLength: 0, maxLength: 5 }), fc.constant('1.2.3.4')),
+      { minLength: 1, maxLength: 10 },
+    );
+    let valid = 0;
+    fc.assert(
+      fc.property(groups, (g) => {
+        const addr = g.join(':');
+        valid += Number(isIP(addr) === 6);
+        if (!ipv6Shaped(addr)) {
+          expect(isIP(addr)).not.toBe(6);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(valid).toBeGreaterThan(100);
+    expect(ipv6Shaped('53:6e:2f:11:aa:bb')).toBe(false);
+    expect(ipv6Shaped('2001:db8:0:0:0:0:2:1')).toBe(true);
   });
 });

@@ -98,6 +98,24 @@ function hasSecondColon(text: string, q: number, limit: number): boolean {
   return false;
 }
 
+/**
+ * False for text that cannot be an IPv6 address by its count of colons: without `::` an address
+ * has eight groups, or six and a dotted quad. MAC addresses and times stop here, before
+ * node:net's pattern, which is slow to say no.
+ */
+export function ipv6Shaped(addr: string): boolean {
+  if (addr.includes('::')) {
+    return true;
+  }
+  let colons = 0;
+  for (let i = 0; i < addr.length; i++) {
+    if (addr.charCodeAt(i) === 58) {
+      colons++;
+    }
+  }
+  return colons === (addr.includes('.') ? 6 : 7);
+}
+
 export const ipAddressRecognizer: Recognizer = {
   entity: 'IP_ADDRESS',
   context: ['ip', 'ipv4', 'ipv6', 'address', 'host', 'client', 'remote', 'src', 'dst'],
@@ -132,7 +150,7 @@ export const ipAddressRecognizer: Recognizer = {
       if (isAsciiAlnum(text.charCodeAt(m.index + m[0].length)) && zone === '' && prefix === '') {
         return;
       }
-      if (isIP(addr) !== 6) {
+      if (!ipv6Shaped(addr) || isIP(addr) !== 6) {
         return;
       }
       let end = m.index + addr.length + zone.length;
