@@ -206,8 +206,8 @@ export function gluedToWord(
 
 /**
  * Runs `fn` with errors capturing no stack trace. The matcher throws and catches a parse error
- * for most candidates it rejects, and capturing the stack was a fifth of its time; none of
- * those errors leaves it.
+ * for most candidates it rejects, and capturing the stack was a large part of its time; none
+ * of those errors leaves it.
  */
 function withoutStackTraces<T>(fn: () => T): T {
   const limit = Error.stackTraceLimit;
@@ -368,7 +368,7 @@ export const phoneRecognizer: Recognizer = {
         if (onlySettledDigits(text, from, to, ctx.settled(false))) {
           return;
         }
-        // IP digits too, but only for numbers that get no context boost.
+        // IP (and MAC) digits too, but those outrank only numbers that get no context boost.
         if (!ctx.mayBoost(from, to) && onlySettledDigits(text, from, to, ctx.settled(true))) {
           deferred.push({ from, window, coreStart, coreLength });
           return;
