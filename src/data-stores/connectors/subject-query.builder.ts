@@ -13,6 +13,15 @@ export interface CollectionErasureStatements {
   statements: SqlStatement[];
 }
 
+/**
+ * How a collection's rows reach the subject: by its own identity column, and through each
+ * reference by its parent's rows. Collections that cannot reach the subject have none.
+ */
+interface SubjectReach {
+  identity?: { spec: NonNullable<CollectionSpec['identity']>; value: string };
+  parents: Array<{ field: string; parent: string; parentField: string; reach: SubjectReach }>;
+}
+
 /** One way from a collection to the subject: parent hops, then the identity of the last table. */
 interface SubjectPath {
   hops: Array<{ field: string; parent: string; parentField: string }>;
@@ -38,7 +47,7 @@ export class SubjectQueryBuilder {
 
   select(collection: string, subject: Subject): SqlStatement {
     const params: unknown[] = [];
-    const where = this.condition(collection, subject, params, new Set());
+    const where = this.condition(collection, subject, params);
     return {
       sql: `SELECT * FROM ${this.dialect.quote(collection)} WHERE ${where}`,
       params,
@@ -76,7 +85,8 @@ export class SubjectQueryBuilder {
     const action = strategies === 'delete' ? 'deleted' : 'updated';
     const join = this.dialect.erasureJoin;
     if (join !== undefined) {
-      const paths = this.paths(collection.name, subject, new Set());
+      const reach = this.reach(collection.name, subject, new Set());
+      const paths = reach ? this.paths(reach) : [];
       // A row reached by two paths would be updated twice (a hash of a hash); one path is safe.
       if (strategies === 'delete' || paths.length <= 1) {
         return {
@@ -91,7 +101,7 @@ export class SubjectQueryBuilder {
     const params: unknown[] = [];
     const table = this.dialect.quote(collection.name);
     if (strategies === 'delete') {
-      const where = this.condition(collection.name, subject, params, new Set());
+      const where = this.condition(collection.name, subject, params);
       return {
         collection: collection.name,
         action,
@@ -104,7 +114,7 @@ export class SubjectQueryBuilder {
       params,
       hashKey,
     );
-    const where = this.condition(collection.name, subject, params, new Set());
+    const where = this.condition(collection.name, subject, params);
     return {
       collection: collection.name,
       action,
@@ -200,63 +210,63 @@ export class SubjectQueryBuilder {
     return out;
   }
 
-  private condition(
-    name: string,
-    subject: Subject,
-    params: unknown[],
-    visiting: Set<string>,
-  ): string {
-    const collection = this.byName.get(name);
-    if (!collection || visiting.has(name)) {
-      return '1 = 0';
-    }
-    visiting.add(name);
-    const parts: string[] = [];
-    const identity = collection.identity;
-    const value = identity ? subjectValue(subject, identity.type) : undefined;
-    if (identity && value !== undefined) {
-      params.push(value);
-      parts.push(
-        this.dialect.identityMatch(
-          this.dialect.quote(identity.field),
-          identity.type,
-          this.dialect.param(params.length),
-        ),
-      );
-    }
-    for (const ref of collection.references ?? []) {
-      const [parent, parentField] = ref.to.split('.');
-      const inner = this.condition(parent, subject, params, visiting);
-      if (inner !== '1 = 0') {
-        parts.push(
-          `${this.dialect.quote(ref.field)} IN (SELECT ${this.dialect.quote(parentField)} FROM ${this.dialect.quote(parent)} WHERE ${inner})`,
-        );
-      }
-    }
-    visiting.delete(name);
-    return parts.length === 0 ? '1 = 0' : parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  /** The SQL condition on `name`'s own columns that picks the subject's rows. */
+  private condition(name: string, subject: Subject, params: unknown[]): string {
+    const reach = this.reach(name, subject, new Set());
+    return reach ? this.render(reach, params) : '1 = 0';
   }
 
-  /** The ways `condition` reaches the subject, one per identity match, as reference chains. */
-  private paths(name: string, subject: Subject, visiting: Set<string>): SubjectPath[] {
+  private reach(name: string, subject: Subject, visiting: Set<string>): SubjectReach | undefined {
     const collection = this.byName.get(name);
     if (!collection || visiting.has(name)) {
-      return [];
+      return undefined;
     }
     visiting.add(name);
-    const out: SubjectPath[] = [];
-    const identity = collection.identity;
-    const value = identity ? subjectValue(subject, identity.type) : undefined;
-    if (identity && value !== undefined) {
-      out.push({ hops: [], identity, value });
-    }
+    const spec = collection.identity;
+    const value = spec ? subjectValue(subject, spec.type) : undefined;
+    const parents: SubjectReach['parents'] = [];
     for (const ref of collection.references ?? []) {
       const [parent, parentField] = ref.to.split('.');
-      for (const path of this.paths(parent, subject, visiting)) {
-        out.push({ ...path, hops: [{ field: ref.field, parent, parentField }, ...path.hops] });
+      const reach = this.reach(parent, subject, visiting);
+      if (reach) {
+        parents.push({ field: ref.field, parent, parentField, reach });
       }
     }
     visiting.delete(name);
+    const identity = spec && value !== undefined ? { spec, value } : undefined;
+    return identity || parents.length > 0 ? { identity, parents } : undefined;
+  }
+
+  /** Nested sub-queries: no id list is ever held in memory. */
+  private render(reach: SubjectReach, params: unknown[]): string {
+    const q = (id: string) => this.dialect.quote(id);
+    const parts: string[] = [];
+    if (reach.identity) {
+      const { spec, value } = reach.identity;
+      params.push(value);
+      parts.push(
+        this.dialect.identityMatch(q(spec.field), spec.type, this.dialect.param(params.length)),
+      );
+    }
+    for (const p of reach.parents) {
+      const inner = this.render(p.reach, params);
+      parts.push(
+        `${q(p.field)} IN (SELECT ${q(p.parentField)} FROM ${q(p.parent)} WHERE ${inner})`,
+      );
+    }
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  }
+
+  /** The same ways, one per identity match, as reference chains. */
+  private paths(reach: SubjectReach): SubjectPath[] {
+    const out: SubjectPath[] = reach.identity
+      ? [{ hops: [], identity: reach.identity.spec, value: reach.identity.value }]
+      : [];
+    for (const { field, parent, parentField, reach: above } of reach.parents) {
+      for (const path of this.paths(above)) {
+        out.push({ ...path, hops: [{ field, parent, parentField }, ...path.hops] });
+      }
+    }
     return out;
   }
 }
