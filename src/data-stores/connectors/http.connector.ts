@@ -8,6 +8,7 @@ import type {
   ConnectorCallContext,
   ConnectorTestResult,
   OptOutKind,
+  RecordBatch,
 } from './connector.interface';
 
 type HttpRequestType = 'access' | 'erasure' | OptOutKind;
@@ -52,7 +53,7 @@ export class HttpConnector implements Connector {
         throw new HttpStoreError('access answer holds a collection that is not a list');
       }
       // The answer is in memory already: one batch.
-      yield { collection, records: oneBatch(records as Array<Record<string, unknown>>) };
+      yield { collection, records: oneBatch(records as RecordBatch) };
     }
   }
 
@@ -94,9 +95,7 @@ export class HttpConnector implements Connector {
   }
 }
 
-async function* oneBatch(
-  records: Array<Record<string, unknown>>,
-): AsyncGenerator<Array<Record<string, unknown>>> {
+async function* oneBatch(records: RecordBatch): AsyncGenerator<RecordBatch> {
   yield records;
 }
 
