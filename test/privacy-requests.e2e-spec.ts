@@ -383,6 +383,49 @@ describe('privacy requests', () => {
       .expect(429);
   });
 
+  it('DPO retry: a request failed by one store runs that store again and completes', async () => {
+    const dpo = await createUser(t.http, token, ['dpo']);
+    const auth = { Authorization: `Bearer ${dpo.token}` };
+    const k = shopCustomer(2, TAG);
+    let failing = true;
+    store.onCall = async (call) => {
+      if (failing && call.type === 'access' && call.subject.email === k.email) {
+        throw new Error('store down');
+      }
+    };
+    try {
+      const created = await file('access', { email: k.email }).expect(201);
+      const id = created.body.id as string;
+      await request(t.http).post(`/v1/admin/privacy-requests/${id}/retry`).set(auth).expect(409);
+      const failed = await settle(id);
+      expect(failed.status).toBe('failed');
+      expect(failed.tasks.find((x) => x.dataStore === 'crm')?.status).toBe('failed');
+      const sqlAttempts = failed.tasks.filter((x) => x.dataStore !== 'crm').map((x) => x.attempts);
+      failing = false;
+      await request(t.http).post(`/v1/admin/privacy-requests/${id}/retry`).set(auth).expect(200);
+      const done = await settle(id);
+      expect(done.status).toBe('completed');
+      expect(done.tasks.every((x) => x.status === 'completed')).toBe(true);
+      // Only the failed task ran again.
+      expect(done.tasks.filter((x) => x.dataStore !== 'crm').map((x) => x.attempts)).toEqual(
+        sqlAttempts,
+      );
+      expect(
+        done.events.map((e) => e.action).filter((a) => a.startsWith('privacy_request.')),
+      ).toEqual([
+        'privacy_request.queued',
+        'privacy_request.in_progress',
+        'privacy_request.failed',
+        'privacy_request.queued',
+        'privacy_request.in_progress',
+        'privacy_request.completed',
+      ]);
+      await request(t.http).post(`/v1/admin/privacy-requests/${id}/retry`).set(auth).expect(409);
+    } finally {
+      store.onCall = () => Promise.resolve();
+    }
+  });
+
   it('DPO: list soonest due first, SLA, extend once, reject', async () => {
     const dpo = await createUser(t.http, token, ['dpo']);
     const auth = { Authorization: `Bearer ${dpo.token}` };

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { AuditRecord, AuditService } from 'src/audit/audit.service';
+import { AuditedChange, AuditRecord, AuditService } from 'src/audit/audit.service';
 import { DataStoreEntity } from 'src/data-stores/entities/data-store.entity';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
@@ -113,13 +113,15 @@ export class PrivacyRequestCommits {
     status: RequestStatus,
     details: Record<string, unknown> = {},
   ): Promise<boolean> {
-    const event = await this.audit.recordChange(ctx, statusRecord(request, from, status, details), {
-      sql: TRANSITION_SQL,
-      params: [request.id, from, status, new Date()],
-    });
+    const event = await this.audit.recordChange(
+      ctx,
+      statusRecord(request, from, status, details),
+      statusChange(request, from, status),
+    );
     return event !== null;
   }
 
+  /** The same change inside the caller's transaction, which holds the request's row lock. */
   async setStatus(
     m: EntityManager,
     ctx: RequestContext,
@@ -128,10 +130,25 @@ export class PrivacyRequestCommits {
     details: Record<string, unknown> = {},
   ): Promise<void> {
     const from = request.status;
+    const event = await this.audit.recordChange(
+      ctx,
+      statusRecord(request, from, status, details),
+      statusChange(request, from, status),
+      m,
+    );
+    if (event === null) {
+      throw new Error(`Privacy request ${request.id} left ${from} under its row lock`);
+    }
     request.status = status;
-    await m.update(PrivacyRequestEntity, { id: request.id }, { status, ...patchFor(status) });
-    await this.audit.record(ctx, statusRecord(request, from, status, details), m);
   }
+}
+
+function statusChange(
+  request: Pick<PrivacyRequestEntity, 'id'>,
+  from: RequestStatus,
+  status: RequestStatus,
+): AuditedChange {
+  return { sql: TRANSITION_SQL, params: [request.id, from, status, new Date()] };
 }
 
 function statusRecord(
@@ -145,8 +162,4 @@ function statusRecord(
     target: { type: 'privacy_request', id: request.id },
     details: { from, to: status, type: request.type, ...details },
   };
-}
-
-function patchFor(status: RequestStatus): Partial<PrivacyRequestEntity> {
-  return status === 'completed' ? { completedAt: new Date(), failureReason: null } : {};
 }
