@@ -43,18 +43,24 @@ const TOKENS: readonly TokenPattern[] = [
 const TOKEN_HINT =
   /A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|whsec_|eyJ|-----BEGIN/;
 
+const KEYWORDS = String.raw`pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization`;
+
 /**
  * A keyword such as password/secret/token, then `:` or `=` (or "is"), then a value. The value
  * must look random (entropy and character classes) to count.
  */
-const KEYWORD_VALUE =
-  /(?<![A-Za-z0-9])(?:pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization)["']?\s{0,3}(?:[:=]|\bis\b)\s{0,3}(?:bearer\s{1,3}|basic\s{1,3})?["']?([^\s"',;&<>{}]{8,512})/gi;
+const KEYWORD_VALUE = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(?:${KEYWORDS})["']?\s{0,3}(?:[:=]|\bis\b)\s{0,3}(?:bearer\s{1,3}|basic\s{1,3})?["']?([^\s"',;&<>{}]{8,512})`,
+  'gi',
+);
 /**
  * Texts where KEYWORD_VALUE can match: a separator with a keyword before it. Looking for the
  * separator first and then behind it is faster than trying each keyword at every position.
  */
-const KEYWORD_HINT =
-  /(?:[:=]|\bis\b)(?<=(?<![A-Za-z0-9])(?:pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization)["']?\s{0,3}(?:[:=]|is))/i;
+const KEYWORD_HINT = new RegExp(
+  String.raw`(?:[:=]|\bis\b)(?<=(?<![A-Za-z0-9])(?:${KEYWORDS})["']?\s{0,3}(?:[:=]|is))`,
+  'i',
+);
 /** A bearer credential in a header or log line. */
 const BEARER = /\bBearer\s{1,3}([A-Za-z0-9._~+/-]{20,4096}=*)/g;
 
