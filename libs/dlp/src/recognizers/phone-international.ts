@@ -1,5 +1,4 @@
-import { Metadata } from 'libphonenumber-js/core';
-import metadataJson from 'libphonenumber-js/metadata.max.json';
+import { anchored, metadata, metadataJson, NUMBER_TYPES, selectPlan } from './phone-metadata';
 
 /**
  * libphonenumber's verdict on a number written as `+` and one block of digits, reached through
@@ -13,38 +12,6 @@ import metadataJson from 'libphonenumber-js/metadata.max.json';
 const MIN_LENGTH_FOR_NSN = 2;
 const MAX_LENGTH_FOR_NSN = 17;
 const MAX_LENGTH_COUNTRY_CODE = 3;
-const NUMBER_TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'PREMIUM_RATE',
-  'TOLL_FREE',
-  'SHARED_COST',
-  'VOIP',
-  'PERSONAL_NUMBER',
-  'PAGER',
-  'UAN',
-  'VOICEMAIL',
-] as const;
-
-interface TypeView {
-  pattern(): string;
-  possibleLengths(): number[] | undefined;
-}
-/** The metadata accessors used here; the published typings declare only a few of them. */
-interface MetadataView {
-  hasCallingCode(code: string): boolean;
-  getCountryCodesForCallingCode(code: string): string[] | undefined;
-  selectNumberingPlan(regionOrCode: string): void;
-  numberingPlan: {
-    nationalNumberPattern(): string;
-    possibleLengths(): number[] | undefined;
-    leadingDigits(): string | undefined;
-    nationalPrefixForParsing(): string | undefined;
-    nationalPrefixTransformRule(): string | undefined;
-    hasTypes(): boolean;
-    type(name: string): TypeView | undefined;
-  };
-}
 
 /** One numbering plan (a region, or a calling code's main region), compiled. */
 interface Plan {
@@ -57,23 +24,24 @@ interface Plan {
   prefixTransform: string | undefined;
 }
 
-const metadata = new Metadata(metadataJson) as unknown as MetadataView;
 const plans = new Map<string, Plan>();
 
 function compile(regionOrCode: string): Plan {
-  metadata.selectNumberingPlan(regionOrCode);
-  const np = metadata.numberingPlan;
+  const np = selectPlan(regionOrCode);
+  if (np === undefined) {
+    throw new Error(`No numbering plan for ${regionOrCode}`);
+  }
   const types: Plan['types'] = [];
   for (const name of NUMBER_TYPES) {
     const t = np.hasTypes() ? np.type(name) : undefined;
     if (t !== undefined && t.pattern() !== '') {
-      types.push({ pattern: new RegExp(`^(?:${t.pattern()})$`), lengths: t.possibleLengths() });
+      types.push({ pattern: anchored(t.pattern()), lengths: t.possibleLengths() });
     }
   }
   const leading = np.leadingDigits();
   const forParsing = np.nationalPrefixForParsing();
   return {
-    general: new RegExp(`^(?:${np.nationalNumberPattern()})$`),
+    general: anchored(np.nationalNumberPattern()),
     possibleLengths: np.possibleLengths(),
     leadingDigits: leading ? new RegExp(leading) : undefined,
     hasTypes: np.hasTypes(),
@@ -96,8 +64,7 @@ function plan(regionOrCode: string): Plan {
 export function minPossibleLength(): number {
   let min = Infinity;
   for (const region of Object.keys(metadataJson.countries)) {
-    metadata.selectNumberingPlan(region);
-    min = Math.min(min, metadata.numberingPlan.possibleLengths()?.[0] ?? MIN_LENGTH_FOR_NSN);
+    min = Math.min(min, selectPlan(region)?.possibleLengths()?.[0] ?? MIN_LENGTH_FOR_NSN);
   }
   return min;
 }

@@ -1,5 +1,4 @@
-import { Metadata } from 'libphonenumber-js/core';
-import metadataJson from 'libphonenumber-js/metadata.max.json';
+import { anchored, metadata, metadataJson, NUMBER_TYPES, selectPlan } from './phone-metadata';
 
 /**
  * Metadata-based rejection ahead of libphonenumber's matcher: a window is only handed to the
@@ -7,19 +6,6 @@ import metadataJson from 'libphonenumber-js/metadata.max.json';
  * is a superset of libphonenumber's own validity rule (general pattern and one number-type
  * pattern of a region sharing the calling code), so skipping a region never loses a match.
  */
-
-const NUMBER_TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'TOLL_FREE',
-  'PREMIUM_RATE',
-  'PERSONAL_NUMBER',
-  'VOICEMAIL',
-  'UAN',
-  'PAGER',
-  'VOIP',
-  'SHARED_COST',
-] as const;
 
 /** Everything the test needs about one calling code. */
 interface CallingCodePlan {
@@ -33,25 +19,6 @@ interface RegionPlan extends CallingCodePlan {
   idd: RegExp;
 }
 
-/**
- * The part of libphonenumber's runtime metadata API used here; its published typings only
- * declare a few of these methods, so the object is viewed through this interface.
- */
-interface PlanView {
-  callingCode(): string;
-  IDDPrefix(): string;
-  nationalNumberPattern(): string;
-  nationalPrefixForParsing(): string | undefined;
-  nationalPrefixTransformRule(): string | undefined;
-  type(name: string): { pattern(): string } | undefined;
-}
-interface MetadataView {
-  hasCountry(region: string): boolean;
-  selectNumberingPlan(region: string): void;
-  numberingPlan: PlanView | undefined;
-}
-
-const metadata = new Metadata(metadataJson) as unknown as MetadataView;
 const codes = metadataJson.country_calling_codes as Record<string, string[] | undefined>;
 const nonGeographic =
   (metadataJson as { nonGeographic?: Record<string, unknown> }).nonGeographic ?? {};
@@ -59,15 +26,6 @@ const regionPlans = new Map<string, RegionPlan | null>();
 const codePlans = new Map<string, CallingCodePlan | null>();
 
 const ANY = /(?:)/;
-
-function selectPlan(region: string): PlanView | undefined {
-  metadata.selectNumberingPlan(region);
-  return metadata.numberingPlan;
-}
-
-function anchored(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
-}
 
 function buildCodePlan(callingCode: string): CallingCodePlan | null {
   const regions = nonGeographic[callingCode] !== undefined ? ['001'] : codes[callingCode];
@@ -115,8 +73,7 @@ function regionPlan(region: string): RegionPlan | null {
   if (plan === undefined) {
     plan = null;
     if (metadata.hasCountry(region)) {
-      metadata.selectNumberingPlan(region);
-      const np = metadata.numberingPlan;
+      const np = selectPlan(region);
       const byCode = np === undefined ? null : codePlan(np.callingCode());
       if (np !== undefined && byCode !== null) {
         plan = { ...byCode, idd: new RegExp(`^(?:${np.IDDPrefix()})`) };
