@@ -7,12 +7,12 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
-import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
+import { createShop, SHOP_COLLECTIONS, shopCustomer, withDb } from '../test/support/shop-fixture';
+import { freePort, waitForHttp } from '../test/support/spawn-service';
 import { BenchReport } from './lib/bench-report';
 
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,11 +20,6 @@ const SUBJECTS = Number(process.env.DSR_BENCH_SUBJECTS ?? 400);
 const BIG_ROWS = Number(process.env.DSR_BENCH_ROWS ?? 1_000_000);
 const ROOT = join(__dirname, '..');
 
-const withDb = (url: string, db: string): string => {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function adminQuery(sql: string): Promise<void> {
@@ -49,37 +44,12 @@ function spawnDist(entry: 'main' | 'worker', env: Record<string, string>): Child
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** A live process's peak (VmHWM, since it started) or current (VmRSS) resident set size, in MB. */
 function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 const peakRssMb = (pid: number): number => rssMb(pid, 'VmHWM');
-
-async function waitReady(base: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) {
-      return;
-    }
-    await sleep(200);
-  }
-  throw new Error('API did not become ready');
-}
 
 /** Stops a child and waits for it to exit so its pool connections are gone before the next case. */
 async function stop(child: ChildProcess): Promise<void> {
@@ -111,7 +81,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const api = spawnDist('main', { ...env, WORKERS: 'false', PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
-  await waitReady(base);
+  await waitForHttp(`${base}/health/ready`);
   const call = async (
     method: string,
     path: string,

@@ -156,7 +156,8 @@ async function mysqlServer(): Promise<string> {
   }
 }
 
-function withDb(url: string, db: string): string {
+/** `url` pointing at database `db`. */
+export function withDb(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
