@@ -15,18 +15,28 @@ import type { Response } from 'express';
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly logger = new Logger(RateLimitGuard.name);
+  /** Set while the counters are unreachable, so an outage is logged once, not per request. */
+  private unavailable = false;
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     try {
-      return await super.handleRequest(props);
+      const allowed = await super.handleRequest(props);
+      if (this.unavailable) {
+        this.unavailable = false;
+        this.logger.log('Rate limits available again');
+      }
+      return allowed;
     } catch (error) {
       if (error instanceof ThrottlerException) {
         throw error;
       }
-      this.logger.warn(
-        { err: { type: (error as Error)?.name } },
-        'Rate limits unavailable; request let through',
-      );
+      if (!this.unavailable) {
+        this.unavailable = true;
+        this.logger.warn(
+          { err: { type: (error as Error)?.name } },
+          'Rate limits unavailable; requests let through until they are back',
+        );
+      }
       return true;
     }
   }
