@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
-import { createShop, SHOP_COLLECTIONS, shopCustomer, withDb } from '../test/support/shop-fixture';
+import { withDatabase } from '../test/setup/services';
+import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
 import { freePort, waitForHttp } from '../test/support/spawn-service';
 import { BenchReport } from './lib/bench-report';
 
@@ -23,7 +24,7 @@ const ROOT = join(__dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function adminQuery(sql: string): Promise<void> {
-  const c = new Client({ connectionString: withDb(PG, 'postgres') });
+  const c = new Client({ connectionString: withDatabase(PG, 'postgres') });
   await c.connect();
   await c.query(sql);
   await c.end();
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   await adminQuery(`CREATE DATABASE "${appDb}"`);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
-    DATABASE_URL: withDb(PG, appDb),
+    DATABASE_URL: withDatabase(PG, appDb),
     REDIS_PREFIX: `dsr_bench_${run}`,
     LOG_LEVEL: 'warn',
     MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
   // Case 2: one subject with BIG_ROWS rows in PostgreSQL, exported by a fresh worker.
   const bigDb = `dsr_bench_big_${run}`;
   await adminQuery(`CREATE DATABASE "${bigDb}"`);
-  const big = new Client({ connectionString: withDb(PG, bigDb) });
+  const big = new Client({ connectionString: withDatabase(PG, bigDb) });
   await big.connect();
   await big.query(`CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, name text)`);
   await big.query(
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
   await call('POST', '/v1/data-stores', token, {
     name: 'big',
     type: 'postgres',
-    connection: { url: withDb(PG, bigDb) },
+    connection: { url: withDatabase(PG, bigDb) },
     collections: [
       {
         name: 'customers',

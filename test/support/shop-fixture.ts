@@ -3,6 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import request from 'supertest';
 import { startContainer } from '../setup/containers';
+import { withDatabase } from '../setup/services';
 import type { TestApp } from './test-app';
 
 /** A shop database (customers -> orders -> order_items, addresses, support_tickets) per engine. */
@@ -156,13 +157,6 @@ async function mysqlServer(): Promise<string> {
   }
 }
 
-/** `url` pointing at database `db`. */
-export function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 /** Creates the two databases and inserts `shape` in batches (fast enough for a million rows). */
 export async function createShop(shape: SeedShape, tag: string): Promise<ShopFixture> {
   const db = `shop_${tag}_${randomBytes(3).toString('hex')}`;
@@ -170,16 +164,16 @@ export async function createShop(shape: SeedShape, tag: string): Promise<ShopFix
     process.env.E2E_DATABASE_URL ??
     process.env.DATABASE_URL ??
     'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Client({ connectionString: withDb(pgAdmin, 'postgres') });
+  const admin = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${db}"`);
   await admin.end();
-  const postgresUrl = withDb(pgAdmin, db);
+  const postgresUrl = withDatabase(pgAdmin, db);
   const mysqlRoot = await mysqlServer();
   const my = await createConnection({ uri: mysqlRoot });
   await my.query(`CREATE DATABASE \`${db}\``);
   await my.end();
-  const mysqlUrl = withDb(mysqlRoot, db);
+  const mysqlUrl = withDatabase(mysqlRoot, db);
 
   const pg = new Client({ connectionString: postgresUrl });
   await pg.connect();
@@ -195,7 +189,7 @@ export async function createShop(shape: SeedShape, tag: string): Promise<ShopFix
     postgresUrl,
     mysqlUrl,
     drop: async () => {
-      const a = new Client({ connectionString: withDb(pgAdmin, 'postgres') });
+      const a = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
       await a.end();
