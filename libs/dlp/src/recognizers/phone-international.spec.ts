@@ -1,8 +1,14 @@
 import fc from 'fast-check';
-import { findNumbers, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/examples.mobile.json';
+import {
+  findNumbers,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 import metadataJson from 'libphonenumber-js/metadata.max.json';
 import { validInternational } from './phone-international';
-import { plainInternationalSpans } from './phone.recognizer';
+import { leadingGroupsSpans, plainInternationalSpans } from './phone-plus-window';
 
 const callingCodes = [
   ...Object.keys(metadataJson.country_calling_codes),
@@ -141,5 +147,103 @@ describe('plainInternationalSpans', () => {
     expect(plainInternationalSpans('+14155550132 x1', 'VALID')).toBeUndefined();
     expect(plainInternationalSpans('+14155550132.5', 'VALID')).toBeUndefined();
     expect(plainInternationalSpans('+14155550132', 'STRICT_GROUPING')).toBeUndefined();
+  });
+});
+
+describe('leadingGroupsSpans', () => {
+  /** Valid numbers of every region, as digits after the `+`. */
+  const validDigits = Object.keys(metadataJson.countries)
+    .map((c) => getExampleNumber(c as CountryCode, examples)?.number.slice(1))
+    .filter((d): d is string => d !== undefined);
+  /** A first block: a valid number, one with a digit more or less, or random digits. */
+  const firstBlock = fc.oneof(
+    fc.constantFrom(...validDigits),
+    fc.constantFrom(...validDigits).map((d) => d.slice(0, -1)),
+    fc
+      .tuple(fc.constantFrom(...validDigits), fc.integer({ min: 0, max: 9 }))
+      .map(([d, x]) => `${d}${x}`),
+    internationalDigits,
+  );
+  /** What may follow it inside a candidate: separators, then more digits. */
+  const separators = [' ', '  ', '-', '.', ' - ', '/', ' / ', '(', ') ', ':', ' (', '. ', '\u2013'];
+  const group = fc.tuple(
+    fc.constantFrom(...separators),
+    fc.oneof(
+      fc.stringMatching(/^\d{1,5}$/),
+      fc.constantFrom('2024-05-06 12', '12/05/24', '2024', '0', '00', '555 0132', 'x12'),
+    ),
+  );
+  /** Mostly a space and digits after the first block, the shape a split leaves alone. */
+  const more = fc.oneof(
+    fc.array(group, { maxLength: 3 }),
+    fc
+      .tuple(fc.stringMatching(/^\d{1,5}$/), fc.array(group, { maxLength: 2 }))
+      .map(([d, rest]): [string, string][] => [[' ', d], ...rest]),
+  );
+  const before = ['', ' ', 'ab ', 'e: ', '":"', '(', '[', '1 ', '12+', 'x ', '/', 'é '];
+  const after = [
+    '',
+    ' ',
+    'ia1',
+    ' co',
+    ':34',
+    ':96',
+    ' x1',
+    '#12',
+    ';ext=1',
+    ' +4',
+    '+12',
+    'é',
+    '"}',
+    '.5',
+  ];
+
+  it('gives the matcher spans wherever it answers', () => {
+    let none = 0;
+    let first = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...before),
+        firstBlock,
+        more,
+        fc.constantFrom(...after),
+        (pre, block, rest, post) => {
+          const window = `${pre}+${block}${rest.map(([sep, d]) => sep + d).join('')}${post}`;
+          const plusAt = pre.length;
+          for (const leniency of ['VALID', 'STRICT_GROUPING'] as const) {
+            const spans = leadingGroupsSpans(window, plusAt, leniency);
+            if (spans !== undefined) {
+              // The matcher runs at VALID; stricter leniencies only filter what it finds.
+              expect([window, spans]).toEqual([
+                window,
+                leniency === 'VALID' ? librarySpans(window) : [],
+              ]);
+              if (leniency === 'VALID' && spans.length === 0) {
+                none++;
+              } else if (leniency === 'VALID') {
+                first++;
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+    expect(none).toBeGreaterThan(1_000);
+    expect(first).toBeGreaterThan(300);
+  });
+
+  it('answers the common shapes and leaves the rest to the matcher', () => {
+    expect(leadingGroupsSpans('us +14155550132 3528-1628-9014-7676 st', 3, 'VALID')).toEqual([
+      [3, 15],
+    ]);
+    expect(leadingGroupsSpans('na +17462994125 15ia1', 3, 'VALID')).toEqual([]);
+    expect(leadingGroupsSpans('na +17462994125 15ia1', 3, 'STRICT_GROUPING')).toEqual([]);
+    // A number of several groups, a time stamp, a second `+`, or another leniency: the matcher decides.
+    expect(leadingGroupsSpans('+1 415 555 0132', 0, 'VALID')).toBeUndefined();
+    expect(leadingGroupsSpans('+14155550132 2024-05-06 12:30', 0, 'VALID')).toBeUndefined();
+    expect(leadingGroupsSpans('+14155550132 15 +44', 0, 'VALID')).toBeUndefined();
+    expect(leadingGroupsSpans('+14155550132 3528', 0, 'STRICT_GROUPING')).toBeUndefined();
+    expect(leadingGroupsSpans('+14155550132 3528', 0, 'POSSIBLE')).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@ import {
   isAsciiDigit,
   type Recognizer,
 } from '../engine/recognizer';
-import { minPossibleLength, validInternational } from './phone-international';
+import { minPossibleLength } from './phone-international';
+import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
 import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -129,53 +130,6 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
 }
 
 /**
- * Space, tab, line breaks and quotes: the matcher neither joins them to a number nor refuses a
- * number next to them.
- */
-function isPlainBoundary(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 34 || code === 39;
-}
-/**
- * Before the `+`: nothing that opens a candidate (a bracket, another `+`). Digits alone cannot
- * be read without a region, which an international window is searched without.
- */
-const PLAIN_BEFORE = /^[^+([\uff08\uff3b\u0080-\uffff]*$/;
-/**
- * After the digits: closing punctuation, then a space or quote and text without digits; the
- * window may end in the start of another `+` number, too short to be one.
- */
-const PLAIN_AFTER = /^(?:[.,;:!?]?(?:["'\s][^\d+\u0080-\uffff]*(?:\+\d{0,2})?)?)$/;
-
-/**
- * The matcher's answer for an international window whose number is `+` and one block of digits:
- * the whole number when it is valid, else nothing (a block without separators has no inner
- * match to fall back to). Undefined when the window needs the matcher.
- */
-export function plainInternationalSpans(
-  window: string,
-  leniency: PhoneLeniency,
-): [number, number][] | undefined {
-  const start = window.indexOf('+');
-  if (
-    leniency !== 'VALID' ||
-    start < 0 ||
-    (start > 0 && !isPlainBoundary(window.charCodeAt(start - 1)))
-  ) {
-    return undefined;
-  }
-  let end = start + 1;
-  while (end < window.length && isAsciiDigit(window.charCodeAt(end))) {
-    end++;
-  }
-  if (!PLAIN_BEFORE.test(window.slice(0, start)) || !PLAIN_AFTER.test(window.slice(end))) {
-    return undefined;
-  }
-  return validInternational(window.slice(start + 1, end)) ? [[start, end]] : [];
-}
-
-/** libphonenumber also reads non-ASCII digits, which the shortcuts here do not look for. */
-const NON_ASCII = /[\u0080-\uffff]/;
-/**
  * A Latin letter that starts no extension label ("ext", "x", "anexo", "int"; the matcher reads
  * them in any case) in what the window holds after the number.
  */
@@ -237,7 +191,14 @@ function findInWindow(
   if (leniency === 'POSSIBLE') {
     tryRegions = international ? [undefined] : regions;
   } else if (international) {
-    tryRegions = internationalWorthTrying(window, coreStart) ? [undefined] : [];
+    if (!internationalWorthTrying(window, coreStart)) {
+      return [];
+    }
+    const known = leadingGroupsSpans(window, coreStart, leniency);
+    if (known !== undefined) {
+      return known;
+    }
+    tryRegions = [undefined];
   } else {
     tryRegions = regionsWorthTrying(window, regions);
   }
