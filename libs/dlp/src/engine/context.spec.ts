@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { hasContextBefore, hasContextIn, mayHaveContextBefore, wordsBefore } from './context';
 
-const CONTEXT = ['phone', 'tel', 'date of birth', 'national health service', 'd.o.b', 'ss#', 'us'];
+const CONTEXT = [
+  'phone',
+  'tel',
+  'date of birth',
+  'national health service',
+  'd.o.b',
+  'ss#',
+  'us',
+  'key',
+  'wifi',
+];
 
 /** Text made of pieces that form, split, glue and disguise context words. */
 const pieces = fc.constantFrom(
@@ -27,6 +37,11 @@ const pieces = fc.constantFrom(
   ' number',
   'FAX',
   'İ',
+  // Lower-cased, the Kelvin sign is a k and the dotted capital I an i.
+  '\u212a',
+  'ey',
+  'wif',
+  'WIF',
   'ǅ',
   'é',
   ' ',

@@ -95,18 +95,64 @@ export function hasContextIn(entityContext: readonly string[], joined: string): 
   return false;
 }
 
-/** Per context entry, a word any match of it contains, lower-case. */
-const probes = new WeakMap<readonly string[], readonly string[]>();
+/**
+ * The words whose presence (case aside) a context list's entries need: an entry is there only if
+ * its longest word is. Entries with other characters than letters, digits and spaces ("d.o.b")
+ * never match, and their one-letter pieces would make any test pass on almost any text.
+ */
+function probeWords(entityContext: readonly string[]): string[] {
+  return (
+    entityContext
+      .filter((c) => /^[a-z0-9 ]+$/.test(c))
+      .map((c) => c.split(' ').reduce((a, b) => (b.length > a.length ? b : a), ''))
+      .filter(Boolean)
+      // A word holding another ("birthday", "birth") adds nothing to the test.
+      .filter((w, _, all) => !all.some((o) => o !== w && w.includes(o)))
+  );
+}
 
-function probesOf(entityContext: readonly string[]): readonly string[] {
-  let list = probes.get(entityContext);
-  if (list === undefined) {
-    // A phrase matches only where its first word is. Entries with other characters than
-    // letters, digits and spaces never match.
-    list = entityContext.filter((c) => /^[a-z0-9 ]+$/.test(c)).map((c) => c.split(' ')[0]);
-    probes.set(entityContext, list);
+/**
+ * Lower-casing makes a letter of two characters outside ASCII, the Kelvin sign (k) and the
+ * dotted capital I (i), so a text holding either may hold a context word the probes miss.
+ */
+const MAKES_ASCII_LETTER = '|[\u0130\u212a]';
+
+const textProbes = new WeakMap<readonly string[], RegExp>();
+const windowProbes = new WeakMap<readonly string[], RegExp>();
+
+/**
+ * Per context list: a test that passes on every text holding one of its entries as
+ * {@link hasContextIn} finds them (and on some others). It is written as the words' first
+ * letters, then the rest of any word: over a whole text, the regex engine skips ahead fast to a
+ * letter of a class, but tries a plain alternation of words at every position.
+ */
+export function contextProbe(entityContext: readonly string[]): RegExp {
+  let probe = textProbes.get(entityContext);
+  if (probe === undefined) {
+    const words = probeWords(entityContext);
+    const firsts = [...new Set(words.map((w) => w[0]))].join('');
+    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
+    probe = new RegExp(
+      words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})${MAKES_ASCII_LETTER}`,
+      'i',
+    );
+    textProbes.set(entityContext, probe);
   }
-  return list;
+  return probe;
+}
+
+/** The same test for the short windows before a finding, exact about the words. */
+function windowProbe(entityContext: readonly string[]): RegExp {
+  let probe = windowProbes.get(entityContext);
+  if (probe === undefined) {
+    const words = probeWords(entityContext);
+    probe = new RegExp(
+      words.length === 0 ? '(?!)' : `${words.join('|')}${MAKES_ASCII_LETTER}`,
+      'i',
+    );
+    windowProbes.set(entityContext, probe);
+  }
+  return probe;
 }
 
 /**
@@ -135,8 +181,7 @@ export function mayHaveContextBefore(
   from: number,
   to: number,
 ): boolean {
-  const window = text.slice(Math.max(0, from - WINDOW_CHARS), to).toLowerCase();
-  return probesOf(entityContext).some((word) => window.includes(word));
+  return windowProbe(entityContext).test(text.slice(Math.max(0, from - WINDOW_CHARS), to));
 }
 
 export function boost(score: number): number {

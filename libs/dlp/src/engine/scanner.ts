@@ -11,7 +11,14 @@ import {
   type Finding,
   type ScanOptions,
 } from '../types';
-import { boost, contextWords, hasContext, hasContextBefore, mayHaveContextBefore } from './context';
+import {
+  boost,
+  contextProbe,
+  contextWords,
+  hasContext,
+  hasContextBefore,
+  mayHaveContextBefore,
+} from './context';
 import { resolveOverlaps } from './overlap';
 import type { Recognizer, RecognizerContext } from './recognizer';
 import { valueFindings } from './value-rules';
@@ -38,34 +45,6 @@ export function checkEntities(entities: readonly string[] | undefined): readonly
   });
 }
 
-/**
- * Per recognizer: a test that passes on every text holding one of its context words (and on a
- * few others), case-insensitive. It is written as the words' first letters, then the rest of
- * any word: the regex engine skips ahead fast to a letter of a class, but tries a plain
- * alternation of words at every position.
- */
-const contextProbes = new Map<Recognizer, RegExp>();
-
-function contextProbe(recognizer: Recognizer): RegExp {
-  let probe = contextProbes.get(recognizer);
-  if (probe === undefined) {
-    // Each context phrase appears in the text only if its longest word does. Entries with other
-    // characters than letters, digits and spaces ("d.o.b") can never equal the extracted words,
-    // and their one-letter pieces would make the probe pass on almost any text.
-    const words = recognizer.context
-      .filter((c) => /^[a-z0-9 ]+$/.test(c))
-      .map((c) => contextWords(c).reduce((a, b) => (b.length > a.length ? b : a), ''))
-      .filter(Boolean)
-      // A word holding another ("birthday", "birth") adds nothing to the test.
-      .filter((w, _, all) => !all.some((o) => o !== w && w.includes(o)));
-    const firsts = [...new Set(words.map((w) => w[0]))].join('');
-    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
-    probe = new RegExp(words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})`, 'i');
-    contextProbes.set(recognizer, probe);
-  }
-  return probe;
-}
-
 /** False when no finding of this recognizer can reach `minScore` in this text. */
 function worthRunning(
   recognizer: Recognizer,
@@ -81,7 +60,7 @@ function worthRunning(
   }
   return (
     boost(recognizer.maxScore) >= minScore &&
-    (hasContext(recognizer.context, hint) || contextProbe(recognizer).test(text))
+    (hasContext(recognizer.context, hint) || contextProbe(recognizer.context).test(text))
   );
 }
 
