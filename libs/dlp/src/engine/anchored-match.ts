@@ -47,7 +47,13 @@ export function forEachMatchAt(
   if (starts.length === 0) {
     return;
   }
-  starts.sort((a, b) => a - b);
+  // Most lists come in order; checking is cheaper than a sort with a comparator.
+  for (let i = 1; i < starts.length; i++) {
+    if (starts[i] < starts[i - 1]) {
+      starts.sort((a, b) => a - b);
+      break;
+    }
+  }
   let next = 0;
   for (const p of starts) {
     if (p < next || p < 0) {
