@@ -56,6 +56,41 @@ describe('validators', () => {
     expect(bech32Decode('bC1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')).toBeUndefined();
   });
 
+  it('bech32 decoding follows the BIP-173 and BIP-350 test vectors', () => {
+    const valid: [string, string][] = [
+      ['A12UEL5L', 'bech32'],
+      ['a12uel5l', 'bech32'],
+      [
+        'an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs',
+        'bech32',
+      ],
+      ['abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw', 'bech32'],
+      ['split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w', 'bech32'],
+      ['?1ezyfcl', 'bech32'],
+      ['A1LQFN3A', 'bech32m'],
+      ['a1lqfn3a', 'bech32m'],
+      ['abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx', 'bech32m'],
+      ['split1checkupstagehandshakeupstreamerranterredcaperredlc445v', 'bech32m'],
+      ['?1v759aa', 'bech32m'],
+    ];
+    for (const [s, variant] of valid) {
+      expect([s, bech32Decode(s)?.variant]).toEqual([s, variant]);
+    }
+    for (const s of [
+      'pzry9x0s0muk',
+      '1pzry9x0s0muk',
+      'x1b4n0q5v',
+      'li1dgmt3',
+      'A1G7SGD8',
+      '10a06t8',
+    ]) {
+      expect([s, bech32Decode(s)]).toEqual([s, undefined]);
+    }
+    expect(bech32Decode('abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw')?.data).toEqual(
+      [...'qpzry9x8gf2tvdw0s3jn54khce6mua7l'].map((_, i) => i),
+    );
+  });
+
   it('iban uses the country length and mod 97', () => {
     expect(ibanLength('DE')).toBe(22);
     expect(ibanLength('US')).toBeUndefined();
