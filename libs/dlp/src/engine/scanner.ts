@@ -68,21 +68,30 @@ function recognizerFor(entity: EntityType, opts: TextScanOptions): Recognizer {
   return entity === 'PERSON' && opts.personNlp === true ? personWithNlp : RECOGNIZERS[entity];
 }
 
-/** Run orders per entity list (the default list is one array, so its order is built once). */
-const runOrderPlain = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
-const runOrderWithNlp = new WeakMap<readonly EntityType[], readonly Recognizer[]>();
+/**
+ * Run orders per entity list, keyed by its entities in order: callers such as the log redactor
+ * pass the same list on every call, which is checked into a fresh array each time. The few
+ * lists a process uses stay; a process that sends many different ones starts over now and then.
+ */
+const runOrders = new Map<string, readonly Recognizer[]>();
+const MAX_RUN_ORDERS = 256;
+const ALL_ENTITIES = ENTITY_TYPES.join(',');
 
 /** The requested recognizers, those that yield to settled findings last. */
 function runOrder(entities: readonly EntityType[], opts: TextScanOptions): readonly Recognizer[] {
-  const memo = opts.personNlp === true ? runOrderWithNlp : runOrderPlain;
-  let order = memo.get(entities);
+  const list = entities === ENTITY_TYPES ? ALL_ENTITIES : entities.join(',');
+  const key = opts.personNlp === true ? `nlp:${list}` : list;
+  let order = runOrders.get(key);
   if (order === undefined) {
     const all = entities.map((e) => recognizerFor(e, opts));
     order = [
       ...all.filter((r) => r.yieldToSettled !== true),
       ...all.filter((r) => r.yieldToSettled),
     ];
-    memo.set(entities, order);
+    if (runOrders.size >= MAX_RUN_ORDERS) {
+      runOrders.clear();
+    }
+    runOrders.set(key, order);
   }
   return order;
 }
