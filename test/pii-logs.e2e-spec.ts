@@ -22,7 +22,9 @@ describe('PII kept out of logs (real process, debug level)', () => {
     bearer: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwaWktJHtydW59In0.${randomBytes(24).toString('base64url')}`,
     cookie: `sid-${randomBytes(18).toString('base64url')}`,
     // A product's own customer id: personal, but no recognizer can tell it apart from any word.
-    subjectId: `customer-${randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)])}`,
+    subjectId: `customer-${randomBytes(6)
+      .toString('hex')
+      .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)])}`,
   };
   /** Every spelling of a value that must not appear: as sent, compact, and percent-encoded. */
   const forbidden = (): string[] => {
