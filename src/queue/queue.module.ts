@@ -1,11 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from 'src/config/app-config';
+import { QueueConnectionLogger } from './queue-connection-logger';
 import { redisConnectionOptions } from './redis-connection';
 
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -20,5 +23,6 @@ import { redisConnectionOptions } from './redis-connection';
       }),
     }),
   ],
+  providers: [QueueConnectionLogger],
 })
 export class QueueModule {}
