@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
 import { SMTPServer } from 'smtp-server';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
@@ -339,6 +340,50 @@ describe('privacy requests', () => {
       .set('Authorization', `Bearer ${writer}`)
       .expect(200);
     expect(check.body.allowed).toBe(false);
+  });
+
+  it('completion webhook: the request URL is told the id, type and status, nothing personal', async () => {
+    const received: { body: string; type?: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          type: req.headers['content-type'],
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const email = shopCustomer(4, TAG).email;
+      const created = await request(t.http)
+        .post('/v1/privacy-requests')
+        .set('Authorization', `Bearer ${writer}`)
+        .send({
+          type: 'opt_out_sharing',
+          subject: { email },
+          jurisdiction: 'CCPA',
+          webhookUrl: `http://127.0.0.1:${port}/hooks/privacy`,
+        })
+        .expect(201);
+      expect((await settle(created.body.id)).status).toBe('completed');
+      for (let i = 0; i < 50 && received.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(received).toHaveLength(1);
+      expect(received[0].type).toBe('application/json');
+      expect(JSON.parse(received[0].body)).toEqual({
+        id: created.body.id,
+        type: 'opt_out_sharing',
+        status: 'completed',
+      });
+      expect(received[0].body).not.toContain(email);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('public flow: the mailed code verifies; five wrong codes lock the request', async () => {

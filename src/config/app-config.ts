@@ -25,6 +25,7 @@ export class AppConfig {
   };
   readonly bodyLimit!: string;
   readonly trustProxy!: boolean;
+  readonly webhooks!: { allowPrivateNetworks: boolean };
   readonly privacyRequests!: {
     exportDir: string;
     exportLinkTtlSeconds: number;

@@ -138,6 +138,15 @@ export class EnvSchema {
   @IsBoolean()
   TRUST_PROXY = false;
 
+  /**
+   * Whether webhooks may target loopback, private and link-local addresses; by default only
+   * outside production, where a receiver on the same machine is common.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_PRIVATE_NETWORKS?: boolean;
+
   /** Where encrypted access packages are written. */
   @IsString()
   EXPORT_DIR = '.data/exports';

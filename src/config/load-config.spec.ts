@@ -30,6 +30,20 @@ describe('loadConfig', () => {
     expect(config.bootstrapAdmin).toBeUndefined();
   });
 
+  it('lets webhooks reach private networks outside production only, unless told', () => {
+    const production = { MASTER_KEY: KEY, NODE_ENV: 'production', SMTP_URL: 'smtp://mail' };
+    expect(loadConfig({ MASTER_KEY: KEY }, scratch()).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig(production, scratch()).webhooks.allowPrivateNetworks).toBe(false);
+    expect(
+      loadConfig({ ...production, WEBHOOK_PRIVATE_NETWORKS: 'true' }, scratch()).webhooks
+        .allowPrivateNetworks,
+    ).toBe(true);
+    expect(
+      loadConfig({ MASTER_KEY: KEY, WEBHOOK_PRIVATE_NETWORKS: 'false' }, scratch()).webhooks
+        .allowPrivateNetworks,
+    ).toBe(false);
+  });
+
   it('gives one line per bad value, naming the variable', () => {
     const problems = problemsOf({
       MASTER_KEY: KEY,

@@ -92,6 +92,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     bodyLimit: schema.BODY_LIMIT,
     trustProxy: schema.TRUST_PROXY,
+    webhooks: { allowPrivateNetworks: schema.WEBHOOK_PRIVATE_NETWORKS ?? !production },
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),

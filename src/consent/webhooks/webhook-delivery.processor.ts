@@ -2,6 +2,8 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { postJson, PrivateAddressError } from 'src/common/outbound/post-json';
+import { AppConfig } from 'src/config/app-config';
 import { ConsentLedgerRepository } from '../ledger/consent-ledger.repository';
 import { ConsentSubjects } from '../ledger/consent-subject';
 import { signWebhook, SIGNATURE_HEADER } from './webhook-signature';
@@ -21,6 +23,7 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     private readonly service: WebhooksService,
     private readonly ledger: ConsentLedgerRepository,
     private readonly subjects: ConsentSubjects,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -64,27 +67,31 @@ export class WebhookDeliveryProcessor extends WorkerHost {
         recordedAt: event.recorded_at.toISOString(),
       },
     });
-    const res = await fetch(hook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'privacy-service-webhooks/1',
-        'x-webhook-id': event.id,
-        'x-webhook-event': 'consent.changed',
-        [SIGNATURE_HEADER]: signWebhook(this.service.secretOf(hook), body, new Date()),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    await res.body?.cancel();
-    if (res.status === 410) {
+    let status: number;
+    try {
+      status = await postJson(hook.url, body, {
+        headers: {
+          'user-agent': 'privacy-service-webhooks/1',
+          'x-webhook-id': event.id,
+          'x-webhook-event': 'consent.changed',
+          [SIGNATURE_HEADER]: signWebhook(this.service.secretOf(hook), body, new Date()),
+        },
+        timeoutMs: TIMEOUT_MS,
+        allowPrivateNetworks: this.config.webhooks.allowPrivateNetworks,
+      });
+    } catch (e) {
+      if (e instanceof PrivateAddressError) {
+        throw new UnrecoverableError(e.message);
+      }
+      throw e;
+    }
+    if (status === 410) {
       throw new UnrecoverableError('Endpoint answered 410 Gone');
     }
-    if (res.status < 200 || res.status >= 300) {
-      this.logger.warn(`Webhook ${hook.id} answered ${res.status}`);
-      throw new Error(`Webhook endpoint answered ${res.status}`);
+    if (status < 200 || status >= 300) {
+      this.logger.warn(`Webhook ${hook.id} answered ${status}`);
+      throw new Error(`Webhook endpoint answered ${status}`);
     }
-    return { status: res.status };
+    return { status };
   }
 }

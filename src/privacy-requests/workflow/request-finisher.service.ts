@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { postJson } from 'src/common/outbound/post-json';
+import { AppConfig } from 'src/config/app-config';
 import { ConsentLedgerService } from 'src/consent/ledger/consent-ledger.service';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { DataStoreEntity } from 'src/data-stores/entities/data-store.entity';
@@ -28,6 +30,7 @@ export class RequestFinisher {
     private readonly consent: ConsentLedgerService,
     private readonly cipher: PersonalDataCipher,
     private readonly commits: PrivacyRequestCommits,
+    private readonly config: AppConfig,
   ) {}
 
   async finish(requestId: string): Promise<void> {
@@ -127,13 +130,10 @@ export class RequestFinisher {
   private async notify(request: PrivacyRequestEntity): Promise<void> {
     const body = JSON.stringify({ id: request.id, type: request.type, status: 'completed' });
     try {
-      const res = await fetch(request.webhookUrl as string, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(10000),
+      await postJson(request.webhookUrl as string, body, {
+        timeoutMs: 10000,
+        allowPrivateNetworks: this.config.webhooks.allowPrivateNetworks,
       });
-      await res.body?.cancel();
     } catch (e) {
       this.logger.warn(`Completion webhook of request ${request.id} failed (${(e as Error).name})`);
     }
