@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import {
   shopCustomer,
   ShopFixture,
 } from './support/shop-fixture';
-import { exitOf, freePort, spawnEntry } from './support/spawn-service';
+import { exitOf, freePort, spawnEntry, spawnRedis } from './support/spawn-service';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(240000);
@@ -140,12 +140,7 @@ describe('privacy request resilience', () => {
 
   it('a request committed while Redis is unreachable completes once Redis is back', async () => {
     const port = await freePort();
-    const startRedis = (): ChildProcess =>
-      spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
+    const startRedis = (): ChildProcess => spawnRedis(port);
     let redis = startRedis();
     await new Promise((r) => setTimeout(r, 500));
     const t = await createTestApp({

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { QueueConnectionLogger } from 'src/queue/queue-connection-logger';
-import { exitOf, freePort } from './support/spawn-service';
+import { exitOf, freePort, spawnRedis } from './support/spawn-service';
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -18,12 +18,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 describe('QueueConnectionLogger', () => {
   it('logs a queue losing Redis once, through the logger, and its return once', async () => {
     const port = await freePort();
-    const startRedis = (): ChildProcess =>
-      spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
+    const startRedis = (): ChildProcess => spawnRedis(port);
     let redis = startRedis();
     const queue = new Queue('connection-logger-test', {
       connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null, retryStrategy: () => 100 },

@@ -31,6 +31,15 @@ export function spawnEntry(entry: 'main' | 'worker', env: Record<string, string>
   );
 }
 
+/** A throwaway redis-server on `port`, for tests that take Redis away and bring it back. */
+export function spawnRedis(port: number): ChildProcess {
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+}
+
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
