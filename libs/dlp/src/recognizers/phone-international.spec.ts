@@ -165,7 +165,23 @@ describe('leadingGroupsSpans', () => {
     internationalDigits,
   );
   /** What may follow it inside a candidate: separators, then more digits. */
-  const separators = [' ', '  ', '-', '.', ' - ', '/', ' / ', '(', ') ', ':', ' (', '. ', '\u2013'];
+  const separators = [
+    ' ',
+    '  ',
+    '-',
+    '.',
+    ' - ',
+    '/',
+    ' / ',
+    '(',
+    ') ',
+    ':',
+    ' (',
+    '. ',
+    '\t',
+    '\n',
+    '\u2013',
+  ];
   const group = fc.tuple(
     fc.constantFrom(...separators),
     fc.oneof(
@@ -180,7 +196,7 @@ describe('leadingGroupsSpans', () => {
       .tuple(fc.stringMatching(/^\d{1,5}$/), fc.array(group, { maxLength: 2 }))
       .map(([d, rest]): [string, string][] => [[' ', d], ...rest]),
   );
-  const before = ['', ' ', 'ab ', 'e: ', '":"', '(', '[', '1 ', '12+', 'x ', '/', 'é '];
+  const before = ['', ' ', 'ab ', 'e: ', '":"', '(', '[', '1 ', '12+', 'x ', '/', 'é ', '\n', '\t'];
   const after = [
     '',
     ' ',
@@ -196,6 +212,8 @@ describe('leadingGroupsSpans', () => {
     'é',
     '"}',
     '.5',
+    '\n1',
+    '\t',
   ];
 
   it('gives the matcher spans wherever it answers', () => {
@@ -239,6 +257,8 @@ describe('leadingGroupsSpans', () => {
     ]);
     expect(leadingGroupsSpans('na +17462994125 15ia1', 3, 'VALID')).toEqual([]);
     expect(leadingGroupsSpans('na +17462994125 15ia1', 3, 'STRICT_GROUPING')).toEqual([]);
+    expect(leadingGroupsSpans(' +1 011 000 0000 ', 1, 'VALID')).toEqual([]);
+    expect(leadingGroupsSpans(' +999 1234 ', 1, 'VALID')).toEqual([]);
     // A number of several groups, a time stamp, a second `+`, or another leniency: the matcher decides.
     expect(leadingGroupsSpans('+1 415 555 0132', 0, 'VALID')).toBeUndefined();
     expect(leadingGroupsSpans('+14155550132 2024-05-06 12:30', 0, 'VALID')).toBeUndefined();

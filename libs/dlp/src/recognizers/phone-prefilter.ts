@@ -162,25 +162,3 @@ export function regionsWorthTrying(window: string, regions: readonly string[]): 
     );
   });
 }
-
-/**
- * For a window whose candidate starts with `+`: could the digits after it be a valid number of
- * the calling code they start with?
- */
-export function internationalWorthTrying(window: string, plusAt: number): boolean {
-  if (window.indexOf('+', plusAt + 1) >= 0 || /[^\x20-\x7e]/.test(window)) {
-    return true;
-  }
-  const groups = window.slice(plusAt + 1).match(DIGIT_GROUP) ?? [];
-  let digits = '';
-  for (const g of groups) {
-    digits += g;
-    for (let len = 1; len <= 3 && len < digits.length; len++) {
-      const plan = codePlan(digits.slice(0, len));
-      if (plan !== null && validAfterPrefix(digits.slice(len), plan)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}

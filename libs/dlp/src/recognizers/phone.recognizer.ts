@@ -9,7 +9,7 @@ import {
 } from '../engine/recognizer';
 import { minPossibleLength } from './phone-international';
 import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
-import { internationalWorthTrying, regionsWorthTrying } from './phone-prefilter';
+import { regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
 export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
@@ -191,9 +191,6 @@ function findInWindow(
   if (leniency === 'POSSIBLE') {
     tryRegions = international ? [undefined] : regions;
   } else if (international) {
-    if (!internationalWorthTrying(window, coreStart)) {
-      return [];
-    }
     const known = leadingGroupsSpans(window, coreStart, leniency);
     if (known !== undefined) {
       return known;
