@@ -2,6 +2,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Queue, QueueBase } from 'bullmq';
+import { OutageNotice } from 'src/logging/outage-notice';
 
 /**
  * Logs the Redis connection of every queue and worker going and coming back, once each way.
@@ -30,24 +31,14 @@ export class QueueConnectionLogger implements OnApplicationBootstrap {
 
   /** Starts logging the connection of one queue or worker; `what` names it in the log. */
   watch(what: string, emitter: QueueBase): void {
-    let down = false;
-    emitter.on('error', (error: Error) => {
-      if (!down) {
-        down = true;
-        this.logger.warn(
-          { err: { type: error.name, code: (error as NodeJS.ErrnoException).code } },
-          `${what}: Redis unreachable; retrying`,
-        );
-      }
-    });
+    const outage = new OutageNotice(
+      this.logger,
+      `${what}: Redis unreachable; retrying`,
+      `${what}: Redis reachable again`,
+    );
+    emitter.on('error', (error: Error) => outage.failed(error));
     void emitter.client.then(
-      (client) =>
-        client.on('ready', () => {
-          if (down) {
-            down = false;
-            this.logger.log(`${what}: Redis reachable again`);
-          }
-        }),
+      (client) => client.on('ready', () => outage.reached()),
       // A client that never connects has reported its errors through the emitter above.
       () => undefined,
     );

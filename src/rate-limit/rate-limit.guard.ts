@@ -6,6 +6,7 @@ import {
   ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { OutageNotice } from 'src/logging/outage-notice';
 
 /**
  * Throttler guard that answers every limit with a plain `Retry-After` (seconds), and lets
@@ -14,29 +15,22 @@ import type { Response } from 'express';
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  private readonly logger = new Logger(RateLimitGuard.name);
-  /** Set while the counters are unreachable, so an outage is logged once, not per request. */
-  private unavailable = false;
+  private readonly outage = new OutageNotice(
+    new Logger(RateLimitGuard.name),
+    'Rate limits unavailable; requests let through until they are back',
+    'Rate limits available again',
+  );
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     try {
       const allowed = await super.handleRequest(props);
-      if (this.unavailable) {
-        this.unavailable = false;
-        this.logger.log('Rate limits available again');
-      }
+      this.outage.reached();
       return allowed;
     } catch (error) {
       if (error instanceof ThrottlerException) {
         throw error;
       }
-      if (!this.unavailable) {
-        this.unavailable = true;
-        this.logger.warn(
-          { err: { type: (error as Error)?.name } },
-          'Rate limits unavailable; requests let through until they are back',
-        );
-      }
+      this.outage.failed(error);
       return true;
     }
   }
