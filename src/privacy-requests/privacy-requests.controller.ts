@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -30,6 +31,10 @@ export class PrivacyRequestsController {
   @Access({ scopes: ['requests:write'] })
   @ApiOperation({ summary: 'File a request for a subject the calling backend vouches for' })
   @ApiCreatedResponse({ type: CreatedPrivacyRequestDto })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body or subject (problem+json); in production also a webhookUrl naming a loopback, private or link-local host',
+  })
   async create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreatePrivacyRequestDto,

@@ -1,8 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import { isPrivateAddress } from './private-address';
+import { isPrivateAddress, namesPrivateHost } from './private-address';
 
 /** A webhook whose host is, or resolves only to, an address private networks keep to themselves. */
 export class PrivateAddressError extends Error {
@@ -52,8 +51,7 @@ function publicLookup(hostname: string, options: LookupOptions, callback: Lookup
  */
 export function postJson(url: string, body: string, options: PostJsonOptions): Promise<number> {
   const target = new URL(url);
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivateNetworks && isIP(host) !== 0 && isPrivateAddress(host)) {
+  if (!options.allowPrivateNetworks && namesPrivateHost(target)) {
     return Promise.reject(new PrivateAddressError());
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

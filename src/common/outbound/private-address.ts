@@ -1,4 +1,4 @@
-import { BlockList, isIPv4 } from 'node:net';
+import { BlockList, isIP, isIPv4 } from 'node:net';
 
 /**
  * Addresses a webhook must not reach unless private networks are allowed: loopback, private,
@@ -37,4 +37,16 @@ for (const [net, prefix] of [
  */
 export function isPrivateAddress(address: string): boolean {
   return BLOCKED.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Whether a URL names a host on a private network by itself: an address in those ranges, or
+ * `localhost`. Names that only resolve there are caught when the request is sent.
+ */
+export function namesPrivateHost(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return true;
+  }
+  return isIP(host) !== 0 && isPrivateAddress(host);
 }

@@ -11,6 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -41,6 +42,10 @@ export class WebhooksController {
     summary: 'Register an endpoint for consent.changed events; the signing secret is shown once',
   })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body (problem+json, one entry per field); in production also a URL naming a loopback, private or link-local host',
+  })
   create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreateWebhookDto,
@@ -66,6 +71,10 @@ export class WebhooksController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change the URL, events or description, or pause/resume' })
   @ApiOkResponse({ type: WebhookDto })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid body (problem+json, one entry per field); in production also a URL naming a loopback, private or link-local host',
+  })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   update(
     @ReqContext() ctx: RequestContext,

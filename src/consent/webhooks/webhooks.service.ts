@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
+import { AppConfig } from 'src/config/app-config';
 import { decodeCursor, encodeCursor } from 'src/common/pagination/cursor';
 import { ConsentError, ConsentErrorCode } from '../consent.error';
 import {
@@ -41,9 +43,11 @@ export class WebhooksService {
     private readonly webhooks: WebhooksRepository,
     private readonly keys: ServiceKeys,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(ctx: RequestContext, body: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    assertWebhookTarget(body.url, 'url', this.config.webhooks.allowPrivateNetworks);
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const saved = await this.webhooks.transaction(async (m) => {
       const row = await this.webhooks.insert(m, {
@@ -86,6 +90,7 @@ export class WebhooksService {
   }
 
   async update(ctx: RequestContext, id: string, body: UpdateWebhookDto): Promise<WebhookDto> {
+    assertWebhookTarget(body.url, 'url', this.config.webhooks.allowPrivateNetworks);
     const row = await this.webhooks.transaction(async (m) => {
       const updated = await this.webhooks.update(m, id, body);
       if (!updated) {

@@ -4,6 +4,7 @@ import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
 import { AppConfig } from 'src/config/app-config';
 import type { Subject } from 'src/data-stores/data-store.types';
 import { initialDeadline, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
@@ -46,6 +47,7 @@ export class PrivacyRequestIntakeService {
         'subject needs an email, subjectId or phone',
       );
     }
+    assertWebhookTarget(input.webhookUrl, 'webhookUrl', this.config.webhooks.allowPrivateNetworks);
     const request = await this.build(ctx, input, 'service');
     const taskIds = await this.commits.insertQueued(ctx, request);
     this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
