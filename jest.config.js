@@ -1,4 +1,7 @@
-/** Unit specs sit beside the code; e2e specs in test/ boot the real app on real servers. */
+/**
+ * Unit specs sit beside the code; service specs in test/service/ run services and repositories on
+ * real servers with real migrations, without the HTTP app; e2e specs in test/ boot the real app.
+ */
 const swc = [
   '@swc/jest',
   {
@@ -18,6 +21,11 @@ const moduleNameMapper = {
   '^@libs/dlp/(.*)$': '<rootDir>/libs/dlp/src/$1',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+const servers = {
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup/env.ts'],
+};
 
 module.exports = {
   testTimeout: 60000,
@@ -25,11 +33,11 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,libs}/**/*.spec.ts'] },
     {
       ...common,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/setup/env.ts'],
+      ...servers,
+      displayName: 'service',
+      testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'],
+      setupFiles: [...servers.setupFiles, '<rootDir>/test/service/support/quiet-logs.ts'],
     },
+    { ...common, ...servers, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -90,7 +90,7 @@ export class AuditService {
   }
 
   private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {
-    const actor = record.actor ?? actorOf(ctx.caller);
+    const actor = record.actor ?? actorOf(ctx);
     return this.dataSource.manager.create(AuditEventEntity, {
       id: randomUUID(),
       occurredAt: new Date(),

@@ -1,3 +1,4 @@
+import { SYSTEM } from 'src/common/access/request-context.decorator';
 import {
   EnvelopeCrypto,
   KeyProviderFactory,
@@ -67,10 +68,9 @@ async function rewrapUnderActiveRoot(
     const report = await crypto.keyring.rewrapKeyringKeys();
     if (report.rewrapped > 0) {
       await audit.record(
-        { caller: undefined },
+        SYSTEM,
         {
           action: 'crypto.root.rewrap',
-          actor: { type: 'system', id: null },
           details: { total: report.total, rewrapped: report.rewrapped },
         },
         m,

@@ -1,37 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { AuditedChange, AuditRecord, AuditService } from 'src/audit/audit.service';
-import { DataStoreEntity } from 'src/data-stores/entities/data-store.entity';
-import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
-import { PrivacyRequestEntity } from './entities/privacy-request.entity';
+import { AuditRecord, AuditService } from 'src/audit/audit.service';
 import type { RequestType } from './deadlines/deadline-rules';
-import { RequestStatus } from './privacy-request.types';
-
-/** Guarded by the status the caller read: a concurrent change makes it match no row. */
-const TRANSITION_SQL = `
-  UPDATE privacy_requests
-     SET status = $3, updated_at = now(),
-         completed_at = CASE WHEN $3 = 'completed' THEN $4::timestamptz ELSE completed_at END,
-         failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END
-   WHERE id = $1 AND status = $2
-  RETURNING id`;
-
-const INSERT_REQUEST_SQL = `
-  INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
-    email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by)
-  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-  RETURNING id`;
-
-const INSERT_TASKS_SQL = `
-  INSERT INTO privacy_request_tasks (id, request_id, data_store_id, data_store_name, status)
-  SELECT t.id, $1::uuid, t.store_id, t.store_name, 'pending'
-    FROM unnest($13::uuid[], $14::uuid[], $15::text[]) AS t(id, store_id, store_name)`;
+import { PrivacyRequestEntity } from './entities/privacy-request.entity';
+import { PrivacyRequestRepository, StoreRef } from './privacy-request.repository';
+import { assertTransition, RequestStatus } from './privacy-request.state';
 
 /** The stores a request of this type has a task in. */
-function taking<T extends Pick<DataStoreEntity, 'type'>>(type: RequestType, stores: T[]): T[] {
+function taking(type: RequestType, stores: StoreRef[]): StoreRef[] {
   return stores.filter((s) => type === 'access' || type === 'erasure' || s.type === 'http');
 }
 
@@ -39,7 +17,7 @@ function taking<T extends Pick<DataStoreEntity, 'type'>>(type: RequestType, stor
 @Injectable()
 export class PrivacyRequestCommits {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -48,55 +26,36 @@ export class PrivacyRequestCommits {
    * takes part and the `queued` audit event, in one statement. Returns the task ids.
    */
   async insertQueued(ctx: RequestContext, request: PrivacyRequestEntity): Promise<string[]> {
-    const stores = await this.dataSource.getRepository(DataStoreEntity).find({
-      select: { id: true, name: true, type: true },
-      order: { createdAt: 'ASC' },
-    });
+    const stores = await this.requests.findStores();
     const tasks = taking(request.type, stores).map((s) => ({ id: randomUUID(), store: s }));
     request.status = 'queued';
     await this.audit.recordChange(
       ctx,
       statusRecord(request, 'pending_verification', 'queued', { tasks: tasks.length }),
-      {
-        with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }],
-        sql: INSERT_REQUEST_SQL,
-        params: [
-          request.id,
-          request.type,
-          request.jurisdiction,
-          request.source,
-          request.subjectCiphertext,
-          request.emailIndex,
-          request.subjectIdIndex,
-          request.receivedAt,
-          request.dueAt,
-          request.dueRule,
-          request.webhookUrl,
-          request.requestedBy,
-          tasks.map((t) => t.id),
-          tasks.map((t) => t.store.id),
-          tasks.map((t) => t.store.name),
-        ],
-      },
+      this.requests.insertQueuedChange(request, tasks),
     );
     return tasks.map((t) => t.id);
   }
 
+  /** A public request, stored waiting for its code, with its first audit event. */
+  async insertPendingVerification(
+    m: EntityManager,
+    ctx: RequestContext,
+    request: PrivacyRequestEntity,
+  ): Promise<void> {
+    request.status = 'pending_verification';
+    await this.requests.insert(m, request);
+    await this.audit.record(
+      ctx,
+      statusRecord(request, 'pending_verification', 'pending_verification', { source: 'public' }),
+      m,
+    );
+  }
+
   /** Verified: one task per store that takes part, then `queued`. */
   async queue(m: EntityManager, ctx: RequestContext, request: PrivacyRequestEntity): Promise<void> {
-    const stores = await m.find(DataStoreEntity, { order: { createdAt: 'ASC' } });
-    const joining = taking(request.type, stores);
-    if (joining.length > 0) {
-      await m.insert(
-        PrivacyRequestTaskEntity,
-        joining.map((s) => ({
-          requestId: request.id,
-          dataStoreId: s.id,
-          dataStoreName: s.name,
-          status: 'pending' as const,
-        })),
-      );
-    }
+    const joining = taking(request.type, await this.requests.findStores(m));
+    await this.requests.insertTasks(m, request.id, joining);
     await this.setStatus(m, ctx, request, 'queued', { tasks: joining.length });
   }
 
@@ -113,10 +72,11 @@ export class PrivacyRequestCommits {
     status: RequestStatus,
     details: Record<string, unknown> = {},
   ): Promise<boolean> {
+    assertTransition(from, status);
     const event = await this.audit.recordChange(
       ctx,
       statusRecord(request, from, status, details),
-      statusChange(request, from, status),
+      this.requests.transitionChange(request.id, from, status),
     );
     return event !== null;
   }
@@ -130,10 +90,11 @@ export class PrivacyRequestCommits {
     details: Record<string, unknown> = {},
   ): Promise<void> {
     const from = request.status;
+    assertTransition(from, status);
     const event = await this.audit.recordChange(
       ctx,
       statusRecord(request, from, status, details),
-      statusChange(request, from, status),
+      this.requests.transitionChange(request.id, from, status),
       m,
     );
     if (event === null) {
@@ -141,14 +102,6 @@ export class PrivacyRequestCommits {
     }
     request.status = status;
   }
-}
-
-function statusChange(
-  request: Pick<PrivacyRequestEntity, 'id'>,
-  from: RequestStatus,
-  status: RequestStatus,
-): AuditedChange {
-  return { sql: TRANSITION_SQL, params: [request.id, from, status, new Date()] };
 }
 
 function statusRecord(
@@ -159,6 +112,7 @@ function statusRecord(
 ): AuditRecord {
   return {
     action: `privacy_request.${status}`,
+    outcome: status === 'failed' ? 'failure' : 'success',
     target: { type: 'privacy_request', id: request.id },
     details: { from, to: status, type: request.type, ...details },
   };

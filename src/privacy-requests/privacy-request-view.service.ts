@@ -1,27 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
-import { AuditEventEntity } from 'src/audit/entities/audit-event.entity';
 import { ExportLinkDto, PrivacyRequestDto } from './dto/privacy-request.dto';
-import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import { ExportLinks } from './export/export-link.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from './privacy-request.error';
+import { PrivacyRequestRepository } from './privacy-request.repository';
 
 /** A request as its callers see it, its export link, and the download behind the link. */
 @Injectable()
 export class PrivacyRequestViewService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly links: ExportLinks,
     private readonly audit: AuditService,
   ) {}
 
   async load(id: string): Promise<PrivacyRequestEntity> {
-    const request = await this.dataSource.getRepository(PrivacyRequestEntity).findOneBy({ id });
+    const request = await this.requests.findById(id);
     if (!request) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
     }
@@ -30,13 +27,8 @@ export class PrivacyRequestViewService {
 
   async get(id: string): Promise<PrivacyRequestDto> {
     const r = await this.load(id);
-    const tasks = await this.dataSource
-      .getRepository(PrivacyRequestTaskEntity)
-      .find({ where: { requestId: id }, order: { dataStoreName: 'ASC' } });
-    const events = await this.dataSource.getRepository(AuditEventEntity).find({
-      where: { targetType: 'privacy_request', targetId: id },
-      order: { seq: 'ASC' },
-    });
+    const tasks = await this.requests.findTasks(id);
+    const events = await this.requests.findAuditTrail(id);
     return {
       id: r.id,
       type: r.type,

@@ -1,17 +1,3 @@
-export const REQUEST_STATUSES = [
-  'pending_verification',
-  'queued',
-  'in_progress',
-  'completed',
-  'failed',
-  'rejected',
-] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-export const OPEN_STATUSES: RequestStatus[] = ['pending_verification', 'queued', 'in_progress'];
-
-export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
-
 /** One collection's files in an access package, as the manifest lists them. */
 export interface ExportedCollection {
   collection: string;

@@ -13,6 +13,7 @@ import { ExportPartWriter } from './export/export-part.writer';
 import { PrivacyRequestIntakeService } from './intake/privacy-request-intake.service';
 import { VerificationMailer } from './intake/verification-mailer.service';
 import { PrivacyRequestCommits } from './privacy-request-commit.service';
+import { PrivacyRequestRepository } from './privacy-request.repository';
 import { PrivacyRequestViewService } from './privacy-request-view.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PublicPrivacyRequestsController } from './public-privacy-requests.controller';
@@ -42,6 +43,7 @@ export class PrivacyRequestsModule {
         AdminPrivacyRequestsController,
       ],
       providers: [
+        PrivacyRequestRepository,
         SubjectProtector,
         PrivacyRequestCommits,
         PrivacyRequestIntakeService,

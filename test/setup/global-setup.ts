@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { typeormOptions } from '../../src/database/typeorm-options';
@@ -15,6 +15,10 @@ import { STATE_FILE, TestRunState } from './state';
 
 /** Provides PostgreSQL (a fresh database for this run, migrated) and Redis (a fresh key prefix). */
 export default async function globalSetup(): Promise<void> {
+  // Each project that needs the servers names this setup; one run shares one database.
+  if (process.env.E2E_DATABASE_URL && existsSync(STATE_FILE)) {
+    return;
+  }
   const state: TestRunState = { containers: [] };
   const runId = `${Date.now()}_${randomBytes(3).toString('hex')}`;
 

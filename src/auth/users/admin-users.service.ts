@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Role } from 'src/common/access/caller';
-import { RequestContext } from 'src/common/access/request-context.decorator';
+import { RequestContext, SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
@@ -85,10 +85,9 @@ export class AdminUsersService implements OnApplicationBootstrap {
         }),
       );
       await this.audit.record(
-        { caller: undefined },
+        SYSTEM,
         {
           action: 'admin.user.bootstrap',
-          actor: { type: 'system', id: null },
           target: { type: 'user', id: created.id },
         },
         m,

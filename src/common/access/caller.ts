@@ -1,3 +1,5 @@
+import type { RequestContext } from './request-context.decorator';
+
 export const ROLES = ['admin', 'dpo', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -17,7 +19,12 @@ export type Caller =
   | { kind: 'user'; id: string; roles: Role[]; sessionId: string }
   | { kind: 'apiKey'; id: string; scopes: Scope[] };
 
-export function actorOf(caller: Caller | undefined): { type: string; id: string | null } {
+/** Who an audit event or a ledger entry names: the caller, the service itself, or nobody known. */
+export function actorOf(ctx: RequestContext): { type: string; id: string | null } {
+  if (ctx.system) {
+    return { type: 'system', id: null };
+  }
+  const caller = ctx.caller;
   if (!caller) {
     return { type: 'anonymous', id: null };
   }

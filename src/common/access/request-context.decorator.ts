@@ -8,7 +8,12 @@ export interface RequestContext {
   caller?: Caller;
   requestId?: string;
   ip?: string;
+  /** The service acting on its own (workers, timers, start-up), never on behalf of a caller. */
+  system?: true;
 }
+
+/** The one context of everything the service does on its own: audited as `system`. */
+export const SYSTEM: Readonly<RequestContext> = Object.freeze({ system: true });
 
 export function requestContextOf(req: Request): RequestContext {
   return {

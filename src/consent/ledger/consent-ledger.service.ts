@@ -170,7 +170,7 @@ export class ConsentLedgerService {
   ): Promise<WriteResult> {
     const subjectRef = this.subjects.ref(subjectId);
     const subjectEnc = await this.subjects.seal(subjectId);
-    const actor = actorOf(ctx.caller);
+    const actor = actorOf(ctx);
     const signingKey = await this.signer.signingKey();
     const result = await this.ledger.transaction(async (m): Promise<WriteResult> => {
       await this.ledger.lockSubject(m, subjectRef);

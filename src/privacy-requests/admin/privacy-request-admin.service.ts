@@ -1,29 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
 import { AuditService } from 'src/audit/audit.service';
 import { extendedDeadline } from '../deadlines/deadline-rules';
 import { ListPrivacyRequestsQueryDto } from '../dto/list-query.dto';
 import { PrivacyRequestSummaryDto, SlaDto } from '../dto/privacy-request.dto';
-import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { canTransition, isOpen } from '../privacy-request.state';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
 
 type Cursor = { d: string; id: string };
 const isCursor = (v: unknown): v is Cursor =>
   typeof (v as Cursor)?.d === 'string' && typeof (v as Cursor)?.id === 'string';
-const OPEN = `status IN ('pending_verification','queued','in_progress')`;
-const DUE = 'coalesce(extended_due_at, due_at)';
 
 /** The DPO's desk: the list soonest due first, SLA figures, extend, reject, retry. */
 @Injectable()
 export class PrivacyRequestAdminService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly commits: PrivacyRequestCommits,
     private readonly workflow: WorkflowQueue,
     private readonly audit: AuditService,
@@ -31,56 +29,22 @@ export class PrivacyRequestAdminService {
 
   async list(q: ListPrivacyRequestsQueryDto): Promise<Page<PrivacyRequestSummaryDto>> {
     const cursor = decodeCursor(q.cursor, isCursor);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.status) {
-      add('status = ?', q.status);
-    }
-    if (q.type) {
-      add('type = ?', q.type);
-    }
-    if (q.overdue === true) {
-      where.push(`${OPEN} AND ${DUE} < now()`);
-    } else if (q.overdue === false) {
-      where.push(`NOT (${OPEN} AND ${DUE} < now())`);
-    }
-    if (q.dueBefore) {
-      add(`${DUE} < ?`, q.dueBefore);
-    }
-    if (cursor) {
-      params.push(cursor.d, cursor.id);
-      where.push(`(${DUE}, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(q.limit + 1);
-    const rows = await this.dataSource.query<
-      Array<{
-        id: string;
-        type: string;
-        status: string;
-        jurisdiction: string;
-        received_at: Date;
-        due: Date;
-        overdue: boolean;
-      }>
-    >(
-      `SELECT id, type, status, jurisdiction, received_at, ${DUE} AS due,
-              (${OPEN} AND ${DUE} < now()) AS overdue
-         FROM privacy_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ${DUE}, id LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.requests.list({
+      status: q.status,
+      type: q.type,
+      overdue: q.overdue,
+      dueBefore: q.dueBefore,
+      after: cursor ? { due: cursor.d, id: cursor.id } : undefined,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => ({
         id: r.id,
-        type: r.type as PrivacyRequestSummaryDto['type'],
-        status: r.status as PrivacyRequestSummaryDto['status'],
-        jurisdiction: r.jurisdiction as PrivacyRequestSummaryDto['jurisdiction'],
+        type: r.type,
+        status: r.status,
+        jurisdiction: r.jurisdiction,
         receivedAt: r.received_at.toISOString(),
         dueAt: r.due.toISOString(),
         overdue: r.overdue,
@@ -93,23 +57,7 @@ export class PrivacyRequestAdminService {
   }
 
   async sla(): Promise<SlaDto> {
-    const [totals] = await this.dataSource.query<
-      Array<{ open: number; overdue: number; due7: number; done30: number; median: number | null }>
-    >(
-      `SELECT count(*) FILTER (WHERE ${OPEN})::int AS open,
-              count(*) FILTER (WHERE ${OPEN} AND ${DUE} < now())::int AS overdue,
-              count(*) FILTER (WHERE ${OPEN} AND ${DUE} >= now() AND ${DUE} < now() + interval '7 days')::int AS due7,
-              count(*) FILTER (WHERE status = 'completed' AND completed_at > now() - interval '30 days')::int AS done30,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at) / 86400)
-                FILTER (WHERE status = 'completed' AND completed_at > now() - interval '30 days') AS median
-         FROM privacy_requests`,
-    );
-    const group = async (column: 'type' | 'status'): Promise<Record<string, number>> => {
-      const rows = await this.dataSource.query<Array<{ k: string; n: number }>>(
-        `SELECT ${column} AS k, count(*)::int AS n FROM privacy_requests GROUP BY ${column}`,
-      );
-      return Object.fromEntries(rows.map((r) => [r.k, r.n]));
-    };
+    const totals = await this.requests.slaTotals();
     return {
       open: totals.open,
       overdue: totals.overdue,
@@ -117,8 +65,8 @@ export class PrivacyRequestAdminService {
       completedLast30Days: totals.done30,
       medianDaysToComplete:
         totals.median === null ? null : Math.round(Number(totals.median) * 100) / 100,
-      byType: await group('type'),
-      byStatus: await group('status'),
+      byType: await this.requests.countBy('type'),
+      byStatus: await this.requests.countBy('status'),
     };
   }
 
@@ -130,7 +78,7 @@ export class PrivacyRequestAdminService {
           'Already extended once',
         );
       }
-      if (!['pending_verification', 'queued', 'in_progress'].includes(r.status)) {
+      if (!isOpen(r.status)) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.InvalidState,
           'The request is closed',
@@ -148,11 +96,7 @@ export class PrivacyRequestAdminService {
       }
       r.extendedDueAt = extended.dueAt;
       r.extendedRule = extended.rule;
-      await m.update(
-        PrivacyRequestEntity,
-        { id },
-        { extendedDueAt: extended.dueAt, extendedRule: extended.rule },
-      );
+      await this.requests.setExtension(m, id, extended.dueAt, extended.rule);
       await this.audit.record(
         ctx,
         {
@@ -172,13 +116,13 @@ export class PrivacyRequestAdminService {
 
   reject(ctx: RequestContext, id: string, reason: string): Promise<PrivacyRequestEntity> {
     return this.locked(id, async (m, r) => {
-      if (!['pending_verification', 'queued', 'in_progress', 'failed'].includes(r.status)) {
+      if (!canTransition(r.status, 'rejected')) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.InvalidState,
           'The request is closed',
         );
       }
-      await m.update(PrivacyRequestEntity, { id }, { failureReason: reason });
+      await this.requests.setFailureReason(m, id, reason);
       await this.commits.setStatus(m, ctx, r, 'rejected');
       return r;
     });
@@ -193,16 +137,7 @@ export class PrivacyRequestAdminService {
         );
       }
       r.generation += 1;
-      await m.update(
-        PrivacyRequestEntity,
-        { id },
-        { generation: r.generation, failureReason: null },
-      );
-      await m.update(
-        PrivacyRequestTaskEntity,
-        { requestId: id, status: 'failed' },
-        { status: 'pending' },
-      );
+      await this.requests.startNewRun(m, id, r.generation);
       await this.commits.setStatus(m, ctx, r, 'queued', { retry: r.generation });
       return r;
     });
@@ -214,11 +149,8 @@ export class PrivacyRequestAdminService {
     id: string,
     work: (m: EntityManager, r: PrivacyRequestEntity) => Promise<T>,
   ): Promise<T> {
-    return this.dataSource.transaction(async (m) => {
-      const r = await m.findOne(PrivacyRequestEntity, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+    return this.requests.transaction(async (m) => {
+      const r = await this.requests.lockById(m, id);
       if (!r) {
         throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
       }

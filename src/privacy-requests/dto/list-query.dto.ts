@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination/page-query.dto';
 import { REQUEST_TYPES, RequestType } from '../deadlines/deadline-rules';
-import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.types';
+import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.state';
 
 export class ListPrivacyRequestsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REQUEST_STATUSES, example: 'queued' })

@@ -17,7 +17,7 @@ import {
   REQUEST_TYPES,
   RequestType,
 } from '../deadlines/deadline-rules';
-import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.types';
+import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
 
 export class SubjectDto {
   @ApiPropertyOptional({ example: 'jane@example.com' })
@@ -108,7 +108,7 @@ export class TaskDto {
   @ApiProperty({ example: 'shop-db' })
   dataStore!: string;
 
-  @ApiProperty({ enum: ['pending', 'in_progress', 'completed', 'failed'], example: 'completed' })
+  @ApiProperty({ enum: TASK_STATUSES, example: 'completed' })
   status!: string;
 
   @ApiProperty({ example: 1 })

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { TaskResult, TaskStatus } from '../privacy-request.types';
+import type { TaskStatus } from '../privacy-request.state';
+import type { TaskResult } from '../privacy-request.types';
 
 /** One data store's share of a request; its state is the truth the queue only carries. */
 @Entity({ name: 'privacy_request_tasks' })

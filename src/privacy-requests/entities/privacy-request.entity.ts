@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { DeadlineRule, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
-import type { RequestStatus } from '../privacy-request.types';
+import type { RequestStatus } from '../privacy-request.state';
 
 @Entity({ name: 'privacy_requests' })
 export class PrivacyRequestEntity {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
@@ -11,6 +9,7 @@ import { initialDeadline, Jurisdiction, RequestType } from '../deadlines/deadlin
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { SubjectProtector } from '../subject-protector.service';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
 import { VerificationMailer } from './verification-mailer.service';
@@ -28,9 +27,7 @@ export interface IntakeInput {
 @Injectable()
 export class PrivacyRequestIntakeService {
   constructor(
-    @InjectRepository(PrivacyRequestEntity)
-    private readonly requests: Repository<PrivacyRequestEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly protector: SubjectProtector,
     private readonly commits: PrivacyRequestCommits,
     private readonly workflow: WorkflowQueue,
@@ -61,23 +58,16 @@ export class PrivacyRequestIntakeService {
   ): Promise<PrivacyRequestEntity> {
     const request = await this.build(ctx, { ...input, subject: { email: input.email } }, 'public');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    request.status = 'pending_verification';
     request.verificationCodeHash = this.codeHash(request.id, code);
     request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MS);
-    await this.dataSource.transaction(async (m) => {
-      await m.insert(PrivacyRequestEntity, request);
-      await this.commits.setStatus(m, ctx, request, 'pending_verification', { source: 'public' });
-    });
+    await this.requests.transaction((m) => this.commits.insertPendingVerification(m, ctx, request));
     await this.mailer.sendCode(input.email, request.id, code);
     return request;
   }
 
   async verify(ctx: RequestContext, id: string, code: string): Promise<PrivacyRequestEntity> {
-    const verified = await this.dataSource.transaction(async (m) => {
-      const request = await m.findOne(PrivacyRequestEntity, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const verified = await this.requests.transaction(async (m) => {
+      const request = await this.requests.lockById(m, id);
       if (!request || request.source !== 'public') {
         throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
       }
@@ -99,14 +89,10 @@ export class PrivacyRequestIntakeService {
       const given = Buffer.from(this.codeHash(id, code));
       const expected = Buffer.from(request.verificationCodeHash ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        await m.increment(PrivacyRequestEntity, { id }, 'verificationAttempts', 1);
+        await this.requests.countWrongCode(m, id);
         return null;
       }
-      await m.update(
-        PrivacyRequestEntity,
-        { id },
-        { verificationCodeHash: null, verificationExpiresAt: null },
-      );
+      await this.requests.clearVerificationCode(m, id);
       await this.commits.queue(m, ctx, request);
       return request;
     });
@@ -128,11 +114,12 @@ export class PrivacyRequestIntakeService {
       holidays: new Set(this.config.privacyRequests.holidays),
     });
     const sealed = await this.protector.seal(input.subject);
-    return this.requests.create({
+    return this.requests.build({
       id: randomUUID(),
       type: input.type,
       jurisdiction,
       source,
+      status: 'pending_verification',
       subjectCiphertext: sealed.ciphertext,
       emailIndex: sealed.emailIndex,
       subjectIdIndex: sealed.subjectIdIndex,

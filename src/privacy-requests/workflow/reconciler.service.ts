@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { AppConfig } from 'src/config/app-config';
-import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { WorkflowQueue } from './workflow-queue.service';
 
 /**
@@ -17,8 +15,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   private running = false;
 
   constructor(
-    @InjectRepository(PrivacyRequestEntity)
-    private readonly requests: Repository<PrivacyRequestEntity>,
+    private readonly requests: PrivacyRequestRepository,
     private readonly workflow: WorkflowQueue,
     private readonly config: AppConfig,
   ) {}
@@ -39,12 +36,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     this.running = true;
     let enqueued = 0;
     try {
-      const open = await this.requests.find({
-        where: { status: In(['queued', 'in_progress']) },
-        order: { receivedAt: 'ASC' },
-        take: 500,
-      });
-      for (const request of open) {
+      for (const request of await this.requests.findActive(500)) {
         if (!(await this.workflow.isQueued(request))) {
           await this.workflow.enqueue(request.id);
           enqueued++;

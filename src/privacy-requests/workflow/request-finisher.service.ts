@@ -1,22 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { postJson } from 'src/common/outbound/post-json';
+import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { ConsentLedgerService } from 'src/consent/ledger/consent-ledger.service';
+import { FieldCryptoError, FieldCryptoErrorCode } from 'src/crypto/crypto.error';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
-import { DataStoreEntity } from 'src/data-stores/entities/data-store.entity';
-import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportPackageBuilder } from '../export/export-package.builder';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { isActive } from '../privacy-request.state';
 import { SubjectProtector } from '../subject-protector.service';
-
-const SYSTEM = { caller: undefined };
-
-/** What leftJoinAndMapMany sets on the request: its tasks, ordered by store name. */
-type RequestWithTasks = PrivacyRequestEntity & { tasks: PrivacyRequestTaskEntity[] };
 
 /** Runs after every task of a request: the request-wide steps, then `completed`. */
 @Injectable()
@@ -24,7 +19,7 @@ export class RequestFinisher {
   private readonly logger = new Logger(RequestFinisher.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly packages: ExportPackageBuilder,
     private readonly protector: SubjectProtector,
     private readonly consent: ConsentLedgerService,
@@ -34,18 +29,11 @@ export class RequestFinisher {
   ) {}
 
   async finish(requestId: string): Promise<void> {
-    const requests = this.dataSource.getRepository(PrivacyRequestEntity);
-    // The request and its tasks in one query (no take/skip, so TypeORM issues a single SELECT).
-    const request = await requests
-      .createQueryBuilder('r')
-      .leftJoinAndMapMany('r.tasks', PrivacyRequestTaskEntity, 't', 't.requestId = r.id')
-      .where('r.id = :requestId', { requestId })
-      .orderBy('t.dataStoreName', 'ASC')
-      .getOne();
-    if (!request || !['queued', 'in_progress'].includes(request.status)) {
+    const found = await this.requests.findWithTasks(requestId);
+    if (!found || !isActive(found.request.status)) {
       return;
     }
-    const { tasks } = request as RequestWithTasks;
+    const { request, tasks } = found;
     if (tasks.some((t) => t.status !== 'completed')) {
       // A child failed for good; the task runner already failed the request.
       return;
@@ -54,15 +42,12 @@ export class RequestFinisher {
     const keyIds = SubjectProtector.keyIds(subject);
     switch (request.type) {
       case 'access': {
-        const stores = await this.dataSource.getRepository(DataStoreEntity).find();
+        const stores = await this.requests.findStores();
         const typeOf = new Map(
           tasks.map((t) => [t.id, stores.find((s) => s.id === t.dataStoreId)?.type ?? 'unknown']),
         );
         const built = await this.packages.build(request, tasks, typeOf);
-        await requests.update(requestId, {
-          exportPath: built.path,
-          exportChecksum: built.checksum,
-        });
+        await this.requests.setExport(requestId, built.path, built.checksum);
         this.packages.removeParts(requestId);
         break;
       }
@@ -102,13 +87,11 @@ export class RequestFinisher {
       if (await this.commits.transition(SYSTEM, request, from, 'completed', { tasks })) {
         return true;
       }
-      const now = await this.dataSource
-        .getRepository(PrivacyRequestEntity)
-        .findOne({ select: { status: true }, where: { id: request.id } });
-      if (!now || !['queued', 'in_progress'].includes(now.status)) {
+      const now = await this.requests.findStatus(request.id);
+      if (!now || !isActive(now)) {
         return false;
       }
-      from = now.status;
+      from = now;
     }
   }
 
@@ -120,7 +103,7 @@ export class RequestFinisher {
     try {
       await this.consent.withdrawAll(subjectId, SYSTEM, 'erasure');
     } catch (e) {
-      if ((e as { code?: unknown }).code !== 'subject-shredded') {
+      if (!(e instanceof FieldCryptoError && e.code === FieldCryptoErrorCode.Shredded)) {
         throw e;
       }
     }

@@ -1,56 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { HttpStoreError } from 'src/data-stores/connectors/http.connector';
 import { describeDriverError } from 'src/data-stores/connectors/sql.connector';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
-import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
-import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import type { RequestStatus, TaskResult, TaskStatus } from '../privacy-request.types';
-import type { RequestType } from '../deadlines/deadline-rules';
+import { PrivacyRequestRepository, TaskWork } from '../privacy-request.repository';
+import { isActive } from '../privacy-request.state';
+import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
-
-/** What a task run needs, read in one query: the task, its request, its store's version. */
-interface TaskWork {
-  task_status: TaskStatus;
-  data_store_id: string | null;
-  type: RequestType;
-  status: RequestStatus;
-  subject_ciphertext: string;
-  /** The store's updated_at; null when the store was removed. */
-  store_version: Date | null;
-}
-
-/**
- * Reads the task's work and, when there is work to do (the task is not completed and its request
- * is open), counts the attempt and marks the task in progress, in the same round trip (a WITH
- * update runs whether or not the query reads it). The row returned is from before the update.
- */
-const LOAD_AND_START_SQL = `
-  WITH work AS (
-    SELECT t.status AS task_status, t.data_store_id, r.type, r.status, r.subject_ciphertext,
-           s.updated_at AS store_version
-      FROM privacy_request_tasks t
-      JOIN privacy_requests r ON r.id = t.request_id
-      LEFT JOIN data_stores s ON s.id = t.data_store_id
-     WHERE t.id = $1 AND t.request_id = $2
-  ), started AS (
-    UPDATE privacy_request_tasks
-       SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
-     WHERE id = $1
-       AND EXISTS (SELECT 1 FROM work
-                    WHERE task_status <> 'completed' AND status IN ('queued', 'in_progress'))
-  )
-  SELECT * FROM work`;
 
 /** Runs one store's part of a request. Idempotent: a completed task is never run again. */
 @Injectable()
 export class TaskRunner {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly connectors: DataStoreConnectors,
     private readonly protector: SubjectProtector,
     private readonly parts: ExportPartWriter,
@@ -58,19 +23,16 @@ export class TaskRunner {
   ) {}
 
   async run(requestId: string, taskId: string): Promise<void> {
-    const [work] = await this.dataSource.query<TaskWork[]>(LOAD_AND_START_SQL, [taskId, requestId]);
-    if (!work || work.task_status === 'completed') {
-      return;
-    }
-    if (!['queued', 'in_progress'].includes(work.status)) {
+    const work = await this.requests.loadAndStartTask(requestId, taskId);
+    if (!work || work.taskStatus === 'completed' || !isActive(work.status)) {
       return;
     }
     await this.start(requestId, work);
-    if (!work.data_store_id || !work.store_version) {
+    if (!work.dataStoreId || !work.storeVersion) {
       throw new TaskFailure('the data store was removed');
     }
-    const connector = await this.connectors.forStoreVersion(work.data_store_id, work.store_version);
-    const subject = await this.protector.open(work.subject_ciphertext);
+    const connector = await this.connectors.forStoreVersion(work.dataStoreId, work.storeVersion);
+    const subject = await this.protector.open(work.subjectCiphertext);
     const ctx = { requestId };
     let result: TaskResult;
     let detail: string;
@@ -97,10 +59,7 @@ export class TaskRunner {
       default:
         return assertUnreachable(work.type);
     }
-    await this.dataSource.query(
-      `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3, updated_at = now() WHERE id = $1`,
-      [taskId, JSON.stringify(result), detail],
-    );
+    await this.requests.completeTask(taskId, result, detail);
   }
 
   /** Records why the last attempt failed; the request fails with it when retries are spent. */
@@ -111,25 +70,15 @@ export class TaskRunner {
     final: boolean,
   ): Promise<void> {
     const detail = describeFailure(error);
-    await this.dataSource.transaction(async (m) => {
-      await m.update(
-        PrivacyRequestTaskEntity,
-        { id: taskId },
-        {
-          detail,
-          ...(final ? { status: 'failed' as const } : {}),
-        },
-      );
+    await this.requests.transaction(async (m) => {
+      await this.requests.recordTaskFailure(m, taskId, detail, final);
       if (!final) {
         return;
       }
-      const request = await m.findOne(PrivacyRequestEntity, {
-        where: { id: requestId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (request && ['queued', 'in_progress'].includes(request.status)) {
-        await m.update(PrivacyRequestEntity, { id: requestId }, { failureReason: detail });
-        await this.commits.setStatus(m, {}, request, 'failed', { taskId, reason: detail });
+      const request = await this.requests.lockById(m, requestId);
+      if (request && isActive(request.status)) {
+        await this.requests.setFailureReason(m, requestId, detail);
+        await this.commits.setStatus(m, SYSTEM, request, 'failed', { taskId, reason: detail });
       }
     });
   }
@@ -141,7 +90,7 @@ export class TaskRunner {
   private async start(requestId: string, work: TaskWork): Promise<void> {
     if (work.status === 'queued') {
       await this.commits.transition(
-        {},
+        SYSTEM,
         { id: requestId, type: work.type },
         'queued',
         'in_progress',

@@ -1,10 +1,9 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { FlowProducer, Queue } from 'bullmq';
-import { In, Repository } from 'typeorm';
-import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { isActive } from '../privacy-request.state';
 import {
   finishJobId,
   PRIVACY_REQUEST_QUEUE,
@@ -38,10 +37,7 @@ export class WorkflowQueue {
   constructor(
     @InjectFlowProducer(PRIVACY_REQUEST_FLOW) private readonly flows: FlowProducer,
     @InjectQueue(PRIVACY_REQUEST_QUEUE) private readonly queue: Queue,
-    @InjectRepository(PrivacyRequestEntity)
-    private readonly requests: Repository<PrivacyRequestEntity>,
-    @InjectRepository(PrivacyRequestTaskEntity)
-    private readonly tasks: Repository<PrivacyRequestTaskEntity>,
+    private readonly requests: PrivacyRequestRepository,
   ) {}
 
   /**
@@ -55,15 +51,12 @@ export class WorkflowQueue {
   }
 
   async enqueue(requestId: string): Promise<void> {
-    const request = await this.requests.findOneBy({ id: requestId });
-    if (!request || !['queued', 'in_progress'].includes(request.status)) {
+    const request = await this.requests.findById(requestId);
+    if (!request || !isActive(request.status)) {
       return;
     }
-    const tasks = await this.tasks.findBy({
-      requestId,
-      status: In(['pending', 'in_progress', 'failed']),
-    });
-    await this.add(requestId, { generation: request.generation, taskIds: tasks.map((t) => t.id) });
+    const taskIds = await this.requests.findUnfinishedTaskIds(requestId);
+    await this.add(requestId, { generation: request.generation, taskIds });
   }
 
   private async add(requestId: string, run: QueuedRun): Promise<void> {

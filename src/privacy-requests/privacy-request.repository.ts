@@ -1,0 +1,410 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuditedChange } from 'src/audit/audit.service';
+import type { DataStoreType } from 'src/data-stores/data-store.types';
+import type { DeadlineRule, RequestType } from './deadlines/deadline-rules';
+import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
+import { PrivacyRequestEntity } from './entities/privacy-request.entity';
+import {
+  ACTIVE_STATUSES,
+  OPEN_STATUSES,
+  RequestStatus,
+  TaskStatus,
+  UNFINISHED_TASK_STATUSES,
+} from './privacy-request.state';
+import type { TaskResult } from './privacy-request.types';
+
+/** A registered store, as far as requests need it. */
+export interface StoreRef {
+  id: string;
+  name: string;
+  type: DataStoreType;
+}
+
+/** A task about to run, with its request and its store's version, read in one query. */
+export interface TaskWork {
+  taskStatus: TaskStatus;
+  dataStoreId: string | null;
+  dataStoreName: string;
+  type: RequestType;
+  status: RequestStatus;
+  subjectCiphertext: string;
+  /** The store's updated_at; null when the store was removed. */
+  storeVersion: Date | null;
+}
+
+export interface AuditTrailEntry {
+  action: string;
+  occurredAt: Date;
+  actorType: string;
+  details: Record<string, unknown>;
+}
+
+export interface RequestListFilter {
+  status?: RequestStatus;
+  type?: RequestType;
+  overdue?: boolean;
+  dueBefore?: string;
+  after?: { due: string; id: string };
+  limit: number;
+}
+
+export interface RequestSummaryRow {
+  id: string;
+  type: RequestType;
+  status: RequestStatus;
+  jurisdiction: PrivacyRequestEntity['jurisdiction'];
+  received_at: Date;
+  due: Date;
+  overdue: boolean;
+}
+
+export interface SlaTotals {
+  open: number;
+  overdue: number;
+  due7: number;
+  done30: number;
+  median: number | null;
+}
+
+const DUE = 'coalesce(extended_due_at, due_at)';
+/** `$1` holds the open statuses in every query that uses it. */
+const OPEN = 'status = ANY($1)';
+
+const TRANSITION_SQL = `
+  UPDATE privacy_requests
+     SET status = $3, updated_at = now(),
+         completed_at = CASE WHEN $3 = 'completed' THEN $4::timestamptz ELSE completed_at END,
+         failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END
+   WHERE id = $1 AND status = $2
+  RETURNING id`;
+
+const INSERT_QUEUED_SQL = `
+  INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
+    email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by)
+  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  RETURNING id`;
+
+const INSERT_TASKS_SQL = `
+  INSERT INTO privacy_request_tasks (id, request_id, data_store_id, data_store_name, status)
+  SELECT t.id, $1::uuid, t.store_id, t.store_name, 'pending'
+    FROM unnest($13::uuid[], $14::uuid[], $15::text[]) AS t(id, store_id, store_name)`;
+
+/**
+ * Reads the task's work and, when there is work to do (the task is unfinished and its request
+ * active), counts the attempt and marks the task in progress, in the same round trip (a WITH
+ * update runs whether or not the query reads it). The row returned is from before the update.
+ */
+const LOAD_AND_START_SQL = `
+  WITH work AS (
+    SELECT t.status AS task_status, t.data_store_id, t.data_store_name, r.type, r.status,
+           r.subject_ciphertext, s.updated_at AS store_version
+      FROM privacy_request_tasks t
+      JOIN privacy_requests r ON r.id = t.request_id
+      LEFT JOIN data_stores s ON s.id = t.data_store_id
+     WHERE t.id = $1 AND t.request_id = $2
+  ), started AS (
+    UPDATE privacy_request_tasks
+       SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
+     WHERE id = $1
+       AND EXISTS (SELECT 1 FROM work WHERE task_status = ANY($3) AND status = ANY($4))
+  )
+  SELECT * FROM work`;
+
+/** All SQL of privacy requests and their tasks. */
+@Injectable()
+export class PrivacyRequestRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** A request object not yet stored; the caller fills every column. */
+  build(fields: Omit<PrivacyRequestEntity, 'updatedAt'>): PrivacyRequestEntity {
+    return this.dataSource.manager.create(PrivacyRequestEntity, fields);
+  }
+
+  findById(id: string): Promise<PrivacyRequestEntity | null> {
+    return this.dataSource.manager.findOneBy(PrivacyRequestEntity, { id });
+  }
+
+  async findStatus(id: string): Promise<RequestStatus | undefined> {
+    const rows = await this.dataSource.query<Array<{ status: RequestStatus }>>(
+      'SELECT status FROM privacy_requests WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.status;
+  }
+
+  /** The request, locked for update until the caller's transaction ends. */
+  lockById(m: EntityManager, id: string): Promise<PrivacyRequestEntity | null> {
+    return m.findOne(PrivacyRequestEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(m: EntityManager, request: PrivacyRequestEntity): Promise<void> {
+    await m.insert(PrivacyRequestEntity, request);
+  }
+
+  /** The request inserted already queued with its tasks, as one statement for the audit. */
+  insertQueuedChange(request: PrivacyRequestEntity, tasks: Array<{ id: string; store: StoreRef }>) {
+    return {
+      with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }],
+      sql: INSERT_QUEUED_SQL,
+      params: [
+        request.id,
+        request.type,
+        request.jurisdiction,
+        request.source,
+        request.subjectCiphertext,
+        request.emailIndex,
+        request.subjectIdIndex,
+        request.receivedAt,
+        request.dueAt,
+        request.dueRule,
+        request.webhookUrl,
+        request.requestedBy,
+        tasks.map((t) => t.id),
+        tasks.map((t) => t.store.id),
+        tasks.map((t) => t.store.name),
+      ],
+    } satisfies AuditedChange;
+  }
+
+  /** Moves the request from `from` to `to`; matches no row once it has left `from`. */
+  transitionChange(id: string, from: RequestStatus, to: RequestStatus): AuditedChange {
+    return { sql: TRANSITION_SQL, params: [id, from, to, new Date()] };
+  }
+
+  /** Registered stores, oldest first. */
+  findStores(m: EntityManager = this.dataSource.manager): Promise<StoreRef[]> {
+    return m.query<StoreRef[]>('SELECT id, name, type FROM data_stores ORDER BY created_at');
+  }
+
+  async insertTasks(m: EntityManager, requestId: string, stores: StoreRef[]): Promise<void> {
+    if (stores.length === 0) {
+      return;
+    }
+    await m.insert(
+      PrivacyRequestTaskEntity,
+      stores.map((s) => ({
+        requestId,
+        dataStoreId: s.id,
+        dataStoreName: s.name,
+        status: 'pending' as const,
+      })),
+    );
+  }
+
+  async countWrongCode(m: EntityManager, id: string): Promise<void> {
+    await m.increment(PrivacyRequestEntity, { id }, 'verificationAttempts', 1);
+  }
+
+  async clearVerificationCode(m: EntityManager, id: string): Promise<void> {
+    await m.update(
+      PrivacyRequestEntity,
+      { id },
+      { verificationCodeHash: null, verificationExpiresAt: null },
+    );
+  }
+
+  async setExtension(m: EntityManager, id: string, dueAt: Date, rule: DeadlineRule): Promise<void> {
+    await m.update(PrivacyRequestEntity, { id }, { extendedDueAt: dueAt, extendedRule: rule });
+  }
+
+  async setFailureReason(m: EntityManager, id: string, reason: string | null): Promise<void> {
+    await m.update(PrivacyRequestEntity, { id }, { failureReason: reason });
+  }
+
+  /** A new run of a failed request: fresh job ids, and its failed tasks pending again. */
+  async startNewRun(m: EntityManager, id: string, generation: number): Promise<void> {
+    await m.update(PrivacyRequestEntity, { id }, { generation, failureReason: null });
+    await m.update(
+      PrivacyRequestTaskEntity,
+      { requestId: id, status: 'failed' },
+      { status: 'pending' },
+    );
+  }
+
+  async setExport(id: string, path: string, checksum: string): Promise<void> {
+    await this.dataSource.manager.update(
+      PrivacyRequestEntity,
+      { id },
+      { exportPath: path, exportChecksum: checksum },
+    );
+  }
+
+  /** Active requests, oldest first: the ones the queue must hold a run of. */
+  findActive(limit: number): Promise<PrivacyRequestEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(PrivacyRequestEntity, 'r')
+      .where('r.status = ANY(:statuses)', { statuses: ACTIVE_STATUSES })
+      .orderBy('r.receivedAt', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** The request and its tasks (ordered by store name) in one query. */
+  async findWithTasks(
+    id: string,
+  ): Promise<{ request: PrivacyRequestEntity; tasks: PrivacyRequestTaskEntity[] } | null> {
+    const request = await this.dataSource.manager
+      .createQueryBuilder(PrivacyRequestEntity, 'r')
+      .leftJoinAndMapMany('r.tasks', PrivacyRequestTaskEntity, 't', 't.requestId = r.id')
+      .where('r.id = :id', { id })
+      .orderBy('t.dataStoreName', 'ASC')
+      .getOne();
+    if (!request) {
+      return null;
+    }
+    const { tasks, ...rest } = request as PrivacyRequestEntity & {
+      tasks: PrivacyRequestTaskEntity[];
+    };
+    return { request: Object.assign(new PrivacyRequestEntity(), rest), tasks };
+  }
+
+  findTasks(requestId: string): Promise<PrivacyRequestTaskEntity[]> {
+    return this.dataSource.manager.find(PrivacyRequestTaskEntity, {
+      where: { requestId },
+      order: { dataStoreName: 'ASC' },
+    });
+  }
+
+  async findUnfinishedTaskIds(requestId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      'SELECT id FROM privacy_request_tasks WHERE request_id = $1 AND status = ANY($2)',
+      [requestId, UNFINISHED_TASK_STATUSES],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The request's audit events in chain order. */
+  async findAuditTrail(id: string): Promise<AuditTrailEntry[]> {
+    const rows = await this.dataSource.query<
+      Array<{ action: string; occurred_at: Date; actor_type: string; details: object }>
+    >(
+      `SELECT action, occurred_at, actor_type, details FROM audit_events
+        WHERE target_type = 'privacy_request' AND target_id = $1 ORDER BY seq`,
+      [id],
+    );
+    return rows.map((r) => ({
+      action: r.action,
+      occurredAt: r.occurred_at,
+      actorType: r.actor_type,
+      details: r.details as Record<string, unknown>,
+    }));
+  }
+
+  /**
+   * Loads the task's work and starts it when there is work to do: unfinished task, active
+   * request. A completed task is never started again.
+   */
+  async loadAndStartTask(requestId: string, taskId: string): Promise<TaskWork | undefined> {
+    const [row] = await this.dataSource.query<
+      Array<{
+        task_status: TaskStatus;
+        data_store_id: string | null;
+        data_store_name: string;
+        type: RequestType;
+        status: RequestStatus;
+        subject_ciphertext: string;
+        store_version: Date | null;
+      }>
+    >(LOAD_AND_START_SQL, [taskId, requestId, UNFINISHED_TASK_STATUSES, ACTIVE_STATUSES]);
+    return row
+      ? {
+          taskStatus: row.task_status,
+          dataStoreId: row.data_store_id,
+          dataStoreName: row.data_store_name,
+          type: row.type,
+          status: row.status,
+          subjectCiphertext: row.subject_ciphertext,
+          storeVersion: row.store_version,
+        }
+      : undefined;
+  }
+
+  async completeTask(taskId: string, result: TaskResult, detail: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3,
+              updated_at = now()
+        WHERE id = $1`,
+      [taskId, JSON.stringify(result), detail],
+    );
+  }
+
+  /** Why the last attempt failed; `final` also fails the task. */
+  async recordTaskFailure(
+    m: EntityManager,
+    taskId: string,
+    detail: string,
+    final: boolean,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE privacy_request_tasks
+          SET detail = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END, updated_at = now()
+        WHERE id = $1`,
+      [taskId, detail, final],
+    );
+  }
+
+  async list(f: RequestListFilter): Promise<RequestSummaryRow[]> {
+    const params: unknown[] = [OPEN_STATUSES];
+    const where: string[] = [];
+    const add = (sql: string, ...values: unknown[]): void => {
+      let text = sql;
+      for (const v of values) {
+        params.push(v);
+        text = text.replace('?', `$${params.length}`);
+      }
+      where.push(text);
+    };
+    if (f.status) {
+      add('status = ?', f.status);
+    }
+    if (f.type) {
+      add('type = ?', f.type);
+    }
+    if (f.overdue === true) {
+      where.push(`${OPEN} AND ${DUE} < now()`);
+    } else if (f.overdue === false) {
+      where.push(`NOT (${OPEN} AND ${DUE} < now())`);
+    }
+    if (f.dueBefore) {
+      add(`${DUE} < ?`, f.dueBefore);
+    }
+    if (f.after) {
+      add(`(${DUE}, id) > (?::timestamptz, ?::uuid)`, f.after.due, f.after.id);
+    }
+    params.push(f.limit);
+    return this.dataSource.query<RequestSummaryRow[]>(
+      `SELECT id, type, status, jurisdiction, received_at, ${DUE} AS due,
+              (${OPEN} AND ${DUE} < now()) AS overdue
+         FROM privacy_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${DUE}, id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async slaTotals(): Promise<SlaTotals> {
+    const [totals] = await this.dataSource.query<SlaTotals[]>(
+      `SELECT count(*) FILTER (WHERE ${OPEN})::int AS open,
+              count(*) FILTER (WHERE ${OPEN} AND ${DUE} < now())::int AS overdue,
+              count(*) FILTER (WHERE ${OPEN} AND ${DUE} >= now() AND ${DUE} < now() + interval '7 days')::int AS due7,
+              count(*) FILTER (WHERE status = $2 AND completed_at > now() - interval '30 days')::int AS done30,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at) / 86400)
+                FILTER (WHERE status = $2 AND completed_at > now() - interval '30 days') AS median
+         FROM privacy_requests`,
+      [OPEN_STATUSES, 'completed' satisfies RequestStatus],
+    );
+    return totals;
+  }
+
+  async countBy(column: 'type' | 'status'): Promise<Record<string, number>> {
+    const rows = await this.dataSource.query<Array<{ k: string; n: number }>>(
+      `SELECT ${column} AS k, count(*)::int AS n FROM privacy_requests GROUP BY ${column}`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  }
+}

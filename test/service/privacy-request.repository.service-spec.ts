@@ -1,0 +1,143 @@
+import { DataSource } from 'typeorm';
+import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
+import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
+
+describe('PrivacyRequestRepository', () => {
+  let ds: DataSource;
+  let repo: PrivacyRequestRepository;
+
+  beforeAll(async () => {
+    ds = await serviceDataSource();
+    repo = new PrivacyRequestRepository(ds);
+  });
+  afterAll(() => ds.destroy());
+
+  const task = async (id: string) =>
+    (
+      await ds.query<Array<{ status: string; attempts: number }>>(
+        'SELECT status, attempts FROM privacy_request_tasks WHERE id = $1',
+        [id],
+      )
+    )[0];
+
+  it('starting a pending task of an active request counts the attempt and marks it in progress', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'queued');
+    const taskId = await insertTask(ds, requestId, store);
+    const work = await repo.loadAndStartTask(requestId, taskId);
+    expect(work).toMatchObject({ taskStatus: 'pending', status: 'queued', dataStoreId: store.id });
+    expect(await task(taskId)).toEqual({ status: 'in_progress', attempts: 1 });
+  });
+
+  it('a completed task is never started again', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'in_progress');
+    const taskId = await insertTask(ds, requestId, store, 'completed');
+    const work = await repo.loadAndStartTask(requestId, taskId);
+    expect(work?.taskStatus).toBe('completed');
+    expect(await task(taskId)).toEqual({ status: 'completed', attempts: 0 });
+  });
+
+  it('a task of a request that is no longer active is not started', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'rejected');
+    const taskId = await insertTask(ds, requestId, store);
+    await repo.loadAndStartTask(requestId, taskId);
+    expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
+  });
+
+  it('a task is found only under its own request', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'queued');
+    const taskId = await insertTask(ds, requestId, store);
+    const other = await insertRequest(ds, 'queued');
+    expect(await repo.loadAndStartTask(other, taskId)).toBeUndefined();
+    expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
+  });
+
+  it('a removed store leaves the task without a store version', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'queued');
+    const taskId = await insertTask(ds, requestId, store);
+    await ds.query('DELETE FROM data_stores WHERE id = $1', [store.id]);
+    const work = await repo.loadAndStartTask(requestId, taskId);
+    expect(work).toMatchObject({ dataStoreId: null, storeVersion: null });
+  });
+
+  it('a non-final failure keeps the task running; a final one fails it', async () => {
+    const store = await insertStore(ds);
+    const requestId = await insertRequest(ds, 'in_progress');
+    const taskId = await insertTask(ds, requestId, store, 'in_progress');
+    await repo.transaction((m) => repo.recordTaskFailure(m, taskId, 'deadlock on orders', false));
+    expect((await task(taskId)).status).toBe('in_progress');
+    await repo.transaction((m) => repo.recordTaskFailure(m, taskId, 'denied on orders', true));
+    expect((await task(taskId)).status).toBe('failed');
+  });
+
+  it('the unfinished tasks of a run are the ones not completed', async () => {
+    const requestId = await insertRequest(ds, 'in_progress');
+    const ids = {
+      pending: await insertTask(ds, requestId, await insertStore(ds), 'pending'),
+      running: await insertTask(ds, requestId, await insertStore(ds), 'in_progress'),
+      failed: await insertTask(ds, requestId, await insertStore(ds), 'failed'),
+      done: await insertTask(ds, requestId, await insertStore(ds), 'completed'),
+    };
+    expect((await repo.findUnfinishedTaskIds(requestId)).sort()).toEqual(
+      [ids.pending, ids.running, ids.failed].sort(),
+    );
+  });
+
+  it('a new run of a failed request sets its failed tasks pending and bumps the generation', async () => {
+    const requestId = await insertRequest(ds, 'failed');
+    const failed = await insertTask(ds, requestId, await insertStore(ds), 'failed');
+    const done = await insertTask(ds, requestId, await insertStore(ds), 'completed');
+    await repo.transaction((m) => repo.startNewRun(m, requestId, 1));
+    expect((await task(failed)).status).toBe('pending');
+    expect((await task(done)).status).toBe('completed');
+    expect((await repo.findById(requestId))?.generation).toBe(1);
+  });
+
+  it('active requests are the queued and in-progress ones', async () => {
+    const ids = {
+      pending_verification: await insertRequest(ds, 'pending_verification'),
+      queued: await insertRequest(ds, 'queued'),
+      in_progress: await insertRequest(ds, 'in_progress'),
+      completed: await insertRequest(ds, 'completed'),
+      failed: await insertRequest(ds, 'failed'),
+      rejected: await insertRequest(ds, 'rejected'),
+    };
+    const mine = new Set(Object.values(ids));
+    const active = (await repo.findActive(10000)).filter((r) => mine.has(r.id)).map((r) => r.id);
+    expect(active.sort()).toEqual([ids.queued, ids.in_progress].sort());
+  });
+
+  it('only open requests past their due date are overdue', async () => {
+    const past = new Date(Date.now() - 86400000);
+    const openLate = await insertRequest(ds, 'queued', { dueAt: past });
+    const closedLate = await insertRequest(ds, 'completed', { dueAt: past });
+    const rows = await repo.list({
+      overdue: true,
+      dueBefore: new Date().toISOString(),
+      limit: 10000,
+    });
+    const ids = rows.map((r) => r.id);
+    expect(ids).toContain(openLate);
+    expect(ids).not.toContain(closedLate);
+    expect(rows.find((r) => r.id === openLate)?.overdue).toBe(true);
+  });
+
+  it('the list pages by due date then id, after the cursor', async () => {
+    const due = new Date(Date.now() + 400 * 86400000);
+    const a = await insertRequest(ds, 'queued', { dueAt: due });
+    const b = await insertRequest(ds, 'queued', { dueAt: due });
+    const [first, second] = [a, b].sort();
+    const rows = await repo.list({
+      after: { due: due.toISOString(), id: first },
+      dueBefore: new Date(due.getTime() + 1).toISOString(),
+      limit: 10000,
+    });
+    const ids = rows.map((r) => r.id);
+    expect(ids).toContain(second);
+    expect(ids).not.toContain(first);
+  });
+});
