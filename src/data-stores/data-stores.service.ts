@@ -7,6 +7,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { checkDescription } from './catalogue/description-checker';
 import type { ConnectorTestResult } from './connectors/connector.interface';
+import { SqlConnector } from './connectors/sql.connector';
 import { connectionContext, DataStoreConnectors } from './data-store-connectors.service';
 import { DataStoreError, DataStoreErrorCode } from './data-store.error';
 import type { CollectionSpec, DataStoreType, StoreConnection } from './data-store.types';
@@ -172,13 +173,16 @@ export class DataStoresService {
     }
     const connector = this.connectors.create({ type, connection, collections });
     try {
-      const catalogue = await connector.catalogue().catch(() => {
+      const unreachable = () => {
         throw new DataStoreError(
           DataStoreErrorCode.Unreachable,
           'The store could not be reached to check the description',
         );
-      });
-      const problems = checkDescription(collections, catalogue);
+      };
+      const catalogue = await connector.catalogue().catch(unreachable);
+      const foreignKeys =
+        connector instanceof SqlConnector ? await connector.foreignKeys().catch(unreachable) : [];
+      const problems = checkDescription(collections, catalogue, foreignKeys);
       if (problems.length > 0) {
         throw new DataStoreError(
           DataStoreErrorCode.InvalidDescription,

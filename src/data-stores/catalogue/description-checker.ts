@@ -1,5 +1,7 @@
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
 import type { CatalogueTable } from 'src/data-stores/connectors/connector.interface';
+import { erasureStructure } from 'src/data-stores/erasure/erasure-structure';
+import type { ForeignKey } from 'src/data-stores/erasure/foreign-key';
 
 export interface DescriptionProblem {
   field: string;
@@ -8,12 +10,14 @@ export interface DescriptionProblem {
 
 /**
  * Checks a SQL store's collection description against the store's live catalogue: tables,
- * columns and reference targets exist, every collection is reachable from an identity, and
- * references form no cycle. Messages name only identifiers, never data.
+ * columns and reference targets exist, every collection is reachable from an identity,
+ * references form no cycle, and the erasure it describes can run under the store's foreign
+ * keys. Messages name only identifiers, never data.
  */
 export function checkDescription(
   collections: CollectionSpec[],
   catalogue: CatalogueTable[],
+  foreignKeys: ForeignKey[] = [],
 ): DescriptionProblem[] {
   const problems: DescriptionProblem[] = [];
   const tables = new Map(catalogue.map((t) => [t.name, new Set(t.columns)]));
@@ -78,7 +82,8 @@ export function checkDescription(
   if (cycle) {
     problems.push({ field: 'collections', message: `references form a cycle: ${cycle}` });
   }
-  return problems;
+  // The erasure order is only meaningful for a description that fits the store.
+  return problems.length > 0 ? problems : erasureStructure(collections, foreignKeys).problems;
 }
 
 function findCycle(collections: CollectionSpec[]): string | null {

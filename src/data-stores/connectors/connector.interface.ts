@@ -1,4 +1,5 @@
 import type { Subject } from 'src/data-stores/data-store.types';
+import type { PlanAction } from 'src/data-stores/erasure/erasure-planner';
 
 export interface ConnectorTestResult {
   ok: boolean;
@@ -23,11 +24,15 @@ export interface CollectionExport {
   records: AsyncIterable<RecordBatch>;
 }
 
+/** One step of an erasure (or of its dry run): which rows of a collection it changes. */
 export interface CollectionErasure {
   collection: string;
-  action: 'deleted' | 'updated' | 'reported';
+  action: PlanAction | 'reported';
   rows: number;
 }
+
+/** Rows per collection that still reach the subject after its erasure (all 0 when it worked). */
+export type RemainingRows = Record<string, number>;
 
 export type OptOutKind = 'opt_out_sale' | 'opt_out_sharing';
 
@@ -44,6 +49,13 @@ export interface Connector {
   export(subject: Subject, ctx: ConnectorCallContext): AsyncIterable<CollectionExport>;
   /** Idempotent: a second run finds nothing left to change. One transaction per store. */
   erase(subject: Subject, ctx: ConnectorCallContext): Promise<CollectionErasure[]>;
+  /**
+   * The steps `erase` would run, in its order, with the rows each would change now; read-only.
+   * Only stores whose erasure the service plans itself (SQL) have it.
+   */
+  planErasure?(subject: Subject): Promise<CollectionErasure[]>;
+  /** After `erase`: the subject's rows each collection still holds, by the same plan. */
+  remainingAfterErasure?(subject: Subject): Promise<RemainingRows>;
   optOut(subject: Subject, kind: OptOutKind, ctx: ConnectorCallContext): Promise<number>;
   /** Up to `limit` values of one column; values are classified and dropped, never stored. */
   sample(collection: string, field: string, limit: number): Promise<unknown[]>;

@@ -1,5 +1,10 @@
 import { createPool, Pool, PoolConnection, RowDataPacket, ResultSetHeader } from 'mysql2';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
+import {
+  ForeignKey,
+  ForeignKeyColumnRow,
+  groupForeignKeys,
+} from 'src/data-stores/erasure/foreign-key';
 import type { CatalogueTable, RecordBatch } from './connector.interface';
 import { groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
@@ -7,6 +12,22 @@ import { SqlConnector, SqlTransaction } from './sql.connector';
 import type { SqlStatement } from './subject-query.builder';
 
 const BATCH_SIZE = 500;
+
+/** Foreign keys between tables of the current database, one row per column in key order. */
+const FOREIGN_KEYS_SQL = `
+  SELECT k.constraint_name AS constraint_name, k.table_name AS table_name,
+         k.column_name AS column_name, k.referenced_table_name AS ref_table,
+         k.referenced_column_name AS ref_column, c.is_nullable = 'YES' AS is_nullable,
+         r.delete_rule AS delete_rule
+    FROM information_schema.key_column_usage k
+    JOIN information_schema.referential_constraints r
+      ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name
+     AND r.table_name = k.table_name
+    JOIN information_schema.columns c
+      ON c.table_schema = k.table_schema AND c.table_name = k.table_name
+     AND c.column_name = k.column_name
+   WHERE k.table_schema = DATABASE() AND k.referenced_table_schema = DATABASE()
+   ORDER BY k.table_name, k.constraint_name, k.ordinal_position`;
 
 /** MySQL and MariaDB through `mysql2`; results are streamed and handed over in batches. */
 export class MysqlConnector extends SqlConnector {
@@ -49,6 +70,18 @@ export class MysqlConnector extends SqlConnector {
     return groupColumns(rows as Array<{ table_name: string; column_name: string }>);
   }
 
+  async foreignKeys(): Promise<ForeignKey[]> {
+    const [rows] = await this.pool.promise().query<RowDataPacket[]>(FOREIGN_KEYS_SQL);
+    return groupForeignKeys(
+      (rows as Array<Omit<ForeignKeyColumnRow, 'is_nullable'> & { is_nullable: number }>).map(
+        (r) => ({
+          ...r,
+          is_nullable: Number(r.is_nullable) === 1,
+        }),
+      ),
+    );
+  }
+
   protected limitSql(sql: string, limit: number): string {
     return `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
   }
@@ -84,14 +117,23 @@ export class MysqlConnector extends SqlConnector {
     }
   }
 
-  protected async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  protected async transaction<T>(
+    work: (tx: SqlTransaction) => Promise<T>,
+    options: { readOnly?: boolean } = {},
+  ): Promise<T> {
     const connection = await this.pool.promise().getConnection();
     try {
-      await connection.beginTransaction();
+      await connection.query(
+        options.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION',
+      );
       const result = await work({
         run: async (s) => {
           const [header] = await connection.query<ResultSetHeader>(s.sql, s.params);
           return header.affectedRows;
+        },
+        count: async (s) => {
+          const [rows] = await connection.query<RowDataPacket[]>(s.sql, s.params);
+          return Number(rows[0].n);
         },
       });
       await connection.commit();

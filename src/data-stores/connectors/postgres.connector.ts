@@ -1,5 +1,10 @@
 import { Pool, PoolClient, Query } from 'pg';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
+import {
+  ForeignKey,
+  ForeignKeyColumnRow,
+  groupForeignKeys,
+} from 'src/data-stores/erasure/foreign-key';
 import type { CatalogueTable, RecordBatch } from './connector.interface';
 import { groupColumns } from './group-columns';
 import { postgresDialect } from './sql-dialect';
@@ -7,6 +12,22 @@ import { SqlConnector, SqlTransaction } from './sql.connector';
 import type { SqlStatement } from './subject-query.builder';
 
 const FETCH_SIZE = 2000;
+
+/** Foreign keys between tables of the current schema, one row per column in key order. */
+const FOREIGN_KEYS_SQL = `
+  SELECT c.conname AS constraint_name, cl.relname AS table_name, a.attname AS column_name,
+         rcl.relname AS ref_table, ra.attname AS ref_column, NOT a.attnotnull AS is_nullable,
+         c.confdeltype AS delete_rule
+    FROM pg_constraint c
+    JOIN pg_class cl ON cl.oid = c.conrelid
+    JOIN pg_class rcl ON rcl.oid = c.confrelid
+    CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, ref_col, ord)
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col
+    JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.ref_col
+   WHERE c.contype = 'f'
+     AND cl.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+     AND rcl.relnamespace = cl.relnamespace
+   ORDER BY cl.relname, c.conname, k.ord`;
 
 /**
  * One FETCH of the cursor, its rows collected from `row` events. Rows that pg accumulates in its
@@ -54,6 +75,10 @@ export class PostgresConnector extends SqlConnector {
     return groupColumns(r.rows);
   }
 
+  async foreignKeys(): Promise<ForeignKey[]> {
+    return groupForeignKeys((await this.pool.query<ForeignKeyColumnRow>(FOREIGN_KEYS_SQL)).rows);
+  }
+
   protected limitSql(sql: string, limit: number): string {
     return `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
   }
@@ -87,12 +112,16 @@ export class PostgresConnector extends SqlConnector {
     }
   }
 
-  protected async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  protected async transaction<T>(
+    work: (tx: SqlTransaction) => Promise<T>,
+    options: { readOnly?: boolean } = {},
+  ): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
       const result = await work({
         run: async (s) => (await client.query(s.sql, s.params)).rowCount ?? 0,
+        count: async (s) => Number((await client.query<{ n: string }>(s.sql, s.params)).rows[0].n),
       });
       await client.query('COMMIT');
       client.release();

@@ -1,4 +1,6 @@
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
+import { ErasurePlan, ErasurePlanner } from 'src/data-stores/erasure/erasure-planner';
+import type { ForeignKey } from 'src/data-stores/erasure/foreign-key';
 import type {
   CatalogueTable,
   CollectionErasure,
@@ -6,18 +8,28 @@ import type {
   Connector,
   ConnectorTestResult,
   RecordBatch,
+  RemainingRows,
 } from './connector.interface';
 import type { SqlDialect } from './sql-dialect';
+import { StoreError } from './store-error';
 import { SqlStatement, SubjectQueryBuilder } from './subject-query.builder';
 
 /** A transaction on one connection: statements run in order, all commit or none. */
 export interface SqlTransaction {
+  /** Runs a change and answers the rows it changed. */
   run(statement: SqlStatement): Promise<number>;
+  /** Runs a `SELECT count(*) AS n` and answers n. */
+  count(statement: SqlStatement): Promise<number>;
 }
+
+/** pg's and MariaDB's codes for a row still referenced by a foreign key. */
+const REFERENCED_ROW_CODES = new Set(['23503', 'ER_ROW_IS_REFERENCED_2', 'ER_ROW_IS_REFERENCED']);
 
 /** What the SQL stores share: queries built from the description; the driver calls differ. */
 export abstract class SqlConnector implements Connector {
   private readonly queries: SubjectQueryBuilder;
+  /** Built from the foreign keys once per connector, which is once per store version. */
+  private planner?: Promise<ErasurePlanner>;
 
   protected constructor(
     protected readonly collections: CollectionSpec[],
@@ -31,8 +43,13 @@ export abstract class SqlConnector implements Connector {
   protected abstract ping(): Promise<string>;
   /** The statement's rows in batches; the driver's resources are released when it ends early. */
   protected abstract batches(statement: SqlStatement): AsyncIterable<RecordBatch>;
-  protected abstract transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  protected abstract transaction<T>(
+    work: (tx: SqlTransaction) => Promise<T>,
+    options?: { readOnly?: boolean },
+  ): Promise<T>;
   abstract catalogue(): Promise<CatalogueTable[]>;
+  /** The foreign keys between tables of the store's current schema. */
+  abstract foreignKeys(): Promise<ForeignKey[]>;
   abstract close(): Promise<void>;
   protected abstract limitSql(sql: string, limit: number): string;
 
@@ -53,19 +70,87 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
-  erase(subject: Subject): Promise<CollectionErasure[]> {
-    return this.transaction(async (tx) => {
-      const done: CollectionErasure[] = [];
-      for (const collection of this.queries.erasureOrder()) {
-        const erasure = this.queries.erase(collection, subject, this.hashKey);
-        let rows = 0;
-        for (const statement of erasure.statements) {
-          rows += await tx.run(statement);
+  async erase(subject: Subject): Promise<CollectionErasure[]> {
+    const plan = await this.plan(subject);
+    try {
+      return await this.transaction(async (tx) => {
+        const done: CollectionErasure[] = [];
+        for (const step of plan.steps) {
+          let rows = 0;
+          if (step.statements.length === 0) {
+            // The store deletes or unlinks these rows itself; count them while they are there.
+            rows = await tx.count(step.count);
+          }
+          for (const statement of step.statements) {
+            rows += await tx.run(statement);
+          }
+          done.push({ collection: step.collection, action: step.action, rows });
         }
-        done.push({ collection: collection.name, action: erasure.action, rows });
+        return done;
+      });
+    } catch (e) {
+      // A key the plan did not know of (the schema changed): read the keys again next time.
+      if (REFERENCED_ROW_CODES.has(String((e as { code?: unknown }).code))) {
+        this.planner = undefined;
       }
-      return done;
-    });
+      throw e;
+    }
+  }
+
+  /** Every step's count, before anything changes, in a read-only transaction. */
+  async planErasure(subject: Subject): Promise<CollectionErasure[]> {
+    const plan = await this.plan(subject);
+    return this.transaction(
+      async (tx) => {
+        const steps: CollectionErasure[] = [];
+        for (const step of plan.steps) {
+          steps.push({
+            collection: step.collection,
+            action: step.action,
+            rows: await tx.count(step.count),
+          });
+        }
+        return steps;
+      },
+      { readOnly: true },
+    );
+  }
+
+  /** The same counts after the erasure: every path to the subject should now find nothing. */
+  async remainingAfterErasure(subject: Subject): Promise<RemainingRows> {
+    const plan = await this.plan(subject);
+    return this.transaction(
+      async (tx) => {
+        const remaining: RemainingRows = {};
+        for (const step of plan.steps) {
+          remaining[step.collection] =
+            (remaining[step.collection] ?? 0) + (await tx.count(step.count));
+        }
+        return remaining;
+      },
+      { readOnly: true },
+    );
+  }
+
+  private async plan(subject: Subject): Promise<ErasurePlan> {
+    if (!this.planner) {
+      const loading = this.foreignKeys().then(
+        (keys) => new ErasurePlanner(this.collections, keys, this.dialect, this.hashKey),
+      );
+      this.planner = loading;
+      loading.catch(() => {
+        if (this.planner === loading) {
+          this.planner = undefined;
+        }
+      });
+    }
+    const planner = await this.planner;
+    const [problem] = planner.structure.problems;
+    if (problem) {
+      // The schema changed since the description was checked; no retry can fix that.
+      throw new StoreError('permanent', 'erasure-blocked', problem.message);
+    }
+    return planner.plan(subject);
   }
 
   /** SQL stores keep no opt-out flag of their own; consent holds it. */
@@ -80,7 +165,7 @@ export abstract class SqlConnector implements Connector {
       limit,
     );
     const values: unknown[] = [];
-    for await (const batch of this.batches({ sql, params: [] })) {
+    for await (const batch of this.batches({ sql, params: [], table: collection })) {
       for (const row of batch) {
         values.push(row.v);
       }

@@ -1,0 +1,274 @@
+import type { CollectionSpec } from 'src/data-stores/data-store.types';
+import { mysqlDialect, postgresDialect } from 'src/data-stores/connectors/sql-dialect';
+import { ErasurePlanner } from './erasure-planner';
+import type { ForeignKey, ForeignKeyAction } from './foreign-key';
+
+const SUBJECT = { email: 'jane@example.com' };
+
+const customers = (erasure?: 'delete' | 'null'): CollectionSpec => ({
+  name: 'customers',
+  identity: { field: 'email', type: 'email' },
+  fields: [{ name: 'name', ...(erasure ? { erasure } : {}) }],
+});
+const orders = (erasure?: 'delete' | 'null'): CollectionSpec => ({
+  name: 'orders',
+  fields: [{ name: 'address', ...(erasure ? { erasure } : {}) }],
+  references: [{ field: 'customer_id', to: 'customers.id' }],
+});
+const items: CollectionSpec = {
+  name: 'order_items',
+  fields: [{ name: 'sku' }],
+  references: [{ field: 'order_id', to: 'orders.id' }],
+};
+
+function fk(
+  table: string,
+  column: string,
+  refTable: string,
+  options: { nullable?: boolean; onDelete?: ForeignKeyAction; name?: string } = {},
+): ForeignKey {
+  return {
+    constraint: options.name ?? `${table}_${column}_fkey`,
+    table,
+    columns: [column],
+    refTable,
+    refColumns: ['id'],
+    nullable: options.nullable ?? true,
+    onDelete: options.onDelete ?? 'no action',
+  };
+}
+
+const stepsOf = (collections: CollectionSpec[], keys: ForeignKey[]) =>
+  new ErasurePlanner(collections, keys, postgresDialect, 'k')
+    .plan(SUBJECT)
+    .steps.map((s) => `${s.collection}:${s.action}`);
+
+describe('erasure planner', () => {
+  const orders2: Array<[string, CollectionSpec[], ForeignKey[], string[]]> = [
+    [
+      'kept rows pointing at a deleted customer are updated, then unlinked, then the customer goes',
+      [customers('delete'), orders('null')],
+      [fk('orders', 'customer_id', 'customers')],
+      ['orders:updated', 'orders:unlinked', 'customers:deleted'],
+    ],
+    [
+      'rows deleted through the reference need no unlinking: children first',
+      [customers('delete'), orders(), items],
+      [fk('orders', 'customer_id', 'customers'), fk('order_items', 'order_id', 'orders')],
+      ['order_items:deleted', 'orders:deleted', 'customers:deleted'],
+    ],
+    [
+      'a kept customer (updated) leaves its orders linked',
+      [customers('null'), orders('null')],
+      [fk('orders', 'customer_id', 'customers', { nullable: false })],
+      ['orders:updated', 'customers:updated'],
+    ],
+    [
+      'rows of a table not described are unlinked before the customer goes',
+      [customers('delete')],
+      [fk('reviews', 'customer_id', 'customers')],
+      ['reviews:unlinked', 'customers:deleted'],
+    ],
+    [
+      'ON DELETE CASCADE rows are shown (counted), not deleted by the plan',
+      [customers('delete')],
+      [fk('wishlists', 'customer_id', 'customers', { nullable: false, onDelete: 'cascade' })],
+      ['wishlists:cascaded', 'customers:deleted'],
+    ],
+    [
+      'ON DELETE SET NULL rows are shown as nulled by the store',
+      [customers('delete')],
+      [fk('reviews', 'customer_id', 'customers', { onDelete: 'set null' })],
+      ['reviews:nulled', 'customers:deleted'],
+    ],
+    [
+      'a cascade reaches further: rows pointing at cascaded rows are unlinked first',
+      [customers('delete')],
+      [
+        fk('carts', 'customer_id', 'customers', { nullable: false, onDelete: 'cascade' }),
+        fk('cart_notes', 'cart_id', 'carts'),
+      ],
+      ['carts:cascaded', 'cart_notes:unlinked', 'customers:deleted'],
+    ],
+    [
+      'a self-reference (referred_by) is set null before the customer goes',
+      [customers('delete')],
+      [fk('customers', 'referred_by', 'customers')],
+      ['customers:unlinked', 'customers:deleted'],
+    ],
+    [
+      'a cycle of keys works when the key outside the description is nullable',
+      [
+        { ...customers('delete'), name: 'accounts' },
+        {
+          name: 'profiles',
+          fields: [],
+          references: [{ field: 'account_id', to: 'accounts.id' }],
+        },
+      ],
+      [fk('profiles', 'account_id', 'accounts'), fk('accounts', 'main_profile_id', 'profiles')],
+      ['accounts:unlinked', 'profiles:deleted', 'accounts:deleted'],
+    ],
+  ];
+  it.each(orders2)('%s', (_, collections, keys, expected) => {
+    expect(stepsOf(collections, keys)).toEqual(expected);
+  });
+
+  const refused: Array<[string, CollectionSpec[], ForeignKey[], RegExp, string]> = [
+    [
+      'a NOT NULL key from kept rows',
+      [customers('delete'), orders('null')],
+      [fk('orders', 'customer_id', 'customers', { nullable: false, name: 'orders_cust_fk' })],
+      /orders_cust_fk: orders\.customer_id is NOT NULL and orders rows are kept/,
+      'collections[0]',
+    ],
+    [
+      'a NOT NULL key from a table not described',
+      [customers('delete')],
+      [fk('reviews', 'customer_id', 'customers', { nullable: false, onDelete: 'restrict' })],
+      /reviews_customer_id_fkey: reviews\.customer_id is NOT NULL and reviews is not described/,
+      'collections[0]',
+    ],
+    [
+      'a NOT NULL self-reference',
+      [customers('delete')],
+      [fk('customers', 'referred_by', 'customers', { nullable: false })],
+      /customers_referred_by_fkey: customers\.referred_by is NOT NULL/,
+      'collections[0]',
+    ],
+    [
+      'a NOT NULL key back into a cycle',
+      [
+        { ...customers('delete'), name: 'accounts' },
+        { name: 'profiles', fields: [], references: [{ field: 'account_id', to: 'accounts.id' }] },
+      ],
+      [
+        fk('profiles', 'account_id', 'accounts'),
+        fk('accounts', 'main_profile_id', 'profiles', { nullable: false }),
+      ],
+      /accounts\.main_profile_id is NOT NULL and accounts rows are deleted only through other paths/,
+      // The delete that would be refused is the one of profiles.
+      'collections[1]',
+    ],
+  ];
+  it.each(refused)(
+    'refuses %s, naming collection, column and constraint',
+    (_, c, keys, msg, at) => {
+      const planner = new ErasurePlanner(c, keys, postgresDialect, 'k');
+      expect(planner.structure.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(msg),
+      ]);
+      expect(planner.structure.problems[0].field).toBe(at);
+    },
+  );
+
+  it('unlinks kept rows with a NULL on the key column, scoped to the subject customers', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete'), orders('null')],
+      [fk('orders', 'customer_id', 'customers')],
+      postgresDialect,
+      'k',
+    ).plan(SUBJECT);
+    const unlink = plan.steps[1];
+    expect(unlink.statements).toEqual([
+      {
+        sql: 'UPDATE "orders" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
+        params: ['jane@example.com'],
+        table: 'orders',
+      },
+    ]);
+    expect(unlink.count.sql).toBe(
+      'SELECT count(*) AS n FROM "orders" WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
+    );
+  });
+
+  it('unlinks on MariaDB by a forced join from the subject down (no per-row sub-query)', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete')],
+      [fk('customers', 'referred_by', 'customers')],
+      mysqlDialect,
+      'k',
+    ).plan(SUBJECT);
+    expect(plan.steps[0].statements.map((s) => s.sql)).toEqual([
+      'UPDATE `customers` AS `t1` STRAIGHT_JOIN `customers` AS `t0` ON `t0`.`referred_by` = `t1`.`id` SET `t0`.`referred_by` = NULL WHERE lower(`t1`.`email`) = lower(?)',
+    ]);
+    expect(plan.steps[1].statements.map((s) => s.sql)).toEqual([
+      'DELETE `t0` FROM `customers` AS `t0` WHERE lower(`t0`.`email`) = lower(?)',
+    ]);
+  });
+
+  it('matches a composite key as a row value', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete')],
+      [
+        {
+          constraint: 'lines_fk',
+          table: 'lines',
+          columns: ['shop_id', 'customer_id'],
+          refTable: 'customers',
+          refColumns: ['shop_id', 'id'],
+          nullable: true,
+          onDelete: 'no action',
+        },
+      ],
+      postgresDialect,
+      'k',
+    ).plan(SUBJECT);
+    expect(plan.steps[0].statements[0].sql).toBe(
+      'UPDATE "lines" SET "shop_id" = NULL, "customer_id" = NULL WHERE ("shop_id", "customer_id") IN (SELECT "shop_id", "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
+    );
+  });
+
+  it('counts cascaded rows through the key while the store deletes them itself', () => {
+    const [cascaded] = new ErasurePlanner(
+      [customers('delete')],
+      [fk('wishlists', 'customer_id', 'customers', { onDelete: 'cascade' })],
+      postgresDialect,
+      'k',
+    ).plan(SUBJECT).steps;
+    expect(cascaded.statements).toEqual([]);
+    expect(cascaded.count.sql).toContain('FROM "wishlists" WHERE "customer_id" IN');
+  });
+
+  it.each([
+    ['postgres', postgresDialect],
+    ['mariadb', mysqlDialect],
+  ])('names its table on every %s statement it produces', (_, dialect) => {
+    const plan = new ErasurePlanner(
+      [
+        customers('delete'),
+        orders('null'),
+        { ...items, fields: [{ name: 'sku', erasure: 'null' }] },
+      ],
+      [
+        fk('orders', 'customer_id', 'customers'),
+        fk('order_items', 'order_id', 'orders'),
+        fk('reviews', 'customer_id', 'customers', { onDelete: 'cascade' }),
+      ],
+      dialect,
+      'k',
+    ).plan(SUBJECT);
+    for (const step of plan.steps) {
+      for (const s of [...step.statements, step.count]) {
+        expect(s.table).toBe(step.collection);
+      }
+    }
+  });
+
+  it('plans nothing for collections the subject cannot reach (no phone given)', () => {
+    const plan = new ErasurePlanner(
+      [{ name: 'calls', identity: { field: 'phone', type: 'phone' }, fields: [] }],
+      [],
+      postgresDialect,
+      'k',
+    ).plan(SUBJECT);
+    expect(plan.steps).toEqual([
+      {
+        collection: 'calls',
+        action: 'deleted',
+        statements: [],
+        count: { sql: 'SELECT count(*) AS n FROM "calls" WHERE 1 = 0', params: [], table: 'calls' },
+      },
+    ]);
+  });
+});

@@ -1,0 +1,219 @@
+import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
+import type { SqlDialect } from 'src/data-stores/connectors/sql-dialect';
+import type { SqlStatement } from 'src/data-stores/connectors/subject-query.builder';
+import {
+  ErasureStructure,
+  erasureStructure,
+  StructureStep,
+  tableOf,
+  UpdateStrategies,
+} from './erasure-structure';
+import type { ForeignKey } from './foreign-key';
+import { Hop, SubjectPath, SubjectReach, SubjectReacher } from './subject-reach';
+
+export type PlanAction = 'deleted' | 'updated' | 'unlinked' | 'cascaded' | 'nulled';
+
+export interface PlanStep {
+  collection: string;
+  action: PlanAction;
+  /** What the erasure runs, in order; empty when the store does the step itself (cascade). */
+  statements: SqlStatement[];
+  /** `SELECT count(*) AS n`: the rows the step reaches now (dry run, cascades, after-check). */
+  count: SqlStatement;
+}
+
+export interface ErasurePlan {
+  steps: PlanStep[];
+}
+
+/**
+ * Turns a checked description and the store's foreign keys into the erasure of one subject: an
+ * ordered list of steps, each with its statements and a count of the rows it reaches. The only
+ * producer of erasure SQL: the erasure, its dry run and its after-check all run these plans.
+ * Identifiers come only from the checked description and the store's catalogue.
+ */
+export class ErasurePlanner {
+  readonly structure: ErasureStructure;
+  private readonly reacher: SubjectReacher;
+
+  constructor(
+    collections: CollectionSpec[],
+    foreignKeys: ForeignKey[],
+    private readonly dialect: SqlDialect,
+    /** Key of the `hash` strategy, the same for every run so a hash is stable. */
+    private readonly hashKey: string,
+  ) {
+    this.structure = erasureStructure(collections, foreignKeys);
+    this.reacher = new SubjectReacher(collections, dialect);
+  }
+
+  plan(subject: Subject): ErasurePlan {
+    return { steps: this.structure.steps.map((step) => this.render(step, subject)) };
+  }
+
+  private render(step: StructureStep, subject: Subject): PlanStep {
+    const table = tableOf(step);
+    if (step.kind === 'own') {
+      const reach = this.reacher.reach(table, subject);
+      return {
+        collection: table,
+        action: step.strategies === 'delete' ? 'deleted' : 'updated',
+        statements: this.ownStatements(table, step.strategies, reach),
+        count: this.count(table, reach),
+      };
+    }
+    const hop = hopOf(step.fk);
+    const parent = this.deletedReach(step.fk.refTable, subject, new Set());
+    const reach = parent ? { parents: [{ hop, reach: parent }] } : undefined;
+    const count = this.count(table, reach);
+    if (step.kind === 'store') {
+      return { collection: table, action: step.action, statements: [], count };
+    }
+    const nulls: UpdateStrategies = step.fk.columns.map((c) => [c, 'null']);
+    return {
+      collection: table,
+      action: 'unlinked',
+      statements: reach ? this.updateStatements(table, nulls, reach) : [],
+      count,
+    };
+  }
+
+  /**
+   * How the subject's rows of a table the erasure deletes are found: a described table by its
+   * description, a table the store empties by cascade through the key that cascades.
+   */
+  private deletedReach(
+    table: string,
+    subject: Subject,
+    visiting: Set<string>,
+  ): SubjectReach | undefined {
+    const cascades = this.structure.cascadedBy.get(table);
+    if (!cascades) {
+      return this.reacher.reach(table, subject);
+    }
+    if (visiting.has(table)) {
+      return undefined;
+    }
+    visiting.add(table);
+    const parents = cascades.flatMap((fk) => {
+      const reach = this.deletedReach(fk.refTable, subject, visiting);
+      return reach ? [{ hop: hopOf(fk), reach }] : [];
+    });
+    visiting.delete(table);
+    return parents.length > 0 ? { parents } : undefined;
+  }
+
+  private count(table: string, reach: SubjectReach | undefined): SqlStatement {
+    const params: unknown[] = [];
+    const where = reach ? this.reacher.render(reach, params) : '1 = 0';
+    return {
+      sql: `SELECT count(*) AS n FROM ${this.dialect.quote(table)} WHERE ${where}`,
+      params,
+      table,
+    };
+  }
+
+  private ownStatements(
+    table: string,
+    strategies: 'delete' | UpdateStrategies,
+    reach: SubjectReach | undefined,
+  ): SqlStatement[] {
+    if (!reach) {
+      return [];
+    }
+    if (strategies !== 'delete') {
+      return this.updateStatements(table, strategies, reach);
+    }
+    if (this.dialect.erasureJoin !== undefined) {
+      return SubjectReacher.paths(reach).map((path) => this.joined(table, undefined, path));
+    }
+    const params: unknown[] = [];
+    const where = this.reacher.render(reach, params);
+    return [{ sql: `DELETE FROM ${this.dialect.quote(table)} WHERE ${where}`, params, table }];
+  }
+
+  private updateStatements(
+    table: string,
+    strategies: UpdateStrategies,
+    reach: SubjectReach,
+  ): SqlStatement[] {
+    const paths = SubjectReacher.paths(reach);
+    // A row reached by two paths would be updated twice (a hash of a hash); one path is safe.
+    if (this.dialect.erasureJoin !== undefined && paths.length <= 1) {
+      return paths.map((path) => this.joined(table, strategies, path));
+    }
+    const params: unknown[] = [];
+    const sets = this.assignments(strategies, (f) => this.dialect.quote(f), params);
+    const where = this.reacher.render(reach, params);
+    return [
+      { sql: `UPDATE ${this.dialect.quote(table)} SET ${sets} WHERE ${where}`, params, table },
+    ];
+  }
+
+  /**
+   * The rows of `table` that one path reaches, as a multi-table DELETE or UPDATE (`t0` the
+   * table, `t1` its parent, ...) joined from the identity match down, so each hop is an index
+   * look-up of the subject's rows instead of a scan of the child.
+   */
+  private joined(
+    table: string,
+    strategies: UpdateStrategies | undefined,
+    path: SubjectPath,
+  ): SqlStatement {
+    const q = (id: string) => this.dialect.quote(id);
+    const alias = (n: number) => q(`t${n}`);
+    const last = path.hops.length;
+    let from = `${q(last === 0 ? table : path.hops[last - 1].parent)} AS ${alias(last)}`;
+    for (let i = last - 1; i >= 0; i--) {
+      const hop = path.hops[i];
+      const child = i === 0 ? table : path.hops[i - 1].parent;
+      const on = hop.fields
+        .map((f, j) => `${alias(i)}.${q(f)} = ${alias(i + 1)}.${q(hop.parentFields[j])}`)
+        .join(' AND ');
+      from += ` ${this.dialect.erasureJoin as string} ${q(child)} AS ${alias(i)} ON ${on}`;
+    }
+    const params: unknown[] = [];
+    const sets = strategies
+      ? this.assignments(strategies, (f) => `${alias(0)}.${q(f)}`, params)
+      : undefined;
+    params.push(path.identity.value);
+    const where = this.dialect.identityMatch(
+      `${alias(last)}.${q(path.identity.field)}`,
+      path.identity.type,
+      this.dialect.param(params.length),
+    );
+    return {
+      sql:
+        sets === undefined
+          ? `DELETE ${alias(0)} FROM ${from} WHERE ${where}`
+          : `UPDATE ${from} SET ${sets} WHERE ${where}`,
+      params,
+      table,
+    };
+  }
+
+  private assignments(
+    strategies: UpdateStrategies,
+    column: (field: string) => string,
+    params: unknown[],
+  ): string {
+    return strategies
+      .map(([field, strategy]) => {
+        const c = column(field);
+        switch (strategy) {
+          case 'null':
+            return `${c} = NULL`;
+          case 'mask':
+            return `${c} = ${this.dialect.mask(c)}`;
+          case 'hash':
+            params.push(this.hashKey);
+            return `${c} = ${this.dialect.hash(c, this.dialect.param(params.length))}`;
+        }
+      })
+      .join(', ');
+  }
+}
+
+function hopOf(fk: ForeignKey): Hop {
+  return { fields: fk.columns, parent: fk.refTable, parentFields: fk.refColumns };
+}

@@ -1,0 +1,113 @@
+import type { CollectionSpec, IdentityType, Subject } from 'src/data-stores/data-store.types';
+import type { SqlDialect } from 'src/data-stores/connectors/sql-dialect';
+
+/** One step up from a table to the table it points at, by one or more columns. */
+export interface Hop {
+  fields: string[];
+  parent: string;
+  parentFields: string[];
+}
+
+/**
+ * How a collection's rows reach the subject: by its own identity column, and through each
+ * described reference by its parent's rows. Collections that cannot reach the subject have none.
+ */
+export interface SubjectReach {
+  identity?: { field: string; type: IdentityType; value: string };
+  parents: Array<{ hop: Hop; reach: SubjectReach }>;
+}
+
+/** One way from a collection to the subject: parent hops, then the identity of the last table. */
+export interface SubjectPath {
+  hops: Hop[];
+  identity: { field: string; type: IdentityType; value: string };
+}
+
+/** The subject's value for an identity type, if the subject gave one. */
+export function subjectValue(subject: Subject, type: IdentityType): string | undefined {
+  switch (type) {
+    case 'email':
+      return subject.email;
+    case 'subject_id':
+      return subject.subjectId;
+    case 'phone':
+      return subject.phone;
+  }
+}
+
+/** Reach of every described collection, through the description's `references`. */
+export class SubjectReacher {
+  private readonly byName: Map<string, CollectionSpec>;
+
+  constructor(
+    collections: CollectionSpec[],
+    private readonly dialect: SqlDialect,
+  ) {
+    this.byName = new Map(collections.map((c) => [c.name, c]));
+  }
+
+  reach(name: string, subject: Subject, visiting = new Set<string>()): SubjectReach | undefined {
+    const collection = this.byName.get(name);
+    if (!collection || visiting.has(name)) {
+      return undefined;
+    }
+    visiting.add(name);
+    const spec = collection.identity;
+    const value = spec ? subjectValue(subject, spec.type) : undefined;
+    const parents: SubjectReach['parents'] = [];
+    for (const ref of collection.references ?? []) {
+      const [parent, parentField] = ref.to.split('.');
+      const reach = this.reach(parent, subject, visiting);
+      if (reach) {
+        parents.push({ hop: { fields: [ref.field], parent, parentFields: [parentField] }, reach });
+      }
+    }
+    visiting.delete(name);
+    const identity = spec && value !== undefined ? { ...spec, value } : undefined;
+    return identity || parents.length > 0 ? { identity, parents } : undefined;
+  }
+
+  /** The SQL condition on `name`'s own columns that picks the subject's rows. */
+  condition(name: string, subject: Subject, params: unknown[]): string {
+    const reach = this.reach(name, subject);
+    return reach ? this.render(reach, params) : '1 = 0';
+  }
+
+  /** Nested sub-queries: no id list is ever held in memory. */
+  render(reach: SubjectReach, params: unknown[]): string {
+    const parts: string[] = [];
+    if (reach.identity) {
+      const { field, type, value } = reach.identity;
+      params.push(value);
+      parts.push(
+        this.dialect.identityMatch(
+          this.dialect.quote(field),
+          type,
+          this.dialect.param(params.length),
+        ),
+      );
+    }
+    for (const p of reach.parents) {
+      parts.push(this.inParent(p.hop, this.render(p.reach, params)));
+    }
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  }
+
+  /** `cols IN (SELECT parent cols FROM parent WHERE inner)`, a row value for composite keys. */
+  inParent(hop: Hop, inner: string, column = (f: string) => this.dialect.quote(f)): string {
+    const q = (id: string) => this.dialect.quote(id);
+    const tuple = (xs: string[]) => (xs.length === 1 ? xs[0] : `(${xs.join(', ')})`);
+    return `${tuple(hop.fields.map(column))} IN (SELECT ${hop.parentFields.map(q).join(', ')} FROM ${q(hop.parent)} WHERE ${inner})`;
+  }
+
+  /** The same ways, one per identity match, as reference chains. */
+  static paths(reach: SubjectReach): SubjectPath[] {
+    const out: SubjectPath[] = reach.identity ? [{ hops: [], identity: reach.identity }] : [];
+    for (const { hop, reach: above } of reach.parents) {
+      for (const path of SubjectReacher.paths(above)) {
+        out.push({ ...path, hops: [hop, ...path.hops] });
+      }
+    }
+    return out;
+  }
+}
