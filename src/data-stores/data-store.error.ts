@@ -9,6 +9,8 @@ export enum DataStoreErrorCode {
   Unreachable = 'data-store-unreachable',
   ScanNotFound = 'scan-not-found',
   ScanUnsupported = 'scan-unsupported',
+  InvalidSubject = 'invalid-subject',
+  PlanUnsupported = 'erasure-plan-unsupported',
 }
 
 export class DataStoreError extends DomainError<DataStoreErrorCode> {
@@ -27,10 +29,13 @@ export class DataStoreError extends DomainError<DataStoreErrorCode> {
         return 404;
       case DataStoreErrorCode.NameTaken:
         return 409;
+      case DataStoreErrorCode.InvalidSubject:
+        return 400;
       case DataStoreErrorCode.InvalidConnection:
       case DataStoreErrorCode.InvalidDescription:
       case DataStoreErrorCode.Unreachable:
       case DataStoreErrorCode.ScanUnsupported:
+      case DataStoreErrorCode.PlanUnsupported:
         return 422;
       default:
         return assertUnreachable(this.code);

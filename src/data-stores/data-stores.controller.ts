@@ -10,6 +10,8 @@ import {
   Put,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -29,6 +31,7 @@ import {
   DataStoreTestResultDto,
   UpdateDataStoreDto,
 } from './dto/data-store.dto';
+import { ErasurePlanDto, ErasurePlanRequestDto } from './dto/erasure-plan.dto';
 
 @ApiTags('data-stores')
 @Controller('v1/data-stores')
@@ -104,5 +107,35 @@ export class DataStoresController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<DataStoreTestResultDto> {
     return this.stores.test(ctx, id);
+  }
+
+  @Post(':id/erasure-plan')
+  @HttpCode(200)
+  @Access({ roles: ['admin', 'dpo'] })
+  @ApiOperation({
+    summary: 'Dry run: the steps an erasure of a subject would run in this SQL store, with counts',
+    description:
+      'Reads the store in a read-only transaction and changes nothing. The steps come from the same planner as the erasure itself and its after-check, in the order the erasure runs them: rows are unlinked or deleted before the rows they point at. Counts only, never values; the subject is neither stored nor audited. Access: admin, dpo.',
+  })
+  @ApiBody({
+    type: ErasurePlanRequestDto,
+    examples: {
+      email: { value: { subject: { email: 'jane@example.com' } } },
+      subjectId: { value: { subject: { subjectId: 'cust-1029' } } },
+    },
+  })
+  @ApiOkResponse({ type: ErasurePlanDto })
+  @ApiBadRequestResponse({ description: 'Empty or malformed subject (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No such store' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'An http store (it erases by itself), a store whose keys now block the described erasure, or a store that cannot be read',
+  })
+  async erasurePlan(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ErasurePlanRequestDto,
+  ): Promise<ErasurePlanDto> {
+    return { steps: await this.stores.planErasure(ctx, id, body.subject) };
   }
 }

@@ -6,11 +6,12 @@ import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { checkDescription } from './catalogue/description-checker';
-import type { ConnectorTestResult } from './connectors/connector.interface';
-import { SqlConnector } from './connectors/sql.connector';
+import type { CollectionErasure, ConnectorTestResult } from './connectors/connector.interface';
+import { StoreError } from './connectors/store-error';
+import { describeDriverError, SqlConnector } from './connectors/sql.connector';
 import { connectionContext, DataStoreConnectors } from './data-store-connectors.service';
 import { DataStoreError, DataStoreErrorCode } from './data-store.error';
-import type { CollectionSpec, DataStoreType, StoreConnection } from './data-store.types';
+import type { CollectionSpec, DataStoreType, StoreConnection, Subject } from './data-store.types';
 import { DataStoreEntity } from './entities/data-store.entity';
 
 export interface DataStoreInput {
@@ -113,6 +114,49 @@ export class DataStoresService {
       outcome: result.ok ? 'success' : 'failure',
     });
     return result;
+  }
+
+  /**
+   * What an erasure of `subject` would do in this store, step by step in its order, counted in
+   * a read-only transaction. The audit names the store and the number of steps, not the subject.
+   */
+  async planErasure(
+    ctx: RequestContext,
+    id: string,
+    subject: Subject,
+  ): Promise<CollectionErasure[]> {
+    if (!subject.email && !subject.subjectId && !subject.phone) {
+      throw new DataStoreError(
+        DataStoreErrorCode.InvalidSubject,
+        'subject needs an email, subjectId or phone',
+        [{ field: 'subject', message: 'needs an email, subjectId or phone' }],
+      );
+    }
+    const { store, connector } = await this.connectors.forStoreId(id);
+    if (!connector.planErasure) {
+      throw new DataStoreError(
+        DataStoreErrorCode.PlanUnsupported,
+        `A ${store.type} store erases by itself; only SQL stores have an erasure plan`,
+      );
+    }
+    let steps: CollectionErasure[];
+    try {
+      steps = await connector.planErasure(subject);
+    } catch (e) {
+      if (e instanceof StoreError) {
+        throw new DataStoreError(DataStoreErrorCode.InvalidDescription, e.message);
+      }
+      throw new DataStoreError(
+        DataStoreErrorCode.Unreachable,
+        `The store could not be read to plan the erasure (${describeDriverError(e)})`,
+      );
+    }
+    await this.audit.record(ctx, {
+      action: 'data_store.erasure_planned',
+      target: { type: 'data_store', id },
+      details: { steps: steps.length },
+    });
+    return steps;
   }
 
   private async save(

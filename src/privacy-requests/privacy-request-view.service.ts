@@ -45,7 +45,9 @@ export class PrivacyRequestViewService {
         status: t.status,
         attempts: t.attempts,
         detail: t.detail ?? undefined,
-        result: t.result.collections ? { collections: t.result.collections } : undefined,
+        result: t.result.collections
+          ? { collections: t.result.collections, remaining: t.result.remaining }
+          : undefined,
       })),
       events: events.map((e) => ({
         action: e.action,

@@ -8,6 +8,8 @@ export interface ExportedCollection {
 /** What a task did, per collection: counts and names only. */
 export interface TaskResult {
   collections?: Array<{ collection: string; action?: string; rows: number }>;
+  /** Erasure of a SQL store: rows per collection that still reach the subject (proof: all 0). */
+  remaining?: Record<string, number>;
   exported?: ExportedCollection[];
   count?: number;
 }

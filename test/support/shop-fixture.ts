@@ -140,7 +140,7 @@ const COLUMNS: Record<string, string> = {
 };
 const TABLE_ORDER = ['customers', 'addresses', 'support_tickets', 'orders', 'order_items'];
 
-async function mysqlServer(): Promise<string> {
+export async function mysqlServer(): Promise<string> {
   const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   try {
     const c = await createConnection({ uri: url, connectTimeout: 2000 });

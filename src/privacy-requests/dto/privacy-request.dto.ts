@@ -117,7 +117,18 @@ export class TaskDto {
   @ApiPropertyOptional({ example: 'erased 12 rows' })
   detail?: string;
 
-  @ApiPropertyOptional({ description: 'Per collection: what was done and how many rows' })
+  @ApiPropertyOptional({
+    description:
+      'Per step: what was done to which collection and how many rows (`deleted`, `updated`, `unlinked`: a kept row lost its reference to a deleted one, `cascaded`/`nulled`: the store did it by its foreign key). For an erasure of a SQL store, `remaining`: rows per collection that still reach the subject when read again after the erasure (all 0, or the task fails).',
+    example: {
+      collections: [
+        { collection: 'orders', action: 'updated', rows: 3 },
+        { collection: 'orders', action: 'unlinked', rows: 3 },
+        { collection: 'customers', action: 'deleted', rows: 1 },
+      ],
+      remaining: { orders: 0, customers: 0 },
+    },
+  })
   result?: object;
 }
 

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { StoreError } from 'src/data-stores/connectors/store-error';
 import { PRIVACY_REQUEST_QUEUE, PrivacyRequestJob, RunTaskData } from './privacy-request.jobs';
 import { RequestFinisher } from './request-finisher.service';
 import { TaskFailure, TaskRunner } from './task-runner.service';
@@ -32,7 +33,9 @@ export class PrivacyRequestProcessor extends WorkerHost {
           await this.tasks.run(requestId, taskId);
         } catch (e) {
           const final =
-            e instanceof TaskFailure || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+            e instanceof TaskFailure ||
+            (e instanceof StoreError && e.kind === 'permanent') ||
+            job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
           await this.tasks.recordFailure(requestId, taskId, e, final);
           throw final ? new UnrecoverableError((e as Error).message) : e;
         }

@@ -3,6 +3,7 @@ import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { HttpStoreError } from 'src/data-stores/connectors/http.connector';
 import { describeDriverError } from 'src/data-stores/connectors/sql.connector';
+import { StoreError } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
@@ -45,7 +46,18 @@ export class TaskRunner {
       }
       case 'erasure': {
         const collections = await connector.erase(subject, ctx);
-        result = { collections };
+        // Proof of erasure: the same plan's paths, read again after the commit, find nothing.
+        const remaining = await connector.remainingAfterErasure?.(subject);
+        const left = Object.entries(remaining ?? {}).filter(([, n]) => n > 0);
+        if (left.length > 0) {
+          throw new StoreError(
+            'permanent',
+            'erasure-incomplete',
+            `rows still reach the subject after erasure: ${left.map(([c, n]) => `${c} ${n}`).join(', ')}`,
+            left[0][0],
+          );
+        }
+        result = remaining ? { collections, remaining } : { collections };
         detail = `erased ${collections.reduce((n, c) => n + c.rows, 0)} rows`;
         break;
       }
@@ -104,7 +116,11 @@ export class TaskFailure extends Error {}
 
 /** What may be said about a failure: no personal data, no connection strings. */
 function describeFailure(error: unknown): string {
-  if (error instanceof TaskFailure || error instanceof HttpStoreError) {
+  if (
+    error instanceof TaskFailure ||
+    error instanceof HttpStoreError ||
+    error instanceof StoreError
+  ) {
     return error.message;
   }
   if (error instanceof Error && error.name === 'AbortError') {

@@ -1,0 +1,285 @@
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import request from 'supertest';
+import { createApiKey, createUser } from './support/factories';
+import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
+import { TestHttpStore } from './support/http-store';
+import { deleteAllStores } from './support/shop-fixture';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+
+jest.setTimeout(180000);
+
+const TAG = 'fk';
+const TERMINAL = ['completed', 'failed', 'rejected'];
+/** Same local part and host, but an a-umlaut: a different address that case folding may equate. */
+const LOOK_ALIKE = `FK3.${TAG}@shop-example.co`;
+const ENGINES = ['postgres', 'mysql'] as const;
+type Engine = (typeof ENGINES)[number];
+
+/** Both engines answer a row list through one call; `?` placeholders. */
+type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+describe('erasure on foreign keys: plans, proof and certificates', () => {
+  let t: TestApp;
+  let token: string;
+  let writer: string;
+  let reader: string;
+  let shop: FkShop;
+  const storeIds: Record<Engine, string> = { postgres: '', mysql: '' };
+  const db: Partial<Record<Engine, Query>> = {};
+  const closers: Array<() => Promise<void>> = [];
+  const http = new TestHttpStore('http-store-signing-secret-0789');
+  let httpStoreId: string;
+
+  beforeAll(async () => {
+    shop = await createFkShop(8, TAG, [LOOK_ALIKE]);
+    const httpUrl = await http.start();
+    t = await createTestApp({ PRIVACY_RECONCILE_INTERVAL_MS: '1000', LOG_LEVEL: 'silent' });
+    token = await adminToken(t.http);
+    writer = (await createApiKey(t.http, token, ['requests:write'])).key;
+    reader = (await createApiKey(t.http, token, ['requests:read'])).key;
+    for (const [type, url] of [
+      ['postgres', shop.postgresUrl],
+      ['mysql', shop.mysqlUrl],
+    ] as const) {
+      storeIds[type] = (
+        await register({
+          name: `fk-${type}`,
+          type,
+          connection: { url },
+          collections: FK_COLLECTIONS,
+        }).expect(201)
+      ).body.id as string;
+    }
+    httpStoreId = (
+      await register({
+        name: 'fk-crm',
+        type: 'http',
+        connection: { url: httpUrl, secret: http.secret },
+        collections: [],
+      }).expect(201)
+    ).body.id as string;
+    const pg = new Client({ connectionString: shop.postgresUrl });
+    await pg.connect();
+    db.postgres = async (sql, params = []) => {
+      let i = 0;
+      return (
+        await pg.query(
+          sql.replace(/\?/g, () => `$${++i}`),
+          params,
+        )
+      ).rows;
+    };
+    const my = await createConnection({ uri: shop.mysqlUrl });
+    db.mysql = async (sql, params = []) =>
+      (await my.query(sql, params))[0] as Array<Record<string, unknown>>;
+    closers.push(
+      () => pg.end(),
+      () => my.end(),
+    );
+  });
+
+  afterAll(async () => {
+    for (const close of closers) {
+      await close().catch(() => undefined);
+    }
+    if (t) {
+      await deleteAllStores(t, token);
+    }
+    await t?.close();
+    await http.stop();
+    await shop?.drop();
+  });
+
+  function register(body: object) {
+    return request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${token}`)
+      .send(body);
+  }
+
+  const plan = (id: string, body: object, bearer = token) =>
+    request(t.http)
+      .post(`/v1/data-stores/${id}/erasure-plan`)
+      .set('Authorization', `Bearer ${bearer}`)
+      .send(body);
+
+  async function erase(email: string): Promise<{
+    id: string;
+    status: string;
+    tasks: Array<{
+      dataStore: string;
+      status: string;
+      detail?: string;
+      result?: {
+        collections: Array<{ collection: string; action: string; rows: number }>;
+        remaining?: Record<string, number>;
+      };
+    }>;
+  }> {
+    const created = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ type: 'erasure', subject: { email } })
+      .expect(201);
+    const id = created.body.id as string;
+    for (let i = 0; i < 150; i++) {
+      const res = await request(t.http)
+        .get(`/v1/privacy-requests/${id}`)
+        .set('Authorization', `Bearer ${reader}`)
+        .expect(200);
+      if (TERMINAL.includes(res.body.status)) {
+        return { id, ...res.body };
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('erasure did not settle');
+  }
+
+  /** Everything that points at or belongs to customer `id`, as the engine holds it now. */
+  async function snapshot(engine: Engine, id: number): Promise<unknown> {
+    const q = db[engine] as Query;
+    return {
+      customer: await q('SELECT id, email, name, referred_by FROM customers WHERE id = ?', [id]),
+      orders: await q(
+        'SELECT id, customer_id, address FROM orders WHERE id IN (?, ?) ORDER BY id',
+        [id * 10, id * 10 + 1],
+      ),
+      wishlists: await q('SELECT id FROM wishlists WHERE customer_id = ? ORDER BY id', [id]),
+      reviews: await q('SELECT id, customer_id FROM reviews WHERE id = ?', [id * 10]),
+      payments: await q('SELECT id, order_id FROM payments WHERE order_id IN (?, ?) ORDER BY id', [
+        id * 10,
+        id * 10 + 1,
+      ]),
+      referred: await q('SELECT id, referred_by FROM customers WHERE id = ?', [id + 1]),
+    };
+  }
+
+  describe.each(ENGINES)('%s', (engine) => {
+    it('refuses at registration and at update a delete that a NOT NULL key would block, naming collection, column and constraint', async () => {
+      const url = engine === 'postgres' ? shop.postgresUrl : shop.mysqlUrl;
+      const deletingOrders = [
+        FK_COLLECTIONS[0],
+        { ...FK_COLLECTIONS[1], fields: [{ name: 'total' }] },
+      ];
+      const res = await register({
+        name: `fk-refused-${engine}`,
+        type: engine,
+        connection: { url },
+        collections: deletingOrders,
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([
+        {
+          field: 'collections[1]',
+          message: expect.stringContaining(
+            'deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described',
+          ),
+        },
+      ]);
+      const updated = await request(t.http)
+        .put(`/v1/data-stores/${storeIds[engine]}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: `fk-${engine}`, collections: deletingOrders });
+      expect(updated.status).toBe(422);
+      expect(JSON.stringify(updated.body.errors)).toContain('payments_order_fk');
+    });
+
+    it('plans the erasure in order with the rows of each step, changing nothing', async () => {
+      const before = await snapshot(engine, 3);
+      const planned = await plan(storeIds[engine], { subject: { email: fkEmail(3, TAG) } }).expect(
+        200,
+      );
+      expect(planned.body).toEqual({
+        steps: [
+          { collection: 'orders', action: 'updated', rows: 2 },
+          { collection: 'customers', action: 'unlinked', rows: 1 },
+          { collection: 'orders', action: 'unlinked', rows: 2 },
+          { collection: 'reviews', action: 'unlinked', rows: 1 },
+          { collection: 'wishlists', action: 'cascaded', rows: 2 },
+          { collection: 'customers', action: 'deleted', rows: 1 },
+        ],
+      });
+      expect(JSON.stringify(planned.body)).not.toContain('shop-example');
+      expect(await snapshot(engine, 3)).toEqual(before);
+    });
+  });
+
+  it('erases through foreign keys on both engines: kept rows anonymised and unlinked, the customer deleted, proof recorded', async () => {
+    const bystanders = await Promise.all(
+      ENGINES.flatMap((e) => [snapshot(e, 1), snapshot(e, 5), snapshot(e, 900)]),
+    );
+    const done = await erase(fkEmail(3, TAG));
+    expect(done.status).toBe('completed');
+    for (const engine of ENGINES) {
+      const task = done.tasks.find((x) => x.dataStore === `fk-${engine}`);
+      expect(task?.result).toEqual({
+        collections: [
+          { collection: 'orders', action: 'updated', rows: 2 },
+          { collection: 'customers', action: 'unlinked', rows: 1 },
+          { collection: 'orders', action: 'unlinked', rows: 2 },
+          { collection: 'reviews', action: 'unlinked', rows: 1 },
+          { collection: 'wishlists', action: 'cascaded', rows: 2 },
+          { collection: 'customers', action: 'deleted', rows: 1 },
+        ],
+        remaining: { orders: 0, customers: 0, reviews: 0, wishlists: 0 },
+      });
+      expect(await snapshot(engine, 3)).toEqual({
+        customer: [],
+        orders: [
+          { id: 30, customer_id: null, address: null },
+          { id: 31, customer_id: null, address: null },
+        ],
+        wishlists: [],
+        reviews: [{ id: 30, customer_id: null }],
+        payments: [
+          { id: 30, order_id: 30 },
+          { id: 31, order_id: 31 },
+        ],
+        referred: [{ id: 4, referred_by: null }],
+      });
+    }
+    // Neighbours in the referral chain and the look-alike address are untouched.
+    expect(
+      await Promise.all(ENGINES.flatMap((e) => [snapshot(e, 1), snapshot(e, 5), snapshot(e, 900)])),
+    ).toEqual(bystanders);
+
+    const again = await erase(fkEmail(3, TAG));
+    expect(again.status).toBe('completed');
+    for (const engine of ENGINES) {
+      const task = again.tasks.find((x) => x.dataStore === `fk-${engine}`);
+      expect(task?.detail).toBe('erased 0 rows');
+      expect(task?.result?.collections.every((c) => c.rows === 0)).toBe(true);
+    }
+  });
+
+  it('answers the plan endpoint with 400, 404, 422 and 403 where it must', async () => {
+    await plan(storeIds.postgres, { subject: {} }).expect(400);
+    await plan(storeIds.postgres, {}).expect(400);
+    await plan(storeIds.postgres, { subject: { email: 'not-an-email' } }).expect(400);
+    await plan(storeIds.postgres, { subject: { email: fkEmail(1, TAG), extra: 1 } }).expect(400);
+    await plan('0b7c3a52-4a4e-4b8a-9a57-5a0e2f1d3c11', {
+      subject: { email: 'a@b.example' },
+    }).expect(404);
+    const httpPlan = await plan(httpStoreId, { subject: { email: 'a@b.example' } });
+    expect(httpPlan.status).toBe(422);
+    expect(httpPlan.headers['content-type']).toContain('application/problem+json');
+    const auditor = await createUser(t.http, token, ['auditor']);
+    await plan(storeIds.postgres, { subject: { email: 'a@b.example' } }, auditor.token).expect(403);
+    const dpo = await createUser(t.http, token, ['dpo']);
+    await plan(storeIds.mysql, { subject: { email: fkEmail(1, TAG) } }, dpo.token).expect(200);
+  });
+
+  it('audits a plan without the subject', async () => {
+    await plan(storeIds.postgres, { subject: { email: fkEmail(6, TAG) } }).expect(200);
+    const events = await request(t.http)
+      .get('/v1/audit/events')
+      .query({ action: 'data_store.erasure_planned' })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    const items = events.body.items as Array<{ action: string; target: { id: string } }>;
+    expect(items.some((e) => e.target.id === storeIds.postgres)).toBe(true);
+    expect(JSON.stringify(events.body)).not.toContain(fkEmail(6, TAG));
+  });
+});
