@@ -1,3 +1,4 @@
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -6,6 +7,7 @@ import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop
 import { TestHttpStore } from './support/http-store';
 import { deleteAllStores } from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
+import { subjectHash } from 'src/privacy-requests/certificates/erasure-certificate';
 
 jest.setTimeout(180000);
 
@@ -30,6 +32,8 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
   const closers: Array<() => Promise<void>> = [];
   const http = new TestHttpStore('http-store-signing-secret-0789');
   let httpStoreId: string;
+  /** The completed erasure of customer 3, for the certificate. */
+  let erasedId = '';
 
   beforeAll(async () => {
     shop = await createFkShop(8, TAG, [LOOK_ALIKE]);
@@ -212,6 +216,7 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     );
     const done = await erase(fkEmail(3, TAG));
     expect(done.status).toBe('completed');
+    erasedId = done.id;
     for (const engine of ENGINES) {
       const task = done.tasks.find((x) => x.dataStore === `fk-${engine}`);
       expect(task?.result).toEqual({
@@ -281,5 +286,99 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     const items = events.body.items as Array<{ action: string; target: { id: string } }>;
     expect(items.some((e) => e.target.id === storeIds.postgres)).toBe(true);
     expect(JSON.stringify(events.body)).not.toContain(fkEmail(6, TAG));
+  });
+
+  it('fails the erasure when rows still reach the subject afterwards, naming the collection', async () => {
+    // A trigger that silently keeps customer 7: the delete reports 0 rows, the proof finds 1.
+    const q = db.postgres as Query;
+    await q(
+      `CREATE FUNCTION keep_row() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'`,
+    );
+    await q(
+      `CREATE TRIGGER keep_customer_7 BEFORE DELETE ON customers FOR EACH ROW WHEN (OLD.id = 7) EXECUTE FUNCTION keep_row()`,
+    );
+    const done = await erase(fkEmail(7, TAG));
+    expect(done.status).toBe('failed');
+    const task = done.tasks.find((x) => x.dataStore === 'fk-postgres');
+    expect(task?.status).toBe('failed');
+    // Nor did the store cascade to the customer's wishlists.
+    expect(task?.detail).toBe(
+      'rows still reach the subject after erasure: customers 1, wishlists 2',
+    );
+    expect(task?.detail).not.toContain('shop-example');
+    await request(t.http)
+      .get(`/v1/privacy-requests/${done.id}/certificate`)
+      .set('Authorization', `Bearer ${reader}`)
+      .expect(409);
+  });
+
+  it('certifies a completed erasure with a JWS that verifies against the JWKS and fails when altered', async () => {
+    expect(erasedId).not.toBe('');
+    const res = await request(t.http)
+      .get(`/v1/privacy-requests/${erasedId}/certificate`)
+      .set('Authorization', `Bearer ${reader}`)
+      .expect(200);
+    const certificate = res.body.certificate as string;
+    const jwks = await request(t.http).get('/v1/.well-known/jwks.json').expect(200);
+    const keys = createLocalJWKSet(jwks.body as JSONWebKeySet);
+    const { payload, protectedHeader } = await jwtVerify(certificate, keys);
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'erasure-certificate+jwt' });
+    expect(payload.sub).toBe(erasedId);
+    const claims = payload as unknown as {
+      request: { id: string; type: string; completedAt: string };
+      subject: { alg: string; salt: string; hash: string };
+      stores: Array<{ name: string; steps: unknown[]; remaining: Record<string, number> | null }>;
+    };
+    expect(claims.request).toMatchObject({ id: erasedId, type: 'erasure' });
+    expect(Number.isNaN(Date.parse(claims.request.completedAt))).toBe(false);
+    expect(claims.subject.hash).toBe(subjectHash({ email: fkEmail(3, TAG) }, claims.subject.salt));
+    expect(claims.subject.hash).not.toBe(
+      subjectHash({ email: fkEmail(4, TAG) }, claims.subject.salt),
+    );
+    expect(claims.stores.map((s) => s.name)).toEqual(['fk-crm', 'fk-mysql', 'fk-postgres']);
+    for (const store of claims.stores.filter((s) => s.name !== 'fk-crm')) {
+      expect(store.remaining).toEqual({ orders: 0, customers: 0, reviews: 0, wishlists: 0 });
+      expect(store.steps).toContainEqual({ collection: 'customers', action: 'deleted', rows: 1 });
+    }
+    expect(certificate).not.toContain(Buffer.from(fkEmail(3, TAG)).toString('base64url'));
+    expect(JSON.stringify(decodeJwt(certificate))).not.toContain('shop-example');
+
+    // A payload that says otherwise, under the same signature, is refused.
+    const [header, body, signature] = certificate.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(body, 'base64url').toString('utf8')),
+        stores: [],
+      }),
+    ).toString('base64url');
+    await expect(jwtVerify(`${header}.${forged}.${signature}`, keys)).rejects.toThrow();
+    const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    await expect(jwtVerify(`${header}.${body}.${flipped}`, keys)).rejects.toThrow();
+  });
+
+  it('answers the certificate with 409 for other requests, 404 for unknown ones, 403 without read access', async () => {
+    const access = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ type: 'access', subject: { email: fkEmail(1, TAG) } })
+      .expect(201);
+    const conflict = await request(t.http)
+      .get(`/v1/privacy-requests/${access.body.id}/certificate`)
+      .set('Authorization', `Bearer ${reader}`)
+      .expect(409);
+    expect(conflict.headers['content-type']).toContain('application/problem+json');
+    await request(t.http)
+      .get('/v1/privacy-requests/0b7c3a52-4a4e-4b8a-9a57-5a0e2f1d3c11/certificate')
+      .set('Authorization', `Bearer ${reader}`)
+      .expect(404);
+    await request(t.http)
+      .get(`/v1/privacy-requests/${erasedId}/certificate`)
+      .set('Authorization', `Bearer ${writer}`)
+      .expect(403);
+    const auditor = await createUser(t.http, token, ['auditor']);
+    await request(t.http)
+      .get(`/v1/privacy-requests/${erasedId}/certificate`)
+      .set('Authorization', `Bearer ${auditor.token}`)
+      .expect(200);
   });
 });

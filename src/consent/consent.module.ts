@@ -52,7 +52,7 @@ export class ConsentModule {
         WebhooksService,
         ...(options.workers ? [WebhookDeliveryProcessor] : []),
       ],
-      exports: [ConsentLedgerService],
+      exports: [ConsentLedgerService, ReceiptSigner],
     };
   }
 }

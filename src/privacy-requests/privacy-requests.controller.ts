@@ -10,9 +10,11 @@ import {
 } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { ErasureCertificates } from './certificates/erasure-certificates.service';
 import {
   CreatedPrivacyRequestDto,
   CreatePrivacyRequestDto,
+  ErasureCertificateDto,
   ExportLinkDto,
   PrivacyRequestDto,
 } from './dto/privacy-request.dto';
@@ -25,6 +27,7 @@ export class PrivacyRequestsController {
   constructor(
     private readonly intake: PrivacyRequestIntakeService,
     private readonly view: PrivacyRequestViewService,
+    private readonly certificates: ErasureCertificates,
   ) {}
 
   @Post()
@@ -62,5 +65,19 @@ export class PrivacyRequestsController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<ExportLinkDto> {
     return this.view.exportLink(ctx, id);
+  }
+
+  @Get(':id/certificate')
+  @Access({ roles: ['admin', 'dpo', 'auditor'], scopes: ['requests:read'] })
+  @ApiOperation({
+    summary: 'Signed proof that a completed erasure left nothing of the subject behind',
+    description:
+      'A compact JWS signed with the consent receipt keys (published at /v1/.well-known/jwks.json). It names the request and its completion time, the subject only as a salted SHA-256 hash (salt in the payload, derived per request, so the holder of the identifiers can check it), and per store what each step did and the rows still reaching the subject when read again after the erasure (0). Access: requests:read, admin, dpo, auditor.',
+  })
+  @ApiOkResponse({ type: ErasureCertificateDto })
+  @ApiNotFoundResponse({ description: 'No such request' })
+  @ApiConflictResponse({ description: 'Not an erasure request, or not completed (problem+json)' })
+  async certificate(@Param('id', new ParseUUIDPipe()) id: string): Promise<ErasureCertificateDto> {
+    return { certificate: await this.certificates.issue(id) };
   }
 }

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsentModule } from 'src/consent/consent.module';
 import { DataStoresModule } from 'src/data-stores/data-stores.module';
+import { ErasureCertificates } from './certificates/erasure-certificates.service';
 import { AdminPrivacyRequestsController } from './admin/admin-privacy-requests.controller';
 import { PrivacyRequestAdminService } from './admin/privacy-request-admin.service';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
@@ -46,6 +47,7 @@ export class PrivacyRequestsModule {
         PrivacyRequestRepository,
         SubjectProtector,
         PrivacyRequestCommits,
+        ErasureCertificates,
         PrivacyRequestIntakeService,
         PrivacyRequestViewService,
         PrivacyRequestAdminService,

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike, SignJWT } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  type KeyLike,
+  SignJWT,
+} from 'jose';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
@@ -52,6 +60,26 @@ export class ReceiptSigner {
     const { sub, jti, ...rest } = claims;
     return new SignJWT({ ...rest })
       .setProtectedHeader({ alg: ALG, kid, typ: RECEIPT_TYP })
+      .setIssuer(this.issuer)
+      .setSubject(sub)
+      .setJti(jti)
+      .setIssuedAt(Math.floor(at.getTime() / 1000))
+      .sign(key);
+  }
+
+  /**
+   * Another signed statement of the service (an erasure certificate) under the same published
+   * keys, told apart from receipts by its `typ`.
+   */
+  async signStatement(
+    typ: string,
+    claims: JWTPayload & { sub: string; jti: string },
+    at: Date,
+  ): Promise<string> {
+    const { kid, key } = await this.activeKey();
+    const { sub, jti, ...rest } = claims;
+    return new SignJWT(rest)
+      .setProtectedHeader({ alg: ALG, kid, typ })
       .setIssuer(this.issuer)
       .setSubject(sub)
       .setJti(jti)

@@ -248,3 +248,13 @@ export class SlaDto {
   @ApiProperty({ example: { queued: 2, completed: 30 } })
   byStatus!: Record<string, number>;
 }
+
+export class ErasureCertificateDto {
+  @ApiProperty({
+    description:
+      'Compact JWS (ES256, typ `erasure-certificate+jwt`) signed with the consent receipt keys; verify it against `/v1/.well-known/jwks.json` by its `kid`. Payload: `iss`, `sub` (the request id), `jti`, `iat`; `request` {id, type, receivedAt, completedAt}; `subject` {alg: sha256, salt, hash}: hash = base64url(SHA-256(salt + "\\n" + JSON of the identifiers as filed, in the order email, subjectId, phone)); `stores`: per store its steps {collection, action, rows} and `remaining` rows per collection after the erasure (all 0; null for an http store, which erases by itself).',
+    example:
+      'eyJhbGciOiJFUzI1NiIsImtpZCI6ImNrXzIwMjYxMjAzX2E0YjVjNmQ3IiwidHlwIjoiZXJhc3VyZS1jZXJ0aWZpY2F0ZStqd3QifQ.eyJyZXF1ZXN0Ijp7ImlkIjoiLi4uIn19.c2lnbmF0dXJl',
+  })
+  certificate!: string;
+}
