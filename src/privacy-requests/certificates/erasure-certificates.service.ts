@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { ReceiptSigner } from 'src/consent/receipts/receipt-signer.service';
-import { PrivacyRequestTaskEntity } from '../entities/privacy-request-task.entity';
-import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { SubjectProtector } from '../subject-protector.service';
 import {
   CERTIFICATE_TYP,
@@ -26,14 +23,14 @@ import {
 @Injectable()
 export class ErasureCertificates {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: PrivacyRequestRepository,
     private readonly protector: SubjectProtector,
     private readonly signer: ReceiptSigner,
     private readonly keys: ServiceKeys,
   ) {}
 
   async issue(id: string): Promise<string> {
-    const request = await this.dataSource.getRepository(PrivacyRequestEntity).findOneBy({ id });
+    const request = await this.requests.findById(id);
     if (!request) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
     }
@@ -43,9 +40,7 @@ export class ErasureCertificates {
         'Only a completed erasure request has a certificate',
       );
     }
-    const tasks = await this.dataSource
-      .getRepository(PrivacyRequestTaskEntity)
-      .find({ where: { requestId: id }, order: { dataStoreName: 'ASC' } });
+    const tasks = await this.requests.findTasks(id);
     const salt = this.keys.hmac('erasure-certificate-salt', id).slice(0, 22);
     const claims: ErasureCertificateClaims = {
       request: {
