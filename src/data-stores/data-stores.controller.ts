@@ -33,6 +33,9 @@ import {
 } from './dto/data-store.dto';
 import { ErasurePlanDto, ErasurePlanRequestDto } from './dto/erasure-plan.dto';
 
+const DESCRIPTION_RULES =
+  "The description is checked against the live catalogue, foreign keys included. A collection whose fields say `delete` (or nothing) has the subject's rows deleted; otherwise they are kept and the named fields set to null, masked or hashed (the identity column is always changed). `references` say how rows reach the subject through a parent. Rows that point by a foreign key at rows an erasure deletes, and that are kept or not described, are unlinked (key set NULL) before the delete when the key is nullable; ON DELETE CASCADE / SET NULL keys are left to the store and counted. A NOT NULL key that would block such a delete is a 422 naming the collection, column and constraint. Access: admin.";
+
 @ApiTags('data-stores')
 @Controller('v1/data-stores')
 export class DataStoresController {
@@ -42,9 +45,13 @@ export class DataStoresController {
   @Access({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Register a data store; the description is checked against its live catalogue',
+    description: DESCRIPTION_RULES,
   })
   @ApiCreatedResponse({ type: DataStoreDto })
-  @ApiUnprocessableEntityResponse({ description: 'Description or connection problems, listed' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`)',
+  })
   async create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreateDataStoreDto,
@@ -71,10 +78,16 @@ export class DataStoresController {
 
   @Put(':id')
   @Access({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Replace name, description and optionally the connection' })
+  @ApiOperation({
+    summary: 'Replace name, description and optionally the connection',
+    description: DESCRIPTION_RULES,
+  })
   @ApiOkResponse({ type: DataStoreDto })
   @ApiNotFoundResponse({ description: 'No such store' })
-  @ApiUnprocessableEntityResponse({ description: 'Description or connection problems, listed' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`)',
+  })
   async update(
     @ReqContext() ctx: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

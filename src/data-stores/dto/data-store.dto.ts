@@ -44,7 +44,8 @@ export class FieldDto {
   category?: string;
 
   @ApiPropertyOptional({
-    description: 'How erasure treats the field: delete the row, or null, mask or hash the value',
+    description:
+      "How erasure treats the field: delete the row, or null, mask or hash the value. Any `delete` (or no field with a strategy) deletes the subject's rows of the collection; otherwise they are kept and updated, and rows kept that point at deleted rows by a nullable foreign key are unlinked",
     enum: ERASURE_STRATEGIES,
     example: 'hash',
   })
@@ -88,7 +89,11 @@ export class CollectionDto {
   @Type(() => FieldDto)
   fields!: FieldDto[];
 
-  @ApiPropertyOptional({ type: [ReferenceDto], description: 'Parents this collection points at' })
+  @ApiPropertyOptional({
+    type: [ReferenceDto],
+    description:
+      'Parents this collection points at: how its rows reach the subject (need not be foreign keys; a cycle is refused). A row deleted through a reference goes before its parent',
+  })
   @IsOptional()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
