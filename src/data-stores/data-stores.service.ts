@@ -7,8 +7,8 @@ import { AuditService } from 'src/audit/audit.service';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { checkDescription } from './catalogue/description-checker';
 import type { CollectionErasure, ConnectorTestResult } from './connectors/connector.interface';
-import { StoreError } from './connectors/store-error';
-import { describeDriverError, SqlConnector } from './connectors/sql.connector';
+import { classifyDriverError, StoreError } from './connectors/store-error';
+import { SqlConnector } from './connectors/sql.connector';
 import { connectionContext, DataStoreConnectors } from './data-store-connectors.service';
 import { DataStoreError, DataStoreErrorCode } from './data-store.error';
 import type { CollectionSpec, DataStoreType, StoreConnection, Subject } from './data-store.types';
@@ -143,12 +143,13 @@ export class DataStoresService {
     try {
       steps = await connector.planErasure(subject);
     } catch (e) {
-      if (e instanceof StoreError) {
+      // The plan's own refusals carry no driver failure; driver errors say what failed.
+      if (e instanceof StoreError && e.failure === undefined) {
         throw new DataStoreError(DataStoreErrorCode.InvalidDescription, e.message);
       }
       throw new DataStoreError(
         DataStoreErrorCode.Unreachable,
-        `The store could not be read to plan the erasure (${describeDriverError(e)})`,
+        `The store could not be read to plan the erasure (${classifyDriverError(e).message})`,
       );
     }
     await this.audit.record(ctx, {

@@ -102,6 +102,25 @@ export class PrivacyRequestCommits {
     }
     request.status = status;
   }
+
+  /** A task failed for good after its request had already left the active statuses. */
+  recordTaskFailed(
+    m: EntityManager,
+    ctx: RequestContext,
+    request: Pick<PrivacyRequestEntity, 'id' | 'type'>,
+    details: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.audit.record(
+      ctx,
+      {
+        action: 'privacy_request.task_failed',
+        outcome: 'failure',
+        target: { type: 'privacy_request', id: request.id },
+        details: { type: request.type, ...details },
+      },
+      m,
+    );
+  }
 }
 
 function statusRecord(

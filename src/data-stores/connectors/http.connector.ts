@@ -10,10 +10,16 @@ import type {
   OptOutKind,
   RecordBatch,
 } from './connector.interface';
+import { StoreError } from './store-error';
 
 type HttpRequestType = 'access' | 'erasure' | OptOutKind;
 
-export class HttpStoreError extends Error {}
+/** The store's answer is not the contract's; retried like any store failure. */
+export class HttpStoreError extends StoreError {
+  constructor(message: string) {
+    super('transient', 'http-answer', message);
+  }
+}
 
 /**
  * A product backend: the service POSTs `{requestId, type, subject}` signed with HMAC-SHA-256 of

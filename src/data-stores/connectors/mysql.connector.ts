@@ -9,6 +9,7 @@ import type { CatalogueTable, RecordBatch } from './connector.interface';
 import { groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
+import { classifyDriverError, failedOn } from './store-error';
 import type { SqlStatement } from './subject-query.builder';
 
 const BATCH_SIZE = 500;
@@ -89,7 +90,7 @@ export class MysqlConnector extends SqlConnector {
   protected async *batches(statement: SqlStatement): AsyncGenerator<RecordBatch> {
     const connection = await new Promise<PoolConnection>((resolve, reject) =>
       this.pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
-    );
+    ).catch(failedOn(statement.table));
     let complete = false;
     try {
       const source = connection
@@ -107,6 +108,8 @@ export class MysqlConnector extends SqlConnector {
         yield batch;
       }
       complete = true;
+    } catch (e) {
+      throw classifyDriverError(e, statement.table);
     } finally {
       // A half-read result set leaves the connection unusable; drop it instead of reusing it.
       if (complete) {
@@ -121,18 +124,22 @@ export class MysqlConnector extends SqlConnector {
     work: (tx: SqlTransaction) => Promise<T>,
     options: { readOnly?: boolean } = {},
   ): Promise<T> {
-    const connection = await this.pool.promise().getConnection();
+    const connection = await this.pool.promise().getConnection().catch(failedOn());
     try {
       await connection.query(
         options.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION',
       );
       const result = await work({
         run: async (s) => {
-          const [header] = await connection.query<ResultSetHeader>(s.sql, s.params);
+          const [header] = await connection
+            .query<ResultSetHeader>(s.sql, s.params)
+            .catch(failedOn(s.table));
           return header.affectedRows;
         },
         count: async (s) => {
-          const [rows] = await connection.query<RowDataPacket[]>(s.sql, s.params);
+          const [rows] = await connection
+            .query<RowDataPacket[]>(s.sql, s.params)
+            .catch(failedOn(s.table));
           return Number(rows[0].n);
         },
       });
@@ -142,7 +149,7 @@ export class MysqlConnector extends SqlConnector {
     } catch (e) {
       await connection.rollback().catch(() => undefined);
       connection.release();
-      throw e;
+      throw classifyDriverError(e);
     }
   }
 

@@ -9,6 +9,7 @@ import type { CatalogueTable, RecordBatch } from './connector.interface';
 import { groupColumns } from './group-columns';
 import { postgresDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
+import { classifyDriverError, failedOn } from './store-error';
 import type { SqlStatement } from './subject-query.builder';
 
 const FETCH_SIZE = 2000;
@@ -84,7 +85,7 @@ export class PostgresConnector extends SqlConnector {
   }
 
   protected async *batches(statement: SqlStatement): AsyncGenerator<RecordBatch> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(failedOn(statement.table));
     let committed = false;
     try {
       await client.query('BEGIN READ ONLY');
@@ -103,6 +104,8 @@ export class PostgresConnector extends SqlConnector {
       }
       await client.query('COMMIT');
       committed = true;
+    } catch (e) {
+      throw classifyDriverError(e, statement.table);
     } finally {
       // Also reached when the reader stops early: the cursor's transaction must not leak.
       if (!committed) {
@@ -116,12 +119,16 @@ export class PostgresConnector extends SqlConnector {
     work: (tx: SqlTransaction) => Promise<T>,
     options: { readOnly?: boolean } = {},
   ): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(failedOn());
     try {
       await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
       const result = await work({
-        run: async (s) => (await client.query(s.sql, s.params)).rowCount ?? 0,
-        count: async (s) => Number((await client.query<{ n: string }>(s.sql, s.params)).rows[0].n),
+        run: async (s) =>
+          (await client.query(s.sql, s.params).catch(failedOn(s.table))).rowCount ?? 0,
+        count: async (s) =>
+          Number(
+            (await client.query<{ n: string }>(s.sql, s.params).catch(failedOn(s.table))).rows[0].n,
+          ),
       });
       await client.query('COMMIT');
       client.release();
@@ -129,7 +136,7 @@ export class PostgresConnector extends SqlConnector {
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(true);
-      throw e;
+      throw classifyDriverError(e);
     }
   }
 

@@ -11,7 +11,7 @@ import type {
   RemainingRows,
 } from './connector.interface';
 import type { SqlDialect } from './sql-dialect';
-import { StoreError } from './store-error';
+import { classifyDriverError, StoreError, StoreFailure } from './store-error';
 import { SqlStatement, SubjectQueryBuilder } from './subject-query.builder';
 
 /** A transaction on one connection: statements run in order, all commit or none. */
@@ -21,9 +21,6 @@ export interface SqlTransaction {
   /** Runs a `SELECT count(*) AS n` and answers n. */
   count(statement: SqlStatement): Promise<number>;
 }
-
-/** pg's and MariaDB's codes for a row still referenced by a foreign key. */
-const REFERENCED_ROW_CODES = new Set(['23503', 'ER_ROW_IS_REFERENCED_2', 'ER_ROW_IS_REFERENCED']);
 
 /** What the SQL stores share: queries built from the description; the driver calls differ. */
 export abstract class SqlConnector implements Connector {
@@ -57,7 +54,7 @@ export abstract class SqlConnector implements Connector {
     try {
       return { ok: true, detail: `connected: ${await this.ping()}` };
     } catch (e) {
-      return { ok: false, detail: describeDriverError(e) };
+      return { ok: false, detail: classifyDriverError(e).message };
     }
   }
 
@@ -90,7 +87,7 @@ export abstract class SqlConnector implements Connector {
       });
     } catch (e) {
       // A key the plan did not know of (the schema changed): read the keys again next time.
-      if (REFERENCED_ROW_CODES.has(String((e as { code?: unknown }).code))) {
+      if (e instanceof StoreError && e.failure === StoreFailure.ForeignKeyViolation) {
         this.planner = undefined;
       }
       throw e;
@@ -172,10 +169,4 @@ export abstract class SqlConnector implements Connector {
     }
     return values;
   }
-}
-
-/** Driver errors can echo connection strings; keep only the error code and class. */
-export function describeDriverError(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  return `connection failed${typeof code === 'string' ? ` (${code})` : ''}`;
 }

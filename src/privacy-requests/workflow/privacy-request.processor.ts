@@ -1,10 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
-import { StoreError } from 'src/data-stores/connectors/store-error';
 import { PRIVACY_REQUEST_QUEUE, PrivacyRequestJob, RunTaskData } from './privacy-request.jobs';
 import { RequestFinisher } from './request-finisher.service';
-import { TaskFailure, TaskRunner } from './task-runner.service';
+import { TaskRunner } from './task-runner.service';
 
 /**
  * Short locks so a killed worker's job is picked up again within seconds; a live worker renews
@@ -32,12 +31,12 @@ export class PrivacyRequestProcessor extends WorkerHost {
         try {
           await this.tasks.run(requestId, taskId);
         } catch (e) {
-          const final =
-            e instanceof TaskFailure ||
-            (e instanceof StoreError && e.kind === 'permanent') ||
-            job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-          await this.tasks.recordFailure(requestId, taskId, e, final);
-          throw final ? new UnrecoverableError((e as Error).message) : e;
+          const { failure, final } = await this.tasks.recordFailure(requestId, taskId, e, {
+            made: job.attemptsMade + 1,
+            allowed: job.opts.attempts ?? 1,
+          });
+          // Only the classified message reaches the queue: a driver's own can hold values.
+          throw final ? new UnrecoverableError(failure.message) : failure;
         }
         return;
       }

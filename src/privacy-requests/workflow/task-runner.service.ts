@@ -1,9 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
-import { HttpStoreError } from 'src/data-stores/connectors/http.connector';
-import { describeDriverError } from 'src/data-stores/connectors/sql.connector';
-import { StoreError } from 'src/data-stores/connectors/store-error';
+import { classifyDriverError, StoreError } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
@@ -15,6 +13,8 @@ import { SubjectProtector } from '../subject-protector.service';
 /** Runs one store's part of a request. Idempotent: a completed task is never run again. */
 @Injectable()
 export class TaskRunner {
+  private readonly logger = new Logger(TaskRunner.name);
+
   constructor(
     private readonly requests: PrivacyRequestRepository,
     private readonly connectors: DataStoreConnectors,
@@ -30,7 +30,7 @@ export class TaskRunner {
     }
     await this.start(requestId, work);
     if (!work.dataStoreId || !work.storeVersion) {
-      throw new TaskFailure('the data store was removed');
+      throw new StoreError('permanent', 'store-removed', 'the data store was removed');
     }
     const connector = await this.connectors.forStoreVersion(work.dataStoreId, work.storeVersion);
     const subject = await this.protector.open(work.subjectCiphertext);
@@ -74,25 +74,42 @@ export class TaskRunner {
     await this.requests.completeTask(taskId, result, detail);
   }
 
-  /** Records why the last attempt failed; the request fails with it when retries are spent. */
+  /**
+   * Records why an attempt failed, as a classified store error: a permanent one, or the last
+   * allowed attempt, fails the task and its request at once (audited with outcome failure);
+   * a transient one is left to the queue's retries. Every failure is logged at warn with ids
+   * and the safe reason only. Returns the error and whether it was final.
+   */
   async recordFailure(
     requestId: string,
     taskId: string,
     error: unknown,
-    final: boolean,
-  ): Promise<void> {
-    const detail = describeFailure(error);
+    attempt: { made: number; allowed: number },
+  ): Promise<{ failure: StoreError; final: boolean }> {
+    const failure = classifyDriverError(error);
+    const final = failure.kind === 'permanent' || attempt.made >= attempt.allowed;
+    this.logger.warn(
+      `Task ${taskId} of request ${requestId} failed on attempt ${attempt.made} of ` +
+        `${attempt.allowed}: ${failure.message} (${failure.kind}${final ? ', final' : ', retried'})`,
+    );
+    const details = { taskId, reason: failure.message, kind: failure.kind };
     await this.requests.transaction(async (m) => {
-      await this.requests.recordTaskFailure(m, taskId, detail, final);
+      await this.requests.recordTaskFailure(m, taskId, failure.message, final);
       if (!final) {
         return;
       }
       const request = await this.requests.lockById(m, requestId);
-      if (request && isActive(request.status)) {
-        await this.requests.setFailureReason(m, requestId, detail);
-        await this.commits.setStatus(m, SYSTEM, request, 'failed', { taskId, reason: detail });
+      if (!request) {
+        return;
+      }
+      if (isActive(request.status)) {
+        await this.requests.setFailureReason(m, requestId, failure.message);
+        await this.commits.setStatus(m, SYSTEM, request, 'failed', details);
+      } else {
+        await this.commits.recordTaskFailed(m, SYSTEM, request, details);
       }
     });
+    return { failure, final };
   }
 
   /**
@@ -109,22 +126,4 @@ export class TaskRunner {
       );
     }
   }
-}
-
-/** A failure no retry can fix. */
-export class TaskFailure extends Error {}
-
-/** What may be said about a failure: no personal data, no connection strings. */
-function describeFailure(error: unknown): string {
-  if (
-    error instanceof TaskFailure ||
-    error instanceof HttpStoreError ||
-    error instanceof StoreError
-  ) {
-    return error.message;
-  }
-  if (error instanceof Error && error.name === 'AbortError') {
-    return 'the store did not answer in time';
-  }
-  return describeDriverError(error);
 }

@@ -1,0 +1,176 @@
+import { DataSource } from 'typeorm';
+import { AuditService } from 'src/audit/audit.service';
+import type { Connector } from 'src/data-stores/connectors/connector.interface';
+import { StoreError } from 'src/data-stores/connectors/store-error';
+import type { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
+import type { ExportPartWriter } from 'src/privacy-requests/export/export-part.writer';
+import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
+import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
+import type { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
+import { TaskRunner } from 'src/privacy-requests/workflow/task-runner.service';
+import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
+
+const erasesOneRow = () =>
+  Promise.resolve([{ collection: 'customers', action: 'deleted' as const, rows: 1 }]);
+
+/** The edge: a store whose erasure answers what the test says, counting its calls. */
+class FakeStore {
+  calls = 0;
+  next: () => ReturnType<typeof erasesOneRow> = erasesOneRow;
+
+  connector(): Connector {
+    return {
+      erase: () => {
+        this.calls++;
+        return this.next();
+      },
+    } as unknown as Connector;
+  }
+}
+
+describe('TaskRunner', () => {
+  let ds: DataSource;
+  let repo: PrivacyRequestRepository;
+  let runner: TaskRunner;
+  const store = new FakeStore();
+
+  beforeAll(async () => {
+    ds = await serviceDataSource();
+    repo = new PrivacyRequestRepository(ds);
+    const connectors = {
+      forStoreVersion: () => Promise.resolve(store.connector()),
+    } as unknown as DataStoreConnectors;
+    const protector = {
+      open: () => Promise.resolve({ email: 'subject@example.com' }),
+    } as unknown as SubjectProtector;
+    runner = new TaskRunner(
+      repo,
+      connectors,
+      protector,
+      {} as ExportPartWriter,
+      new PrivacyRequestCommits(repo, new AuditService(ds)),
+    );
+  });
+  afterAll(() => ds.destroy());
+  beforeEach(() => {
+    store.calls = 0;
+    store.next = erasesOneRow;
+  });
+
+  const setup = async (status: 'queued' | 'in_progress' | 'failed' = 'queued') => {
+    const requestId = await insertRequest(ds, status);
+    const taskId = await insertTask(ds, requestId, await insertStore(ds));
+    return { requestId, taskId };
+  };
+  const state = async (requestId: string, taskId: string) => {
+    const [row] = await ds.query<
+      Array<{ request: string; task: string; attempts: number; detail: string | null }>
+    >(
+      `SELECT r.status AS request, t.status AS task, t.attempts, t.detail
+         FROM privacy_request_tasks t JOIN privacy_requests r ON r.id = t.request_id
+        WHERE t.id = $1`,
+      [taskId],
+    );
+    const events = await ds.query<Array<{ action: string; outcome: string; actor_type: string }>>(
+      `SELECT action, outcome, actor_type FROM audit_events
+        WHERE target_type = 'privacy_request' AND target_id = $1 ORDER BY seq`,
+      [requestId],
+    );
+    return { ...row, events };
+  };
+  const attempt = async (requestId: string, taskId: string, made: number) => {
+    try {
+      await runner.run(requestId, taskId);
+      return undefined;
+    } catch (e) {
+      return runner.recordFailure(requestId, taskId, e, { made, allowed: 5 });
+    }
+  };
+
+  it('a completed erasure records its row count and completes the task', async () => {
+    const { requestId, taskId } = await setup();
+    expect(await attempt(requestId, taskId, 1)).toBeUndefined();
+    expect(await state(requestId, taskId)).toMatchObject({
+      request: 'in_progress',
+      task: 'completed',
+      attempts: 1,
+      detail: 'erased 1 rows',
+    });
+  });
+
+  it('a completed task is never run again', async () => {
+    const { requestId, taskId } = await setup();
+    await attempt(requestId, taskId, 1);
+    await attempt(requestId, taskId, 2);
+    expect(store.calls).toBe(1);
+    expect((await state(requestId, taskId)).attempts).toBe(1);
+  });
+
+  it('a permanent store error fails the task and its request on the first attempt', async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () =>
+      Promise.reject(
+        new StoreError('permanent', '42501', 'permission denied on customers (42501)'),
+      );
+    const outcome = await attempt(requestId, taskId, 1);
+    expect(outcome?.final).toBe(true);
+    expect(await state(requestId, taskId)).toMatchObject({
+      request: 'failed',
+      task: 'failed',
+      attempts: 1,
+      detail: 'permission denied on customers (42501)',
+    });
+  });
+
+  it('the failure of a request is audited with outcome failure, by system', async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () => Promise.reject(new StoreError('permanent', '1451', 'fk (1451)'));
+    await attempt(requestId, taskId, 1);
+    expect((await state(requestId, taskId)).events).toEqual([
+      { action: 'privacy_request.in_progress', outcome: 'success', actor_type: 'system' },
+      { action: 'privacy_request.failed', outcome: 'failure', actor_type: 'system' },
+    ]);
+  });
+
+  it('a transient store error leaves the task running for the next attempt', async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () => Promise.reject(new StoreError('transient', '40P01', 'deadlock (40P01)'));
+    const outcome = await attempt(requestId, taskId, 1);
+    expect(outcome?.final).toBe(false);
+    expect(await state(requestId, taskId)).toMatchObject({
+      request: 'in_progress',
+      task: 'in_progress',
+      detail: 'deadlock (40P01)',
+    });
+  });
+
+  it('a transient store error on the last allowed attempt fails the task', async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () => Promise.reject(new StoreError('transient', '40P01', 'deadlock (40P01)'));
+    const outcome = await attempt(requestId, taskId, 5);
+    expect(outcome?.final).toBe(true);
+    expect(await state(requestId, taskId)).toMatchObject({ request: 'failed', task: 'failed' });
+  });
+
+  it('an error no code explains is retried, and its message is not kept', async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () => Promise.reject(new Error('value subject@example.com rejected'));
+    const outcome = await attempt(requestId, taskId, 1);
+    expect(outcome?.final).toBe(false);
+    expect((await state(requestId, taskId)).detail).toBe('store error (Error)');
+  });
+
+  it('a task that fails for good after its request failed is audited on its own, as failure', async () => {
+    const { requestId, taskId } = await setup('in_progress');
+    await ds.query(`UPDATE privacy_requests SET status = 'failed' WHERE id = $1`, [requestId]);
+    await runner.recordFailure(
+      requestId,
+      taskId,
+      new StoreError('permanent', '42501', 'permission denied on orders (42501)'),
+      { made: 1, allowed: 5 },
+    );
+    expect((await state(requestId, taskId)).events).toEqual([
+      { action: 'privacy_request.task_failed', outcome: 'failure', actor_type: 'system' },
+    ]);
+  });
+});
