@@ -5,6 +5,7 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -71,10 +72,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      // Nest's "Cannot GET /path" would echo the URL, which may hold an identifier.
-      const detail = exception.message.startsWith('Cannot ')
-        ? (DETAIL_BY_STATUS[status] ?? 'The request could not be completed.')
-        : exception.message;
+      // The router's 404 ("Cannot GET /path") would echo the URL, which may hold an identifier;
+      // services throw domain errors, so a NotFoundException is only ever the router's.
+      const detail =
+        exception instanceof NotFoundException
+          ? (DETAIL_BY_STATUS[status] ?? 'The request could not be completed.')
+          : exception.message;
       return problem(status, CODE_BY_STATUS[status] ?? 'error', detail, extras);
     }
     const status = httpStatusOf(exception);
