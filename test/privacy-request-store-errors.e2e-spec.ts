@@ -226,7 +226,11 @@ describe('privacy request store errors', () => {
     await holder.connect();
     await monitor.connect();
     try {
-      await withStore('rw-postgres', 'postgres', shop.postgresUrl, async () => {
+      // PostgreSQL's victim is the waiter whose deadlock_timeout runs out first: the erasure's
+      // (3 s) must, whatever the load, so the holder's is far longer.
+      const storeUrl = `${shop.postgresUrl}?options=${encodeURIComponent('-c deadlock_timeout=3000')}`;
+      await holder.query(`SET deadlock_timeout = '60s'`);
+      await withStore('rw-postgres', 'postgres', storeUrl, async () => {
         // The holder shares the customer's row: the erasure deletes the orders, then waits to
         // update the customer; the holder then asks for those orders and closes the cycle.
         await holder.query('BEGIN');
