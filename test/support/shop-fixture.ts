@@ -140,6 +140,7 @@ const COLUMNS: Record<string, string> = {
 };
 const TABLE_ORDER = ['customers', 'addresses', 'support_tickets', 'orders', 'order_items'];
 
+/** The MariaDB (or MySQL) server of the tests: MYSQL_URL, the local one, else a container. */
 export async function mysqlServer(): Promise<string> {
   const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   try {

@@ -20,7 +20,7 @@ export function checkDescription(
   foreignKeys: ForeignKey[] = [],
 ): DescriptionProblem[] {
   const problems: DescriptionProblem[] = [];
-  const tables = new Map(catalogue.map((t) => [t.name, new Set(t.columns)]));
+  const tables = new Map(catalogue.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
   const declared = new Map(collections.map((c) => [c.name, c]));
   const seen = new Set<string>();
   collections.forEach((c, i) => {

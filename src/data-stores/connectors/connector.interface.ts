@@ -6,10 +6,25 @@ export interface ConnectorTestResult {
   detail: string;
 }
 
+/** One column as the store's catalogue (`information_schema.columns`) describes it. */
+export interface CatalogueColumn {
+  name: string;
+  /**
+   * `data_type` in lower case; MySQL's unsigned integers end in ` unsigned`, PostgreSQL's
+   * user-defined types (citext) are named by their own name.
+   */
+  dataType: string;
+  nullable: boolean;
+  /** Characters a character column holds, where the type has a limit. */
+  maxLength?: number;
+  /** The character set of a MySQL character column (`utf8mb4`, `latin1`, ...). */
+  characterSet?: string;
+}
+
 /** One table (SQL) and its columns, as the store's own catalogue describes it. */
 export interface CatalogueTable {
   name: string;
-  columns: string[];
+  columns: CatalogueColumn[];
 }
 
 /** A batch of records, as the store hands them over (a cursor fetch, a page). */

@@ -6,7 +6,7 @@ import {
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
 import type { CatalogueTable, RecordBatch } from './connector.interface';
-import { groupColumns } from './group-columns';
+import { CatalogueRow, groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
 import { classifyDriverError, failedOn } from './store-error';
@@ -64,11 +64,14 @@ export class MysqlConnector extends SqlConnector {
 
   async catalogue(): Promise<CatalogueTable[]> {
     const [rows] = await this.pool.promise().query<RowDataPacket[]>(
-      `SELECT table_name AS table_name, column_name AS column_name
+      `SELECT table_name AS table_name, column_name AS column_name,
+              CONCAT(data_type, IF(column_type LIKE '%unsigned%', ' unsigned', '')) AS data_type,
+              is_nullable AS is_nullable, character_maximum_length AS max_length,
+              character_set_name AS character_set
          FROM information_schema.columns
         WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position`,
     );
-    return groupColumns(rows as Array<{ table_name: string; column_name: string }>);
+    return groupColumns(rows as CatalogueRow[]);
   }
 
   async foreignKeys(): Promise<ForeignKey[]> {

@@ -6,7 +6,7 @@ import {
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
 import type { CatalogueTable, RecordBatch } from './connector.interface';
-import { groupColumns } from './group-columns';
+import { CatalogueRow, groupColumns } from './group-columns';
 import { postgresDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
 import { classifyDriverError, failedOn } from './store-error';
@@ -69,8 +69,11 @@ export class PostgresConnector extends SqlConnector {
   }
 
   async catalogue(): Promise<CatalogueTable[]> {
-    const r = await this.pool.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM information_schema.columns
+    const r = await this.pool.query<CatalogueRow>(
+      `SELECT table_name, column_name,
+              CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS data_type,
+              is_nullable, character_maximum_length AS max_length
+         FROM information_schema.columns
         WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
     );
     return groupColumns(r.rows);

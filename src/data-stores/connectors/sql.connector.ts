@@ -22,20 +22,28 @@ export interface SqlTransaction {
   count(statement: SqlStatement): Promise<number>;
 }
 
+/** Driver failures that say the schema the plan was built on has changed. */
+const SCHEMA_FAILURES = new Set<StoreFailure>([
+  StoreFailure.ForeignKeyViolation,
+  StoreFailure.UndefinedColumn,
+  StoreFailure.UndefinedTable,
+  StoreFailure.DataException,
+]);
+
 /** What the SQL stores share: queries built from the description; the driver calls differ. */
 export abstract class SqlConnector implements Connector {
-  private readonly queries: SubjectQueryBuilder;
-  /** Built from the foreign keys once per connector, which is once per store version. */
-  private planner?: Promise<ErasurePlanner>;
+  /**
+   * Built from the catalogue (column types) and the foreign keys once per connector, which is
+   * once per store version, and again after an erasure fails (the schema may have changed).
+   */
+  private schema?: Promise<{ queries: SubjectQueryBuilder; planner: ErasurePlanner }>;
 
   protected constructor(
     protected readonly collections: CollectionSpec[],
     protected readonly dialect: SqlDialect,
     /** Key of the `hash` erasure strategy, the same for every run so a hash is stable. */
     private readonly hashKey: string,
-  ) {
-    this.queries = new SubjectQueryBuilder(collections, dialect);
-  }
+  ) {}
 
   protected abstract ping(): Promise<string>;
   /** The statement's rows in batches; the driver's resources are released when it ends early. */
@@ -59,10 +67,11 @@ export abstract class SqlConnector implements Connector {
   }
 
   async *export(subject: Subject): AsyncIterable<CollectionExport> {
+    const { queries } = await this.loadSchema();
     for (const collection of this.collections) {
       yield {
         collection: collection.name,
-        records: this.batches(this.queries.select(collection.name, subject)),
+        records: this.batches(this.rereadOnFailure(() => queries.select(collection.name, subject))),
       };
     }
   }
@@ -86,9 +95,9 @@ export abstract class SqlConnector implements Connector {
         return done;
       });
     } catch (e) {
-      // A key the plan did not know of (the schema changed): read the keys again next time.
-      if (e instanceof StoreError && e.failure === StoreFailure.ForeignKeyViolation) {
-        this.planner = undefined;
+      // A key the plan did not know of, a column gone or of another type: read the schema again.
+      if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
+        this.schema = undefined;
       }
       throw e;
     }
@@ -129,25 +138,46 @@ export abstract class SqlConnector implements Connector {
     );
   }
 
-  private async plan(subject: Subject): Promise<ErasurePlan> {
-    if (!this.planner) {
-      const loading = this.foreignKeys().then(
-        (keys) => new ErasurePlanner(this.collections, keys, this.dialect, this.hashKey),
+  private loadSchema(): Promise<{ queries: SubjectQueryBuilder; planner: ErasurePlanner }> {
+    if (!this.schema) {
+      const described = new Set(this.collections.map((c) => c.name));
+      const loading = Promise.all([this.catalogue(), this.foreignKeys()]).then(
+        ([catalogue, keys]) => {
+          const tables = catalogue.filter((t) => described.has(t.name));
+          return {
+            queries: new SubjectQueryBuilder(this.collections, this.dialect, tables),
+            planner: new ErasurePlanner(this.collections, keys, this.dialect, this.hashKey, tables),
+          };
+        },
       );
-      this.planner = loading;
+      this.schema = loading;
       loading.catch(() => {
-        if (this.planner === loading) {
-          this.planner = undefined;
+        if (this.schema === loading) {
+          this.schema = undefined;
         }
       });
     }
-    const planner = await this.planner;
+    return this.schema;
+  }
+
+  private async plan(subject: Subject): Promise<ErasurePlan> {
+    const { planner } = await this.loadSchema();
     const [problem] = planner.structure.problems;
     if (problem) {
       // The schema changed since the description was checked; no retry can fix that.
       throw new StoreError('permanent', 'erasure-blocked', problem.message);
     }
-    return planner.plan(subject);
+    return this.rereadOnFailure(() => planner.plan(subject));
+  }
+
+  /** A described column missing from the catalogue read earlier: read it again next time. */
+  private rereadOnFailure<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      this.schema = undefined;
+      throw e;
+    }
   }
 
   /** SQL stores keep no opt-out flag of their own; consent holds it. */

@@ -1,5 +1,6 @@
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
 import { SubjectReacher } from 'src/data-stores/erasure/subject-reach';
+import type { CatalogueTable } from './connector.interface';
 import type { SqlDialect } from './sql-dialect';
 
 export interface SqlStatement {
@@ -18,11 +19,13 @@ export interface SqlStatement {
 export class SubjectQueryBuilder {
   private readonly reacher: SubjectReacher;
 
+  /** `catalogue` holds the described tables with their column types. */
   constructor(
     collections: CollectionSpec[],
     private readonly dialect: SqlDialect,
+    catalogue: CatalogueTable[],
   ) {
-    this.reacher = new SubjectReacher(collections, dialect);
+    this.reacher = new SubjectReacher(collections, dialect, catalogue);
   }
 
   select(collection: string, subject: Subject): SqlStatement {

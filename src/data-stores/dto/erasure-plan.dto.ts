@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
-  IsEmail,
   IsObject,
   IsOptional,
   IsString,
@@ -11,17 +10,22 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
 
 export class PlanSubjectDto {
-  @ApiPropertyOptional({ example: 'jane@example.com' })
+  @ApiPropertyOptional({
+    example: 'jane@example.com',
+    description:
+      'Trimmed, lower-cased and its domain put in IDNA ASCII form (punycode) before it is matched',
+  })
   @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
+  @IsSubjectEmail()
   email?: string;
 
   @ApiPropertyOptional({ example: 'cust-1029' })
   @IsOptional()
   @IsString()
+  @IsIdentifierText()
   @MinLength(1)
   @MaxLength(200)
   subjectId?: string;

@@ -1,9 +1,29 @@
+import type { CatalogueTable } from 'src/data-stores/connectors/connector.interface';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
 import { mysqlDialect, postgresDialect } from 'src/data-stores/connectors/sql-dialect';
 import { ErasurePlanner } from './erasure-planner';
 import type { ForeignKey, ForeignKeyAction } from './foreign-key';
 
 const SUBJECT = { email: 'jane@example.com' };
+
+/** The identity columns' types, as the store's catalogue gives them. */
+const CATALOGUE: CatalogueTable[] = [
+  {
+    name: 'customers',
+    columns: [
+      { name: 'id', dataType: 'integer', nullable: false },
+      { name: 'email', dataType: 'text', nullable: false },
+    ],
+  },
+  { name: 'accounts', columns: [{ name: 'email', dataType: 'text', nullable: false }] },
+  { name: 'calls', columns: [{ name: 'phone', dataType: 'text', nullable: false }] },
+];
+/** How the PostgreSQL dialect matches customers.email: the column's own `=`, then the bytes. */
+const PG_EMAIL = (column: string, n: number) =>
+  `(${column} = $${n} AND translate(CAST(${column} AS text), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE "C" = CAST($${n + 1} AS text))`;
+/** The MariaDB dialect's match of a text e-mail column (test/identity-matching proves it). */
+const MY_EMAIL = (column: string) =>
+  mysqlDialect.identityMatch({ sql: column, type: 'email', dataType: 'text' }, 'x', []);
 
 const customers = (erasure?: 'delete' | 'null'): CollectionSpec => ({
   name: 'customers',
@@ -39,7 +59,7 @@ function fk(
 }
 
 const stepsOf = (collections: CollectionSpec[], keys: ForeignKey[]) =>
-  new ErasurePlanner(collections, keys, postgresDialect, 'k')
+  new ErasurePlanner(collections, keys, postgresDialect, 'k', CATALOGUE)
     .plan(SUBJECT)
     .steps.map((s) => `${s.collection}:${s.action}`);
 
@@ -154,7 +174,7 @@ describe('erasure planner', () => {
   it.each(refused)(
     'refuses %s, naming collection, column and constraint',
     (_, c, keys, msg, at) => {
-      const planner = new ErasurePlanner(c, keys, postgresDialect, 'k');
+      const planner = new ErasurePlanner(c, keys, postgresDialect, 'k', CATALOGUE);
       expect(planner.structure.problems.map((p) => p.message)).toEqual([
         expect.stringMatching(msg),
       ]);
@@ -168,17 +188,18 @@ describe('erasure planner', () => {
       [fk('orders', 'customer_id', 'customers')],
       postgresDialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT);
     const unlink = plan.steps[1];
     expect(unlink.statements).toEqual([
       {
-        sql: 'UPDATE "orders" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
-        params: ['jane@example.com'],
+        sql: `UPDATE "orders" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
+        params: ['jane@example.com', 'jane@example.com'],
         table: 'orders',
       },
     ]);
     expect(unlink.count.sql).toBe(
-      'SELECT count(*) AS n FROM "orders" WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
+      `SELECT count(*) AS n FROM "orders" WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
     );
   });
 
@@ -188,12 +209,14 @@ describe('erasure planner', () => {
       [fk('customers', 'referred_by', 'customers')],
       mysqlDialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT);
     expect(plan.steps[0].statements.map((s) => s.sql)).toEqual([
-      'UPDATE `customers` AS `t1` STRAIGHT_JOIN `customers` AS `t0` ON `t0`.`referred_by` = `t1`.`id` SET `t0`.`referred_by` = NULL WHERE lower(`t1`.`email`) = lower(?)',
+      'UPDATE `customers` AS `t1` STRAIGHT_JOIN `customers` AS `t0` ON `t0`.`referred_by` = `t1`.`id` SET `t0`.`referred_by` = NULL WHERE ' +
+        MY_EMAIL('`t1`.`email`'),
     ]);
     expect(plan.steps[1].statements.map((s) => s.sql)).toEqual([
-      'DELETE `t0` FROM `customers` AS `t0` WHERE lower(`t0`.`email`) = lower(?)',
+      `DELETE \`t0\` FROM \`customers\` AS \`t0\` WHERE ${MY_EMAIL('`t0`.`email`')}`,
     ]);
   });
 
@@ -213,9 +236,10 @@ describe('erasure planner', () => {
       ],
       postgresDialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT);
     expect(plan.steps[0].statements[0].sql).toBe(
-      'UPDATE "lines" SET "shop_id" = NULL, "customer_id" = NULL WHERE ("shop_id", "customer_id") IN (SELECT "shop_id", "id" FROM "customers" WHERE lower("email"::text) = lower($1))',
+      `UPDATE "lines" SET "shop_id" = NULL, "customer_id" = NULL WHERE ("shop_id", "customer_id") IN (SELECT "shop_id", "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
     );
   });
 
@@ -225,6 +249,7 @@ describe('erasure planner', () => {
       [fk('wishlists', 'customer_id', 'customers', { onDelete: 'cascade' })],
       postgresDialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT).steps;
     expect(cascaded.statements).toEqual([]);
     expect(cascaded.count.sql).toContain('FROM "wishlists" WHERE "customer_id" IN');
@@ -247,6 +272,7 @@ describe('erasure planner', () => {
       ],
       dialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT);
     for (const step of plan.steps) {
       for (const s of [...step.statements, step.count]) {
@@ -261,6 +287,7 @@ describe('erasure planner', () => {
       [],
       postgresDialect,
       'k',
+      CATALOGUE,
     ).plan(SUBJECT);
     expect(plan.steps).toEqual([
       {

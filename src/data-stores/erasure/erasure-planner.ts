@@ -1,4 +1,5 @@
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
+import type { CatalogueTable } from 'src/data-stores/connectors/connector.interface';
 import type { SqlDialect } from 'src/data-stores/connectors/sql-dialect';
 import type { SqlStatement } from 'src/data-stores/connectors/subject-query.builder';
 import {
@@ -42,9 +43,11 @@ export class ErasurePlanner {
     private readonly dialect: SqlDialect,
     /** Key of the `hash` strategy, the same for every run so a hash is stable. */
     private readonly hashKey: string,
+    /** The described tables with their column types, which identity matching needs. */
+    catalogue: CatalogueTable[],
   ) {
     this.structure = erasureStructure(collections, foreignKeys);
-    this.reacher = new SubjectReacher(collections, dialect);
+    this.reacher = new SubjectReacher(collections, dialect, catalogue);
   }
 
   plan(subject: Subject): ErasurePlan {
@@ -176,11 +179,10 @@ export class ErasurePlanner {
     const sets = strategies
       ? this.assignments(strategies, (f) => `${alias(0)}.${q(f)}`, params)
       : undefined;
-    params.push(path.identity.value);
-    const where = this.dialect.identityMatch(
+    const where = this.reacher.identityMatch(
+      path.identity,
       `${alias(last)}.${q(path.identity.field)}`,
-      path.identity.type,
-      this.dialect.param(params.length),
+      params,
     );
     return {
       sql:

@@ -64,13 +64,17 @@ export function erasureStructure(
 ): ErasureStructure {
   const problems: StructureProblem[] = [];
   const described = new Map(collections.map((c, i) => [c.name, { spec: c, index: i }]));
-  const reacher = new SubjectReacher(collections, {
-    quote: (s) => s,
-    param: () => '?',
-    identityMatch: () => '',
-    mask: () => '',
-    hash: () => '',
-  });
+  const reacher = new SubjectReacher(
+    collections,
+    {
+      quote: (s) => s,
+      param: () => '?',
+      identityMatch: () => '',
+      mask: () => '',
+      hash: () => '',
+    },
+    [],
+  );
   /** Every hop (child table, column) some collection's own step reads the subject through. */
   const readsThrough = new Map<string, Set<string>>();
   for (const c of collections) {

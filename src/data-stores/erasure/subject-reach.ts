@@ -1,5 +1,10 @@
 import type { CollectionSpec, IdentityType, Subject } from 'src/data-stores/data-store.types';
+import type {
+  CatalogueColumn,
+  CatalogueTable,
+} from 'src/data-stores/connectors/connector.interface';
 import type { SqlDialect } from 'src/data-stores/connectors/sql-dialect';
+import { StoreError } from 'src/data-stores/connectors/store-error';
 
 /** One step up from a table to the table it points at, by one or more columns. */
 export interface Hop {
@@ -13,14 +18,22 @@ export interface Hop {
  * described reference by its parent's rows. Collections that cannot reach the subject have none.
  */
 export interface SubjectReach {
-  identity?: { field: string; type: IdentityType; value: string };
+  identity?: IdentityValue;
   parents: Array<{ hop: Hop; reach: SubjectReach }>;
 }
 
 /** One way from a collection to the subject: parent hops, then the identity of the last table. */
 export interface SubjectPath {
   hops: Hop[];
-  identity: { field: string; type: IdentityType; value: string };
+  identity: IdentityValue;
+}
+
+/** The subject's value for the identity column `field` of `table`. */
+export interface IdentityValue {
+  table: string;
+  field: string;
+  type: IdentityType;
+  value: string;
 }
 
 /** The subject's value for an identity type, if the subject gave one. */
@@ -38,12 +51,41 @@ export function subjectValue(subject: Subject, type: IdentityType): string | und
 /** Reach of every described collection, through the description's `references`. */
 export class SubjectReacher {
   private readonly byName: Map<string, CollectionSpec>;
+  private readonly columns: Map<string, CatalogueColumn>;
 
+  /** `catalogue` holds the described tables with their column types (identity matching needs them). */
   constructor(
     collections: CollectionSpec[],
     private readonly dialect: SqlDialect,
+    catalogue: CatalogueTable[],
   ) {
     this.byName = new Map(collections.map((c) => [c.name, c]));
+    this.columns = new Map(
+      catalogue.flatMap((t) => t.columns.map((c) => [`${t.name}.${c.name}`, c])),
+    );
+  }
+
+  /** The dialect's byte-exact match of the identity column, written at `column` in the SQL. */
+  identityMatch(identity: IdentityValue, column: string, params: unknown[]): string {
+    const catalogued = this.columns.get(`${identity.table}.${identity.field}`);
+    if (!catalogued) {
+      throw new StoreError(
+        'permanent',
+        'missing-column',
+        `column ${identity.table}.${identity.field} is not in the store's catalogue`,
+        identity.table,
+      );
+    }
+    return this.dialect.identityMatch(
+      {
+        sql: column,
+        type: identity.type,
+        dataType: catalogued.dataType,
+        ...(catalogued.characterSet ? { characterSet: catalogued.characterSet } : {}),
+      },
+      identity.value,
+      params,
+    );
   }
 
   reach(name: string, subject: Subject, visiting = new Set<string>()): SubjectReach | undefined {
@@ -63,7 +105,7 @@ export class SubjectReacher {
       }
     }
     visiting.delete(name);
-    const identity = spec && value !== undefined ? { ...spec, value } : undefined;
+    const identity = spec && value !== undefined ? { table: name, ...spec, value } : undefined;
     return identity || parents.length > 0 ? { identity, parents } : undefined;
   }
 
@@ -77,14 +119,8 @@ export class SubjectReacher {
   render(reach: SubjectReach, params: unknown[]): string {
     const parts: string[] = [];
     if (reach.identity) {
-      const { field, type, value } = reach.identity;
-      params.push(value);
       parts.push(
-        this.dialect.identityMatch(
-          this.dialect.quote(field),
-          type,
-          this.dialect.param(params.length),
-        ),
+        this.identityMatch(reach.identity, this.dialect.quote(reach.identity.field), params),
       );
     }
     for (const p of reach.parents) {

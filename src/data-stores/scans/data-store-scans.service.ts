@@ -70,7 +70,7 @@ export class DataStoreScansService {
       const { connector } = await this.connectors.forStoreId(scan.dataStoreId);
       const columns: ScanColumnResult[] = [];
       for (const table of await connector.catalogue()) {
-        for (const field of table.columns) {
+        for (const { name: field } of table.columns) {
           const values = await connector.sample(table.name, field, SAMPLE_SIZE);
           const result = classifyColumn(field, values);
           columns.push({

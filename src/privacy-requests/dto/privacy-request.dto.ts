@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsEmail,
   IsIn,
   IsOptional,
   IsString,
@@ -17,23 +16,31 @@ import {
   REQUEST_TYPES,
   RequestType,
 } from '../deadlines/deadline-rules';
+import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
 import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
 
 export class SubjectDto {
-  @ApiPropertyOptional({ example: 'jane@example.com' })
+  @ApiPropertyOptional({
+    example: 'jane@example.com',
+    description:
+      'Trimmed, lower-cased and its domain put in IDNA ASCII form (punycode) before it is matched',
+  })
   @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
+  @IsSubjectEmail()
   email?: string;
 
-  @ApiPropertyOptional({ example: 'cust-1029' })
+  @ApiPropertyOptional({
+    example: 'cust-1029',
+    description: 'Matched exactly; against an integer column only in canonical integer form',
+  })
   @IsOptional()
   @IsString()
+  @IsIdentifierText()
   @MinLength(1)
   @MaxLength(200)
   subjectId?: string;
 
-  @ApiPropertyOptional({ example: '+44 20 7946 0018' })
+  @ApiPropertyOptional({ example: '+44 20 7946 0018', description: 'Matched exactly' })
   @IsOptional()
   @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
   phone?: string;
@@ -68,9 +75,12 @@ export class CreatePublicPrivacyRequestDto {
   @IsIn(REQUEST_TYPES)
   type!: RequestType;
 
-  @ApiProperty({ example: 'jane@example.com', description: 'The one-time code is mailed here' })
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({
+    example: 'jane@example.com',
+    description:
+      'The one-time code is mailed here; trimmed, lower-cased and its domain put in IDNA ASCII form (punycode)',
+  })
+  @IsSubjectEmail()
   email!: string;
 
   @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR' })
