@@ -86,17 +86,29 @@ describe('privacy request store errors', () => {
   });
 
   afterAll(async () => {
-    worker?.kill('SIGTERM');
-    await exitOf(worker, 20000).catch(() => worker.kill('SIGKILL'));
-    await t?.close();
-    for (const u of users) {
-      await u.drop();
+    // Every step runs even when one before it fails: roles and users outlive their databases.
+    const steps: Array<() => Promise<unknown>> = [
+      async () => {
+        worker?.kill('SIGTERM');
+        await exitOf(worker, 20000).catch(() => worker.kill('SIGKILL'));
+      },
+      async () => t?.close(),
+      ...users.map((u) => () => u.drop()),
+      async () => shop?.drop(),
+      async () => {
+        const admin = new Client({ connectionString: adminUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+        await admin.end();
+      },
+    ];
+    const failed: unknown[] = [];
+    for (const step of steps) {
+      await step().catch((e: unknown) => failed.push(e));
     }
-    await shop?.drop();
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    if (failed.length > 0) {
+      throw failed[0];
+    }
   });
 
   async function withStore<T>(
