@@ -1,3 +1,4 @@
+import type { HostAllowList } from 'src/common/outbound/host-allow-list';
 import type { CryptoConfig } from './crypto-config';
 
 /** Typed, validated configuration. Built once by `loadConfig`; nothing else reads process.env. */
@@ -26,6 +27,11 @@ export class AppConfig {
   readonly bodyLimit!: string;
   readonly trustProxy!: boolean;
   readonly webhooks!: { allowPrivateNetworks: boolean };
+  readonly dataStores!: {
+    /** Hosts http stores may be reached on; null: any. */
+    allowedHosts: HostAllowList | null;
+    maxResponseBytes: number;
+  };
   readonly privacyRequests!: {
     exportDir: string;
     exportLinkTtlSeconds: number;

@@ -147,6 +147,20 @@ export class EnvSchema {
   @IsBoolean()
   WEBHOOK_PRIVATE_NETWORKS?: boolean;
 
+  /**
+   * Hosts http data stores may be reached on: comma-separated host names, addresses and CIDR
+   * ranges (IPv4 and IPv6). Unset: any host outside production, none in production.
+   */
+  @IsOptional()
+  @IsString()
+  DATA_STORE_ALLOWED_HOSTS?: string;
+
+  /** Longest answer read from an http data store, in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  DATA_STORE_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
   /** Where encrypted access packages are written. */
   @IsString()
   EXPORT_DIR = '.data/exports';

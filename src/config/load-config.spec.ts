@@ -44,6 +44,34 @@ describe('loadConfig', () => {
     ).toBe(false);
   });
 
+  it('lets http stores reach any host outside production, none in production, unless listed', () => {
+    const production = { MASTER_KEY: KEY, NODE_ENV: 'production', SMTP_URL: 'smtp://mail' };
+    expect(loadConfig({ MASTER_KEY: KEY }, scratch()).dataStores.allowedHosts).toBeNull();
+    const none = loadConfig(production, scratch()).dataStores.allowedHosts;
+    expect(none?.allowsHost('127.0.0.1')).toBe(false);
+    expect(none?.allowsHost('crm.internal')).toBe(false);
+    const listed = loadConfig(
+      { ...production, DATA_STORE_ALLOWED_HOSTS: 'crm.internal, 10.0.0.0/8' },
+      scratch(),
+    ).dataStores.allowedHosts;
+    expect(listed?.allowsHost('crm.internal')).toBe(true);
+    expect(listed?.allowsHost('10.3.2.1')).toBe(true);
+    expect(listed?.allowsHost('192.168.0.1')).toBe(false);
+  });
+
+  it('refuses a bad allow-list entry and a tiny response limit, naming the variable', () => {
+    expect(
+      problemsOf({
+        MASTER_KEY: KEY,
+        DATA_STORE_ALLOWED_HOSTS: 'crm.internal,10.0.0.0/40',
+        DATA_STORE_MAX_RESPONSE_BYTES: '10',
+      }),
+    ).toEqual([
+      'DATA_STORE_MAX_RESPONSE_BYTES must not be less than 1024',
+      'DATA_STORE_ALLOWED_HOSTS entry 2 is not a valid CIDR range',
+    ]);
+  });
+
   it('gives one line per bad value, naming the variable', () => {
     const problems = problemsOf({
       MASTER_KEY: KEY,

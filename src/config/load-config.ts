@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHmac } from 'node:crypto';
+import { HostAllowList } from 'src/common/outbound/host-allow-list';
 import { AppConfig } from './app-config';
 import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
 import { EnvSchema } from './env.schema';
@@ -34,6 +35,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   }
   if (production && !schema.SMTP_URL) {
     problems.push('SMTP_URL is required when NODE_ENV=production');
+  }
+  let allowedHosts: HostAllowList | null = null;
+  try {
+    allowedHosts = dataStoreAllowList(schema.DATA_STORE_ALLOWED_HOSTS, production);
+  } catch (e) {
+    problems.push(`DATA_STORE_ALLOWED_HOSTS ${(e as Error).message}`);
   }
   let masterKey: Buffer | undefined;
   try {
@@ -93,6 +100,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     bodyLimit: schema.BODY_LIMIT,
     trustProxy: schema.TRUST_PROXY,
     webhooks: { allowPrivateNetworks: schema.WEBHOOK_PRIVATE_NETWORKS ?? !production },
+    dataStores: { allowedHosts, maxResponseBytes: schema.DATA_STORE_MAX_RESPONSE_BYTES },
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),
@@ -100,6 +108,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
     },
   });
+}
+
+/**
+ * Production reaches only the listed hosts (none when unset); elsewhere an unset list allows any
+ * host, since development stores usually run on the same machine.
+ */
+function dataStoreAllowList(list: string | undefined, production: boolean): HostAllowList | null {
+  if (list !== undefined) {
+    return HostAllowList.parse(list);
+  }
+  return production ? new HostAllowList([]) : null;
 }
 
 function durationSeconds(value: string): number {

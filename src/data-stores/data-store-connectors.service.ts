@@ -2,6 +2,8 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { allowListGuard, type OutboundGuard } from 'src/common/outbound/post-json';
+import { AppConfig } from 'src/config/app-config';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import type { Connector } from './connectors/connector.interface';
 import { ConnectorSpec, createConnector } from './connectors/connector.factory';
@@ -24,12 +26,18 @@ export const connectionContext = (id: string): Record<string, string> => ({
 @Injectable()
 export class DataStoreConnectors implements OnApplicationShutdown {
   private readonly open = new Map<string, { version: number; connector: Promise<Connector> }>();
+  /** Which hosts http stores may reach (DATA_STORE_ALLOWED_HOSTS); none: any. */
+  readonly httpGuard: OutboundGuard | undefined;
 
   constructor(
     @InjectRepository(DataStoreEntity) private readonly stores: Repository<DataStoreEntity>,
     private readonly cipher: PersonalDataCipher,
     private readonly keys: ServiceKeys,
-  ) {}
+    private readonly config: AppConfig,
+  ) {
+    const allowed = config.dataStores.allowedHosts;
+    this.httpGuard = allowed ? allowListGuard(allowed) : undefined;
+  }
 
   async forStoreId(id: string): Promise<{ store: DataStoreEntity; connector: Connector }> {
     const store = await this.stores.findOneBy({ id });
@@ -72,7 +80,11 @@ export class DataStoreConnectors implements OnApplicationShutdown {
   create(spec: ConnectorSpec): Connector {
     return createConnector(spec, {
       hashKey: this.keys.subkey('data-store-erasure-hash').toString('hex'),
-      httpTimeoutMs: HTTP_TIMEOUT_MS,
+      http: {
+        timeoutMs: HTTP_TIMEOUT_MS,
+        maxResponseBytes: this.config.dataStores.maxResponseBytes,
+        guard: this.httpGuard,
+      },
     });
   }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import { checkTarget } from 'src/common/outbound/post-json';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { checkDescription } from './catalogue/description-checker';
 import type { CollectionErasure, ConnectorTestResult } from './connectors/connector.interface';
@@ -184,6 +185,31 @@ export class DataStoresService {
     });
   }
 
+  /**
+   * An http store must be on DATA_STORE_ALLOWED_HOSTS, by name or by an address its name resolves
+   * to; the answer names the field, never the URL.
+   */
+  private async checkAllowedHost(url: string): Promise<void> {
+    const guard = this.connectors.httpGuard;
+    if (!guard) {
+      return;
+    }
+    const allowed = await checkTarget(url, guard).catch(() => {
+      throw new DataStoreError(
+        DataStoreErrorCode.InvalidConnection,
+        'connection.url names a host that does not resolve',
+        [{ field: 'connection.url', message: 'host does not resolve' }],
+      );
+    });
+    if (!allowed) {
+      throw new DataStoreError(
+        DataStoreErrorCode.InvalidConnection,
+        'connection.url names a host that data stores may not reach',
+        [{ field: 'connection.url', message: 'host is not in DATA_STORE_ALLOWED_HOSTS' }],
+      );
+    }
+  }
+
   private validConnection(
     type: DataStoreType,
     connection: DataStoreInput['connection'],
@@ -214,7 +240,7 @@ export class DataStoresService {
     collections: CollectionSpec[],
   ): Promise<void> {
     if (type === 'http') {
-      return;
+      return this.checkAllowedHost(connection.url);
     }
     const connector = this.connectors.create({ type, connection, collections });
     try {

@@ -1,6 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postJson, PrivateAddressError } from './post-json';
+import { HostAllowList } from './host-allow-list';
+import {
+  allowListGuard,
+  HostNotAllowedError,
+  type OutboundRequest,
+  postJson,
+  PrivateAddressError,
+  ResponseTooLargeError,
+  sendRequest,
+} from './post-json';
 
 describe('postJson', () => {
   let server: Server;
@@ -68,5 +77,70 @@ describe('postJson', () => {
       }),
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('sendRequest', () => {
+  let server: Server;
+  let base: string;
+  const paths: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      if (req.url === '/redirect') {
+        res.writeHead(302, { location: '/landed' }).end();
+      } else if (req.url === '/big') {
+        res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
+      } else if (req.url === '/big-chunked') {
+        res.writeHead(200);
+        for (let i = 0; i < 5; i++) {
+          res.write('y'.repeat(1000));
+        }
+        res.end();
+      } else {
+        res.writeHead(200).end('{"ok":true}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  beforeEach(() => {
+    paths.length = 0;
+  });
+
+  const get = (url: string, extra: Partial<OutboundRequest> = {}) =>
+    sendRequest(url, { method: 'GET', timeoutMs: 5000, maxResponseBytes: 1000, ...extra });
+
+  it('hands a redirect back without following it', async () => {
+    const res = await get(`${base}/redirect`);
+    expect(res.status).toBe(302);
+    expect(paths).toEqual(['/redirect']);
+  });
+
+  it('reads the answer up to the limit', async () => {
+    expect((await get(`${base}/small`)).body.toString()).toBe('{"ok":true}');
+  });
+
+  it.each(['/big', '/big-chunked'])('refuses an answer over the limit (%s)', async (path) => {
+    await expect(get(`${base}${path}`)).rejects.toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it('reaches a name only on an address in a listed range, and connects to that address', async () => {
+    const port = new URL(base).port;
+    const inRange = allowListGuard(new HostAllowList(['127.0.0.0/8']));
+    const elsewhere = allowListGuard(new HostAllowList(['10.0.0.0/8', 'other.internal']));
+    expect((await get(`http://localhost:${port}/named`, { guard: inRange })).status).toBe(200);
+    await expect(
+      get(`http://localhost:${port}/named`, { guard: elsewhere }),
+    ).rejects.toBeInstanceOf(HostNotAllowedError);
+    await expect(get(`${base}/literal`, { guard: elsewhere })).rejects.toBeInstanceOf(
+      HostNotAllowedError,
+    );
+    expect(paths).toEqual(['/named']);
   });
 });

@@ -6,7 +6,7 @@ import type {
   StoreConnection,
 } from 'src/data-stores/data-store.types';
 import type { Connector } from './connector.interface';
-import { HttpConnector } from './http.connector';
+import { HttpConnector, type HttpStoreOptions } from './http.connector';
 import { MysqlConnector } from './mysql.connector';
 import { PostgresConnector } from './postgres.connector';
 
@@ -18,7 +18,7 @@ export interface ConnectorSpec {
 
 export interface ConnectorOptions {
   hashKey: string;
-  httpTimeoutMs: number;
+  http: HttpStoreOptions;
 }
 
 /** Switches on the validated store type; an unknown type throws, never falls back. */
@@ -29,7 +29,7 @@ export function createConnector(spec: ConnectorSpec, options: ConnectorOptions):
     case 'mysql':
       return new MysqlConnector(spec.connection.url, spec.collections, options.hashKey);
     case 'http':
-      return new HttpConnector(spec.connection as HttpConnection, options.httpTimeoutMs);
+      return new HttpConnector(spec.connection as HttpConnection, options.http);
     default:
       return assertUnreachable(spec.type);
   }
