@@ -1,7 +1,8 @@
 /**
  * Privacy request benchmark.
  * 1: erasure throughput (subjects/s) across a PostgreSQL, a MariaDB and an http store, 2 worker processes.
- * 2: access export of one subject holding 1,000,000 rows: rows/s and the worker's peak RSS.
+ * 2: access export of one subject holding 1,000,000 rows in PostgreSQL: rows/s and the worker's peak RSS.
+ * 3: the same export from MariaDB.
  * The API and the workers run as production runs them: built once, `node dist/src/{main,worker}.js`.
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
 import { withDatabase } from '../test/setup/services';
@@ -19,6 +21,9 @@ import { BenchReport } from './lib/bench-report';
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBJECTS = Number(process.env.DSR_BENCH_SUBJECTS ?? 400);
 const BIG_ROWS = Number(process.env.DSR_BENCH_ROWS ?? 1_000_000);
+/** DSR_BENCH_CASES (e.g. `3`, `2,3`) runs only those cases. */
+const CASES = (process.env.DSR_BENCH_CASES ?? '1,2,3').split(',').map((c) => c.trim());
+const MARIADB = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const ROOT = join(__dirname, '..');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,6 +57,17 @@ function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
 }
 const peakRssMb = (pid: number): number => rssMb(pid, 'VmHWM');
 
+/**
+ * CPU seconds (user + system) a live process has used: the machine may be shared, and CPU time
+ * is what another process's load changes least.
+ */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticksPerSecond = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 /** Stops a child and waits for it to exit so its pool connections are gone before the next case. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
@@ -60,6 +76,70 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(15000)]);
+}
+
+/** customers (the subject and one other) and the subject's BIG_ROWS events. */
+const BIG_COLLECTIONS = [
+  { name: 'customers', identity: { field: 'email', type: 'email' }, fields: [{ name: 'name' }] },
+  {
+    name: 'events',
+    fields: [{ name: 'payload' }],
+    references: [{ field: 'customer_id', to: 'customers.id' }],
+  },
+];
+
+/** A database holding BIG_COLLECTIONS, filled server-side (generate_series, MariaDB's seq tables). */
+async function createBigStore(
+  engine: 'postgres' | 'mariadb',
+  run: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `dsr_bench_big_${run}`;
+  if (engine === 'postgres') {
+    await adminQuery(`CREATE DATABASE "${name}"`);
+    const big = new Client({ connectionString: withDatabase(PG, name) });
+    await big.connect();
+    await big.query(`CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, name text)`);
+    await big.query(
+      `CREATE TABLE events (id bigint PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), kind text, payload text, at timestamptz)`,
+    );
+    await big.query(
+      `INSERT INTO customers VALUES (1, 'big@shop-example.com', 'Big Subject'), (2, 'other@shop-example.com', 'Other')`,
+    );
+    await big.query(
+      `INSERT INTO events SELECT g, 1, 'page_view', 'path=/products/' || g, now() - (g || ' seconds')::interval FROM generate_series(1, $1) g`,
+      [BIG_ROWS],
+    );
+    await big.query(`CREATE INDEX events_customer_idx ON events (customer_id)`);
+    await big.end();
+    return {
+      url: withDatabase(PG, name),
+      drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    };
+  }
+  const admin = await createConnection({ uri: MARIADB });
+  await admin.query(`CREATE DATABASE \`${name}\``);
+  await admin.query(`USE \`${name}\``);
+  await admin.query(
+    `CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL, name VARCHAR(200))`,
+  );
+  await admin.query(
+    `CREATE TABLE events (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, kind VARCHAR(50), payload TEXT, at TIMESTAMP NULL, FOREIGN KEY (customer_id) REFERENCES customers (id))`,
+  );
+  await admin.query(
+    `INSERT INTO customers VALUES (1, 'big@shop-example.com', 'Big Subject'), (2, 'other@shop-example.com', 'Other')`,
+  );
+  await admin.query(
+    `INSERT INTO events SELECT seq, 1, 'page_view', CONCAT('path=/products/', seq), NOW() - INTERVAL seq SECOND FROM seq_1_to_${Math.floor(BIG_ROWS)}`,
+  );
+  await admin.end();
+  return {
+    url: withDatabase(MARIADB, name),
+    drop: async () => {
+      const c = await createConnection({ uri: MARIADB });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -127,165 +207,164 @@ async function main(): Promise<void> {
     );
 
   // Case 1: erasure throughput with two worker processes.
-  const shop = await createShop({ customers: SUBJECTS, orders: 2, items: 3 }, `b${run}`);
-  const store = new TestHttpStore('bench-http-store-secret-000');
-  const storeUrl = await store.start();
-  for (let i = 1; i <= SUBJECTS; i++) {
-    store.seed(shopCustomer(i, `b${run}`).email);
+  if (CASES.includes('1')) {
+    await erasureCase();
   }
-  const storeIds: string[] = [];
-  for (const [type, url] of [
-    ['postgres', shop.postgresUrl],
-    ['mysql', shop.mysqlUrl],
-  ]) {
+  async function erasureCase(): Promise<void> {
+    const shop = await createShop({ customers: SUBJECTS, orders: 2, items: 3 }, `b${run}`);
+    const store = new TestHttpStore('bench-http-store-secret-000');
+    const storeUrl = await store.start();
+    for (let i = 1; i <= SUBJECTS; i++) {
+      store.seed(shopCustomer(i, `b${run}`).email);
+    }
+    const storeIds: string[] = [];
+    for (const [type, url] of [
+      ['postgres', shop.postgresUrl],
+      ['mysql', shop.mysqlUrl],
+    ]) {
+      storeIds.push(
+        (
+          await call('POST', '/v1/data-stores', token, {
+            name: `shop-${type}`,
+            type,
+            connection: { url },
+            collections: SHOP_COLLECTIONS,
+          })
+        ).id as string,
+      );
+    }
     storeIds.push(
       (
         await call('POST', '/v1/data-stores', token, {
-          name: `shop-${type}`,
-          type,
-          connection: { url },
-          collections: SHOP_COLLECTIONS,
+          name: 'crm',
+          type: 'http',
+          connection: { url: storeUrl, secret: store.secret },
+          collections: [],
         })
       ).id as string,
     );
+    const workers = [spawnDist('worker', env), spawnDist('worker', env)];
+    await sleep(8000);
+    const started = Date.now();
+    // Eight clients file the requests at once, as several product backends would.
+    let next = 1;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next <= SUBJECTS) {
+          const i = next++;
+          await call('POST', '/v1/privacy-requests', key, {
+            type: 'erasure',
+            subject: { email: shopCustomer(i, `b${run}`).email },
+          });
+        }
+      }),
+    );
+    while ((await completed()) < SUBJECTS) {
+      await sleep(100);
+    }
+    const erasureSeconds = (Date.now() - started) / 1000;
+    const failed = Number(
+      (
+        await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM privacy_requests WHERE status = 'failed'`,
+        )
+      ).rows[0].n,
+    );
+    report.add({
+      id: '1',
+      name: `erasure, ${SUBJECTS} subjects, 3 stores, 2 workers`,
+      value: SUBJECTS / erasureSeconds,
+      unit: 'subjects/s',
+      note: `target >= 50; ${failed} failed`,
+    });
+    const erasureRss = workers.map((w) => peakRssMb(w.pid as number));
+    report.add({
+      id: '1b',
+      name: 'erasure, worker peak RSS (max of 2)',
+      value: Math.max(...erasureRss),
+      unit: 'MB',
+      note: `per worker: ${erasureRss.map((r) => r.toFixed(0)).join(', ')} MB`,
+    });
+    await Promise.all(workers.map(stop));
+    for (const id of storeIds) {
+      await call('DELETE', `/v1/data-stores/${id}`, token);
+    }
+    await store.stop();
+    await shop.drop();
   }
-  storeIds.push(
-    (
-      await call('POST', '/v1/data-stores', token, {
-        name: 'crm',
-        type: 'http',
-        connection: { url: storeUrl, secret: store.secret },
-        collections: [],
-      })
-    ).id as string,
-  );
-  let workers = [spawnDist('worker', env), spawnDist('worker', env)];
-  await sleep(8000);
-  const started = Date.now();
-  // Eight clients file the requests at once, as several product backends would.
-  let next = 1;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next <= SUBJECTS) {
-        const i = next++;
-        await call('POST', '/v1/privacy-requests', key, {
-          type: 'erasure',
-          subject: { email: shopCustomer(i, `b${run}`).email },
-        });
-      }
-    }),
-  );
-  while ((await completed()) < SUBJECTS) {
-    await sleep(100);
-  }
-  const erasureSeconds = (Date.now() - started) / 1000;
-  const failed = Number(
-    (
-      await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM privacy_requests WHERE status = 'failed'`,
-      )
-    ).rows[0].n,
-  );
-  report.add({
-    id: '1',
-    name: `erasure, ${SUBJECTS} subjects, 3 stores, 2 workers`,
-    value: SUBJECTS / erasureSeconds,
-    unit: 'subjects/s',
-    note: `target >= 50; ${failed} failed`,
-  });
-  const erasureRss = workers.map((w) => peakRssMb(w.pid as number));
-  report.add({
-    id: '1b',
-    name: 'erasure, worker peak RSS (max of 2)',
-    value: Math.max(...erasureRss),
-    unit: 'MB',
-    note: `per worker: ${erasureRss.map((r) => r.toFixed(0)).join(', ')} MB`,
-  });
-  await Promise.all(workers.map(stop));
-  for (const id of storeIds) {
-    await call('DELETE', `/v1/data-stores/${id}`, token);
-  }
-  await store.stop();
-  await shop.drop();
 
-  // Case 2: one subject with BIG_ROWS rows in PostgreSQL, exported by a fresh worker.
-  const bigDb = `dsr_bench_big_${run}`;
-  await adminQuery(`CREATE DATABASE "${bigDb}"`);
-  const big = new Client({ connectionString: withDatabase(PG, bigDb) });
-  await big.connect();
-  await big.query(`CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, name text)`);
-  await big.query(
-    `CREATE TABLE events (id bigint PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), kind text, payload text, at timestamptz)`,
-  );
-  await big.query(
-    `INSERT INTO customers VALUES (1, 'big@shop-example.com', 'Big Subject'), (2, 'other@shop-example.com', 'Other')`,
-  );
-  await big.query(
-    `INSERT INTO events SELECT g, 1, 'page_view', 'path=/products/' || g, now() - (g || ' seconds')::interval FROM generate_series(1, $1) g`,
-    [BIG_ROWS],
-  );
-  await big.query(`CREATE INDEX events_customer_idx ON events (customer_id)`);
-  await big.end();
-  await call('POST', '/v1/data-stores', token, {
-    name: 'big',
-    type: 'postgres',
-    connection: { url: withDatabase(PG, bigDb) },
-    collections: [
-      {
-        name: 'customers',
-        identity: { field: 'email', type: 'email' },
-        fields: [{ name: 'name' }],
-      },
-      {
-        name: 'events',
-        fields: [{ name: 'payload' }],
-        references: [{ field: 'customer_id', to: 'customers.id' }],
-      },
-    ],
-  });
-  workers = [spawnDist('worker', env)];
-  await sleep(8000);
-  const baseline = peakRssMb(workers[0].pid as number);
-  const idleRss = rssMb(workers[0].pid as number, 'VmRSS');
-  let exportRss = idleRss;
-  const before = await completed();
-  const t0 = Date.now();
-  const created = await call('POST', '/v1/privacy-requests', key, {
-    type: 'access',
-    subject: { email: 'big@shop-example.com' },
-  });
-  let peak = 0;
-  while ((await completed()) <= before) {
-    peak = Math.max(peak, peakRssMb(workers[0].pid as number));
-    exportRss = Math.max(exportRss, rssMb(workers[0].pid as number, 'VmRSS'));
-    await sleep(200);
+  // Cases 2 and 3: one subject with BIG_ROWS rows, in PostgreSQL then MariaDB, exported by a
+  // fresh worker each.
+  for (const [id, engine] of [
+    ['2', 'postgres'],
+    ['3', 'mariadb'],
+  ] as const) {
+    if (!CASES.includes(id)) {
+      continue;
+    }
+    const big = await createBigStore(engine, run);
+    const registered = await call('POST', '/v1/data-stores', token, {
+      name: `big-${engine}`,
+      type: engine === 'postgres' ? 'postgres' : 'mysql',
+      connection: { url: big.url },
+      collections: BIG_COLLECTIONS,
+    });
+    const worker = spawnDist('worker', env);
+    await sleep(8000);
+    const baseline = peakRssMb(worker.pid as number);
+    const idleRss = rssMb(worker.pid as number, 'VmRSS');
+    let exportRss = idleRss;
+    const before = await completed();
+    const cpu0 = cpuSeconds(worker.pid as number);
+    const t0 = Date.now();
+    const created = await call('POST', '/v1/privacy-requests', key, {
+      type: 'access',
+      subject: { email: 'big@shop-example.com' },
+    });
+    let peak = 0;
+    while ((await completed()) <= before) {
+      peak = Math.max(peak, peakRssMb(worker.pid as number));
+      exportRss = Math.max(exportRss, rssMb(worker.pid as number, 'VmRSS'));
+      await sleep(200);
+    }
+    const exportSeconds = (Date.now() - t0) / 1000;
+    const exportCpu = cpuSeconds(worker.pid as number) - cpu0;
+    peak = Math.max(peak, peakRssMb(worker.pid as number));
+    const status = (await call('GET', `/v1/privacy-requests/${created.id as string}`, key))
+      .status as string;
+    const label = `access export, ${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}`;
+    report.add({
+      id: `${id}a`,
+      name: `${label}, 1 subject, ${BIG_ROWS.toLocaleString('en-US')} rows`,
+      value: BIG_ROWS / exportSeconds,
+      unit: 'rows/s',
+      note: `target >= 50,000; ${status} in ${exportSeconds.toFixed(1)} s`,
+    });
+    report.add({
+      id: `${id}d`,
+      name: `${label}, worker CPU time`,
+      value: exportCpu,
+      unit: 's',
+      note: `user + system; ${(BIG_ROWS / exportCpu).toFixed(0)} rows per CPU second`,
+    });
+    report.add({
+      id: `${id}b`,
+      name: `${label}, worker peak RSS`,
+      value: peak,
+      unit: 'MB',
+      note: `target < 300; VmHWM, includes start-up: ${baseline.toFixed(0)} MB before the export`,
+    });
+    report.add({
+      id: `${id}c`,
+      name: `${label}, worker RSS during the export`,
+      value: exportRss,
+      unit: 'MB',
+      note: `highest VmRSS sampled every 200 ms; ${idleRss.toFixed(0)} MB idle before the export`,
+    });
+    await stop(worker);
+    await call('DELETE', `/v1/data-stores/${registered.id as string}`, token);
+    await big.drop();
   }
-  const exportSeconds = (Date.now() - t0) / 1000;
-  peak = Math.max(peak, peakRssMb(workers[0].pid as number));
-  const status = (await call('GET', `/v1/privacy-requests/${created.id as string}`, key))
-    .status as string;
-  report.add({
-    id: '2a',
-    name: `access export, 1 subject, ${BIG_ROWS.toLocaleString('en-US')} rows`,
-    value: BIG_ROWS / exportSeconds,
-    unit: 'rows/s',
-    note: `target >= 50,000; ${status} in ${exportSeconds.toFixed(1)} s`,
-  });
-  report.add({
-    id: '2b',
-    name: 'access export, worker peak RSS',
-    value: peak,
-    unit: 'MB',
-    note: `target < 300; VmHWM, includes start-up: ${baseline.toFixed(0)} MB before the export`,
-  });
-  report.add({
-    id: '2c',
-    name: 'access export, worker RSS during the export',
-    value: exportRss,
-    unit: 'MB',
-    note: `highest VmRSS sampled every 200 ms; ${idleRss.toFixed(0)} MB idle before the export`,
-  });
-  await stop(workers[0]);
 
   console.log(report.table());
   report.writeJson(join(ROOT, 'bench', 'results', 'dsr.json'), {
@@ -295,7 +374,6 @@ async function main(): Promise<void> {
   await db.end();
   await stop(api);
   await sleep(1000);
-  await adminQuery(`DROP DATABASE IF EXISTS "${bigDb}" WITH (FORCE)`);
   await adminQuery(`DROP DATABASE IF EXISTS "${appDb}" WITH (FORCE)`);
 }
 

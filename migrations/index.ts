@@ -4,6 +4,7 @@ import { Consent1764000200000 } from './1764000200000-consent';
 import { DataStores1764000300000 } from './1764000300000-data-stores';
 import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
 import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-function';
+import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DataStores1764000300000,
   PrivacyRequests1764000310000,
   AuditAppendFunction1764000400000,
+  ScanSuggestedCollections1764000520000,
 ];

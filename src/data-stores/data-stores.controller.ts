@@ -50,7 +50,7 @@ export class DataStoresController {
   @ApiCreatedResponse({ type: DataStoreDto })
   @ApiUnprocessableEntityResponse({
     description:
-      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`)',
+      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`; an http store whose host is not in DATA_STORE_ALLOWED_HOSTS: field connection.url)',
   })
   async create(
     @ReqContext() ctx: RequestContext,
@@ -86,7 +86,7 @@ export class DataStoresController {
   @ApiNotFoundResponse({ description: 'No such store' })
   @ApiUnprocessableEntityResponse({
     description:
-      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`)',
+      'Description or connection problems, listed (e.g. `deleting orders rows would be refused by foreign key payments_order_fk: payments.order_id is NOT NULL and payments is not described; ...`; an http store whose host is not in DATA_STORE_ALLOWED_HOSTS: field connection.url)',
   })
   async update(
     @ReqContext() ctx: RequestContext,

@@ -1,5 +1,7 @@
 import { ENTITY_DESCRIPTIONS, type DataCategory } from './entities';
+import { contextWords, hasContext, MIN_SCORE_WITH_CONTEXT } from './engine/context';
 import { scanText } from './engine/scanner';
+import { RECOGNIZERS } from './recognizers';
 import type { EntityType, PhoneOptions } from './types';
 
 export interface ColumnEntity {
@@ -18,7 +20,10 @@ export interface ColumnClassification {
 
 export interface ColumnClassifierOptions {
   entities?: readonly EntityType[];
-  /** Default 0.5: with the column name as context, weak shapes need it to count. */
+  /**
+   * Default 0.5. The column name is context: an entity it names (`ssn`, `phone_number`, `iban`)
+   * has its weak shapes boosted, and counts from the boosted floor (0.4) instead.
+   */
   minScore?: number;
   /** A category is suggested when its best entity matches at least this share (default 0.3). */
   minRatio?: number;
@@ -53,6 +58,14 @@ export function classifyColumn(
   options: ColumnClassifierOptions = {},
 ): ColumnClassification {
   const maxValueLength = options.maxValueLength ?? 4096;
+  const minScore = options.minScore ?? 0.5;
+  const words = contextWords(columnName);
+  const named = new Set(
+    (Object.keys(RECOGNIZERS) as EntityType[]).filter((e) =>
+      hasContext(RECOGNIZERS[e].context, words),
+    ),
+  );
+  const floor = named.size > 0 ? Math.min(minScore, MIN_SCORE_WITH_CONTEXT) : minScore;
   const counts = new Map<EntityType, number>();
   let sampled = 0;
   for (const value of values) {
@@ -65,11 +78,13 @@ export function classifyColumn(
     const seen = new Set<EntityType>();
     for (const f of scanText(text, {
       entities: options.entities,
-      minScore: options.minScore ?? 0.5,
+      minScore: floor,
       context: [columnName],
       phone: options.phone,
     })) {
-      seen.add(f.entity);
+      if (f.score >= minScore || named.has(f.entity)) {
+        seen.add(f.entity);
+      }
     }
     for (const e of seen) {
       counts.set(e, (counts.get(e) ?? 0) + 1);

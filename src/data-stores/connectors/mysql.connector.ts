@@ -13,6 +13,8 @@ import { classifyDriverError, failedOn } from './store-error';
 import type { SqlStatement } from './subject-query.builder';
 
 const BATCH_SIZE = 500;
+/** Full batches read ahead of the reader before the connection is paused. */
+const READ_AHEAD = 2;
 
 /** Foreign keys between tables of the current database, one row per column in key order. */
 const FOREIGN_KEYS_SQL = `
@@ -30,7 +32,7 @@ const FOREIGN_KEYS_SQL = `
    WHERE k.table_schema = DATABASE() AND k.referenced_table_schema = DATABASE()
    ORDER BY k.table_name, k.constraint_name, k.ordinal_position`;
 
-/** MySQL and MariaDB through `mysql2`; results are streamed and handed over in batches. */
+/** MySQL and MariaDB through `mysql2`; results are read in batches with the connection paused between. */
 export class MysqlConnector extends SqlConnector {
   private readonly pool: Pool;
 
@@ -96,18 +98,8 @@ export class MysqlConnector extends SqlConnector {
     ).catch(failedOn(statement.table));
     let complete = false;
     try {
-      const source = connection
-        .query(statement.sql, statement.params)
-        .stream({ highWaterMark: BATCH_SIZE });
-      let batch: RecordBatch = [];
-      for await (const row of source as AsyncIterable<Record<string, unknown>>) {
-        batch.push(row);
-        if (batch.length === BATCH_SIZE) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) {
+      const reader = new BatchReader(connection, statement);
+      for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
         yield batch;
       }
       complete = true;
@@ -158,5 +150,86 @@ export class MysqlConnector extends SqlConnector {
 
   async close(): Promise<void> {
     await this.pool.promise().end();
+  }
+}
+
+/**
+ * Reads a result set batch by batch: rows are collected from the driver's `result` events, and
+ * the connection is paused while READ_AHEAD full batches wait for their reader, so memory holds a
+ * few batches while the reader's own awaits (writing a part file) overlap with the next rows
+ * arriving. Iterating the driver's object stream instead costs a promise and a stream read per
+ * row.
+ */
+class BatchReader {
+  private filling: RecordBatch = [];
+  private readonly full: RecordBatch[] = [];
+  private ended = false;
+  private paused = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly connection: PoolConnection,
+    statement: SqlStatement,
+  ) {
+    connection
+      .query(statement.sql, statement.params)
+      .on('result', (row) => {
+        this.filling.push(row as Record<string, unknown>);
+        if (this.filling.length >= BATCH_SIZE) {
+          this.full.push(this.filling);
+          this.filling = [];
+          if (this.full.length >= READ_AHEAD && !this.paused) {
+            this.paused = true;
+            connection.pause();
+          }
+          this.notify();
+        }
+      })
+      .on('error', (e) => {
+        this.failure = e;
+        this.notify();
+      })
+      .on('end', () => {
+        this.ended = true;
+        this.notify();
+      });
+  }
+
+  /** The next batch, or null once every row was handed over. */
+  async next(): Promise<RecordBatch | null> {
+    for (;;) {
+      if (this.failure) {
+        throw this.failure;
+      }
+      const batch = this.full.shift();
+      if (batch) {
+        this.resume();
+        return batch;
+      }
+      if (this.ended) {
+        const rest = this.filling;
+        this.filling = [];
+        return rest.length > 0 ? rest : null;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.resume();
+      });
+    }
+  }
+
+  /** Reading goes on once there is room; the driver may hand over queued rows right away. */
+  private resume(): void {
+    if (this.paused && this.full.length < READ_AHEAD) {
+      this.paused = false;
+      this.connection.resume();
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CollectionDto } from './data-store.dto';
 
 export class ScanStartedDto {
   @ApiProperty({ example: 'c0a8012e-5b7d-4d52-a2a8-8f0e7e4c1b22' })
@@ -39,6 +40,32 @@ export class ScanDto {
 
   @ApiProperty({ type: [ScanColumnDto] })
   columns!: ScanColumnDto[];
+
+  @ApiProperty({
+    type: [CollectionDto],
+    description:
+      'The description the scan proposes, in the `collections` format of a data store: tables ' +
+      'with a column identifying the subject (e-mail, subject id or phone, from the entities ' +
+      'found and the column names) and the tables referencing them through foreign keys. ' +
+      'Empty until the scan completes. Review it, then register it as it is or edited.',
+    example: [
+      {
+        name: 'customers',
+        identity: { field: 'email', type: 'email' },
+        fields: [
+          { name: 'id' },
+          { name: 'email', category: 'contact' },
+          { name: 'name', category: 'identity' },
+        ],
+      },
+      {
+        name: 'orders',
+        fields: [{ name: 'id' }, { name: 'customer_id' }, { name: 'total' }],
+        references: [{ field: 'customer_id', to: 'customers.id' }],
+      },
+    ],
+  })
+  suggestedCollections!: CollectionDto[];
 
   @ApiProperty({ example: null, nullable: true, type: String })
   error!: string | null;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { CollectionSpec } from 'src/data-stores/data-store.types';
 
 export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -24,6 +25,10 @@ export class DataStoreScanEntity {
 
   @Column({ type: 'jsonb' })
   columns!: ScanColumnResult[];
+
+  /** The description the scan proposes, in the `collections` format; empty until it completes. */
+  @Column({ name: 'suggested_collections', type: 'jsonb' })
+  suggestedCollections!: CollectionSpec[];
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;

@@ -45,6 +45,7 @@ export class DataStoreScansController {
       id: s.id,
       status: s.status,
       columns: s.columns,
+      suggestedCollections: s.suggestedCollections,
       error: s.error,
       createdAt: s.createdAt.toISOString(),
       completedAt: s.completedAt?.toISOString() ?? null,

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Repository } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import { SqlConnector } from 'src/data-stores/connectors/sql.connector';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import { DataStoreError, DataStoreErrorCode } from 'src/data-stores/data-store.error';
 import {
@@ -14,10 +15,14 @@ import {
 } from 'src/data-stores/entities/data-store-scan.entity';
 import { DataStoresService } from 'src/data-stores/data-stores.service';
 import { DATA_STORE_SCAN_QUEUE, DataStoreScanJob, ScanJobData } from './data-store-scan.jobs';
+import { suggestCollections } from './suggested-collections';
 
 const SAMPLE_SIZE = 200;
 
-/** Discovery: samples every column, classifies it with libs/dlp, keeps only counts and ratios. */
+/**
+ * Discovery: samples every column, classifies it with libs/dlp, keeps only counts and ratios, and
+ * proposes a description from them and the store's foreign keys.
+ */
 @Injectable()
 export class DataStoreScansService {
   private readonly logger = new Logger(DataStoreScansService.name);
@@ -40,7 +45,13 @@ export class DataStoreScansService {
       );
     }
     const scan = await this.scans.save(
-      this.scans.create({ dataStoreId, status: 'queued', columns: [], error: null }),
+      this.scans.create({
+        dataStoreId,
+        status: 'queued',
+        columns: [],
+        suggestedCollections: [],
+        error: null,
+      }),
     );
     await this.audit.record(ctx, {
       action: 'data_store.scan_started',
@@ -69,7 +80,8 @@ export class DataStoreScansService {
     try {
       const { connector } = await this.connectors.forStoreId(scan.dataStoreId);
       const columns: ScanColumnResult[] = [];
-      for (const table of await connector.catalogue()) {
+      const catalogue = await connector.catalogue();
+      for (const table of catalogue) {
         for (const { name: field } of table.columns) {
           const values = await connector.sample(table.name, field, SAMPLE_SIZE);
           const result = classifyColumn(field, values);
@@ -82,7 +94,13 @@ export class DataStoreScansService {
           });
         }
       }
-      await this.scans.update(scanId, { status: 'completed', columns, completedAt: new Date() });
+      const foreignKeys = connector instanceof SqlConnector ? await connector.foreignKeys() : [];
+      await this.scans.update(scanId, {
+        status: 'completed',
+        columns,
+        suggestedCollections: suggestCollections(catalogue, columns, foreignKeys),
+        completedAt: new Date(),
+      });
     } catch (e) {
       this.logger.warn(`Scan ${scanId} failed: ${(e as Error).name}`);
       await this.scans.update(scanId, {

@@ -1,6 +1,6 @@
 import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-match';
 import { isAsciiAlnum, type Recognizer } from '../engine/recognizer';
-import { hasPublicSuffix } from '../validators/domain.validator';
+import { hasPublicSuffix, isReservedExampleDomain } from '../validators/domain.validator';
 
 /** Local part, then labels; bounded repeats keep the scan linear. The domain is checked after. */
 export const EMAIL =
@@ -41,7 +41,8 @@ export const emailRecognizer: Recognizer = {
   mayMatch: (text) => text.includes('@'),
   find(text, _ctx, out) {
     forEachMatchAt(EMAIL_AT, text, emailStarts(text), (m) => {
-      if (hasPublicSuffix(m[1])) {
+      // Reserved example names count too: test and staging stores are full of them.
+      if (hasPublicSuffix(m[1]) || isReservedExampleDomain(m[1])) {
         out.push({ entity: 'EMAIL_ADDRESS', start: m.index, end: m.index + m[0].length, score: 1 });
       }
     });

@@ -9,3 +9,16 @@ export function hasPublicSuffix(host: string): boolean {
   const r = parse(h, { allowPrivateDomains: false });
   return r.isIcann === true && r.domain !== null && r.publicSuffix !== null && r.publicSuffix !== h;
 }
+
+/**
+ * Top-level names reserved for examples, documentation and tests (RFC 2606, RFC 6761): no public
+ * suffix list holds them, yet test and staging data is full of `user1@shop.test`. The
+ * second-level `example.com/.net/.org` are ordinary ICANN names and pass {@link hasPublicSuffix}.
+ */
+const RESERVED_TLDS = new Set(['test', 'example', 'invalid', 'localhost']);
+
+/** True for a name under a reserved top-level name with at least one label in front of it. */
+export function isReservedExampleDomain(host: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  return labels.length >= 2 && labels[0] !== '' && RESERVED_TLDS.has(labels[labels.length - 1]);
+}
