@@ -153,7 +153,7 @@ describe('discovery scans propose a description', () => {
     const started = await api()
       .post(`/v1/data-stores/${store.body.id as string}/scans`, {})
       .expect(202);
-    for (const deadline = Date.now() + 60000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
       const scan = await api()
         .get(`/v1/data-stores/${store.body.id as string}/scans/${started.body.scanId as string}`)
         .expect(200);
@@ -183,9 +183,7 @@ describe('discovery scans propose a description', () => {
         references?: object[];
         fields: Array<{ name: string; category?: string }>;
       }>;
-      expect(
-        suggested.map((c) => [c.name, c.identity ?? null, c.references ?? []]),
-      ).toEqual([
+      expect(suggested.map((c) => [c.name, c.identity ?? null, c.references ?? []])).toEqual([
         ['customers', { field: 'email', type: 'email' }, []],
         ['events', { field: 'customer_id', type: 'subject_id' }, []],
         ['newsletter', { field: 'contact_email', type: 'email' }, []],

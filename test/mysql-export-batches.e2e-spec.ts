@@ -53,7 +53,7 @@ describe('MySQL and MariaDB exports read in batches', () => {
   });
 
   async function batchesOf(collection: string): Promise<Array<Array<Record<string, unknown>>>> {
-    for await (const c of connector.export({ email: 'zoe@shop.test' }, { requestId: 'r' })) {
+    for await (const c of connector.export({ email: 'zoe@shop.test' })) {
       if (c.collection === collection) {
         const batches = [];
         for await (const batch of c.records) {
@@ -76,7 +76,7 @@ describe('MySQL and MariaDB exports read in batches', () => {
 
   it('leaves the pool usable after a reader stops half way', async () => {
     for (let i = 0; i < 12; i++) {
-      for await (const c of connector.export({ email: 'zoe@shop.test' }, { requestId: 'r' })) {
+      for await (const c of connector.export({ email: 'zoe@shop.test' })) {
         if (c.collection === 'events') {
           for await (const batch of c.records) {
             expect(batch).toHaveLength(500);
@@ -97,7 +97,7 @@ describe('MySQL and MariaDB exports read in batches', () => {
     );
     try {
       const read = async () => {
-        for await (const c of broken.export({ email: 'zoe@shop.test' }, { requestId: 'r' })) {
+        for await (const c of broken.export({ email: 'zoe@shop.test' })) {
           for await (const batch of c.records) {
             void batch;
           }
