@@ -146,7 +146,12 @@ describe('discovery scans propose a description', () => {
         type,
         connection: { url: urls[type] },
         collections: [
-          { name: 'customers', identity: { field: 'email', type: 'email' }, fields: [] },
+          // Rows kept (a field nulled), so the foreign keys pointing here need no description.
+          {
+            name: 'customers',
+            identity: { field: 'email', type: 'email' },
+            fields: [{ name: 'full_name', erasure: 'null' }],
+          },
         ],
       })
       .expect(201);

@@ -89,7 +89,7 @@ describe('MySQL and MariaDB exports read in batches', () => {
     expect((await batchesOf('events')).flat()).toHaveLength(ROWS);
   });
 
-  it('rejects with the driver error when the query fails, and keeps working', async () => {
+  it('rejects with a permanent store error naming the table when the query fails, and keeps working', async () => {
     const broken = new MysqlConnector(
       withDatabase(MYSQL, db),
       [{ name: 'missing_table', identity: { field: 'email', type: 'email' }, fields: [] }],
@@ -103,8 +103,14 @@ describe('MySQL and MariaDB exports read in batches', () => {
           }
         }
       };
-      await expect(read()).rejects.toMatchObject({ code: 'ER_NO_SUCH_TABLE' });
-      await expect(read()).rejects.toMatchObject({ code: 'ER_NO_SUCH_TABLE' });
+      const failure = {
+        name: 'StoreError',
+        kind: 'permanent',
+        code: '1146',
+        table: 'missing_table',
+      };
+      await expect(read()).rejects.toMatchObject(failure);
+      await expect(read()).rejects.toMatchObject(failure);
     } finally {
       await broken.close();
     }
