@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { MysqlConnector } from 'src/data-stores/connectors/mysql.connector';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
 import { withDatabase } from './setup/services';
@@ -8,6 +8,8 @@ jest.setTimeout(60000);
 
 const MYSQL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const ROWS = 1234;
+/** Enough rows that the server cannot have sent them all while the reader holds one batch. */
+const BIG_ROWS = 100_000;
 
 const COLLECTIONS: CollectionSpec[] = [
   { name: 'customers', identity: { field: 'email', type: 'email' }, fields: [{ name: 'name' }] },
@@ -42,6 +44,13 @@ describe('MySQL and MariaDB exports read in batches', () => {
       `Grüße ${i + 1} — 東京`,
     ]);
     await admin.query(`INSERT INTO events VALUES ?`, [events]);
+    await admin.query(
+      `CREATE TABLE big_events (id INT PRIMARY KEY, customer_id INT NOT NULL, payload TEXT,
+         CONSTRAINT big_events_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id))`,
+    );
+    await admin.query(
+      `INSERT INTO big_events SELECT seq, 1, REPEAT('x', 200) FROM seq_1_to_${BIG_ROWS}`,
+    );
     await admin.end();
     connector = new MysqlConnector(withDatabase(MYSQL, db), COLLECTIONS, 'k'.repeat(64));
   });
@@ -89,30 +98,51 @@ describe('MySQL and MariaDB exports read in batches', () => {
     expect((await batchesOf('events')).flat()).toHaveLength(ROWS);
   });
 
-  it('rejects with a permanent store error naming the table when the query fails, and keeps working', async () => {
-    const broken = new MysqlConnector(
+  it('rejects with a store error naming the table when the server stops the query mid-read, and keeps working', async () => {
+    const big = new MysqlConnector(
       withDatabase(MYSQL, db),
-      [{ name: 'missing_table', identity: { field: 'email', type: 'email' }, fields: [] }],
+      [
+        COLLECTIONS[0],
+        {
+          name: 'big_events',
+          fields: [{ name: 'payload' }],
+          references: [{ field: 'customer_id', to: 'customers.id' }],
+        },
+      ],
       'k'.repeat(64),
     );
+    const admin = await createConnection({ uri: withDatabase(MYSQL, db) });
     try {
+      let batches = 0;
       const read = async () => {
-        for await (const c of broken.export({ email: 'zoe@shop.test' })) {
+        for await (const c of big.export({ email: 'zoe@shop.test' })) {
           for await (const batch of c.records) {
-            void batch;
+            if (c.collection !== 'big_events' || ++batches > 1) {
+              continue;
+            }
+            // The reader holds the first batch; the server is blocked sending the rest.
+            const [running] = await admin.query<RowDataPacket[]>(
+              `SELECT id FROM information_schema.processlist
+                WHERE db = DATABASE() AND command = 'Query' AND info LIKE '%big_events%'
+                  AND id <> CONNECTION_ID()`,
+            );
+            expect(running).toHaveLength(1);
+            expect(batch).toHaveLength(500);
+            await admin.query(`KILL QUERY ${Number(running[0].id)}`);
           }
         }
       };
-      const failure = {
+      await expect(read()).rejects.toMatchObject({
         name: 'StoreError',
-        kind: 'permanent',
-        code: '1146',
-        table: 'missing_table',
-      };
-      await expect(read()).rejects.toMatchObject(failure);
-      await expect(read()).rejects.toMatchObject(failure);
+        kind: 'transient',
+        code: '1317',
+        table: 'big_events',
+      });
+      expect(batches).toBeLessThan(BIG_ROWS / 500);
+      expect((await batchesOf('events')).flat()).toHaveLength(ROWS);
     } finally {
-      await broken.close();
+      await admin.end();
+      await big.close();
     }
   });
 });
