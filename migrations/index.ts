@@ -5,6 +5,7 @@ import { DataStores1764000300000 } from './1764000300000-data-stores';
 import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
 import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-function';
 import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
+import { Rectification1764000530000 } from './1764000530000-rectification';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   PrivacyRequests1764000310000,
   AuditAppendFunction1764000400000,
   ScanSuggestedCollections1764000520000,
+  Rectification1764000530000,
 ];

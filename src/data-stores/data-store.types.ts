@@ -45,3 +45,13 @@ export interface Subject {
   subjectId?: string;
   phone?: string;
 }
+
+/** A new value for a field of the subject's rows (rectification). */
+export type CorrectionValue = string | number | boolean | null;
+
+export interface Correction {
+  /** The collection holding the field; without it, every collection describing the field. */
+  collection?: string;
+  field: string;
+  value: CorrectionValue;
+}

@@ -82,6 +82,22 @@ describe('deadline rules', () => {
       '2028-03-17T00:00:00Z',
       'ccpa-45-days',
     ],
+    [
+      'GDPR rectification: one calendar month, as access',
+      'GDPR',
+      'rectification',
+      '2026-03-15T10:00:00Z',
+      '2026-04-15T10:00:00Z',
+      'gdpr-1-calendar-month',
+    ],
+    [
+      'CCPA correction: 45 calendar days, as access',
+      'CCPA',
+      'rectification',
+      '2026-01-01T00:00:00Z',
+      '2026-02-15T00:00:00Z',
+      'ccpa-45-days',
+    ],
     // Mon 2026-11-02 + 15 business days (3 weeks) = Mon 2026-11-23.
     [
       'CCPA opt-out: 15 business days skip weekends',
@@ -152,6 +168,20 @@ describe('deadline rules', () => {
       'CCPA access extends by 45 days',
       'CCPA',
       'access',
+      '2026-01-01T00:00:00Z',
+      '2026-04-01T00:00:00Z',
+    ],
+    [
+      'GDPR rectification extends to three months from receipt',
+      'GDPR',
+      'rectification',
+      '2026-03-15T10:00:00Z',
+      '2026-06-15T10:00:00Z',
+    ],
+    [
+      'CCPA correction extends by 45 days',
+      'CCPA',
+      'rectification',
       '2026-01-01T00:00:00Z',
       '2026-04-01T00:00:00Z',
     ],

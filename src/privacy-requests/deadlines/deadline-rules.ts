@@ -3,7 +3,13 @@ import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 export const JURISDICTIONS = ['GDPR', 'UK_GDPR', 'CCPA'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
-export const REQUEST_TYPES = ['access', 'erasure', 'opt_out_sale', 'opt_out_sharing'] as const;
+export const REQUEST_TYPES = [
+  'access',
+  'erasure',
+  'rectification',
+  'opt_out_sale',
+  'opt_out_sharing',
+] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
 /** The rule that set a deadline, stored beside it so a later reader knows how it was computed. */

@@ -23,6 +23,10 @@ export class PrivacyRequestEntity {
   @Column({ name: 'subject_ciphertext', type: 'text' })
   subjectCiphertext!: string;
 
+  /** A rectification's corrections (field names and new values), field-encrypted; else null. */
+  @Column({ name: 'corrections_ciphertext', type: 'text', nullable: true })
+  correctionsCiphertext!: string | null;
+
   @Column({ name: 'email_index', type: 'text', nullable: true })
   emailIndex!: string | null;
 
