@@ -25,9 +25,14 @@ export class PrivacyRequestCommits {
    * A request its caller vouches for: inserted already queued, with one task per store that
    * takes part and the `queued` audit event, in one statement. Returns the task ids.
    */
-  async insertQueued(ctx: RequestContext, request: PrivacyRequestEntity): Promise<string[]> {
-    const stores = await this.requests.findStores();
-    const tasks = taking(request.type, stores).map((s) => ({ id: randomUUID(), store: s }));
+  async insertQueued(
+    ctx: RequestContext,
+    request: PrivacyRequestEntity,
+    /** The stores that take part, when intake has chosen them (a rectification's). */
+    chosen?: StoreRef[],
+  ): Promise<string[]> {
+    const stores = chosen ?? taking(request.type, await this.requests.findStores());
+    const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
     request.status = 'queued';
     await this.audit.recordChange(
       ctx,

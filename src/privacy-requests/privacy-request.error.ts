@@ -14,11 +14,17 @@ export enum PrivacyRequestErrorCode {
   InvalidState = 'invalid-state',
   ExportNotReady = 'export-not-ready',
   LinkInvalid = 'export-link-invalid',
+  InvalidCorrections = 'invalid-corrections',
+  StoreUnavailable = 'data-store-unavailable',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
-  constructor(code: PrivacyRequestErrorCode, detail: string) {
-    super(code, detail);
+  constructor(
+    code: PrivacyRequestErrorCode,
+    detail: string,
+    errors?: Array<{ field?: string; message: string }>,
+  ) {
+    super(code, detail, errors);
   }
 
   get status(): number {
@@ -39,7 +45,10 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
         return 409;
       case PrivacyRequestErrorCode.InvalidSubject:
       case PrivacyRequestErrorCode.WrongCode:
+      case PrivacyRequestErrorCode.InvalidCorrections:
         return 422;
+      case PrivacyRequestErrorCode.StoreUnavailable:
+        return 503;
       default:
         return assertUnreachable(this.code);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
-import type { DataStoreType } from 'src/data-stores/data-store.types';
+import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
 import type { DeadlineRule, RequestType } from './deadlines/deadline-rules';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
@@ -22,6 +22,12 @@ export interface StoreRef {
   type: DataStoreType;
 }
 
+/** A registered store with its description and version, for checking a rectification. */
+export interface StoreDescription extends StoreRef {
+  collections: CollectionSpec[];
+  updatedAt: Date;
+}
+
 /** A task about to run, with its request and its store's version, read in one query. */
 export interface TaskWork {
   taskStatus: TaskStatus;
@@ -30,6 +36,8 @@ export interface TaskWork {
   type: RequestType;
   status: RequestStatus;
   subjectCiphertext: string;
+  /** A rectification's corrections; null for other types. */
+  correctionsCiphertext: string | null;
   /** The store's updated_at; null when the store was removed. */
   storeVersion: Date | null;
 }
@@ -82,8 +90,9 @@ const TRANSITION_SQL = `
 
 const INSERT_QUEUED_SQL = `
   INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
-    email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by)
-  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by,
+    corrections_ciphertext)
+  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16)
   RETURNING id`;
 
 const INSERT_TASKS_SQL = `
@@ -99,7 +108,7 @@ const INSERT_TASKS_SQL = `
 const LOAD_AND_START_SQL = `
   WITH work AS (
     SELECT t.status AS task_status, t.data_store_id, t.data_store_name, r.type, r.status,
-           r.subject_ciphertext, s.updated_at AS store_version
+           r.subject_ciphertext, r.corrections_ciphertext, s.updated_at AS store_version
       FROM privacy_request_tasks t
       JOIN privacy_requests r ON r.id = t.request_id
       LEFT JOIN data_stores s ON s.id = t.data_store_id
@@ -168,6 +177,7 @@ export class PrivacyRequestRepository {
         tasks.map((t) => t.id),
         tasks.map((t) => t.store.id),
         tasks.map((t) => t.store.name),
+        request.correctionsCiphertext,
       ],
     } satisfies AuditedChange;
   }
@@ -180,6 +190,14 @@ export class PrivacyRequestRepository {
   /** Registered stores, oldest first. */
   findStores(m: EntityManager = this.dataSource.manager): Promise<StoreRef[]> {
     return m.query<StoreRef[]>('SELECT id, name, type FROM data_stores ORDER BY created_at');
+  }
+
+  /** Registered stores with their descriptions, oldest first. */
+  async findStoreDescriptions(): Promise<StoreDescription[]> {
+    const rows = await this.dataSource.query<
+      Array<StoreRef & { collections: CollectionSpec[]; updated_at: Date }>
+    >('SELECT id, name, type, collections, updated_at FROM data_stores ORDER BY created_at');
+    return rows.map(({ updated_at, ...r }) => ({ ...r, updatedAt: updated_at }));
   }
 
   async insertTasks(m: EntityManager, requestId: string, stores: StoreRef[]): Promise<void> {
@@ -309,6 +327,7 @@ export class PrivacyRequestRepository {
         type: RequestType;
         status: RequestStatus;
         subject_ciphertext: string;
+        corrections_ciphertext: string | null;
         store_version: Date | null;
       }>
     >(LOAD_AND_START_SQL, [taskId, requestId, UNFINISHED_TASK_STATUSES, ACTIVE_STATUSES]);
@@ -320,6 +339,7 @@ export class PrivacyRequestRepository {
           type: row.type,
           status: row.status,
           subjectCiphertext: row.subject_ciphertext,
+          correctionsCiphertext: row.corrections_ciphertext,
           storeVersion: row.store_version,
         }
       : undefined;

@@ -11,6 +11,7 @@ import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import { ExportLinks } from './export/export-link.service';
 import { ExportPackageBuilder } from './export/export-package.builder';
 import { ExportPartWriter } from './export/export-part.writer';
+import { CorrectionChecker } from './intake/correction-checker.service';
 import { PrivacyRequestIntakeService } from './intake/privacy-request-intake.service';
 import { VerificationMailer } from './intake/verification-mailer.service';
 import { PrivacyRequestCommits } from './privacy-request-commit.service';
@@ -49,6 +50,7 @@ export class PrivacyRequestsModule {
         PrivacyRequestCommits,
         ErasureCertificates,
         PrivacyRequestIntakeService,
+        CorrectionChecker,
         PrivacyRequestViewService,
         PrivacyRequestAdminService,
         VerificationMailer,

@@ -6,6 +6,7 @@ export interface HttpStoreCall {
   requestId: string;
   type: string;
   subject: { email?: string };
+  corrections?: Array<{ collection?: string; field: string; value: unknown }>;
 }
 
 /**
@@ -79,6 +80,15 @@ export class TestHttpStore {
         const r = this.records.get(email);
         this.records.delete(email);
         return [200, { count: r ? r.profiles.length + r.events.length : 0 }];
+      }
+      case 'rectification': {
+        const r = this.records.get(email);
+        for (const profile of (r?.profiles ?? []) as Array<Record<string, unknown>>) {
+          for (const k of call.corrections ?? []) {
+            profile[k.field] = k.value;
+          }
+        }
+        return [200, { count: r ? r.profiles.length : 0 }];
       }
       default: {
         const set = this.optedOut.get(email) ?? new Set<string>();

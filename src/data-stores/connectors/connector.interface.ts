@@ -1,4 +1,4 @@
-import type { Subject } from 'src/data-stores/data-store.types';
+import type { Correction, Subject } from 'src/data-stores/data-store.types';
 import type { PlanAction } from 'src/data-stores/erasure/erasure-planner';
 
 export interface ConnectorTestResult {
@@ -46,6 +46,13 @@ export interface CollectionErasure {
   rows: number;
 }
 
+/** What a rectification changed in one collection (`reported`: the store's own count). */
+export interface CollectionRectification {
+  collection: string;
+  action: 'updated' | 'reported';
+  rows: number;
+}
+
 /** Rows per collection that still reach the subject after its erasure (all 0 when it worked). */
 export type RemainingRows = Record<string, number>;
 
@@ -64,6 +71,12 @@ export interface Connector {
   export(subject: Subject, ctx: ConnectorCallContext): AsyncIterable<CollectionExport>;
   /** Idempotent: a second run finds nothing left to change. One transaction per store. */
   erase(subject: Subject, ctx: ConnectorCallContext): Promise<CollectionErasure[]>;
+  /** Writes the corrections to the subject's rows; one transaction per store. */
+  rectify(
+    subject: Subject,
+    corrections: Correction[],
+    ctx: ConnectorCallContext,
+  ): Promise<CollectionRectification[]>;
   /**
    * The steps `erase` would run, in its order, with the rows each would change now; read-only.
    * Only stores whose erasure the service plans itself (SQL) have it.

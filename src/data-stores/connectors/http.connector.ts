@@ -5,11 +5,12 @@ import {
   ResponseTooLargeError,
   sendRequest,
 } from 'src/common/outbound/post-json';
-import type { HttpConnection, Subject } from 'src/data-stores/data-store.types';
+import type { Correction, HttpConnection, Subject } from 'src/data-stores/data-store.types';
 import type {
   CatalogueTable,
   CollectionErasure,
   CollectionExport,
+  CollectionRectification,
   Connector,
   ConnectorCallContext,
   ConnectorTestResult,
@@ -18,7 +19,7 @@ import type {
 } from './connector.interface';
 import { StoreError } from './store-error';
 
-type HttpRequestType = 'access' | 'erasure' | OptOutKind;
+type HttpRequestType = 'access' | 'erasure' | 'rectification' | OptOutKind;
 
 export interface HttpStoreOptions {
   timeoutMs: number;
@@ -84,6 +85,16 @@ export class HttpConnector implements Connector {
     return [{ collection: '*', action: 'reported', rows: count }];
   }
 
+  /** The backend gets every correction and answers how many records it changed. */
+  async rectify(
+    subject: Subject,
+    corrections: Correction[],
+    ctx: ConnectorCallContext,
+  ): Promise<CollectionRectification[]> {
+    const answer = await this.call(ctx.requestId, 'rectification', subject, corrections);
+    return [{ collection: '*', action: 'reported', rows: countOf(answer) }];
+  }
+
   async optOut(subject: Subject, kind: OptOutKind, ctx: ConnectorCallContext): Promise<number> {
     return countOf(await this.call(ctx.requestId, kind, subject));
   }
@@ -96,8 +107,15 @@ export class HttpConnector implements Connector {
     return Promise.resolve();
   }
 
-  private async call(requestId: string, type: HttpRequestType, subject: Subject): Promise<unknown> {
-    const raw = JSON.stringify({ requestId, type, subject });
+  private async call(
+    requestId: string,
+    type: HttpRequestType,
+    subject: Subject,
+    corrections?: Correction[],
+  ): Promise<unknown> {
+    const raw = JSON.stringify(
+      corrections ? { requestId, type, subject, corrections } : { requestId, type, subject },
+    );
     const signature = createHmac('sha256', this.connection.secret).update(raw).digest('hex');
     let res;
     try {

@@ -1,10 +1,12 @@
-import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
+import type { CollectionSpec, Correction, Subject } from 'src/data-stores/data-store.types';
+import { correctionTargets } from 'src/data-stores/rectification/correction-targets';
 import { ErasurePlan, ErasurePlanner } from 'src/data-stores/erasure/erasure-planner';
 import type { ForeignKey } from 'src/data-stores/erasure/foreign-key';
 import type {
   CatalogueTable,
   CollectionErasure,
   CollectionExport,
+  CollectionRectification,
   Connector,
   ConnectorTestResult,
   RecordBatch,
@@ -178,6 +180,27 @@ export abstract class SqlConnector implements Connector {
       this.schema = undefined;
       throw e;
     }
+  }
+
+  /** One UPDATE per collection that describes a corrected field, in one transaction. */
+  async rectify(subject: Subject, corrections: Correction[]): Promise<CollectionRectification[]> {
+    const { queries } = await this.loadSchema();
+    const statements = this.rereadOnFailure(() =>
+      correctionTargets(this.collections, corrections).map((t) =>
+        queries.update(t.collection, t.assignments, subject),
+      ),
+    );
+    return this.transaction(async (tx) => {
+      const done: CollectionRectification[] = [];
+      for (const statement of statements) {
+        done.push({
+          collection: statement.table as string,
+          action: 'updated',
+          rows: await tx.run(statement),
+        });
+      }
+      return done;
+    });
   }
 
   /** SQL stores keep no opt-out flag of their own; consent holds it. */

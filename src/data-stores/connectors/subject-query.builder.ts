@@ -1,5 +1,6 @@
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
 import { SubjectReacher } from 'src/data-stores/erasure/subject-reach';
+import type { CorrectionTarget } from 'src/data-stores/rectification/correction-targets';
 import type { CatalogueTable } from './connector.interface';
 import type { SqlDialect } from './sql-dialect';
 
@@ -26,6 +27,26 @@ export class SubjectQueryBuilder {
     catalogue: CatalogueTable[],
   ) {
     this.reacher = new SubjectReacher(collections, dialect, catalogue);
+  }
+
+  /** Sets the fields of the subject's rows of `collection`; values are bound, never inlined. */
+  update(
+    collection: string,
+    assignments: CorrectionTarget['assignments'],
+    subject: Subject,
+  ): SqlStatement {
+    const q = (id: string) => this.dialect.quote(id);
+    const params: unknown[] = [];
+    const sets = assignments.map(([field, value]) => {
+      params.push(value);
+      return `${q(field)} = ${this.dialect.param(params.length)}`;
+    });
+    const where = this.reacher.condition(collection, subject, params);
+    return {
+      sql: `UPDATE ${q(collection)} SET ${sets.join(', ')} WHERE ${where}`,
+      params,
+      table: collection,
+    };
   }
 
   select(collection: string, subject: Subject): SqlStatement {

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  ValidateBy,
   IsIn,
   IsOptional,
   IsString,
@@ -16,6 +20,7 @@ import {
   REQUEST_TYPES,
   RequestType,
 } from '../deadlines/deadline-rules';
+import type { CorrectionValue } from 'src/data-stores/data-store.types';
 import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
 import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
 
@@ -46,6 +51,54 @@ export class SubjectDto {
   phone?: string;
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+const IDENTIFIER_MESSAGE = 'must be a plain identifier (letters, digits, _ and $, up to 63)';
+const MAX_CORRECTION_TEXT = 10_000;
+
+/** A field's new value: text, a finite number, a boolean or null (checked later per column). */
+function IsCorrectionValue(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCorrectionValue',
+    validator: {
+      validate: (value: unknown) =>
+        value === null ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && value.length <= MAX_CORRECTION_TEXT),
+      defaultMessage: () =>
+        `value must be text (up to ${MAX_CORRECTION_TEXT} characters), a number, a boolean or null`,
+    },
+  });
+}
+
+export class CorrectionDto {
+  @ApiPropertyOptional({
+    example: 'customers',
+    description: 'The collection holding the field; without it, every collection that has it',
+  })
+  @IsOptional()
+  @Matches(IDENTIFIER, { message: `collection ${IDENTIFIER_MESSAGE}` })
+  collection?: string;
+
+  @ApiProperty({
+    example: 'name',
+    description: 'A field that some data store description has (422 otherwise)',
+  })
+  @Matches(IDENTIFIER, { message: `field ${IDENTIFIER_MESSAGE}` })
+  field!: string;
+
+  @ApiProperty({
+    example: 'Zoë Ñúñez',
+    description:
+      "The new value, checked against the column's type and size in every SQL store that has the field (422 otherwise); never logged or audited",
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    nullable: true,
+  })
+  @IsDefined({ message: 'value is required (null clears the field)' })
+  @IsCorrectionValue()
+  value!: CorrectionValue;
+}
+
 export class CreatePrivacyRequestDto {
   @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
   @IsIn(REQUEST_TYPES)
@@ -60,6 +113,19 @@ export class CreatePrivacyRequestDto {
   @IsOptional()
   @IsIn(JURISDICTIONS)
   jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({
+    type: [CorrectionDto],
+    description:
+      "For `rectification` only (required there): the new values, applied to the subject's rows in every SQL store that describes the field, and sent to every HTTP store",
+    example: [{ collection: 'customers', field: 'name', value: 'Zoë Ñúñez' }],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CorrectionDto)
+  corrections?: CorrectionDto[];
 
   @ApiPropertyOptional({
     description: 'Told (POST {id, type, status}) when the request completes',

@@ -4,14 +4,15 @@ import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
 import { AppConfig } from 'src/config/app-config';
-import type { Subject } from 'src/data-stores/data-store.types';
+import type { Correction, Subject } from 'src/data-stores/data-store.types';
 import { initialDeadline, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
-import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { PrivacyRequestRepository, StoreRef } from '../privacy-request.repository';
 import { SubjectProtector } from '../subject-protector.service';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
+import { CorrectionChecker } from './correction-checker.service';
 import { VerificationMailer } from './verification-mailer.service';
 
 const CODE_TTL_MS = 15 * 60 * 1000;
@@ -22,6 +23,8 @@ export interface IntakeInput {
   jurisdiction?: Jurisdiction;
   subject: Subject;
   webhookUrl?: string;
+  /** A rectification's new values; refused with any other type. */
+  corrections?: Correction[];
 }
 
 @Injectable()
@@ -34,6 +37,7 @@ export class PrivacyRequestIntakeService {
     private readonly mailer: VerificationMailer,
     private readonly keys: ServiceKeys,
     private readonly config: AppConfig,
+    private readonly corrections: CorrectionChecker,
   ) {}
 
   /** A product backend vouches for the subject: verified and queued at once. */
@@ -46,7 +50,18 @@ export class PrivacyRequestIntakeService {
     }
     assertWebhookTarget(input.webhookUrl, 'webhookUrl', this.config.webhooks.allowPrivateNetworks);
     const request = await this.build(ctx, input, 'service');
-    const taskIds = await this.commits.insertQueued(ctx, request);
+    let stores: StoreRef[] | undefined;
+    if (input.type === 'rectification') {
+      stores = await this.corrections.check(input.corrections);
+      request.correctionsCiphertext = await this.protector.sealCorrections(input.corrections ?? []);
+    } else if (input.corrections !== undefined) {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.InvalidCorrections,
+        'Only a rectification takes corrections',
+        [{ field: 'corrections', message: 'only a rectification takes corrections' }],
+      );
+    }
+    const taskIds = await this.commits.insertQueued(ctx, request, stores);
     this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
     return request;
   }
@@ -56,6 +71,13 @@ export class PrivacyRequestIntakeService {
     ctx: RequestContext,
     input: { type: RequestType; email: string; jurisdiction?: Jurisdiction },
   ): Promise<PrivacyRequestEntity> {
+    if (input.type === 'rectification') {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.InvalidCorrections,
+        'A rectification names its corrections: it is filed by a product backend, through POST /v1/privacy-requests',
+        [{ field: 'type', message: 'rectification is not filed through the public form' }],
+      );
+    }
     const request = await this.build(ctx, { ...input, subject: { email: input.email } }, 'public');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     request.verificationCodeHash = this.codeHash(request.id, code);
@@ -121,6 +143,7 @@ export class PrivacyRequestIntakeService {
       source,
       status: 'pending_verification',
       subjectCiphertext: sealed.ciphertext,
+      correctionsCiphertext: null,
       emailIndex: sealed.emailIndex,
       subjectIdIndex: sealed.subjectIdIndex,
       receivedAt,

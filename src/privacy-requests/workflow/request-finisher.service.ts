@@ -60,6 +60,9 @@ export class RequestFinisher {
           await this.cipher.shredSubject(id);
         }
         break;
+      case 'rectification':
+        // Each store's task wrote the corrections; nothing is kept by the service itself.
+        break;
       case 'opt_out_sale':
       case 'opt_out_sharing':
         for (const id of keyIds) {

@@ -61,6 +61,16 @@ export class TaskRunner {
         detail = `erased ${collections.reduce((n, c) => n + c.rows, 0)} rows`;
         break;
       }
+      case 'rectification': {
+        if (!work.correctionsCiphertext) {
+          throw new StoreError('permanent', 'no-corrections', 'the request holds no corrections');
+        }
+        const corrections = await this.protector.openCorrections(work.correctionsCiphertext);
+        const collections = await connector.rectify(subject, corrections, ctx);
+        result = { collections };
+        detail = `rectified ${collections.reduce((n, c) => n + c.rows, 0)} rows`;
+        break;
+      }
       case 'opt_out_sale':
       case 'opt_out_sharing': {
         const count = await connector.optOut(subject, work.type, ctx);
