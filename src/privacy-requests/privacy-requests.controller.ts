@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
+  ApiUnprocessableEntityResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -32,8 +34,33 @@ export class PrivacyRequestsController {
 
   @Post()
   @Access({ scopes: ['requests:write'] })
-  @ApiOperation({ summary: 'File a request for a subject the calling backend vouches for' })
+  @ApiOperation({
+    summary: 'File a request for a subject the calling backend vouches for',
+    description:
+      "A `rectification` (GDPR Art. 16, CCPA right to correct) carries `corrections`: each names a field that some data store's description has, and its new value, checked against the column's type and size in every SQL store holding it. Those stores update the subject's rows; HTTP stores receive `{requestId, type, subject, corrections}`. Access: API key with `requests:write`.",
+  })
+  @ApiBody({
+    type: CreatePrivacyRequestDto,
+    examples: {
+      access: { value: { type: 'access', subject: { email: 'jane@example.com' } } },
+      rectification: {
+        value: {
+          type: 'rectification',
+          subject: { email: 'jane@example.com' },
+          jurisdiction: 'CCPA',
+          corrections: [
+            { collection: 'customers', field: 'name', value: 'Zoë Ñúñez' },
+            { field: 'city', value: 'Leeds' },
+          ],
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: CreatedPrivacyRequestDto })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'A rectification whose corrections name a field no store describes, or a value that does not fit its column (problem+json naming the field, never the value)',
+  })
   @ApiBadRequestResponse({
     description:
       'Invalid body or subject (problem+json); in production also a webhookUrl naming a loopback, private or link-local host',
