@@ -23,10 +23,12 @@ const PEOPLE: Array<[number, string, string, number, string]> = [
   [2, 'zoë@example.com', 'Zoë Other', 30, 'York'],
   [3, 'zoe@example.com ', 'Zoe Spaced', 31, 'Hull'],
   [4, 'zoe@exämple.com', 'Zoe Accent', 32, 'Bath'],
+  [5, 'max@example.com', 'Max Moved', 50, 'Ely'],
 ];
 const NOTES: Array<[number, number, string]> = [
   [10, 1, 'Z'],
   [11, 2, 'Other'],
+  [12, 5, 'Max'],
 ];
 const COLLECTIONS = [
   {
@@ -160,7 +162,7 @@ describe('rectification', () => {
       expect(after[engine].people.slice(1)).toEqual(before[engine].people.slice(1));
       expect(after[engine].notes).toEqual([
         { id: 10, person_id: 1, nickname: 'Zoë' },
-        before[engine].notes[1],
+        ...before[engine].notes.slice(1),
       ]);
     }
     const call = store.calls.find((c) => c.requestId === filed.body.id);
@@ -196,6 +198,27 @@ describe('rectification', () => {
     expect(trail).toContain(filed.body.id as string);
     for (const value of ['Ñúñez', 'Zoë', '"age"', 'full_name']) {
       expect(trail).not.toContain(value);
+    }
+  });
+
+  it('corrects an identity and the rows reached through it: those rows are found first', async () => {
+    const filed = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({
+        type: 'rectification',
+        subject: { email: 'max@example.com' },
+        corrections: [
+          { field: 'email', value: 'max.new@example.com' },
+          { field: 'nickname', value: 'Maxi' },
+        ],
+      })
+      .expect(201);
+    expect((await settle(filed.body.id as string)).status).toBe('completed');
+    const after = await tables();
+    for (const engine of ['postgres', 'mysql'] as const) {
+      expect(after[engine].people.find((p) => p.id === 5)?.email).toBe('max.new@example.com');
+      expect(after[engine].notes.find((n) => n.id === 12)?.nickname).toBe('Maxi');
     }
   });
 
