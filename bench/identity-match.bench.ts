@@ -1,9 +1,9 @@
 /**
  * Identity matching benchmark (npm run bench:identity): a 1,000,000-row table with an indexed
  * e-mail column and an integer id, in PostgreSQL (text and citext) and in MariaDB (the server's
- * default collation and utf8mb4_unicode_ci). Each case times the statement a plan runs for one
- * subject (a count of the rows the identity match selects, built by SubjectQueryBuilder from the
- * live catalogue) for 400 random subjects, a quarter of them stored in mixed case.
+ * default collation and utf8mb4_unicode_ci). Each case times the erasure dry run of one subject
+ * (`planErasure`: the plan's count of the rows the identity match selects, in a read-only
+ * transaction) for 400 random subjects, a quarter of them stored in mixed case.
  * Target: p99 under 50 ms per case. Prints a table and writes bench/results/identity-match.json.
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -12,9 +12,7 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { MysqlConnector } from 'src/data-stores/connectors/mysql.connector';
 import { PostgresConnector } from 'src/data-stores/connectors/postgres.connector';
-import { mysqlDialect, postgresDialect } from 'src/data-stores/connectors/sql-dialect';
 import type { SqlConnector } from 'src/data-stores/connectors/sql.connector';
-import { SubjectQueryBuilder } from 'src/data-stores/connectors/subject-query.builder';
 import type { CollectionSpec, Subject } from 'src/data-stores/data-store.types';
 import { BenchReport } from './lib/bench-report';
 import { Stats } from './lib/stats';
@@ -143,39 +141,22 @@ async function main(): Promise<void> {
         c.engine === 'postgres'
           ? new PostgresConnector(pgUrl, collections, 'k')
           : new MysqlConnector(myUrl, collections, 'k');
-      const builder = new SubjectQueryBuilder(
-        collections,
-        c.engine === 'postgres' ? postgresDialect : mysqlDialect,
-        await connector.catalogue(),
-      );
-      await connector.close();
-      const client = c.engine === 'postgres' ? new Client({ connectionString: pgUrl }) : undefined;
-      const mysql = c.engine === 'mysql' ? await createConnection({ uri: myUrl }) : undefined;
-      await client?.connect();
       const samples: number[] = [];
       let found = 0;
       for (let s = 0; s < SAMPLES + 20; s++) {
         const i = randomInt(1, ROWS + 1);
         const subject: Subject =
           c.identity === 'email' ? { email: emailOf(i) } : { subjectId: String(i) };
-        const select = builder.select(c.table, subject);
-        const sql = select.sql.replace('SELECT *', 'SELECT count(*) AS n');
         const t0 = process.hrtime.bigint();
-        let n: number;
-        if (client) {
-          n = Number((await client.query<{ n: string }>(sql, select.params)).rows[0].n);
-        } else {
-          const [rows] = await mysql!.query(sql, select.params);
-          n = Number((rows as Array<{ n: number }>)[0].n);
-        }
+        // The erasure dry run: the plan's count, in a read-only transaction on a pooled connection.
+        const steps = await connector.planErasure(subject);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         if (s >= 20) {
           samples.push(ms);
-          found += n;
+          found += steps.reduce((n, step) => n + step.rows, 0);
         }
       }
-      await client?.end();
-      await mysql?.end();
+      await connector.close();
       const summary = Stats.summary(samples);
       report.add({
         id: c.id,
