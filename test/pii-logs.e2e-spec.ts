@@ -21,6 +21,8 @@ describe('PII kept out of logs (real process, debug level)', () => {
     password: `Hunter2-pw-${run}-Secret!`,
     bearer: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwaWktJHtydW59In0.${randomBytes(24).toString('base64url')}`,
     cookie: `sid-${randomBytes(18).toString('base64url')}`,
+    // A rectification's new value: nothing a recognizer would find, so only its absence protects it.
+    correction: `Zoë-Ñúñez-${run}`,
     // A product's own customer id: personal, but no recognizer can tell it apart from any word.
     subjectId: `customer-${randomBytes(6)
       .toString('hex')
@@ -238,6 +240,17 @@ describe('PII kept out of logs (real process, debug level)', () => {
       body: JSON.stringify({ type: 'erasure', subject: { email: pii.email, phone: pii.phone } }),
     });
     expect(byApi.status).toBe(201);
+    // Accepted where a store describes the field, refused (422) where none does: never logged.
+    const rectification = await call('/v1/privacy-requests', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${requestsKey}` },
+      body: JSON.stringify({
+        type: 'rectification',
+        subject: { email: pii.email },
+        corrections: [{ field: 'name', value: pii.correction }],
+      }),
+    });
+    expect([201, 422]).toContain(rectification.status);
     const { id } = (await byApi.json()) as { id: string };
     let status = '';
     // Other suites' stores share this database, and unreachable ones retry with backoff.
