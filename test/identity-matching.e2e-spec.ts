@@ -311,6 +311,24 @@ describe('identity matching on real stores', () => {
     },
   );
 
+  it.each<Engine>(['postgres', 'mysql'])(
+    'matches a uuid column by the uuid in either case of its hex digits, and by nothing else (%s)',
+    async (engine) => {
+      const table = 'uuid_id';
+      await run(engine, `DROP TABLE IF EXISTS ${table}`);
+      await run(engine, `CREATE TABLE ${table} (val UUID PRIMARY KEY)`);
+      const id = '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10';
+      const other = '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f11';
+      await run(engine, `INSERT INTO ${table} (val) VALUES ('${id}'), ('${other}')`);
+      const c = connector(engine, table, 'subject_id');
+      expect(await matched(c, { subjectId: id }, 'val')).toEqual([id]);
+      expect(await matched(c, { subjectId: id.toUpperCase() }, 'val')).toEqual([id]);
+      for (const spelling of [`{${id}}`, id.replace(/-/g, ''), ` ${id}`, `${id}x`, '12abc']) {
+        expect(await matched(c, { subjectId: spelling }, 'val')).toEqual([]);
+      }
+    },
+  );
+
   it.each(EMAIL_VARIANTS.filter((v) => v.engine === 'mysql' || v.table !== 'email_citext'))(
     'finds the candidates through the index on $engine $column',
     async (v) => {

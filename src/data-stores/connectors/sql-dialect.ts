@@ -61,8 +61,11 @@ export const postgresDialect: SqlDialect = {
         const n = canonicalInteger(value, type);
         return n === undefined ? NO_MATCH : `${c} = CAST(${next(n.toString())} AS ${type.sqlType})`;
       }
-      case 'uuid':
-        return isCanonicalUuid(value) ? `${c} = CAST(${next(value)} AS uuid)` : NO_MATCH;
+      case 'uuid': {
+        // The hex digits' case does not make another uuid; any other spelling is not one.
+        const uuid = value.toLowerCase();
+        return isCanonicalUuid(uuid) ? `${c} = CAST(${next(uuid)} AS uuid)` : NO_MATCH;
+      }
       case 'text': {
         // The candidate test has the column's type and collation (citext, ICU included); the
         // exact one compares bytes ("C"), with ASCII case folded for e-mail addresses only.
@@ -117,7 +120,11 @@ export const mysqlDialect: SqlDialect = {
           return `(${c} = ${candidate} AND ${exact} = CAST(${next(v)} AS BINARY))`;
         });
       }
-      case 'uuid':
+      case 'uuid': {
+        // MariaDB's UUID type: compared as the type, from its canonical text only.
+        const uuid = value.toLowerCase();
+        return isCanonicalUuid(uuid) ? `${c} = ${next(uuid)}` : NO_MATCH;
+      }
       case 'other':
         return `CAST(CONVERT(CAST(${c} AS CHAR) USING utf8mb4) AS BINARY) = CAST(${next(value)} AS BINARY)`;
     }
