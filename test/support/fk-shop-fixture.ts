@@ -33,6 +33,15 @@ const DDL = [
   `CREATE INDEX customers_email_idx ON customers (email)`,
 ];
 
+/** PostgreSQL does not index referencing columns by itself; MariaDB does, under these names. */
+const PG_INDEXES = [
+  `CREATE INDEX customers_referred_by_fk ON customers (referred_by)`,
+  `CREATE INDEX orders_customer_fk ON orders (customer_id)`,
+  `CREATE INDEX wishlists_customer_fk ON wishlists (customer_id)`,
+  `CREATE INDEX reviews_customer_fk ON reviews (customer_id)`,
+  `CREATE INDEX payments_order_fk ON payments (order_id)`,
+];
+
 /** Kept orders lose their address and their link; the customer row is deleted. */
 export const FK_COLLECTIONS = [
   {
@@ -110,6 +119,9 @@ export async function createFkShop(
   for (const ddl of DDL) {
     await pg.query(ddl);
     await mc.query(ddl);
+  }
+  for (const ddl of PG_INDEXES) {
+    await pg.query(ddl);
   }
   // Parents before the rows that point at them.
   for (const table of ['customers', 'orders', 'payments', 'wishlists', 'reviews']) {

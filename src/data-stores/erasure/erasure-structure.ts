@@ -1,6 +1,6 @@
 import type { CollectionSpec, ErasureStrategy } from 'src/data-stores/data-store.types';
 import type { ForeignKey } from './foreign-key';
-import { SubjectReacher } from './subject-reach';
+import { reachOf, SubjectReacher } from './subject-reach';
 
 export type UpdateStrategies = Array<[string, Exclude<ErasureStrategy, 'delete'>]>;
 
@@ -64,21 +64,11 @@ export function erasureStructure(
 ): ErasureStructure {
   const problems: StructureProblem[] = [];
   const described = new Map(collections.map((c, i) => [c.name, { spec: c, index: i }]));
-  const reacher = new SubjectReacher(
-    collections,
-    {
-      quote: (s) => s,
-      param: () => '?',
-      identityMatch: () => '',
-      mask: () => '',
-      hash: () => '',
-    },
-    [],
-  );
+  const byName = new Map(collections.map((c) => [c.name, c]));
   /** Every hop (child table, column) some collection's own step reads the subject through. */
   const readsThrough = new Map<string, Set<string>>();
   for (const c of collections) {
-    const reach = reacher.reach(c.name, ANY_SUBJECT);
+    const reach = reachOf(byName, c.name, ANY_SUBJECT, new Set());
     for (const path of reach ? SubjectReacher.paths(reach) : []) {
       path.hops.forEach((hop, i) => {
         const child = i === 0 ? c.name : path.hops[i - 1].parent;

@@ -48,7 +48,37 @@ export function subjectValue(subject: Subject, type: IdentityType): string | und
   }
 }
 
-/** Reach of every described collection, through the description's `references`. */
+/**
+ * How `name`'s rows reach the subject through the description's `references` (a collection on
+ * the way twice is not followed again).
+ */
+export function reachOf(
+  byName: Map<string, CollectionSpec>,
+  name: string,
+  subject: Subject,
+  visiting: Set<string>,
+): SubjectReach | undefined {
+  const collection = byName.get(name);
+  if (!collection || visiting.has(name)) {
+    return undefined;
+  }
+  visiting.add(name);
+  const spec = collection.identity;
+  const value = spec ? subjectValue(subject, spec.type) : undefined;
+  const parents: SubjectReach['parents'] = [];
+  for (const ref of collection.references ?? []) {
+    const [parent, parentField] = ref.to.split('.');
+    const reach = reachOf(byName, parent, subject, visiting);
+    if (reach) {
+      parents.push({ hop: { fields: [ref.field], parent, parentFields: [parentField] }, reach });
+    }
+  }
+  visiting.delete(name);
+  const identity = spec && value !== undefined ? { table: name, ...spec, value } : undefined;
+  return identity || parents.length > 0 ? { identity, parents } : undefined;
+}
+
+/** Reach of every described collection as SQL, through the description's `references`. */
 export class SubjectReacher {
   private readonly byName: Map<string, CollectionSpec>;
   private readonly columns: Map<string, CatalogueColumn>;
@@ -88,25 +118,8 @@ export class SubjectReacher {
     );
   }
 
-  reach(name: string, subject: Subject, visiting = new Set<string>()): SubjectReach | undefined {
-    const collection = this.byName.get(name);
-    if (!collection || visiting.has(name)) {
-      return undefined;
-    }
-    visiting.add(name);
-    const spec = collection.identity;
-    const value = spec ? subjectValue(subject, spec.type) : undefined;
-    const parents: SubjectReach['parents'] = [];
-    for (const ref of collection.references ?? []) {
-      const [parent, parentField] = ref.to.split('.');
-      const reach = this.reach(parent, subject, visiting);
-      if (reach) {
-        parents.push({ hop: { fields: [ref.field], parent, parentFields: [parentField] }, reach });
-      }
-    }
-    visiting.delete(name);
-    const identity = spec && value !== undefined ? { table: name, ...spec, value } : undefined;
-    return identity || parents.length > 0 ? { identity, parents } : undefined;
+  reach(name: string, subject: Subject): SubjectReach | undefined {
+    return reachOf(this.byName, name, subject, new Set());
   }
 
   /** The SQL condition on `name`'s own columns that picks the subject's rows. */
@@ -130,10 +143,10 @@ export class SubjectReacher {
   }
 
   /** `cols IN (SELECT parent cols FROM parent WHERE inner)`, a row value for composite keys. */
-  inParent(hop: Hop, inner: string, column = (f: string) => this.dialect.quote(f)): string {
+  private inParent(hop: Hop, inner: string): string {
     const q = (id: string) => this.dialect.quote(id);
     const tuple = (xs: string[]) => (xs.length === 1 ? xs[0] : `(${xs.join(', ')})`);
-    return `${tuple(hop.fields.map(column))} IN (SELECT ${hop.parentFields.map(q).join(', ')} FROM ${q(hop.parent)} WHERE ${inner})`;
+    return `${tuple(hop.fields.map(q))} IN (SELECT ${hop.parentFields.map(q).join(', ')} FROM ${q(hop.parent)} WHERE ${inner})`;
   }
 
   /** The same ways, one per identity match, as reference chains. */
