@@ -263,6 +263,14 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const erasureSeconds = (Date.now() - started) / 1000;
+    // Why tasks failed or were retried (safe messages: tables and codes, no values).
+    const reasons = await db.query<{ detail: string; n: string }>(
+      `SELECT detail, count(*) AS n FROM privacy_request_tasks
+        WHERE status = 'failed' OR attempts > 1 GROUP BY detail ORDER BY 2 DESC`,
+    );
+    for (const r of reasons.rows) {
+      console.error(`task detail after retries or failure: ${r.detail} (${r.n})`);
+    }
     const failed = Number(
       (
         await db.query<{ n: string }>(
