@@ -83,6 +83,9 @@ export abstract class SqlConnector implements Connector {
     try {
       return await this.transaction(async (tx) => {
         const done: CollectionErasure[] = [];
+        for (const lock of plan.locks) {
+          await tx.count(lock);
+        }
         for (const step of plan.steps) {
           let rows = 0;
           if (step.statements.length === 0) {

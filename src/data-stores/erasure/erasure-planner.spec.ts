@@ -220,6 +220,21 @@ describe('erasure planner', () => {
     ]);
   });
 
+  it('locks the rows MariaDB will delete before any step, so no shared lock is upgraded later', () => {
+    const collections = [customers('delete'), orders('null')];
+    const keys = [fk('orders', 'customer_id', 'customers')];
+    const maria = new ErasurePlanner(collections, keys, mysqlDialect, 'k', CATALOGUE).plan(SUBJECT);
+    expect(maria.locks).toEqual([
+      {
+        sql: `SELECT count(*) AS n FROM \`customers\` AS \`t0\` WHERE ${MY_EMAIL('`t0`.`email`')} FOR UPDATE`,
+        params: expect.any(Array),
+        table: 'customers',
+      },
+    ]);
+    const pg = new ErasurePlanner(collections, keys, postgresDialect, 'k', CATALOGUE).plan(SUBJECT);
+    expect(pg.locks).toEqual([]);
+  });
+
   it('matches a composite key as a row value', () => {
     const plan = new ErasurePlanner(
       [customers('delete')],

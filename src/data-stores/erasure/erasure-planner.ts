@@ -24,6 +24,14 @@ export interface PlanStep {
 }
 
 export interface ErasurePlan {
+  /**
+   * Run first by the erasure (not by its dry run or after-check): where the dialect erases by
+   * joins (MariaDB), the subject's rows of every table it deletes are locked for update before
+   * anything else. Otherwise a step that reads them through a join takes a shared lock, another
+   * subject's erasure that unlinks a row of them (a referral) queues for an exclusive one, and
+   * the delete's upgrade of the shared lock then deadlocks with it.
+   */
+  locks: SqlStatement[];
   steps: PlanStep[];
 }
 
@@ -51,7 +59,22 @@ export class ErasurePlanner {
   }
 
   plan(subject: Subject): ErasurePlan {
-    return { steps: this.structure.steps.map((step) => this.render(step, subject)) };
+    return {
+      locks: this.dialect.erasureJoin === undefined ? [] : this.locks(subject),
+      steps: this.structure.steps.map((step) => this.render(step, subject)),
+    };
+  }
+
+  private locks(subject: Subject): SqlStatement[] {
+    return this.structure.steps.flatMap((step) => {
+      if (step.kind !== 'own' || step.strategies !== 'delete') {
+        return [];
+      }
+      const reach = this.reacher.reach(step.collection.name, subject);
+      return reach
+        ? SubjectReacher.paths(reach).map((path) => this.joined(step.collection.name, 'lock', path))
+        : [];
+    });
   }
 
   private render(step: StructureStep, subject: Subject): PlanStep {
@@ -128,7 +151,7 @@ export class ErasurePlanner {
       return this.updateStatements(table, strategies, reach);
     }
     if (this.dialect.erasureJoin !== undefined) {
-      return SubjectReacher.paths(reach).map((path) => this.joined(table, undefined, path));
+      return SubjectReacher.paths(reach).map((path) => this.joined(table, 'delete', path));
     }
     const params: unknown[] = [];
     const where = this.reacher.render(reach, params);
@@ -154,13 +177,13 @@ export class ErasurePlanner {
   }
 
   /**
-   * The rows of `table` that one path reaches, as a multi-table DELETE or UPDATE (`t0` the
-   * table, `t1` its parent, ...) joined from the identity match down, so each hop is an index
-   * look-up of the subject's rows instead of a scan of the child.
+   * The rows of `table` that one path reaches, as a multi-table DELETE, UPDATE or locking count
+   * (`t0` the table, `t1` its parent, ...) joined from the identity match down, so each hop is
+   * an index look-up of the subject's rows instead of a scan of the child.
    */
   private joined(
     table: string,
-    strategies: UpdateStrategies | undefined,
+    mode: UpdateStrategies | 'delete' | 'lock',
     path: SubjectPath,
   ): SqlStatement {
     const q = (id: string) => this.dialect.quote(id);
@@ -176,22 +199,22 @@ export class ErasurePlanner {
       from += ` ${this.dialect.erasureJoin as string} ${q(child)} AS ${alias(i)} ON ${on}`;
     }
     const params: unknown[] = [];
-    const sets = strategies
-      ? this.assignments(strategies, (f) => `${alias(0)}.${q(f)}`, params)
-      : undefined;
+    const sets =
+      typeof mode === 'string'
+        ? undefined
+        : this.assignments(mode, (f) => `${alias(0)}.${q(f)}`, params);
     const where = this.reacher.identityMatch(
       path.identity,
       `${alias(last)}.${q(path.identity.field)}`,
       params,
     );
-    return {
-      sql:
-        sets === undefined
+    const sql =
+      mode === 'lock'
+        ? `SELECT count(*) AS n FROM ${from} WHERE ${where} FOR UPDATE`
+        : mode === 'delete'
           ? `DELETE ${alias(0)} FROM ${from} WHERE ${where}`
-          : `UPDATE ${from} SET ${sets} WHERE ${where}`,
-      params,
-      table,
-    };
+          : `UPDATE ${from} SET ${sets as string} WHERE ${where}`;
+    return { sql, params, table };
   }
 
   private assignments(
