@@ -137,6 +137,12 @@ export class MysqlConnector extends SqlConnector {
             .catch(failedOn(s.table));
           return Number(rows[0].n);
         },
+        counts: async (s) => {
+          const [rows] = await connection
+            .query<RowDataPacket[]>(s.sql, s.params)
+            .catch(failedOn(s.table));
+          return Object.values(rows[0] as Record<string, unknown>).map(Number);
+        },
       });
       await connection.commit();
       connection.release();

@@ -132,6 +132,11 @@ export class PostgresConnector extends SqlConnector {
           Number(
             (await client.query<{ n: string }>(s.sql, s.params).catch(failedOn(s.table))).rows[0].n,
           ),
+        counts: async (s) =>
+          Object.values(
+            (await client.query<Record<string, string>>(s.sql, s.params).catch(failedOn(s.table)))
+              .rows[0],
+          ).map(Number),
       });
       await client.query('COMMIT');
       client.release();

@@ -22,7 +22,12 @@ export interface SqlTransaction {
   run(statement: SqlStatement): Promise<number>;
   /** Runs a `SELECT count(*) AS n` and answers n. */
   count(statement: SqlStatement): Promise<number>;
+  /** Runs a one-row SELECT of counts and answers them in column order. */
+  counts(statement: SqlStatement): Promise<number[]>;
 }
+
+/** Runs of one erasure transaction when each loses a deadlock, before the failure is passed on. */
+const DEADLOCK_ATTEMPTS = 4;
 
 /** Driver failures that say the schema the plan was built on has changed. */
 const SCHEMA_FAILURES = new Set<StoreFailure>([
@@ -80,67 +85,65 @@ export abstract class SqlConnector implements Connector {
 
   async erase(subject: Subject): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
-    try {
-      return await this.transaction(async (tx) => {
-        const done: CollectionErasure[] = [];
-        for (const lock of plan.locks) {
-          await tx.count(lock);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction((tx) => this.runPlan(tx, plan));
+      } catch (e) {
+        // Erasures of neighbours (a referral unlinked by one, deleted by the other) can deadlock
+        // on InnoDB's locks of index neighbours; the loser's transaction is rolled back whole,
+        // so it is run again at once rather than after the queue's back-off.
+        const deadlock =
+          e instanceof StoreError &&
+          (e.failure === StoreFailure.Deadlock || e.failure === StoreFailure.SerializationFailure);
+        if (deadlock && attempt < DEADLOCK_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+          continue;
         }
-        for (const step of plan.steps) {
-          let rows = 0;
-          if (step.statements.length === 0) {
-            // The store deletes or unlinks these rows itself; count them while they are there.
-            rows = await tx.count(step.count);
-          }
-          for (const statement of step.statements) {
-            rows += await tx.run(statement);
-          }
-          done.push({ collection: step.collection, action: step.action, rows });
+        // A key the plan did not know of, a column gone or of another type: read the schema again.
+        if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
+          this.schema = undefined;
         }
-        return done;
-      });
-    } catch (e) {
-      // A key the plan did not know of, a column gone or of another type: read the schema again.
-      if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
-        this.schema = undefined;
+        throw e;
       }
-      throw e;
     }
+  }
+
+  private async runPlan(tx: SqlTransaction, plan: ErasurePlan): Promise<CollectionErasure[]> {
+    const done: CollectionErasure[] = [];
+    for (const step of plan.steps) {
+      let rows = 0;
+      if (step.statements.length === 0) {
+        // The store deletes or unlinks these rows itself; count them while they are there.
+        rows = await tx.count(step.count);
+      }
+      for (const statement of step.statements) {
+        rows += await tx.run(statement);
+      }
+      done.push({ collection: step.collection, action: step.action, rows });
+    }
+    return done;
   }
 
   /** Every step's count, before anything changes, in a read-only transaction. */
   async planErasure(subject: Subject): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
-    return this.transaction(
-      async (tx) => {
-        const steps: CollectionErasure[] = [];
-        for (const step of plan.steps) {
-          steps.push({
-            collection: step.collection,
-            action: step.action,
-            rows: await tx.count(step.count),
-          });
-        }
-        return steps;
-      },
-      { readOnly: true },
-    );
+    const rows = await this.transaction((tx) => tx.counts(plan.counts), { readOnly: true });
+    return plan.steps.map((step, i) => ({
+      collection: step.collection,
+      action: step.action,
+      rows: rows[i],
+    }));
   }
 
   /** The same counts after the erasure: every path to the subject should now find nothing. */
   async remainingAfterErasure(subject: Subject): Promise<RemainingRows> {
     const plan = await this.plan(subject);
-    return this.transaction(
-      async (tx) => {
-        const remaining: RemainingRows = {};
-        for (const step of plan.steps) {
-          remaining[step.collection] =
-            (remaining[step.collection] ?? 0) + (await tx.count(step.count));
-        }
-        return remaining;
-      },
-      { readOnly: true },
-    );
+    const rows = await this.transaction((tx) => tx.counts(plan.counts), { readOnly: true });
+    const remaining: RemainingRows = {};
+    plan.steps.forEach((step, i) => {
+      remaining[step.collection] = (remaining[step.collection] ?? 0) + rows[i];
+    });
+    return remaining;
   }
 
   private loadSchema(): Promise<{ queries: SubjectQueryBuilder; planner: ErasurePlanner }> {

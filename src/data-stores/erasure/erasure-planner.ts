@@ -24,15 +24,12 @@ export interface PlanStep {
 }
 
 export interface ErasurePlan {
-  /**
-   * Run first by the erasure (not by its dry run or after-check): where the dialect erases by
-   * joins (MariaDB), the subject's rows of every table it deletes are locked for update before
-   * anything else. Otherwise a step that reads them through a join takes a shared lock, another
-   * subject's erasure that unlinks a row of them (a referral) queues for an exclusive one, and
-   * the delete's upgrade of the shared lock then deadlocks with it.
-   */
-  locks: SqlStatement[];
   steps: PlanStep[];
+  /**
+   * Every step's count in one statement (`SELECT (count) AS n0, (count) AS n1, ...`, in step
+   * order): the dry run and the after-check read the whole plan in one round trip.
+   */
+  counts: SqlStatement;
 }
 
 /**
@@ -59,28 +56,34 @@ export class ErasurePlanner {
   }
 
   plan(subject: Subject): ErasurePlan {
+    const params: unknown[] = [];
+    const counts = this.structure.steps.map(
+      (step, i) =>
+        `(${this.countSql(tableOf(step), this.reachOf(step, subject), params)}) AS ${this.dialect.quote(`n${i}`)}`,
+    );
     return {
-      locks: this.dialect.erasureJoin === undefined ? [] : this.locks(subject),
       steps: this.structure.steps.map((step) => this.render(step, subject)),
+      counts: {
+        sql: `SELECT ${counts.join(', ')}`,
+        params,
+        table: [...new Set(this.structure.steps.map(tableOf))].join(', '),
+      },
     };
   }
 
-  private locks(subject: Subject): SqlStatement[] {
-    return this.structure.steps.flatMap((step) => {
-      if (step.kind !== 'own' || step.strategies !== 'delete') {
-        return [];
-      }
-      const reach = this.reacher.reach(step.collection.name, subject);
-      return reach
-        ? SubjectReacher.paths(reach).map((path) => this.joined(step.collection.name, 'lock', path))
-        : [];
-    });
+  /** The rows a step changes: an own step's by the description, the others' through their key. */
+  private reachOf(step: StructureStep, subject: Subject): SubjectReach | undefined {
+    if (step.kind === 'own') {
+      return this.reacher.reach(step.collection.name, subject);
+    }
+    const parent = this.deletedReach(step.fk.refTable, subject, new Set());
+    return parent ? { parents: [{ hop: hopOf(step.fk), reach: parent }] } : undefined;
   }
 
   private render(step: StructureStep, subject: Subject): PlanStep {
     const table = tableOf(step);
+    const reach = this.reachOf(step, subject);
     if (step.kind === 'own') {
-      const reach = this.reacher.reach(table, subject);
       return {
         collection: table,
         action: step.strategies === 'delete' ? 'deleted' : 'updated',
@@ -88,9 +91,6 @@ export class ErasurePlanner {
         count: this.count(table, reach),
       };
     }
-    const hop = hopOf(step.fk);
-    const parent = this.deletedReach(step.fk.refTable, subject, new Set());
-    const reach = parent ? { parents: [{ hop, reach: parent }] } : undefined;
     const count = this.count(table, reach);
     if (step.kind === 'store') {
       return { collection: table, action: step.action, statements: [], count };
@@ -131,12 +131,12 @@ export class ErasurePlanner {
 
   private count(table: string, reach: SubjectReach | undefined): SqlStatement {
     const params: unknown[] = [];
+    return { sql: this.countSql(table, reach, params), params, table };
+  }
+
+  private countSql(table: string, reach: SubjectReach | undefined, params: unknown[]): string {
     const where = reach ? this.reacher.render(reach, params) : '1 = 0';
-    return {
-      sql: `SELECT count(*) AS n FROM ${this.dialect.quote(table)} WHERE ${where}`,
-      params,
-      table,
-    };
+    return `SELECT count(*) AS n FROM ${this.dialect.quote(table)} WHERE ${where}`;
   }
 
   private ownStatements(
@@ -177,13 +177,13 @@ export class ErasurePlanner {
   }
 
   /**
-   * The rows of `table` that one path reaches, as a multi-table DELETE, UPDATE or locking count
-   * (`t0` the table, `t1` its parent, ...) joined from the identity match down, so each hop is
-   * an index look-up of the subject's rows instead of a scan of the child.
+   * The rows of `table` that one path reaches, as a multi-table DELETE or UPDATE (`t0` the
+   * table, `t1` its parent, ...) joined from the identity match down, so each hop is an index
+   * look-up of the subject's rows instead of a scan of the child.
    */
   private joined(
     table: string,
-    mode: UpdateStrategies | 'delete' | 'lock',
+    mode: UpdateStrategies | 'delete',
     path: SubjectPath,
   ): SqlStatement {
     const q = (id: string) => this.dialect.quote(id);
@@ -209,11 +209,9 @@ export class ErasurePlanner {
       params,
     );
     const sql =
-      mode === 'lock'
-        ? `SELECT count(*) AS n FROM ${from} WHERE ${where} FOR UPDATE`
-        : mode === 'delete'
-          ? `DELETE ${alias(0)} FROM ${from} WHERE ${where}`
-          : `UPDATE ${from} SET ${sets as string} WHERE ${where}`;
+      mode === 'delete'
+        ? `DELETE ${alias(0)} FROM ${from} WHERE ${where}`
+        : `UPDATE ${from} SET ${sets as string} WHERE ${where}`;
     return { sql, params, table };
   }
 
