@@ -14,7 +14,7 @@ jest.setTimeout(180000);
 const TAG = 'fk';
 const TERMINAL = ['completed', 'failed', 'rejected'];
 /** Same local part and host, but an a-umlaut: a different address that case folding may equate. */
-const LOOK_ALIKE = `FK3.${TAG}@shop-example.co`;
+const LOOK_ALIKE = `FK3.${TAG}@shop-exämple.com`;
 const ENGINES = ['postgres', 'mysql'] as const;
 type Engine = (typeof ENGINES)[number];
 
