@@ -1,8 +1,12 @@
 /**
  * Privacy request benchmark.
- * 1: erasure throughput (subjects/s) across a PostgreSQL, a MariaDB and an http store, 2 worker processes.
+ * 1: erasure throughput (subjects/s) across a PostgreSQL, a MariaDB and an http store, 2 worker
+ *    processes, on a schema tied by foreign keys (kept orders unlinked, cascades, a self-reference),
+ *    each erasure followed by its after-check.
  * 2: access export of one subject holding 1,000,000 rows in PostgreSQL: rows/s and the worker's peak RSS.
  * 3: the same export from MariaDB.
+ * 4: erasure plan (dry run) latency on a PostgreSQL and a MariaDB store of 1,000,000 customers
+ *    (and as many orders) with an indexed identity column: p50/p99 over HTTP.
  * The API and the workers run as production runs them: built once, `node dist/src/{main,worker}.js`.
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -14,15 +18,22 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
 import { withDatabase } from '../test/setup/services';
-import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
+import { createFkShop, FK_COLLECTIONS, fkEmail } from '../test/support/fk-shop-fixture';
 import { freePort, waitForHttp } from '../test/support/spawn-service';
 import { BenchReport } from './lib/bench-report';
+import { Stats } from './lib/stats';
 
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBJECTS = Number(process.env.DSR_BENCH_SUBJECTS ?? 400);
 const BIG_ROWS = Number(process.env.DSR_BENCH_ROWS ?? 1_000_000);
+const PLAN_ROWS = Number(process.env.DSR_BENCH_PLAN_ROWS ?? 1_000_000);
+const PLAN_SAMPLES = Number(process.env.DSR_BENCH_PLAN_SAMPLES ?? 500);
 /** DSR_BENCH_CASES (e.g. `3`, `2,3`) runs only those cases. */
-const CASES = (process.env.DSR_BENCH_CASES ?? '1,2,3').split(',').map((c) => c.trim());
+const CASES = (process.env.DSR_BENCH_CASES ?? '1,2,3,4').split(',').map((c) => c.trim());
+/** Engines of case 4 (DSR_BENCH_PLAN_ENGINES=postgres); both by default. */
+const PLAN_ENGINES = (process.env.DSR_BENCH_PLAN_ENGINES ?? 'postgres,mariadb')
+  .split(',')
+  .filter((e): e is 'postgres' | 'mariadb' => e === 'postgres' || e === 'mariadb');
 const MARIADB = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const ROOT = join(__dirname, '..');
 
@@ -142,6 +153,81 @@ async function createBigStore(
   };
 }
 
+/**
+ * A store of PLAN_ROWS customers (`c<n>@large-example.com`, indexed), each with one order, tied by
+ * the foreign keys of the foreign-key shop, so plans unlink, cascade and refer as they do there.
+ */
+async function createLargeStore(
+  engine: 'postgres' | 'mariadb',
+  run: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `dsr_bench_plan_${run}`;
+  const tables = [
+    `CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL, name VARCHAR(200),
+       referred_by INT NULL,
+       CONSTRAINT customers_referred_by_fk FOREIGN KEY (referred_by) REFERENCES customers (id))`,
+    `CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NULL, address VARCHAR(200),
+       total DECIMAL(10,2) NOT NULL,
+       CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id))`,
+    `CREATE TABLE wishlists (id INT PRIMARY KEY, customer_id INT NOT NULL, item VARCHAR(100),
+       CONSTRAINT wishlists_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)
+         ON DELETE CASCADE)`,
+  ];
+  if (engine === 'postgres') {
+    await adminQuery(`CREATE DATABASE "${name}"`);
+    const c = new Client({ connectionString: withDatabase(PG, name) });
+    await c.connect();
+    for (const ddl of tables) {
+      await c.query(ddl);
+    }
+    await c.query(
+      `INSERT INTO customers SELECT g, 'c' || g || '@large-example.com', 'Customer ' || g,
+         CASE WHEN g > 1 THEN g - 1 END FROM generate_series(1, $1) g`,
+      [PLAN_ROWS],
+    );
+    await c.query(
+      `INSERT INTO orders SELECT g, g, g || ' High Street', 10 FROM generate_series(1, $1) g`,
+      [PLAN_ROWS],
+    );
+    // The identity column's index, and the referencing columns (PostgreSQL does not index them).
+    await c.query(`CREATE INDEX customers_email_idx ON customers (email)`);
+    await c.query(`CREATE INDEX customers_referred_by_idx ON customers (referred_by)`);
+    await c.query(`CREATE INDEX orders_customer_idx ON orders (customer_id)`);
+    await c.query(`CREATE INDEX wishlists_customer_idx ON wishlists (customer_id)`);
+    await c.query('ANALYZE');
+    await c.end();
+    return {
+      url: withDatabase(PG, name),
+      drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    };
+  }
+  const admin = await createConnection({ uri: MARIADB });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await admin.query(`USE \`${name}\``);
+  for (const ddl of tables) {
+    await admin.query(ddl);
+  }
+  // Rows made inside the server by MariaDB's sequence tables; the keys hold (parents first).
+  await admin.query(
+    `INSERT INTO customers SELECT seq, CONCAT('c', seq, '@large-example.com'),
+       CONCAT('Customer ', seq), IF(seq > 1, seq - 1, NULL) FROM seq_1_to_${Math.floor(PLAN_ROWS)}`,
+  );
+  await admin.query(
+    `INSERT INTO orders SELECT seq, seq, CONCAT(seq, ' High Street'), 10 FROM seq_1_to_${Math.floor(PLAN_ROWS)}`,
+  );
+  await admin.query(`CREATE INDEX customers_email_idx ON customers (email)`);
+  await admin.query('ANALYZE TABLE customers, orders');
+  await admin.end();
+  return {
+    url: withDatabase(MARIADB, name),
+    drop: async () => {
+      const c = await createConnection({ uri: MARIADB });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const run = randomBytes(3).toString('hex');
@@ -211,11 +297,11 @@ async function main(): Promise<void> {
     await erasureCase();
   }
   async function erasureCase(): Promise<void> {
-    const shop = await createShop({ customers: SUBJECTS, orders: 2, items: 3 }, `b${run}`);
+    const shop = await createFkShop(SUBJECTS, `b${run}`);
     const store = new TestHttpStore('bench-http-store-secret-000');
     const storeUrl = await store.start();
     for (let i = 1; i <= SUBJECTS; i++) {
-      store.seed(shopCustomer(i, `b${run}`).email);
+      store.seed(fkEmail(i, `b${run}`));
     }
     const storeIds: string[] = [];
     for (const [type, url] of [
@@ -228,7 +314,7 @@ async function main(): Promise<void> {
             name: `shop-${type}`,
             type,
             connection: { url },
-            collections: SHOP_COLLECTIONS,
+            collections: FK_COLLECTIONS,
           })
         ).id as string,
       );
@@ -254,7 +340,7 @@ async function main(): Promise<void> {
           const i = next++;
           await call('POST', '/v1/privacy-requests', key, {
             type: 'erasure',
-            subject: { email: shopCustomer(i, `b${run}`).email },
+            subject: { email: fkEmail(i, `b${run}`) },
           });
         }
       }),
@@ -280,7 +366,7 @@ async function main(): Promise<void> {
     );
     report.add({
       id: '1',
-      name: `erasure, ${SUBJECTS} subjects, 3 stores, 2 workers`,
+      name: `erasure on foreign keys, ${SUBJECTS} subjects, 3 stores, 2 workers`,
       value: SUBJECTS / erasureSeconds,
       unit: 'subjects/s',
       note: `target >= 50; ${failed} failed`,
@@ -374,10 +460,56 @@ async function main(): Promise<void> {
     await big.drop();
   }
 
+  // Case 4: erasure plans on a large store, one at a time as a DPO would ask for them.
+  for (const engine of CASES.includes('4') ? PLAN_ENGINES : []) {
+    const large = await createLargeStore(engine, run);
+    const registered = await call('POST', '/v1/data-stores', token, {
+      name: `large-${engine}`,
+      type: engine === 'postgres' ? 'postgres' : 'mysql',
+      connection: { url: large.url },
+      collections: FK_COLLECTIONS,
+    });
+    const planOf = async (n: number): Promise<number> => {
+      const t0 = performance.now();
+      const res = await call(
+        'POST',
+        `/v1/data-stores/${registered.id as string}/erasure-plan`,
+        token,
+        {
+          subject: { email: `c${n}@large-example.com` },
+        },
+      );
+      const ms = performance.now() - t0;
+      if ((res.steps as unknown[]).length === 0) {
+        throw new Error('empty plan');
+      }
+      return ms;
+    };
+    for (let i = 0; i < 30; i++) {
+      await planOf(1 + ((i * 7919) % PLAN_ROWS));
+    }
+    const samples: number[] = [];
+    for (let i = 0; i < PLAN_SAMPLES; i++) {
+      samples.push(await planOf(1 + ((i * 104729 + 17) % PLAN_ROWS)));
+    }
+    const latency = Stats.summary(samples);
+    report.add({
+      id: engine === 'postgres' ? '4a' : '4b',
+      name: `erasure plan, ${engine === 'postgres' ? 'PostgreSQL' : 'MariaDB'}, ${PLAN_ROWS.toLocaleString('en-US')} customers + orders`,
+      value: latency.p99,
+      unit: 'ms p99',
+      note: `target < 50; p50 ${latency.p50.toFixed(1)} ms, max ${latency.max.toFixed(0)} ms over ${latency.n} plans, over HTTP`,
+      extra: { p50: latency.p50, mean: latency.mean, max: latency.max },
+    });
+    await call('DELETE', `/v1/data-stores/${registered.id as string}`, token);
+    await large.drop();
+  }
+
   console.log(report.table());
   report.writeJson(join(ROOT, 'bench', 'results', 'dsr.json'), {
     subjects: SUBJECTS,
     rows: BIG_ROWS,
+    planRows: PLAN_ROWS,
   });
   await db.end();
   await stop(api);
