@@ -6,6 +6,7 @@ import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
 import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-function';
 import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
 import { Rectification1764000530000 } from './1764000530000-rectification';
+import { Incidents1764000800000 } from './1764000800000-incidents';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AuditAppendFunction1764000400000,
   ScanSuggestedCollections1764000520000,
   Rectification1764000530000,
+  Incidents1764000800000,
 ];

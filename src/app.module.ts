@@ -10,6 +10,7 @@ import { DlpModule } from './dlp/dlp.module';
 import { DatabaseModule } from './database/database.module';
 import { DataStoresModule } from './data-stores/data-stores.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
@@ -46,6 +47,7 @@ export class AppModule {
         CryptoModule.register({ workers }),
         DlpModule,
         ConsentModule.register({ workers }),
+        IncidentsModule,
       ],
     };
   }

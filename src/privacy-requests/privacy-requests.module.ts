@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsentModule } from 'src/consent/consent.module';
 import { DataStoresModule } from 'src/data-stores/data-stores.module';
+import { IncidentsModule } from 'src/incidents/incidents.module';
 import { ErasureCertificates } from './certificates/erasure-certificates.service';
 import { AdminPrivacyRequestsController } from './admin/admin-privacy-requests.controller';
 import { PrivacyRequestAdminService } from './admin/privacy-request-admin.service';
@@ -38,6 +39,7 @@ export class PrivacyRequestsModule {
         BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
         DataStoresModule.register(options),
         ConsentModule.register(options),
+        IncidentsModule,
       ],
       controllers: [
         PrivacyRequestsController,

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
 import { AuditService } from 'src/audit/audit.service';
+import { IncidentsService } from 'src/incidents/incidents.service';
 import { extendedDeadline } from '../deadlines/deadline-rules';
 import { ListPrivacyRequestsQueryDto } from '../dto/list-query.dto';
 import { PrivacyRequestSummaryDto, SlaDto } from '../dto/privacy-request.dto';
@@ -25,6 +26,7 @@ export class PrivacyRequestAdminService {
     private readonly commits: PrivacyRequestCommits,
     private readonly workflow: WorkflowQueue,
     private readonly audit: AuditService,
+    private readonly incidents: IncidentsService,
   ) {}
 
   async list(q: ListPrivacyRequestsQueryDto): Promise<Page<PrivacyRequestSummaryDto>> {
@@ -67,6 +69,7 @@ export class PrivacyRequestAdminService {
         totals.median === null ? null : Math.round(Number(totals.median) * 100) / 100,
       byType: await this.requests.countBy('type'),
       byStatus: await this.requests.countBy('status'),
+      incidents: await this.incidents.clock(),
     };
   }
 

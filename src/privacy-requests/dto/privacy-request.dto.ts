@@ -21,6 +21,7 @@ import {
   RequestType,
 } from '../deadlines/deadline-rules';
 import type { CorrectionValue } from 'src/data-stores/data-store.types';
+import { IncidentClockDto } from 'src/incidents/dto/incident.dto';
 import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
 import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
 
@@ -323,6 +324,12 @@ export class SlaDto {
 
   @ApiProperty({ example: { queued: 2, completed: 30 } })
   byStatus!: Record<string, number>;
+
+  @ApiProperty({
+    type: IncidentClockDto,
+    description: 'Breaches not yet notified to the authority, past or near their 72 hours',
+  })
+  incidents!: IncidentClockDto;
 }
 
 export class ErasureCertificateDto {
