@@ -7,6 +7,7 @@ import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-f
 import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
 import { Rectification1764000530000 } from './1764000530000-rectification';
 import { Incidents1764000800000 } from './1764000800000-incidents';
+import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ScanSuggestedCollections1764000520000,
   Rectification1764000530000,
   Incidents1764000800000,
+  RequestRespondedAt1764000810000,
 ];

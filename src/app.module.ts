@@ -17,6 +17,7 @@ import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.modul
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './queue/redis.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -48,6 +49,7 @@ export class AppModule {
         DlpModule,
         ConsentModule.register({ workers }),
         IncidentsModule,
+        ReportsModule,
       ],
     };
   }

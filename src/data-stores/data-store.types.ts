@@ -11,6 +11,8 @@ export interface FieldSpec {
   name: string;
   category?: string;
   erasure?: ErasureStrategy;
+  /** Keys of the purposes the field is processed for (the record of processing). */
+  purposes?: string[];
 }
 
 export interface ReferenceSpec {

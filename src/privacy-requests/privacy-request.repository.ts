@@ -84,6 +84,8 @@ const TRANSITION_SQL = `
   UPDATE privacy_requests
      SET status = $3, updated_at = now(),
          completed_at = CASE WHEN $3 = 'completed' THEN $4::timestamptz ELSE completed_at END,
+         responded_at = CASE WHEN $3 IN ('completed', 'rejected') THEN $4::timestamptz
+                             ELSE responded_at END,
          failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END
    WHERE id = $1 AND status = $2
   RETURNING id`;

@@ -10,6 +10,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PURPOSE_KEY_PATTERN } from 'src/consent/dto/purpose.dto';
 import {
   DATA_STORE_TYPES,
   DataStoreType,
@@ -52,6 +53,19 @@ export class FieldDto {
   @IsOptional()
   @IsIn(ERASURE_STRATEGIES)
   erasure?: ErasureStrategy;
+
+  @ApiPropertyOptional({
+    description:
+      'Keys of the purposes (`/v1/purposes`) the field is processed for; the GDPR Art. 30 record (`/v1/admin/reports/processing-record`) lists its category under each',
+    example: ['orders', 'marketing-email'],
+  })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(PURPOSE_KEY_PATTERN, {
+    each: true,
+    message: 'purposes must be purpose keys: 1-64 of a-z, 0-9, _ . -',
+  })
+  purposes?: string[];
 }
 
 export class ReferenceDto {

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { REQUEST_TYPES } from 'src/privacy-requests/deadlines/deadline-rules';
+import { csvTable } from './csv-table';
+import type { CcpaMetricsDto, CcpaTypeMetricsDto } from './dto/report.dto';
+import { ReportRepository } from './report.repository';
+
+const round2 = (n: number | null): number | null => (n === null ? null : Math.round(n * 100) / 100);
+
+/** CCPA regulations §7102: requests received, complied with, denied, and days to respond. */
+@Injectable()
+export class CcpaMetricsService {
+  constructor(private readonly reports: ReportRepository) {}
+
+  async metrics(year: number): Promise<CcpaMetricsDto> {
+    const figures = await this.reports.ccpaFigures(year);
+    const byType: Record<string, CcpaTypeMetricsDto> = {};
+    for (const type of REQUEST_TYPES) {
+      const f = figures.find((x) => x.type === type);
+      byType[type] = {
+        received: f?.received ?? 0,
+        compliedInWholeOrPart: f?.complied ?? 0,
+        denied: f?.denied ?? 0,
+        medianDaysToRespond: round2(f?.medianDays ?? null),
+        meanDaysToRespond: round2(f?.meanDays ?? null),
+      };
+    }
+    return { year, byType };
+  }
+
+  async csv(year: number): Promise<string> {
+    const { byType } = await this.metrics(year);
+    return csvTable(
+      [
+        'year',
+        'type',
+        'received',
+        'compliedInWholeOrPart',
+        'denied',
+        'medianDaysToRespond',
+        'meanDaysToRespond',
+      ],
+      Object.entries(byType).map(([type, m]) => ({ year, type, ...m })),
+    );
+  }
+}
