@@ -151,6 +151,7 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
       ),
       wishlists: await q('SELECT id FROM wishlists WHERE customer_id = ? ORDER BY id', [id]),
       reviews: await q('SELECT id, customer_id FROM reviews WHERE id = ?', [id * 10]),
+      visits: await q('SELECT id, customer_id FROM visits WHERE id = ?', [id * 10]),
       payments: await q('SELECT id, order_id FROM payments WHERE order_id IN (?, ?) ORDER BY id', [
         id * 10,
         id * 10 + 1,
@@ -201,6 +202,7 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
           { collection: 'customers', action: 'unlinked', rows: 1 },
           { collection: 'orders', action: 'unlinked', rows: 2 },
           { collection: 'reviews', action: 'unlinked', rows: 1 },
+          { collection: 'visits', action: 'nulled', rows: 1 },
           { collection: 'wishlists', action: 'cascaded', rows: 2 },
           { collection: 'customers', action: 'deleted', rows: 1 },
         ],
@@ -214,21 +216,30 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     const bystanders = await Promise.all(
       ENGINES.flatMap((e) => [snapshot(e, 1), snapshot(e, 5), snapshot(e, 900)]),
     );
+    const planned: Partial<Record<Engine, unknown>> = {};
+    for (const engine of ENGINES) {
+      planned[engine] = (
+        await plan(storeIds[engine], { subject: { email: fkEmail(3, TAG) } }).expect(200)
+      ).body.steps;
+    }
     const done = await erase(fkEmail(3, TAG));
     expect(done.status).toBe('completed');
     erasedId = done.id;
     for (const engine of ENGINES) {
       const task = done.tasks.find((x) => x.dataStore === `fk-${engine}`);
+      // The dry run said what the erasure then did, step for step.
+      expect(task?.result?.collections).toEqual(planned[engine]);
       expect(task?.result).toEqual({
         collections: [
           { collection: 'orders', action: 'updated', rows: 2 },
           { collection: 'customers', action: 'unlinked', rows: 1 },
           { collection: 'orders', action: 'unlinked', rows: 2 },
           { collection: 'reviews', action: 'unlinked', rows: 1 },
+          { collection: 'visits', action: 'nulled', rows: 1 },
           { collection: 'wishlists', action: 'cascaded', rows: 2 },
           { collection: 'customers', action: 'deleted', rows: 1 },
         ],
-        remaining: { orders: 0, customers: 0, reviews: 0, wishlists: 0 },
+        remaining: { orders: 0, customers: 0, reviews: 0, visits: 0, wishlists: 0 },
       });
       expect(await snapshot(engine, 3)).toEqual({
         customer: [],
@@ -238,6 +249,7 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
         ],
         wishlists: [],
         reviews: [{ id: 30, customer_id: null }],
+        visits: [{ id: 30, customer_id: null }],
         payments: [
           { id: 30, order_id: 30 },
           { id: 31, order_id: 31 },
@@ -301,9 +313,9 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     expect(done.status).toBe('failed');
     const task = done.tasks.find((x) => x.dataStore === 'fk-postgres');
     expect(task?.status).toBe('failed');
-    // Nor did the store cascade to the customer's wishlists.
+    // Nor did the store unlink the customer's visits or cascade to the wishlists.
     expect(task?.detail).toBe(
-      'rows still reach the subject after erasure: customers 1, wishlists 2',
+      'rows still reach the subject after erasure: customers 1, visits 1, wishlists 2',
     );
     expect(task?.detail).not.toContain('shop-example');
     await request(t.http)
@@ -337,7 +349,13 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     );
     expect(claims.stores.map((s) => s.name)).toEqual(['fk-crm', 'fk-mysql', 'fk-postgres']);
     for (const store of claims.stores.filter((s) => s.name !== 'fk-crm')) {
-      expect(store.remaining).toEqual({ orders: 0, customers: 0, reviews: 0, wishlists: 0 });
+      expect(store.remaining).toEqual({
+        orders: 0,
+        customers: 0,
+        reviews: 0,
+        visits: 0,
+        wishlists: 0,
+      });
       expect(store.steps).toContainEqual({ collection: 'customers', action: 'deleted', rows: 1 });
     }
     expect(certificate).not.toContain(Buffer.from(fkEmail(3, TAG)).toString('base64url'));

@@ -6,8 +6,8 @@ import { mysqlServer } from './shop-fixture';
 
 /**
  * A shop whose tables are tied by foreign keys as real schemas are: orders point at customers
- * by a nullable plain key (kept and unlinked by an erasure), wishlists cascade, reviews are not
- * described at all, customers refer to each other (referred_by), and payments hold a NOT NULL
+ * by a nullable plain key (kept and unlinked by an erasure), wishlists cascade, visits are set
+ * null by the store, reviews are not described at all, customers refer to each other (referred_by), and payments hold a NOT NULL
  * key on orders (so deleting orders would be refused).
  */
 export interface FkShop {
@@ -28,6 +28,9 @@ const DDL = [
        ON DELETE CASCADE)`,
   `CREATE TABLE reviews (id INT PRIMARY KEY, customer_id INT NULL, stars INT NOT NULL,
      CONSTRAINT reviews_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id))`,
+  `CREATE TABLE visits (id INT PRIMARY KEY, customer_id INT NULL, page VARCHAR(100),
+     CONSTRAINT visits_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)
+       ON DELETE SET NULL)`,
   `CREATE TABLE payments (id INT PRIMARY KEY, order_id INT NOT NULL, amount DECIMAL(10,2),
      CONSTRAINT payments_order_fk FOREIGN KEY (order_id) REFERENCES orders (id))`,
   `CREATE INDEX customers_email_idx ON customers (email)`,
@@ -39,6 +42,7 @@ const PG_INDEXES = [
   `CREATE INDEX orders_customer_fk ON orders (customer_id)`,
   `CREATE INDEX wishlists_customer_fk ON wishlists (customer_id)`,
   `CREATE INDEX reviews_customer_fk ON reviews (customer_id)`,
+  `CREATE INDEX visits_customer_fk ON visits (customer_id)`,
   `CREATE INDEX payments_order_fk ON payments (order_id)`,
 ];
 
@@ -72,6 +76,7 @@ function rowsOf(id: number, email: string, referredBy: number | null): Array<[st
     ['wishlists', [id * 10, id, 'tea']],
     ['wishlists', [id * 10 + 1, id, 'cake']],
     ['reviews', [id * 10, id, 5]],
+    ['visits', [id * 10, id, '/basket']],
   ];
 }
 
@@ -81,6 +86,7 @@ const COLUMNS: Record<string, string> = {
   payments: 'id, order_id, amount',
   wishlists: 'id, customer_id, item',
   reviews: 'id, customer_id, stars',
+  visits: 'id, customer_id, page',
 };
 
 /**
@@ -124,7 +130,7 @@ export async function createFkShop(
     await pg.query(ddl);
   }
   // Parents before the rows that point at them.
-  for (const table of ['customers', 'orders', 'payments', 'wishlists', 'reviews']) {
+  for (const table of ['customers', 'orders', 'payments', 'wishlists', 'reviews', 'visits']) {
     const values = rows.filter(([t]) => t === table).map(([, v]) => v);
     for (let i = 0; i < values.length; i += 1000) {
       const batch = values.slice(i, i + 1000);
