@@ -17,7 +17,9 @@ export class Rectification1764000530000 implements MigrationInterface {
 
   /** Refused while rectification requests exist: the old type check would not hold. */
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE privacy_requests DROP CONSTRAINT privacy_requests_corrections_check`);
+    await q.query(
+      `ALTER TABLE privacy_requests DROP CONSTRAINT privacy_requests_corrections_check`,
+    );
     await q.query(`ALTER TABLE privacy_requests DROP COLUMN corrections_ciphertext`);
     await q.query(`ALTER TABLE privacy_requests DROP CONSTRAINT privacy_requests_type_check`);
     await q.query(`

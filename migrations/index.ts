@@ -6,6 +6,7 @@ import { PrivacyRequests1764000310000 } from './1764000310000-privacy-requests';
 import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-function';
 import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
 import { Rectification1764000530000 } from './1764000530000-rectification';
+import { DeadlineCalendars1764000600000 } from './1764000600000-deadline-calendars';
 import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 
@@ -19,6 +20,7 @@ export const migrations = [
   AuditAppendFunction1764000400000,
   ScanSuggestedCollections1764000520000,
   Rectification1764000530000,
+  DeadlineCalendars1764000600000,
   Incidents1764000800000,
   RequestRespondedAt1764000810000,
 ];

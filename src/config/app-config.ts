@@ -1,4 +1,5 @@
 import type { HostAllowList } from 'src/common/outbound/host-allow-list';
+import type { Calendar, Jurisdiction } from 'src/privacy-requests/deadlines/deadline-rules';
 import type { CryptoConfig } from './crypto-config';
 
 /** Typed, validated configuration. Built once by `loadConfig`; nothing else reads process.env. */
@@ -35,7 +36,12 @@ export class AppConfig {
   readonly privacyRequests!: {
     exportDir: string;
     exportLinkTtlSeconds: number;
-    holidays: string[];
+    /** Per jurisdiction, the zone its days are counted in and its holidays. */
+    calendars: Record<Jurisdiction, Calendar>;
+    /** For a request that names no jurisdiction (opt-outs of sale and sharing are CCPA's). */
+    defaultJurisdiction: Jurisdiction;
+    /** Request records older than this many months are purged (at least 24). */
+    retentionMonths: number;
     reconcileEveryMs: number;
   };
 

@@ -11,6 +11,14 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import {
+  DEFAULT_TIME_ZONES,
+  Jurisdiction,
+  JURISDICTIONS,
+} from 'src/privacy-requests/deadlines/deadline-rules';
+
+const HOLIDAYS = /^(\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2})*$/;
+const HOLIDAYS_MESSAGE = 'must be comma-separated YYYY-MM-DD dates';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') {
@@ -169,11 +177,40 @@ export class EnvSchema {
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 604800, 12h or 7d' })
   EXPORT_LINK_TTL = '7d';
 
-  /** Holidays skipped by business-day deadlines: comma-separated YYYY-MM-DD. */
-  @Matches(/^(\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2})*$/, {
-    message: 'must be comma-separated YYYY-MM-DD dates',
-  })
+  /** Holidays of every jurisdiction: comma-separated local YYYY-MM-DD dates. */
+  @Matches(HOLIDAYS, { message: HOLIDAYS_MESSAGE })
   PRIVACY_HOLIDAYS = '';
+
+  /** Holidays of one jurisdiction, added to PRIVACY_HOLIDAYS. */
+  @IsOptional()
+  @Matches(HOLIDAYS, { message: HOLIDAYS_MESSAGE })
+  PRIVACY_HOLIDAYS_GDPR?: string;
+
+  @IsOptional()
+  @Matches(HOLIDAYS, { message: HOLIDAYS_MESSAGE })
+  PRIVACY_HOLIDAYS_UK_GDPR?: string;
+
+  @IsOptional()
+  @Matches(HOLIDAYS, { message: HOLIDAYS_MESSAGE })
+  PRIVACY_HOLIDAYS_CCPA?: string;
+
+  /** IANA time zones the jurisdictions count their days in (checked at start-up). */
+  @IsString()
+  PRIVACY_TIME_ZONE_GDPR = DEFAULT_TIME_ZONES.GDPR;
+
+  @IsString()
+  PRIVACY_TIME_ZONE_UK_GDPR = DEFAULT_TIME_ZONES.UK_GDPR;
+
+  @IsString()
+  PRIVACY_TIME_ZONE_CCPA = DEFAULT_TIME_ZONES.CCPA;
+
+  /** Jurisdiction of a request that names none (opt-outs of sale and sharing excepted). */
+  @IsIn(JURISDICTIONS)
+  DEFAULT_JURISDICTION: Jurisdiction = 'GDPR';
+
+  /** How long request records are kept: months (`24mo`) or years (`2y`); at least 24 months. */
+  @Matches(/^\d{1,4}(mo|y)$/, { message: 'must look like 24mo or 3y' })
+  REQUEST_RETENTION = '24mo';
 
   /** How often requests committed but not queued (or stuck) are re-enqueued. */
   @Transform(toInt)

@@ -59,6 +59,54 @@ describe('loadConfig', () => {
     expect(listed?.allowsHost('192.168.0.1')).toBe(false);
   });
 
+  it('counts each jurisdiction in its own zone, with shared and own holidays', () => {
+    const config = loadConfig(
+      {
+        MASTER_KEY: KEY,
+        PRIVACY_TIME_ZONE_GDPR: 'Europe/Dublin',
+        PRIVACY_HOLIDAYS: '2026-12-25',
+        PRIVACY_HOLIDAYS_CCPA: '2026-11-26,2026-11-27',
+      },
+      scratch(),
+    );
+    const { calendars } = config.privacyRequests;
+    expect(calendars.GDPR.zone).toBe('Europe/Dublin');
+    expect(calendars.UK_GDPR.zone).toBe('Europe/London');
+    expect(calendars.CCPA.zone).toBe('America/Los_Angeles');
+    expect([...calendars.GDPR.holidays]).toEqual(['2026-12-25']);
+    expect([...calendars.CCPA.holidays]).toEqual(['2026-12-25', '2026-11-26', '2026-11-27']);
+    expect(config.privacyRequests.defaultJurisdiction).toBe('GDPR');
+    expect(config.privacyRequests.retentionMonths).toBe(24);
+  });
+
+  it('refuses an unknown time zone, a bad holiday list and an unknown default jurisdiction', () => {
+    expect(
+      problemsOf({
+        MASTER_KEY: KEY,
+        PRIVACY_TIME_ZONE_CCPA: 'America/Springfield',
+        PRIVACY_HOLIDAYS_UK_GDPR: '25/12/2026',
+        DEFAULT_JURISDICTION: 'LGPD',
+      }),
+    ).toEqual([
+      'PRIVACY_HOLIDAYS_UK_GDPR must be comma-separated YYYY-MM-DD dates',
+      'DEFAULT_JURISDICTION must be one of the following values: GDPR, UK_GDPR, CCPA',
+      'PRIVACY_TIME_ZONE_CCPA must be an IANA time zone such as Europe/Brussels; got America/Springfield',
+    ]);
+  });
+
+  it('keeps request records at least 24 months', () => {
+    expect(
+      loadConfig({ MASTER_KEY: KEY, REQUEST_RETENTION: '3y' }, scratch()).privacyRequests
+        .retentionMonths,
+    ).toBe(36);
+    expect(problemsOf({ MASTER_KEY: KEY, REQUEST_RETENTION: '12mo' })).toEqual([
+      'REQUEST_RETENTION must be at least 24 months (CCPA §7101 keeps request records 24 months); got 12mo',
+    ]);
+    expect(problemsOf({ MASTER_KEY: KEY, REQUEST_RETENTION: '24 months' })).toEqual([
+      'REQUEST_RETENTION must look like 24mo or 3y',
+    ]);
+  });
+
   it('refuses a bad allow-list entry and a tiny response limit, naming the variable', () => {
     expect(
       problemsOf({

@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHmac } from 'node:crypto';
+import { IANAZone } from 'luxon';
+import type { Calendar, Jurisdiction } from 'src/privacy-requests/deadlines/deadline-rules';
 import { HostAllowList } from 'src/common/outbound/host-allow-list';
 import { AppConfig } from './app-config';
 import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
@@ -41,6 +43,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     allowedHosts = dataStoreAllowList(schema.DATA_STORE_ALLOWED_HOSTS, production);
   } catch (e) {
     problems.push(`DATA_STORE_ALLOWED_HOSTS ${(e as Error).message}`);
+  }
+  const calendars = jurisdictionCalendars(schema, problems);
+  const retentionMonths = requestRetentionMonths(schema.REQUEST_RETENTION);
+  if (retentionMonths < MIN_RETENTION_MONTHS) {
+    problems.push(
+      `REQUEST_RETENTION must be at least ${MIN_RETENTION_MONTHS} months (CCPA §7101 keeps request records 24 months); got ${schema.REQUEST_RETENTION}`,
+    );
   }
   let masterKey: Buffer | undefined;
   try {
@@ -104,7 +113,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),
-      holidays: schema.PRIVACY_HOLIDAYS.split(',').filter(Boolean),
+      calendars,
+      defaultJurisdiction: schema.DEFAULT_JURISDICTION,
+      retentionMonths,
       reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
     },
   });
@@ -119,6 +130,32 @@ function dataStoreAllowList(list: string | undefined, production: boolean): Host
     return HostAllowList.parse(list);
   }
   return production ? new HostAllowList([]) : null;
+}
+
+const MIN_RETENTION_MONTHS = 24;
+
+/** `24mo` or `2y`, in months. */
+function requestRetentionMonths(value: string): number {
+  return value.endsWith('y') ? Number(value.slice(0, -1)) * 12 : Number(value.slice(0, -2));
+}
+
+/** Each jurisdiction's zone and holidays (its own added to PRIVACY_HOLIDAYS). */
+function jurisdictionCalendars(
+  schema: EnvSchema,
+  problems: string[],
+): Record<Jurisdiction, Calendar> {
+  const dates = (list: string | undefined): string[] => (list ?? '').split(',').filter(Boolean);
+  const all = dates(schema.PRIVACY_HOLIDAYS);
+  const calendar = (jurisdiction: Jurisdiction): Calendar => {
+    const name = `PRIVACY_TIME_ZONE_${jurisdiction}` as const;
+    const zone = schema[name];
+    if (!IANAZone.isValidZone(zone)) {
+      problems.push(`${name} must be an IANA time zone such as Europe/Brussels; got ${zone}`);
+    }
+    const own = dates(schema[`PRIVACY_HOLIDAYS_${jurisdiction}`]);
+    return { zone, holidays: new Set([...all, ...own]) };
+  };
+  return { GDPR: calendar('GDPR'), UK_GDPR: calendar('UK_GDPR'), CCPA: calendar('CCPA') };
 }
 
 function durationSeconds(value: string): number {

@@ -38,6 +38,11 @@ export class PrivacyRequestViewService {
       dueAt: r.dueAt.toISOString(),
       dueRule: r.dueRule,
       extendedDueAt: r.extendedDueAt?.toISOString(),
+      extendedRule: r.extendedRule ?? undefined,
+      extensionReason: r.extensionReason ?? undefined,
+      acknowledgeBy: r.acknowledgeBy?.toISOString(),
+      acknowledgeRule: r.acknowledgeRule ?? undefined,
+      acknowledgedAt: r.acknowledgedAt?.toISOString(),
       completedAt: r.completedAt?.toISOString(),
       failureReason: r.failureReason ?? undefined,
       tasks: tasks.map((t) => ({

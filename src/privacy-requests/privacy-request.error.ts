@@ -16,6 +16,7 @@ export enum PrivacyRequestErrorCode {
   LinkInvalid = 'export-link-invalid',
   InvalidCorrections = 'invalid-corrections',
   StoreUnavailable = 'data-store-unavailable',
+  ReceivedAtOutOfRange = 'received-at-out-of-range',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
@@ -46,6 +47,7 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
       case PrivacyRequestErrorCode.InvalidSubject:
       case PrivacyRequestErrorCode.WrongCode:
       case PrivacyRequestErrorCode.InvalidCorrections:
+      case PrivacyRequestErrorCode.ReceivedAtOutOfRange:
         return 422;
       case PrivacyRequestErrorCode.StoreUnavailable:
         return 503;

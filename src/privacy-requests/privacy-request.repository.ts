@@ -65,6 +65,12 @@ export interface RequestSummaryRow {
   jurisdiction: PrivacyRequestEntity['jurisdiction'];
   received_at: Date;
   due: Date;
+  due_rule: DeadlineRule;
+  extended_due_at: Date | null;
+  extended_rule: DeadlineRule | null;
+  extension_reason: string | null;
+  acknowledge_by: Date | null;
+  acknowledged_at: Date | null;
   overdue: boolean;
 }
 
@@ -86,15 +92,19 @@ const TRANSITION_SQL = `
          completed_at = CASE WHEN $3 = 'completed' THEN $4::timestamptz ELSE completed_at END,
          responded_at = CASE WHEN $3 IN ('completed', 'rejected') THEN $4::timestamptz
                              ELSE responded_at END,
-         failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END
+         failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END,
+         acknowledged_at = CASE WHEN $3 = 'queued' AND acknowledge_by IS NOT NULL
+                                THEN coalesce(acknowledged_at, $4::timestamptz)
+                                ELSE acknowledged_at END
    WHERE id = $1 AND status = $2
   RETURNING id`;
 
 const INSERT_QUEUED_SQL = `
   INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
     email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by,
-    corrections_ciphertext)
-  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16)
+    corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at)
+  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18,
+    CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE now() END)
   RETURNING id`;
 
 const INSERT_TASKS_SQL = `
@@ -180,6 +190,8 @@ export class PrivacyRequestRepository {
         tasks.map((t) => t.store.id),
         tasks.map((t) => t.store.name),
         request.correctionsCiphertext,
+        request.acknowledgeBy,
+        request.acknowledgeRule,
       ],
     } satisfies AuditedChange;
   }
@@ -229,8 +241,20 @@ export class PrivacyRequestRepository {
     );
   }
 
-  async setExtension(m: EntityManager, id: string, dueAt: Date, rule: DeadlineRule): Promise<void> {
-    await m.update(PrivacyRequestEntity, { id }, { extendedDueAt: dueAt, extendedRule: rule });
+  async setExtension(
+    m: EntityManager,
+    id: string,
+    extension: { dueAt: Date; rule: DeadlineRule; reason: string },
+  ): Promise<void> {
+    await m.update(
+      PrivacyRequestEntity,
+      { id },
+      {
+        extendedDueAt: extension.dueAt,
+        extendedRule: extension.rule,
+        extensionReason: extension.reason,
+      },
+    );
   }
 
   async setFailureReason(m: EntityManager, id: string, reason: string | null): Promise<void> {
@@ -401,7 +425,8 @@ export class PrivacyRequestRepository {
     }
     params.push(f.limit);
     return this.dataSource.query<RequestSummaryRow[]>(
-      `SELECT id, type, status, jurisdiction, received_at, ${DUE} AS due,
+      `SELECT id, type, status, jurisdiction, received_at, ${DUE} AS due, due_rule,
+              extended_due_at, extended_rule, extension_reason, acknowledge_by, acknowledged_at,
               (${OPEN} AND ${DUE} < now()) AS overdue
          FROM privacy_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${DUE}, id LIMIT $${params.length}`,

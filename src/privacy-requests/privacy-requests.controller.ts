@@ -37,12 +37,19 @@ export class PrivacyRequestsController {
   @ApiOperation({
     summary: 'File a request for a subject the calling backend vouches for',
     description:
-      "A `rectification` (GDPR Art. 16, CCPA right to correct) carries `corrections`: each names a field that some data store's description has, and its new value, checked against the column's type and size in every SQL store holding it. Those stores update the subject's rows; HTTP stores receive `{requestId, type, subject, corrections}`. Access: API key with `requests:write`.",
+      "`receivedAt` (when the backend received it) starts the legal clock; `dueAt` is the end of the period's last day in the jurisdiction's time zone. A `rectification` (GDPR Art. 16, CCPA right to correct) carries `corrections`: each names a field that some data store's description has, and its new value, checked against the column's type and size in every SQL store holding it. Those stores update the subject's rows; HTTP stores receive `{requestId, type, subject, corrections}`. Access: API key with `requests:write`.",
   })
   @ApiBody({
     type: CreatePrivacyRequestDto,
     examples: {
-      access: { value: { type: 'access', subject: { email: 'jane@example.com' } } },
+      access: {
+        value: {
+          type: 'access',
+          subject: { email: 'jane@example.com' },
+          jurisdiction: 'CCPA',
+          receivedAt: '2026-11-23T08:15:00Z',
+        },
+      },
       rectification: {
         value: {
           type: 'rectification',
@@ -59,7 +66,7 @@ export class PrivacyRequestsController {
   @ApiCreatedResponse({ type: CreatedPrivacyRequestDto })
   @ApiUnprocessableEntityResponse({
     description:
-      'A rectification whose corrections name a field no store describes, or a value that does not fit its column (problem+json naming the field, never the value)',
+      'A `receivedAt` in the future or more than 30 days back; a rectification whose corrections name a field no store describes, or a value that does not fit its column (problem+json naming the field, never the value)',
   })
   @ApiBadRequestResponse({
     description:

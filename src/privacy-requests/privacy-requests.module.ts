@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsentModule } from 'src/consent/consent.module';
 import { DataStoresModule } from 'src/data-stores/data-stores.module';
 import { IncidentsModule } from 'src/incidents/incidents.module';
+import { DeadlineCalendars } from './deadlines/deadline-calendars.service';
 import { ErasureCertificates } from './certificates/erasure-certificates.service';
 import { AdminPrivacyRequestsController } from './admin/admin-privacy-requests.controller';
 import { PrivacyRequestAdminService } from './admin/privacy-request-admin.service';
@@ -48,6 +49,7 @@ export class PrivacyRequestsModule {
       ],
       providers: [
         PrivacyRequestRepository,
+        DeadlineCalendars,
         SubjectProtector,
         PrivacyRequestCommits,
         ErasureCertificates,
@@ -64,6 +66,7 @@ export class PrivacyRequestsModule {
         RequestFinisher,
         ...(options.workers ? [PrivacyRequestProcessor, Reconciler] : []),
       ],
+      exports: [DeadlineCalendars],
     };
   }
 }

@@ -4,7 +4,7 @@ import { RequestContext } from 'src/common/access/request-context.decorator';
 import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
 import { AuditService } from 'src/audit/audit.service';
 import { IncidentsService } from 'src/incidents/incidents.service';
-import { extendedDeadline } from '../deadlines/deadline-rules';
+import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
 import { ListPrivacyRequestsQueryDto } from '../dto/list-query.dto';
 import { PrivacyRequestSummaryDto, SlaDto } from '../dto/privacy-request.dto';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
@@ -27,6 +27,7 @@ export class PrivacyRequestAdminService {
     private readonly workflow: WorkflowQueue,
     private readonly audit: AuditService,
     private readonly incidents: IncidentsService,
+    private readonly deadlines: DeadlineCalendars,
   ) {}
 
   async list(q: ListPrivacyRequestsQueryDto): Promise<Page<PrivacyRequestSummaryDto>> {
@@ -49,6 +50,11 @@ export class PrivacyRequestAdminService {
         jurisdiction: r.jurisdiction,
         receivedAt: r.received_at.toISOString(),
         dueAt: r.due.toISOString(),
+        dueRule: r.extended_rule ?? r.due_rule,
+        extendedDueAt: r.extended_due_at?.toISOString(),
+        extensionReason: r.extension_reason ?? undefined,
+        acknowledgeBy: r.acknowledge_by?.toISOString(),
+        acknowledgedAt: r.acknowledged_at?.toISOString(),
         overdue: r.overdue,
       })),
       nextCursor:
@@ -90,7 +96,7 @@ export class PrivacyRequestAdminService {
       if (r.dueAt < new Date()) {
         throw new PrivacyRequestError(PrivacyRequestErrorCode.PastDue, 'The due date has passed');
       }
-      const extended = extendedDeadline(r.jurisdiction, r.type, r.receivedAt);
+      const extended = this.deadlines.extended(r.jurisdiction, r.type, r.receivedAt);
       if (!extended) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.NotExtendable,
@@ -99,7 +105,8 @@ export class PrivacyRequestAdminService {
       }
       r.extendedDueAt = extended.dueAt;
       r.extendedRule = extended.rule;
-      await this.requests.setExtension(m, id, extended.dueAt, extended.rule);
+      r.extensionReason = reason;
+      await this.requests.setExtension(m, id, { ...extended, reason });
       await this.audit.record(
         ctx,
         {

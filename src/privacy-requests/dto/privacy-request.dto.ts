@@ -6,6 +6,7 @@ import {
   IsDefined,
   ValidateBy,
   IsIn,
+  IsISO8601,
   IsOptional,
   IsString,
   IsUrl,
@@ -15,6 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  DEADLINE_RULES,
+  DeadlineRule,
   JURISDICTIONS,
   Jurisdiction,
   REQUEST_TYPES,
@@ -100,6 +103,10 @@ export class CorrectionDto {
   value!: CorrectionValue;
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+const JURISDICTION_DEFAULT =
+  'Default: CCPA for opt_out_sale and opt_out_sharing (rights of the CCPA), else DEFAULT_JURISDICTION (GDPR unless configured)';
+
 export class CreatePrivacyRequestDto {
   @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
   @IsIn(REQUEST_TYPES)
@@ -110,10 +117,20 @@ export class CreatePrivacyRequestDto {
   @Type(() => SubjectDto)
   subject!: SubjectDto;
 
-  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR', default: 'GDPR' })
+  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR', description: JURISDICTION_DEFAULT })
   @IsOptional()
   @IsIn(JURISDICTIONS)
   jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({
+    example: '2026-11-23T08:15:00Z',
+    description:
+      'When the backend received the request (RFC 3339 with an offset); it starts the legal clock. Not in the future (a minute of clock skew is allowed) and at most 30 days back, else 422. Default: now.',
+  })
+  @IsOptional()
+  @Matches(RFC3339, { message: 'receivedAt must be an RFC 3339 timestamp with an offset' })
+  @IsISO8601({ strict: true }, { message: 'receivedAt must be a real date and time' })
+  receivedAt?: string;
 
   @ApiPropertyOptional({
     type: [CorrectionDto],
@@ -150,7 +167,7 @@ export class CreatePublicPrivacyRequestDto {
   @IsSubjectEmail()
   email!: string;
 
-  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR' })
+  @ApiPropertyOptional({ enum: JURISDICTIONS, example: 'GDPR', description: JURISDICTION_DEFAULT })
   @IsOptional()
   @IsIn(JURISDICTIONS)
   jurisdiction?: Jurisdiction;
@@ -177,7 +194,10 @@ export class CreatedPrivacyRequestDto {
   @ApiProperty({ enum: REQUEST_STATUSES, example: 'queued' })
   status!: RequestStatus;
 
-  @ApiPropertyOptional({ example: '2026-12-23T09:00:00.000Z' })
+  @ApiPropertyOptional({
+    example: '2026-12-23T22:59:59.999Z',
+    description: "The end of the last day of the period in the jurisdiction's time zone",
+  })
   dueAt?: string;
 }
 
@@ -239,14 +259,52 @@ export class PrivacyRequestDto {
   @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
   receivedAt!: string;
 
-  @ApiProperty({ example: '2026-12-23T09:00:00.000Z' })
+  @ApiProperty({
+    example: '2026-12-23T22:59:59.999Z',
+    description:
+      "End of the period's last day in the jurisdiction's time zone (23 Dec in Brussels here)",
+  })
   dueAt!: string;
 
-  @ApiProperty({ example: 'gdpr-1-calendar-month', description: 'The rule that set dueAt' })
-  dueRule!: string;
+  @ApiProperty({
+    enum: DEADLINE_RULES,
+    example: 'gdpr-1-calendar-month',
+    description: 'The rule that set dueAt',
+  })
+  dueRule!: DeadlineRule;
 
-  @ApiPropertyOptional({ example: '2027-02-23T09:00:00.000Z' })
+  @ApiPropertyOptional({ example: '2027-02-23T22:59:59.999Z', description: 'Set by an extension' })
   extendedDueAt?: string;
+
+  @ApiPropertyOptional({
+    enum: DEADLINE_RULES,
+    example: 'gdpr-extended-3-calendar-months',
+    description: 'The rule that set extendedDueAt (counted from receipt)',
+  })
+  extendedRule?: DeadlineRule;
+
+  @ApiPropertyOptional({
+    example: 'Request is complex: several systems hold the data',
+    description: 'Why the deadline was extended, as the DPO gave it',
+  })
+  extensionReason?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-08T07:59:59.999Z',
+    description:
+      'CCPA requests to know, delete and correct: receipt is to be confirmed by then (10 business days, §7021(a))',
+  })
+  acknowledgeBy?: string;
+
+  @ApiPropertyOptional({ enum: DEADLINE_RULES, example: 'ccpa-acknowledge-10-business-days' })
+  acknowledgeRule?: DeadlineRule;
+
+  @ApiPropertyOptional({
+    example: '2026-11-23T09:00:00.120Z',
+    description:
+      'When receipt was confirmed: when the request was queued (a backend request at once, a public one when its code was verified)',
+  })
+  acknowledgedAt?: string;
 
   @ApiPropertyOptional({ example: '2026-11-23T09:05:00.000Z' })
   completedAt?: string;
@@ -277,8 +335,27 @@ export class PrivacyRequestSummaryDto {
   @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
   receivedAt!: string;
 
-  @ApiProperty({ example: '2027-01-07T09:00:00.000Z', description: 'Extended due date if any' })
+  @ApiProperty({ example: '2027-01-08T07:59:59.999Z', description: 'Extended due date if any' })
   dueAt!: string;
+
+  @ApiProperty({
+    enum: DEADLINE_RULES,
+    example: 'ccpa-45-days',
+    description: 'The rule that set dueAt',
+  })
+  dueRule!: DeadlineRule;
+
+  @ApiPropertyOptional({ example: '2027-02-22T07:59:59.999Z' })
+  extendedDueAt?: string;
+
+  @ApiPropertyOptional({ example: 'Request is complex: several systems hold the data' })
+  extensionReason?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-08T07:59:59.999Z' })
+  acknowledgeBy?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-23T09:00:00.120Z' })
+  acknowledgedAt?: string;
 
   @ApiProperty({ example: false })
   overdue!: boolean;

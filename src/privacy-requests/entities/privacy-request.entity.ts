@@ -42,11 +42,26 @@ export class PrivacyRequestEntity {
   @Column({ name: 'due_rule', type: 'text' })
   dueRule!: DeadlineRule;
 
+  /** CCPA requests to know, delete and correct: receipt must be confirmed by then (§7021(a)). */
+  @Column({ name: 'acknowledge_by', type: 'timestamptz', nullable: true })
+  acknowledgeBy!: Date | null;
+
+  @Column({ name: 'acknowledge_rule', type: 'text', nullable: true })
+  acknowledgeRule!: DeadlineRule | null;
+
+  /** When receipt was confirmed: the request was queued (verified, or vouched for by a backend). */
+  @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
+  acknowledgedAt!: Date | null;
+
   @Column({ name: 'extended_due_at', type: 'timestamptz', nullable: true })
   extendedDueAt!: Date | null;
 
   @Column({ name: 'extended_rule', type: 'text', nullable: true })
   extendedRule!: DeadlineRule | null;
+
+  /** Why the DPO extended the deadline, as they wrote it. */
+  @Column({ name: 'extension_reason', type: 'text', nullable: true })
+  extensionReason!: string | null;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;

@@ -5,7 +5,8 @@ import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
 import { AppConfig } from 'src/config/app-config';
 import type { Correction, Subject } from 'src/data-stores/data-store.types';
-import { initialDeadline, Jurisdiction, RequestType } from '../deadlines/deadline-rules';
+import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
+import type { Jurisdiction, RequestType } from '../deadlines/deadline-rules';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
@@ -17,6 +18,9 @@ import { VerificationMailer } from './verification-mailer.service';
 
 const CODE_TTL_MS = 15 * 60 * 1000;
 const MAX_ATTEMPTS = 5;
+/** How far back a backend may date a request, and the clock skew tolerated ahead. */
+const RECEIVED_AT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+const RECEIVED_AT_MAX_SKEW_MS = 60 * 1000;
 
 export interface IntakeInput {
   type: RequestType;
@@ -25,6 +29,8 @@ export interface IntakeInput {
   webhookUrl?: string;
   /** A rectification's new values; refused with any other type. */
   corrections?: Correction[];
+  /** When the calling backend received the request (RFC 3339); default now. */
+  receivedAt?: string;
 }
 
 @Injectable()
@@ -38,6 +44,7 @@ export class PrivacyRequestIntakeService {
     private readonly keys: ServiceKeys,
     private readonly config: AppConfig,
     private readonly corrections: CorrectionChecker,
+    private readonly deadlines: DeadlineCalendars,
   ) {}
 
   /** A product backend vouches for the subject: verified and queued at once. */
@@ -49,7 +56,8 @@ export class PrivacyRequestIntakeService {
       );
     }
     assertWebhookTarget(input.webhookUrl, 'webhookUrl', this.config.webhooks.allowPrivateNetworks);
-    const request = await this.build(ctx, input, 'service');
+    const receivedAt = input.receivedAt ? receivedAtOf(input.receivedAt) : new Date();
+    const request = await this.build(ctx, input, 'service', receivedAt);
     let stores: StoreRef[] | undefined;
     if (input.type === 'rectification') {
       stores = await this.corrections.check(input.corrections);
@@ -78,7 +86,12 @@ export class PrivacyRequestIntakeService {
         [{ field: 'type', message: 'rectification is not filed through the public form' }],
       );
     }
-    const request = await this.build(ctx, { ...input, subject: { email: input.email } }, 'public');
+    const request = await this.build(
+      ctx,
+      { ...input, subject: { email: input.email } },
+      'public',
+      new Date(),
+    );
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     request.verificationCodeHash = this.codeHash(request.id, code);
     request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MS);
@@ -129,12 +142,11 @@ export class PrivacyRequestIntakeService {
     ctx: RequestContext,
     input: IntakeInput,
     source: 'service' | 'public',
+    receivedAt: Date,
   ): Promise<PrivacyRequestEntity> {
-    const receivedAt = new Date();
-    const jurisdiction = input.jurisdiction ?? 'GDPR';
-    const deadline = initialDeadline(jurisdiction, input.type, receivedAt, {
-      holidays: new Set(this.config.privacyRequests.holidays),
-    });
+    const jurisdiction = this.deadlines.jurisdictionOf(input.type, input.jurisdiction);
+    const deadline = this.deadlines.initial(jurisdiction, input.type, receivedAt);
+    const acknowledge = this.deadlines.acknowledgement(jurisdiction, input.type, receivedAt);
     const sealed = await this.protector.seal(input.subject);
     return this.requests.build({
       id: randomUUID(),
@@ -149,8 +161,12 @@ export class PrivacyRequestIntakeService {
       receivedAt,
       dueAt: deadline.dueAt,
       dueRule: deadline.rule,
+      acknowledgeBy: acknowledge?.dueAt ?? null,
+      acknowledgeRule: acknowledge?.rule ?? null,
+      acknowledgedAt: null,
       extendedDueAt: null,
       extendedRule: null,
+      extensionReason: null,
       completedAt: null,
       failureReason: null,
       verificationCodeHash: null,
@@ -167,4 +183,25 @@ export class PrivacyRequestIntakeService {
   private codeHash(id: string, code: string): string {
     return this.keys.hmac('dsr-verification-code', `${id}:${code.trim()}`);
   }
+}
+
+/** A backend's receipt time: not ahead of now (bar clock skew), at most 30 days back. */
+function receivedAtOf(value: string): Date {
+  const at = new Date(value);
+  const now = Date.now();
+  if (at.getTime() > now + RECEIVED_AT_MAX_SKEW_MS) {
+    throw new PrivacyRequestError(
+      PrivacyRequestErrorCode.ReceivedAtOutOfRange,
+      'receivedAt is in the future',
+      [{ field: 'receivedAt', message: 'must not be in the future' }],
+    );
+  }
+  if (at.getTime() < now - RECEIVED_AT_MAX_AGE_MS) {
+    throw new PrivacyRequestError(
+      PrivacyRequestErrorCode.ReceivedAtOutOfRange,
+      'receivedAt is more than 30 days back',
+      [{ field: 'receivedAt', message: 'must be at most 30 days back' }],
+    );
+  }
+  return at;
 }
