@@ -133,6 +133,31 @@ describe('http stores', () => {
     expect(exportHoldsMarker()).toBe(false);
   });
 
+  it('reports a redirecting store as not ok when tested, without following it', async () => {
+    elsewhere.hits = 0;
+    store.handler = (_req, res) => res.writeHead(302, { location: `${elsewhereUrl}/x` }).end();
+    const registered = await request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        name: 'redirecting',
+        type: 'http',
+        connection: { url: `${storeUrl}/privacy`, secret: 'http-store-secret-0000' },
+        collections: [],
+      })
+      .expect(201);
+    const tested = await request(t.http)
+      .post(`/v1/data-stores/${registered.body.id as string}/test`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(tested.body).toEqual({ ok: false, detail: 'redirect not followed: HTTP 302' });
+    expect(elsewhere.hits).toBe(0);
+    await request(t.http)
+      .delete(`/v1/data-stores/${registered.body.id as string}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
+  });
+
   it('fails the task once on an answer over DATA_STORE_MAX_RESPONSE_BYTES, exporting nothing of it', async () => {
     store.hits = 0;
     const big = JSON.stringify({ data: { profiles: [{ note: MARKER, pad: 'x'.repeat(8000) }] } });
