@@ -26,9 +26,6 @@ export interface SqlTransaction {
   counts(statement: SqlStatement): Promise<number[]>;
 }
 
-/** Runs of one erasure transaction when each loses a deadlock, before the failure is passed on. */
-const DEADLOCK_ATTEMPTS = 4;
-
 /** Driver failures that say the schema the plan was built on has changed. */
 const SCHEMA_FAILURES = new Set<StoreFailure>([
   StoreFailure.ForeignKeyViolation,
@@ -85,26 +82,14 @@ export abstract class SqlConnector implements Connector {
 
   async erase(subject: Subject): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.transaction((tx) => this.runPlan(tx, plan));
-      } catch (e) {
-        // Erasures of neighbours (a referral unlinked by one, deleted by the other) can deadlock
-        // on InnoDB's locks of index neighbours; the loser's transaction is rolled back whole,
-        // so it is run again at once rather than after the queue's back-off.
-        const deadlock =
-          e instanceof StoreError &&
-          (e.failure === StoreFailure.Deadlock || e.failure === StoreFailure.SerializationFailure);
-        if (deadlock && attempt < DEADLOCK_ATTEMPTS) {
-          await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-          continue;
-        }
-        // A key the plan did not know of, a column gone or of another type: read the schema again.
-        if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
-          this.schema = undefined;
-        }
-        throw e;
+    try {
+      return await this.transaction((tx) => this.runPlan(tx, plan));
+    } catch (e) {
+      // A key the plan did not know of, a column gone or of another type: read the schema again.
+      if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
+        this.schema = undefined;
       }
+      throw e;
     }
   }
 
