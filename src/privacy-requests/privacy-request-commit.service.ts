@@ -30,13 +30,14 @@ export class PrivacyRequestCommits {
     request: PrivacyRequestEntity,
     /** The stores that take part, when intake has chosen them (a rectification's). */
     chosen?: StoreRef[],
+    details: Record<string, unknown> = {},
   ): Promise<string[]> {
     const stores = chosen ?? taking(request.type, await this.requests.findStores());
     const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
     request.status = 'queued';
     await this.audit.recordChange(
       ctx,
-      statusRecord(request, 'pending_verification', 'queued', { tasks: tasks.length }),
+      statusRecord(request, 'pending_verification', 'queued', { tasks: tasks.length, ...details }),
       this.requests.insertQueuedChange(request, tasks),
     );
     return tasks.map((t) => t.id);

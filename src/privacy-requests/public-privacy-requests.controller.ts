@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -11,6 +12,8 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
+  ApiHeader,
   ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -25,6 +28,7 @@ import { Public } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
 import {
   CreatedPrivacyRequestDto,
+  CreatedPublicPrivacyRequestDto,
   CreatePublicPrivacyRequestDto,
   VerifyDto,
 } from './dto/privacy-request.dto';
@@ -42,14 +46,36 @@ export class PublicPrivacyRequestsController {
   @Post('privacy-requests')
   @HttpCode(202)
   @Public('public')
-  @ApiOperation({ summary: 'File a request as a data subject; a one-time code is mailed' })
-  @ApiAcceptedResponse({ type: CreatedPrivacyRequestDto })
+  @ApiOperation({
+    summary: 'File a request as a data subject; a one-time code is mailed',
+    description:
+      'Access and erasure wait for the code mailed to `email` (`pending_verification`). Opt-outs of sale and sharing need no verification (CCPA §7026(d)): they are queued at once (`queued`) and no mail is sent. `Sec-GPC: 1` (Global Privacy Control) on this call is an opt-out of sale and of sharing: both are filed and queued at once under the CCPA (unless the body names a jurisdiction), besides what the body asks for, and their ids are in `gpcOptOuts`. Rate-limited per IP like every public call. Access: the public.',
+  })
+  @ApiHeader({
+    name: 'Sec-GPC',
+    required: false,
+    description: '`1`: the browser signals Global Privacy Control, an opt-out of sale and sharing',
+  })
+  @ApiBody({
+    type: CreatePublicPrivacyRequestDto,
+    examples: {
+      erasure: { value: { type: 'erasure', email: 'jane@example.com' } },
+      optOut: { value: { type: 'opt_out_sale', email: 'jane@example.com' } },
+    },
+  })
+  @ApiAcceptedResponse({ type: CreatedPublicPrivacyRequestDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many public calls from this address' })
   async create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreatePublicPrivacyRequestDto,
-  ): Promise<CreatedPrivacyRequestDto> {
+    @Headers('sec-gpc') gpc?: string,
+  ): Promise<CreatedPublicPrivacyRequestDto> {
     const r = await this.intake.fromPublic(ctx, body);
-    return { id: r.id, status: r.status };
+    if (gpc?.trim() !== '1') {
+      return { id: r.id, status: r.status };
+    }
+    const optOuts = await this.intake.fromGlobalPrivacyControl(ctx, body);
+    return { id: r.id, status: r.status, gpcOptOuts: optOuts.map((o) => o.id) };
   }
 
   @Post('privacy-requests/:id/verify')

@@ -201,6 +201,25 @@ export class CreatedPrivacyRequestDto {
   dueAt?: string;
 }
 
+export class CreatedPublicPrivacyRequestDto {
+  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
+  id!: string;
+
+  @ApiProperty({
+    enum: REQUEST_STATUSES,
+    example: 'pending_verification',
+    description: '`queued` for an opt-out, which needs no code',
+  })
+  status!: RequestStatus;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['0b6c2f1e-8e44-4c1d-9c57-6f0f3f1f2a11', '7a1d9e52-3c0b-4a8e-b0d4-2e9c6b7f5d33'],
+    description: 'With `Sec-GPC: 1`: the opt-outs of sale and sharing it filed, already queued',
+  })
+  gpcOptOuts?: string[];
+}
+
 export class TaskDto {
   @ApiProperty({ example: 'shop-db' })
   dataStore!: string;

@@ -22,6 +22,16 @@ const MAX_ATTEMPTS = 5;
 const RECEIVED_AT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const RECEIVED_AT_MAX_SKEW_MS = 60 * 1000;
 
+type OptOutType = 'opt_out_sale' | 'opt_out_sharing';
+const OPT_OUTS: readonly OptOutType[] = ['opt_out_sale', 'opt_out_sharing'];
+const isOptOut = (type: RequestType): type is OptOutType => OPT_OUTS.includes(type as OptOutType);
+
+export interface PublicInput {
+  type: RequestType;
+  email: string;
+  jurisdiction?: Jurisdiction;
+}
+
 export interface IntakeInput {
   type: RequestType;
   jurisdiction?: Jurisdiction;
@@ -74,16 +84,23 @@ export class PrivacyRequestIntakeService {
     return request;
   }
 
-  /** The public: the request waits for the one-time code mailed to the address. */
-  async fromPublic(
-    ctx: RequestContext,
-    input: { type: RequestType; email: string; jurisdiction?: Jurisdiction },
-  ): Promise<PrivacyRequestEntity> {
+  /**
+   * The public: the request waits for the one-time code mailed to the address, except an
+   * opt-out of sale or sharing, which needs no verification (CCPA §7026(d)) and is queued at once.
+   */
+  async fromPublic(ctx: RequestContext, input: PublicInput): Promise<PrivacyRequestEntity> {
     if (input.type === 'rectification') {
       throw new PrivacyRequestError(
         PrivacyRequestErrorCode.InvalidCorrections,
         'A rectification names its corrections: it is filed by a product backend, through POST /v1/privacy-requests',
         [{ field: 'type', message: 'rectification is not filed through the public form' }],
+      );
+    }
+    if (isOptOut(input.type)) {
+      return this.publicOptOut(
+        ctx,
+        { ...input, type: input.type },
+        { verification: 'not-required' },
       );
     }
     const request = await this.build(
@@ -97,6 +114,40 @@ export class PrivacyRequestIntakeService {
     request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MS);
     await this.requests.transaction((m) => this.commits.insertPendingVerification(m, ctx, request));
     await this.mailer.sendCode(input.email, request.id, code);
+    return request;
+  }
+
+  /**
+   * `Sec-GPC: 1` on the public form is a request to opt out of sale and of sharing (CCPA
+   * §7025): both are filed and queued at once, but for the one the form itself asks for.
+   */
+  async fromGlobalPrivacyControl(
+    ctx: RequestContext,
+    input: PublicInput,
+  ): Promise<PrivacyRequestEntity[]> {
+    const filed: PrivacyRequestEntity[] = [];
+    for (const type of OPT_OUTS.filter((t) => t !== input.type)) {
+      filed.push(await this.publicOptOut(ctx, { ...input, type }, { signal: 'gpc' }));
+    }
+    return filed;
+  }
+
+  private async publicOptOut(
+    ctx: RequestContext,
+    input: PublicInput & { type: OptOutType },
+    details: Record<string, unknown>,
+  ): Promise<PrivacyRequestEntity> {
+    const request = await this.build(
+      ctx,
+      { ...input, subject: { email: input.email } },
+      'public',
+      new Date(),
+    );
+    const taskIds = await this.commits.insertQueued(ctx, request, undefined, {
+      source: 'public',
+      ...details,
+    });
+    this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
     return request;
   }
 
