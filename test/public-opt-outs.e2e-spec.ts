@@ -147,7 +147,7 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
   });
 
   it('files nothing more without the signal or with Sec-GPC other than 1', async () => {
-    for (const headers of [{}, { 'Sec-GPC': '0' }]) {
+    for (const headers of [{}, { 'Sec-GPC': '0' }] as Array<Record<string, string>>) {
       const filed = await filePublic({ type: 'erasure', email: uniqueEmail('no-gpc') }, headers);
       expect(filed.status).toBe(202);
       expect(filed.body.gpcOptOuts).toBeUndefined();
