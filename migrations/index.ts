@@ -9,6 +9,7 @@ import { Rectification1764000530000 } from './1764000530000-rectification';
 import { DeadlineCalendars1764000600000 } from './1764000600000-deadline-calendars';
 import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
+import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   DeadlineCalendars1764000600000,
   Incidents1764000800000,
   RequestRespondedAt1764000810000,
+  DpoWorkflow1764000820000,
 ];

@@ -43,6 +43,9 @@ export class AppConfig {
     /** Request records older than this many months are purged (at least 24). */
     retentionMonths: number;
     reconcileEveryMs: number;
+    /** `manual`: verified requests wait for a DPO's approval. */
+    approval: 'auto' | 'manual';
+    manualTaskReminderDays: number;
   };
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {

@@ -218,6 +218,16 @@ export class EnvSchema {
   @Min(500)
   PRIVACY_RECONCILE_INTERVAL_MS = 60000;
 
+  /** `manual`: verified requests wait as pending_approval until a DPO approves or rejects them. */
+  @IsIn(['auto', 'manual'])
+  REQUEST_APPROVAL: 'auto' | 'manual' = 'auto';
+
+  /** Waiting manual-store tasks are reminded to DPOs once a day from this many days before due. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MANUAL_TASK_REMINDER_DAYS = 7;
+
   /** Root key provider of field encryption. */
   @IsIn(['local', 'aws-kms', 'pkcs11', 'rsa'])
   KEY_PROVIDER: 'local' | 'aws-kms' | 'pkcs11' | 'rsa' = 'local';

@@ -117,6 +117,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       defaultJurisdiction: schema.DEFAULT_JURISDICTION,
       retentionMonths,
       reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
+      approval: schema.REQUEST_APPROVAL,
+      manualTaskReminderDays: schema.MANUAL_TASK_REMINDER_DAYS,
     },
   });
 }

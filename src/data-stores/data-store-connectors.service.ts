@@ -89,6 +89,12 @@ export class DataStoreConnectors implements OnApplicationShutdown {
   }
 
   async decrypt(store: DataStoreEntity): Promise<StoreConnection> {
+    if (store.connectionCiphertext === null) {
+      throw new DataStoreError(
+        DataStoreErrorCode.NoConnection,
+        'A manual data store has no connection: its tasks are done by a person',
+      );
+    }
     const plain = await this.cipher.decrypt(store.connectionCiphertext, {
       context: connectionContext(store.id),
     });

@@ -11,6 +11,7 @@ export enum DataStoreErrorCode {
   ScanUnsupported = 'scan-unsupported',
   InvalidSubject = 'invalid-subject',
   PlanUnsupported = 'erasure-plan-unsupported',
+  NoConnection = 'data-store-has-no-connection',
 }
 
 export class DataStoreError extends DomainError<DataStoreErrorCode> {
@@ -36,6 +37,7 @@ export class DataStoreError extends DomainError<DataStoreErrorCode> {
       case DataStoreErrorCode.Unreachable:
       case DataStoreErrorCode.ScanUnsupported:
       case DataStoreErrorCode.PlanUnsupported:
+      case DataStoreErrorCode.NoConnection:
         return 422;
       default:
         return assertUnreachable(this.code);

@@ -6,7 +6,7 @@ export function toDataStoreDto(e: DataStoreEntity): DataStoreDto {
     id: e.id,
     name: e.name,
     type: e.type,
-    connection: { url: e.connectionDisplay },
+    connection: e.connectionDisplay === null ? null : { url: e.connectionDisplay },
     collections: e.collections,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),

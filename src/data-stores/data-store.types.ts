@@ -1,4 +1,5 @@
-export const DATA_STORE_TYPES = ['postgres', 'mysql', 'http'] as const;
+/** `manual`: a system without a connector; its tasks wait for a person to do them. */
+export const DATA_STORE_TYPES = ['postgres', 'mysql', 'http', 'manual'] as const;
 export type DataStoreType = (typeof DATA_STORE_TYPES)[number];
 
 export const IDENTITY_TYPES = ['email', 'subject_id', 'phone'] as const;

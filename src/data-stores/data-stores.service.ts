@@ -22,7 +22,9 @@ export interface DataStoreInput {
   collections: CollectionSpec[];
 }
 
-const URL_SCHEMES: Record<DataStoreType, RegExp> = {
+type ConnectedType = Exclude<DataStoreType, 'manual'>;
+
+const URL_SCHEMES: Record<ConnectedType, RegExp> = {
   postgres: /^postgres(ql)?:\/\//,
   mysql: /^(mysql|mariadb):\/\//,
   http: /^https?:\/\//,
@@ -52,6 +54,9 @@ export class DataStoresService {
   }
 
   async create(ctx: RequestContext, input: DataStoreInput): Promise<DataStoreEntity> {
+    if (input.type === 'manual') {
+      return this.createManual(ctx, input);
+    }
     const connection = this.validConnection(input.type, input.connection);
     await this.checkLive(input.type, connection, input.collections);
     const id = randomUUID();
@@ -74,6 +79,12 @@ export class DataStoresService {
     input: Omit<DataStoreInput, 'type'>,
   ): Promise<DataStoreEntity> {
     const store = await this.get(id);
+    if (store.type === 'manual') {
+      noConnection(input.connection);
+      store.name = input.name;
+      store.collections = input.collections;
+      return this.save(ctx, store, 'data_store.updated');
+    }
     const connection = input.connection
       ? this.validConnection(store.type, input.connection)
       : await this.connectors.decrypt(store);
@@ -161,6 +172,20 @@ export class DataStoresService {
     return steps;
   }
 
+  /** A system without a connector: described, never connected to; a person does its tasks. */
+  private createManual(ctx: RequestContext, input: DataStoreInput): Promise<DataStoreEntity> {
+    noConnection(input.connection);
+    const entity = this.stores.create({
+      id: randomUUID(),
+      name: input.name,
+      type: 'manual',
+      collections: input.collections,
+      connectionDisplay: null,
+      connectionCiphertext: null,
+    });
+    return this.save(ctx, entity, 'data_store.created');
+  }
+
   private async save(
     ctx: RequestContext,
     entity: DataStoreEntity,
@@ -211,7 +236,7 @@ export class DataStoresService {
   }
 
   private validConnection(
-    type: DataStoreType,
+    type: ConnectedType,
     connection: DataStoreInput['connection'],
   ): StoreConnection {
     if (!connection || !URL_SCHEMES[type].test(connection.url)) {
@@ -235,7 +260,7 @@ export class DataStoresService {
   }
 
   private async checkLive(
-    type: DataStoreType,
+    type: ConnectedType,
     connection: StoreConnection,
     collections: CollectionSpec[],
   ): Promise<void> {
@@ -264,6 +289,16 @@ export class DataStoresService {
     } finally {
       await connector.close().catch(() => undefined);
     }
+  }
+}
+
+function noConnection(connection: DataStoreInput['connection']): void {
+  if (connection !== undefined) {
+    throw new DataStoreError(
+      DataStoreErrorCode.InvalidConnection,
+      'A manual data store has no connection',
+      [{ field: 'connection', message: 'must be absent for a manual store' }],
+    );
   }
 }
 

@@ -2,15 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
+import { AppConfig } from 'src/config/app-config';
 import { AuditRecord, AuditService } from 'src/audit/audit.service';
 import type { RequestType } from './deadlines/deadline-rules';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import { PrivacyRequestRepository, StoreRef } from './privacy-request.repository';
 import { assertTransition, RequestStatus } from './privacy-request.state';
 
-/** The stores a request of this type has a task in. */
+/**
+ * The stores a request of this type has a task in: SQL stores for access and erasure, HTTP
+ * backends and manual stores (a person acts there) for every type.
+ */
 function taking(type: RequestType, stores: StoreRef[]): StoreRef[] {
-  return stores.filter((s) => type === 'access' || type === 'erasure' || s.type === 'http');
+  return stores.filter(
+    (s) => type === 'access' || type === 'erasure' || s.type === 'http' || s.type === 'manual',
+  );
 }
 
 /** Status changes and task creation, each written atomically with its audit event. */
@@ -19,11 +25,26 @@ export class PrivacyRequestCommits {
   constructor(
     private readonly requests: PrivacyRequestRepository,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
-   * A request its caller vouches for: inserted already queued, with one task per store that
-   * takes part and the `queued` audit event, in one statement. Returns the task ids.
+   * Where a verified request goes: to the workers, or first to a DPO (REQUEST_APPROVAL=manual).
+   * Opt-outs of sale and sharing need no verification and are honoured at once (CCPA §7026),
+   * so they never wait for approval either.
+   */
+  private verifiedStatus(type: RequestType): RequestStatus {
+    return this.config.privacyRequests.approval === 'manual' &&
+      type !== 'opt_out_sale' &&
+      type !== 'opt_out_sharing'
+      ? 'pending_approval'
+      : 'queued';
+  }
+
+  /**
+   * A request its caller vouches for: inserted already verified (`queued`, or
+   * `pending_approval`), with one task per store that takes part and its audit event, in one
+   * statement. Returns the task ids.
    */
   async insertQueued(
     ctx: RequestContext,
@@ -34,10 +55,13 @@ export class PrivacyRequestCommits {
   ): Promise<string[]> {
     const stores = chosen ?? taking(request.type, await this.requests.findStores());
     const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
-    request.status = 'queued';
+    request.status = this.verifiedStatus(request.type);
     await this.audit.recordChange(
       ctx,
-      statusRecord(request, 'pending_verification', 'queued', { tasks: tasks.length, ...details }),
+      statusRecord(request, 'pending_verification', request.status, {
+        tasks: tasks.length,
+        ...details,
+      }),
       this.requests.insertQueuedChange(request, tasks),
     );
     return tasks.map((t) => t.id);
@@ -58,11 +82,13 @@ export class PrivacyRequestCommits {
     );
   }
 
-  /** Verified: one task per store that takes part, then `queued`. */
+  /** Verified: one task per store that takes part, then `queued` (or `pending_approval`). */
   async queue(m: EntityManager, ctx: RequestContext, request: PrivacyRequestEntity): Promise<void> {
     const joining = taking(request.type, await this.requests.findStores(m));
     await this.requests.insertTasks(m, request.id, joining);
-    await this.setStatus(m, ctx, request, 'queued', { tasks: joining.length });
+    await this.setStatus(m, ctx, request, this.verifiedStatus(request.type), {
+      tasks: joining.length,
+    });
   }
 
   /**
@@ -107,6 +133,23 @@ export class PrivacyRequestCommits {
       throw new Error(`Privacy request ${request.id} left ${from} under its row lock`);
     }
     request.status = status;
+  }
+
+  /** A manual store's task now waits for a person, audited with the task id in one statement. */
+  async waitForPerson(
+    ctx: RequestContext,
+    request: Pick<PrivacyRequestEntity, 'id' | 'type'>,
+    taskId: string,
+  ): Promise<void> {
+    await this.audit.recordChange(
+      ctx,
+      {
+        action: 'privacy_request.task_waiting',
+        target: { type: 'privacy_request', id: request.id },
+        details: { type: request.type, taskId },
+      },
+      this.requests.taskWaitingChange(taskId),
+    );
   }
 
   /** A task failed for good after its request had already left the active statuses. */

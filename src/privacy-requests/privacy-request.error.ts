@@ -17,6 +17,8 @@ export enum PrivacyRequestErrorCode {
   InvalidCorrections = 'invalid-corrections',
   StoreUnavailable = 'data-store-unavailable',
   ReceivedAtOutOfRange = 'received-at-out-of-range',
+  TaskNotFound = 'privacy-request-task-not-found',
+  TaskNotWaiting = 'task-not-waiting',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
@@ -32,6 +34,7 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
     switch (this.code) {
       case PrivacyRequestErrorCode.NotFound:
       case PrivacyRequestErrorCode.LinkInvalid:
+      case PrivacyRequestErrorCode.TaskNotFound:
         return 404;
       case PrivacyRequestErrorCode.CodeExpired:
         return 410;
@@ -43,6 +46,7 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
       case PrivacyRequestErrorCode.PastDue:
       case PrivacyRequestErrorCode.InvalidState:
       case PrivacyRequestErrorCode.ExportNotReady:
+      case PrivacyRequestErrorCode.TaskNotWaiting:
         return 409;
       case PrivacyRequestErrorCode.InvalidSubject:
       case PrivacyRequestErrorCode.WrongCode:

@@ -33,6 +33,8 @@ export interface TaskWork {
   taskStatus: TaskStatus;
   dataStoreId: string | null;
   dataStoreName: string;
+  /** The store's type; null when the store was removed. */
+  storeType: DataStoreType | null;
   type: RequestType;
   status: RequestStatus;
   subjectCiphertext: string;
@@ -40,6 +42,14 @@ export interface TaskWork {
   correctionsCiphertext: string | null;
   /** The store's updated_at; null when the store was removed. */
   storeVersion: Date | null;
+}
+
+/** A waiting manual task to remind DPOs of. */
+export interface Reminder {
+  taskId: string;
+  requestId: string;
+  dataStoreName: string;
+  due: Date;
 }
 
 export interface AuditTrailEntry {
@@ -93,7 +103,8 @@ const TRANSITION_SQL = `
          responded_at = CASE WHEN $3 IN ('completed', 'rejected') THEN $4::timestamptz
                              ELSE responded_at END,
          failure_reason = CASE WHEN $3 = 'completed' THEN NULL ELSE failure_reason END,
-         acknowledged_at = CASE WHEN $3 = 'queued' AND acknowledge_by IS NOT NULL
+         acknowledged_at = CASE WHEN $3 IN ('queued', 'pending_approval')
+                                     AND acknowledge_by IS NOT NULL
                                 THEN coalesce(acknowledged_at, $4::timestamptz)
                                 ELSE acknowledged_at END
    WHERE id = $1 AND status = $2
@@ -103,7 +114,7 @@ const INSERT_QUEUED_SQL = `
   INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
     email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by,
     corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at)
-  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18,
+  VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18,
     CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE now() END)
   RETURNING id`;
 
@@ -120,7 +131,8 @@ const INSERT_TASKS_SQL = `
 const LOAD_AND_START_SQL = `
   WITH work AS (
     SELECT t.status AS task_status, t.data_store_id, t.data_store_name, r.type, r.status,
-           r.subject_ciphertext, r.corrections_ciphertext, s.updated_at AS store_version
+           r.subject_ciphertext, r.corrections_ciphertext, s.updated_at AS store_version,
+           s.type AS store_type
       FROM privacy_request_tasks t
       JOIN privacy_requests r ON r.id = t.request_id
       LEFT JOIN data_stores s ON s.id = t.data_store_id
@@ -168,7 +180,10 @@ export class PrivacyRequestRepository {
     await m.insert(PrivacyRequestEntity, request);
   }
 
-  /** The request inserted already queued with its tasks, as one statement for the audit. */
+  /**
+   * The request inserted verified (`queued`, or `pending_approval` when a DPO approves first)
+   * with its tasks, as one statement for the audit.
+   */
   insertQueuedChange(request: PrivacyRequestEntity, tasks: Array<{ id: string; store: StoreRef }>) {
     return {
       with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }],
@@ -192,6 +207,7 @@ export class PrivacyRequestRepository {
         request.correctionsCiphertext,
         request.acknowledgeBy,
         request.acknowledgeRule,
+        request.status,
       ],
     } satisfies AuditedChange;
   }
@@ -355,6 +371,7 @@ export class PrivacyRequestRepository {
         subject_ciphertext: string;
         corrections_ciphertext: string | null;
         store_version: Date | null;
+        store_type: DataStoreType | null;
       }>
     >(LOAD_AND_START_SQL, [taskId, requestId, UNFINISHED_TASK_STATUSES, ACTIVE_STATUSES]);
     return row
@@ -362,6 +379,7 @@ export class PrivacyRequestRepository {
           taskStatus: row.task_status,
           dataStoreId: row.data_store_id,
           dataStoreName: row.data_store_name,
+          storeType: row.store_type,
           type: row.type,
           status: row.status,
           subjectCiphertext: row.subject_ciphertext,
@@ -378,6 +396,85 @@ export class PrivacyRequestRepository {
         WHERE id = $1`,
       [taskId, JSON.stringify(result), detail],
     );
+  }
+
+  /** A manual store's task, started, now waits for a person; one statement for the audit. */
+  taskWaitingChange(taskId: string): AuditedChange {
+    return {
+      sql: `UPDATE privacy_request_tasks
+               SET status = 'waiting', detail = 'waiting for a person to do it', updated_at = now()
+             WHERE id = $1 AND status = 'in_progress'
+            RETURNING id`,
+      params: [taskId],
+    };
+  }
+
+  /** The task's status, or undefined when the request has no such task. */
+  async findTaskStatus(
+    m: EntityManager,
+    requestId: string,
+    taskId: string,
+  ): Promise<TaskStatus | undefined> {
+    const rows = await m.query<Array<{ status: TaskStatus }>>(
+      'SELECT status FROM privacy_request_tasks WHERE id = $1 AND request_id = $2',
+      [taskId, requestId],
+    );
+    return rows[0]?.status;
+  }
+
+  /** A waiting task done by a person, with their note sealed; false when it was not waiting. */
+  async completeWaitingTask(
+    m: EntityManager,
+    requestId: string,
+    taskId: string,
+    done: { noteCiphertext: string; by: string | null; result: TaskResult },
+  ): Promise<boolean> {
+    // An UPDATE through TypeORM answers [rows, affected count].
+    const [rows] = await m.query<[Array<{ id: string }>, number]>(
+      `UPDATE privacy_request_tasks
+          SET status = 'completed', note_ciphertext = $3, completed_by = $4, result = $5,
+              detail = 'done by hand', updated_at = now()
+        WHERE id = $1 AND request_id = $2 AND status = 'waiting'
+       RETURNING id`,
+      [taskId, requestId, done.noteCiphertext, done.by, JSON.stringify(done.result)],
+    );
+    return rows.length > 0;
+  }
+
+  async countTasksNotCompleted(m: EntityManager, requestId: string): Promise<number> {
+    const [row] = await m.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM privacy_request_tasks
+        WHERE request_id = $1 AND status <> 'completed'`,
+      [requestId],
+    );
+    return row.n;
+  }
+
+  /** A new run of the request's finishing step: fresh job ids for a request whose tasks are done. */
+  async bumpGeneration(m: EntityManager, id: string): Promise<number> {
+    const [[row]] = await m.query<[Array<{ generation: number }>, number]>(
+      'UPDATE privacy_requests SET generation = generation + 1 WHERE id = $1 RETURNING generation',
+      [id],
+    );
+    return row.generation;
+  }
+
+  /**
+   * Waiting tasks of active requests due within `days` (or overdue), not reminded in the last
+   * day, marked reminded in the same statement so two schedulers never remind twice.
+   */
+  async claimReminders(days: number): Promise<Reminder[]> {
+    const [rows] = await this.dataSource.query<[Reminder[], number]>(
+      `UPDATE privacy_request_tasks t SET reminded_at = now()
+         FROM privacy_requests r
+        WHERE r.id = t.request_id AND t.status = 'waiting' AND r.status = ANY($1)
+          AND coalesce(r.extended_due_at, r.due_at) < now() + make_interval(days => $2)
+          AND (t.reminded_at IS NULL OR t.reminded_at < now() - interval '23 hours')
+       RETURNING t.id AS "taskId", t.request_id AS "requestId",
+                 t.data_store_name AS "dataStoreName", coalesce(r.extended_due_at, r.due_at) AS due`,
+      [ACTIVE_STATUSES, days],
+    );
+    return rows;
   }
 
   /** Why the last attempt failed; `final` also fails the task. */

@@ -13,6 +13,9 @@ describe('privacy request state', () => {
   const allowed: Array<[RequestStatus, RequestStatus, string]> = [
     ['pending_verification', 'queued', 'the subject verifies'],
     ['pending_verification', 'rejected', 'a DPO rejects an unverified request'],
+    ['pending_verification', 'pending_approval', 'verified, the request waits for a DPO'],
+    ['pending_approval', 'queued', 'a DPO approves'],
+    ['pending_approval', 'rejected', 'a DPO rejects instead'],
     ['queued', 'in_progress', 'the first task starts'],
     ['queued', 'completed', 'a request without tasks finishes'],
     ['queued', 'failed', 'a task fails for good before any started the request'],
@@ -36,6 +39,9 @@ describe('privacy request state', () => {
     ['pending_verification', 'completed', 'an unverified request is never completed'],
     ['failed', 'completed', 'a failed request completes only through a retry'],
     ['queued', 'queued', 'a request does not move onto its own status'],
+    ['pending_approval', 'in_progress', 'no work starts before approval'],
+    ['pending_approval', 'completed', 'an unapproved request is never completed'],
+    ['queued', 'pending_approval', 'an approved request does not wait again'],
   ];
   it.each(refused)('%s -> %s is refused (%s)', (from, to) => {
     expect(canTransition(from, to)).toBe(false);

@@ -2,6 +2,7 @@ import { PrivacyRequestError, PrivacyRequestErrorCode } from './privacy-request.
 
 export const REQUEST_STATUSES = [
   'pending_verification',
+  'pending_approval',
   'queued',
   'in_progress',
   'completed',
@@ -10,12 +11,14 @@ export const REQUEST_STATUSES = [
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'failed'] as const;
+/** `waiting`: a manual store's task, done when a person marks it done with a note. */
+export const TASK_STATUSES = ['pending', 'in_progress', 'waiting', 'completed', 'failed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Not yet answered: counted as open, overdue once past due, extendable. */
 export const OPEN_STATUSES: readonly RequestStatus[] = [
   'pending_verification',
+  'pending_approval',
   'queued',
   'in_progress',
 ];
@@ -28,10 +31,13 @@ export const TERMINAL_STATUSES: readonly RequestStatus[] = ['completed', 'failed
 
 /**
  * Every allowed move. A request is created `pending_verification` (public intake) or `queued`
- * (a service vouches for the subject); `failed` goes back to `queued` only by a DPO retry.
+ * (a service vouches for the subject); with REQUEST_APPROVAL=manual a verified request waits as
+ * `pending_approval` (its clock running) until a DPO approves (`queued`) or rejects it; `failed`
+ * goes back to `queued` only by a DPO retry.
  */
 const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
-  pending_verification: ['queued', 'rejected'],
+  pending_verification: ['queued', 'pending_approval', 'rejected'],
+  pending_approval: ['queued', 'rejected'],
   queued: ['in_progress', 'completed', 'failed', 'rejected'],
   in_progress: ['completed', 'failed', 'rejected'],
   failed: ['queued', 'rejected'],
@@ -56,5 +62,8 @@ export function assertTransition(from: RequestStatus, to: RequestStatus): void {
 export const isOpen = (status: RequestStatus): boolean => OPEN_STATUSES.includes(status);
 export const isActive = (status: RequestStatus): boolean => ACTIVE_STATUSES.includes(status);
 
-/** Tasks a run still has to do; a completed task is never started again. */
+/**
+ * Tasks a run still has to do; a completed task is never started again, and a waiting one is
+ * finished only by a person.
+ */
 export const UNFINISHED_TASK_STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'failed'];

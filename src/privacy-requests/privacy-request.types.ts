@@ -12,4 +12,6 @@ export interface TaskResult {
   remaining?: Record<string, number>;
   exported?: ExportedCollection[];
   count?: number;
+  /** A manual store's task, done by a person: when, and how long their note was. */
+  manual?: { completedAt: string; noteLength: number };
 }

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsentModule } from 'src/consent/consent.module';
 import { DataStoresModule } from 'src/data-stores/data-stores.module';
+import { HealthModule } from 'src/health/health.module';
 import { IncidentsModule } from 'src/incidents/incidents.module';
 import { DeadlineCalendars } from './deadlines/deadline-calendars.service';
 import { ErasureCertificates } from './certificates/erasure-certificates.service';
@@ -16,6 +17,11 @@ import { ExportPartWriter } from './export/export-part.writer';
 import { CorrectionChecker } from './intake/correction-checker.service';
 import { PrivacyRequestIntakeService } from './intake/privacy-request-intake.service';
 import { VerificationMailer } from './intake/verification-mailer.service';
+import { ManualTaskReminderProcessor } from './manual/manual-task-reminder.processor';
+import { ManualTaskReminderScheduler } from './manual/manual-task-reminder.scheduler';
+import { ManualTaskReminderService } from './manual/manual-task-reminder.service';
+import { MANUAL_TASK_REMINDER_QUEUE } from './manual/manual-task-reminders';
+import { ManualTasksService } from './manual/manual-tasks.service';
 import { PrivacyRequestCommits } from './privacy-request-commit.service';
 import { PrivacyRequestRepository } from './privacy-request.repository';
 import { PrivacyRequestViewService } from './privacy-request-view.service';
@@ -37,10 +43,12 @@ export class PrivacyRequestsModule {
       imports: [
         TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestTaskEntity]),
         BullModule.registerQueue({ name: PRIVACY_REQUEST_QUEUE }),
+        BullModule.registerQueue({ name: MANUAL_TASK_REMINDER_QUEUE }),
         BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
         DataStoresModule.register(options),
         ConsentModule.register(options),
         IncidentsModule,
+        HealthModule,
       ],
       controllers: [
         PrivacyRequestsController,
@@ -64,7 +72,16 @@ export class PrivacyRequestsModule {
         ExportPackageBuilder,
         TaskRunner,
         RequestFinisher,
-        ...(options.workers ? [PrivacyRequestProcessor, Reconciler] : []),
+        ManualTasksService,
+        ManualTaskReminderService,
+        ...(options.workers
+          ? [
+              PrivacyRequestProcessor,
+              Reconciler,
+              ManualTaskReminderScheduler,
+              ManualTaskReminderProcessor,
+            ]
+          : []),
       ],
       exports: [DeadlineCalendars],
     };

@@ -5,5 +5,6 @@ export const QUEUE_NAMES = [
   'data-store-scans',
   'privacy-requests',
   'crypto-rewrap',
+  'manual-task-reminders',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

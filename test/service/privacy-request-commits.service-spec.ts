@@ -1,10 +1,13 @@
 import { DataSource } from 'typeorm';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import type { AppConfig } from 'src/config/app-config';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { insertRequest, serviceDataSource } from './support/database';
+
+const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
 
 describe('PrivacyRequestCommits', () => {
   let ds: DataSource;
@@ -14,7 +17,7 @@ describe('PrivacyRequestCommits', () => {
   beforeAll(async () => {
     ds = await serviceDataSource();
     repo = new PrivacyRequestRepository(ds);
-    commits = new PrivacyRequestCommits(repo, new AuditService(ds));
+    commits = new PrivacyRequestCommits(repo, new AuditService(ds), AUTO_APPROVAL);
   });
   afterAll(() => ds.destroy());
 

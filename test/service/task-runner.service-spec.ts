@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
+import type { AppConfig } from 'src/config/app-config';
 import type { Connector } from 'src/data-stores/connectors/connector.interface';
 import { StoreError } from 'src/data-stores/connectors/store-error';
 import type { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
@@ -28,6 +29,8 @@ class FakeStore {
   }
 }
 
+const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
+
 describe('TaskRunner', () => {
   let ds: DataSource;
   let repo: PrivacyRequestRepository;
@@ -48,7 +51,7 @@ describe('TaskRunner', () => {
       connectors,
       protector,
       {} as ExportPartWriter,
-      new PrivacyRequestCommits(repo, new AuditService(ds)),
+      new PrivacyRequestCommits(repo, new AuditService(ds), AUTO_APPROVAL),
     );
   });
   afterAll(() => ds.destroy());

@@ -30,6 +30,9 @@ export function createConnector(spec: ConnectorSpec, options: ConnectorOptions):
       return new MysqlConnector(spec.connection.url, spec.collections, options.hashKey);
     case 'http':
       return new HttpConnector(spec.connection as HttpConnection, options.http);
+    case 'manual':
+      // Callers check for manual stores first; reaching here is a bug, not a store error.
+      throw new Error('A manual data store has no connector');
     default:
       return assertUnreachable(spec.type);
   }

@@ -142,14 +142,23 @@ export class CreateDataStoreDto {
   @Matches(/^[\w .:-]{1,100}$/, { message: 'name must be 1-100 letters, digits, spaces or ._:-' })
   name!: string;
 
-  @ApiProperty({ enum: DATA_STORE_TYPES, example: 'postgres' })
+  @ApiProperty({
+    enum: DATA_STORE_TYPES,
+    example: 'postgres',
+    description:
+      '`manual`: a system without a connector (no `connection`); its tasks wait as `waiting` until a person marks them done with a note (`POST /v1/admin/privacy-requests/{id}/tasks/{taskId}/complete`)',
+  })
   @IsIn(DATA_STORE_TYPES)
   type!: DataStoreType;
 
-  @ApiProperty({ type: ConnectionDto })
+  @ApiPropertyOptional({
+    type: ConnectionDto,
+    description: 'Required for postgres, mysql and http stores; absent for a manual store',
+  })
+  @IsOptional()
   @ValidateNested()
   @Type(() => ConnectionDto)
-  connection!: ConnectionDto;
+  connection?: ConnectionDto;
 
   @ApiProperty({ type: [CollectionDto], description: "Where a subject's data lives" })
   @ArrayMaxSize(200)
@@ -197,8 +206,8 @@ export class DataStoreDto {
   @ApiProperty({ enum: DATA_STORE_TYPES, example: 'postgres' })
   type!: DataStoreType;
 
-  @ApiProperty({ type: ConnectionViewDto })
-  connection!: ConnectionViewDto;
+  @ApiProperty({ type: ConnectionViewDto, nullable: true, description: 'null for a manual store' })
+  connection!: ConnectionViewDto | null;
 
   @ApiProperty({ type: [CollectionDto] })
   collections!: CollectionDto[];

@@ -18,13 +18,16 @@ export class DataStoreEntity {
   @Column({ type: 'text' })
   type!: DataStoreType;
 
-  /** The whole connection object, field-encrypted: it holds passwords and signing secrets. */
-  @Column({ name: 'connection_ciphertext', type: 'text' })
-  connectionCiphertext!: string;
+  /**
+   * The whole connection object, field-encrypted: it holds passwords and signing secrets.
+   * Null exactly for a manual store, which has no connection.
+   */
+  @Column({ name: 'connection_ciphertext', type: 'text', nullable: true })
+  connectionCiphertext!: string | null;
 
   /** What may be shown of the connection: the URL without its password. */
-  @Column({ name: 'connection_display', type: 'text' })
-  connectionDisplay!: string;
+  @Column({ name: 'connection_display', type: 'text', nullable: true })
+  connectionDisplay!: string | null;
 
   @Column({ type: 'jsonb' })
   collections!: CollectionSpec[];

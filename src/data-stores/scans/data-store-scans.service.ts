@@ -38,10 +38,10 @@ export class DataStoreScansService {
 
   async start(ctx: RequestContext, dataStoreId: string): Promise<DataStoreScanEntity> {
     const store = await this.stores.get(dataStoreId);
-    if (store.type === 'http') {
+    if (store.type === 'http' || store.type === 'manual') {
       throw new DataStoreError(
         DataStoreErrorCode.ScanUnsupported,
-        'An http store has no catalogue to sample',
+        `A${store.type === 'http' ? 'n http' : ' manual'} store has no catalogue to sample`,
       );
     }
     const scan = await this.scans.save(

@@ -138,6 +138,22 @@ export class PrivacyRequestAdminService {
     });
   }
 
+  /** A DPO lets a request waiting for approval (REQUEST_APPROVAL=manual) go to the workers. */
+  async approve(ctx: RequestContext, id: string): Promise<PrivacyRequestEntity> {
+    const r = await this.locked(id, async (m, r) => {
+      if (r.status !== 'pending_approval') {
+        throw new PrivacyRequestError(
+          PrivacyRequestErrorCode.InvalidState,
+          `A ${r.status} request is not waiting for approval`,
+        );
+      }
+      await this.commits.setStatus(m, ctx, r, 'queued', { approved: true });
+      return r;
+    });
+    this.workflow.enqueueSoon(id);
+    return r;
+  }
+
   async retry(ctx: RequestContext, id: string): Promise<PrivacyRequestEntity> {
     const r = await this.locked(id, async (m, r) => {
       if (r.status !== 'failed') {

@@ -399,6 +399,39 @@ export class ExportLinkDto {
   checksum!: string;
 }
 
+export class CompleteTaskDto {
+  @ApiProperty({
+    description:
+      'What was found, exported or erased there (1-4000 characters). Stored encrypted, never logged or audited (only its length is)',
+    example: 'Two paper files found in the Lyon archive; shredded on 2 December.',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  note!: string;
+}
+
+export class CompletedTaskDto {
+  @ApiProperty({ example: '3f9a1c52-1b7e-4f0e-9d2c-7a6b5c4d3e2f' })
+  id!: string;
+
+  @ApiProperty({ example: '0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b' })
+  taskId!: string;
+
+  @ApiProperty({
+    enum: REQUEST_STATUSES,
+    example: 'in_progress',
+    description: "The request's status",
+  })
+  status!: RequestStatus;
+
+  @ApiProperty({
+    description: 'True when this was the last task: the request now finishes and completes',
+    example: true,
+  })
+  finishing!: boolean;
+}
+
 export class SlaDto {
   @ApiProperty({ example: 12 })
   open!: number;

@@ -43,7 +43,8 @@ export class CorrectionChecker {
     }
     const problems = duplicates(corrections);
     const stores = await this.requests.findStoreDescriptions();
-    const taking = new Set<string>(stores.filter((s) => s.type === 'http').map((s) => s.id));
+    // HTTP backends and manual stores are told every correction; they apply what they hold.
+    const taking = new Set<string>(stores.filter((s) => !isSql(s.type)).map((s) => s.id));
     const described = corrections.map(() => false);
     for (const store of stores) {
       const targets = store.collections.flatMap((c) => {
@@ -57,7 +58,7 @@ export class CorrectionChecker {
       for (const t of targets) {
         described[t.i] = true;
       }
-      if (store.type === 'http' || targets.length === 0) {
+      if (!isSql(store.type) || targets.length === 0) {
         continue;
       }
       taking.add(store.id);
@@ -129,3 +130,5 @@ function invalid(problems: Problem[]): PrivacyRequestError {
     problems,
   );
 }
+
+const isSql = (type: StoreRef['type']): boolean => type === 'postgres' || type === 'mysql';

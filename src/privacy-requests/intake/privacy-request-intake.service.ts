@@ -80,7 +80,9 @@ export class PrivacyRequestIntakeService {
       );
     }
     const taskIds = await this.commits.insertQueued(ctx, request, stores);
-    this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
+    if (request.status === 'queued') {
+      this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
+    }
     return request;
   }
 

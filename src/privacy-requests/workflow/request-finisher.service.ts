@@ -35,7 +35,8 @@ export class RequestFinisher {
     }
     const { request, tasks } = found;
     if (tasks.some((t) => t.status !== 'completed')) {
-      // A child failed for good; the task runner already failed the request.
+      // A child failed for good (the task runner already failed the request), or a manual
+      // store's task waits for a person: marking the last one done runs this step again.
       return;
     }
     const subject = await this.protector.open(request.subjectCiphertext);

@@ -25,10 +25,20 @@ export class TaskRunner {
 
   async run(requestId: string, taskId: string): Promise<void> {
     const work = await this.requests.loadAndStartTask(requestId, taskId);
-    if (!work || work.taskStatus === 'completed' || !isActive(work.status)) {
+    if (
+      !work ||
+      work.taskStatus === 'completed' ||
+      work.taskStatus === 'waiting' ||
+      !isActive(work.status)
+    ) {
       return;
     }
     await this.start(requestId, work);
+    if (work.storeType === 'manual') {
+      // No connector: a person does this part and marks it done with a note.
+      await this.commits.waitForPerson(SYSTEM, { id: requestId, type: work.type }, taskId);
+      return;
+    }
     if (!work.dataStoreId || !work.storeVersion) {
       throw new StoreError('permanent', 'store-removed', 'the data store was removed');
     }

@@ -59,6 +59,11 @@ export class WorkflowQueue {
     await this.add(requestId, { generation: request.generation, taskIds });
   }
 
+  /** Only the finishing step, under a generation the caller has just committed. */
+  finishSoon(requestId: string, generation: number): void {
+    this.enqueueSoon(requestId, { generation, taskIds: [] });
+  }
+
   private async add(requestId: string, run: QueuedRun): Promise<void> {
     await this.flows.add({
       name: PrivacyRequestJob.Finish,
