@@ -192,6 +192,43 @@ describe('reports', () => {
       .expect(403);
   });
 
+  it('documents the reports, the breach register and the DPO workflow in OpenAPI, with examples', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: {
+        schemas: Record<string, { properties: Record<string, { example?: unknown }> }>;
+      };
+    };
+    const operations: Array<[string, string]> = [
+      ['/v1/admin/reports/ccpa-metrics', 'get'],
+      ['/v1/admin/reports/processing-record', 'get'],
+      ['/v1/admin/incidents', 'post'],
+      ['/v1/admin/incidents', 'get'],
+      ['/v1/admin/incidents/{id}', 'get'],
+      ['/v1/admin/incidents/{id}/notifications', 'post'],
+      ['/v1/admin/privacy-requests/{id}/approve', 'post'],
+      ['/v1/admin/privacy-requests/{id}/tasks/{taskId}/complete', 'post'],
+    ];
+    for (const [path, method] of operations) {
+      const op = doc.paths[path]?.[method];
+      expect({ path, method, security: op?.security }).toEqual({
+        path,
+        method,
+        security: [{ bearer: [] }],
+      });
+      expect(String(op.description)).toMatch(/Access: /);
+    }
+    const csv = doc.paths['/v1/admin/reports/ccpa-metrics'].get.responses as Record<
+      string,
+      { content: Record<string, unknown> }
+    >;
+    expect(Object.keys(csv['200'].content)).toEqual(['application/json', 'text/csv']);
+    for (const schema of ['CreateIncidentDto', 'RecordNotificationDto', 'CompleteTaskDto']) {
+      const props = Object.values(doc.components.schemas[schema].properties);
+      expect(props.every((p) => p.example !== undefined)).toBe(true);
+    }
+  });
+
   describe('processing record', () => {
     beforeAll(async () => {
       for (const p of [

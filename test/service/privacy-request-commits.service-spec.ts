@@ -79,4 +79,30 @@ describe('PrivacyRequestCommits', () => {
       { action: 'privacy_request.failed', outcome: 'failure', actor_type: 'system' },
     ]);
   });
+
+  describe('with REQUEST_APPROVAL=manual', () => {
+    const manual = () =>
+      new PrivacyRequestCommits(repo, new AuditService(ds), {
+        privacyRequests: { approval: 'manual' },
+      } as AppConfig);
+    const verify = async (type: 'access' | 'opt_out_sale'): Promise<string> => {
+      const id = await insertRequest(ds, 'pending_verification', { type });
+      await repo.transaction(async (m) => {
+        const locked = await repo.lockById(m, id);
+        await manual().queue(m, SYSTEM, locked!);
+      });
+      return id;
+    };
+
+    it('a request verified by its code waits for approval', async () => {
+      const id = await verify('access');
+      expect(await repo.findStatus(id)).toBe('pending_approval');
+      expect((await events(id)).map((e) => e.action)).toEqual(['privacy_request.pending_approval']);
+    });
+
+    it('a verified opt-out of sale is queued at once', async () => {
+      const id = await verify('opt_out_sale');
+      expect(await repo.findStatus(id)).toBe('queued');
+    });
+  });
 });
