@@ -88,6 +88,14 @@ export class MysqlConnector extends SqlConnector {
     );
   }
 
+  protected async readCounts(statement: SqlStatement): Promise<number[]> {
+    const [rows] = await this.pool
+      .promise()
+      .query<RowDataPacket[]>(statement.sql, statement.params)
+      .catch(failedOn(statement.table));
+    return Object.values(rows[0] as Record<string, unknown>).map(Number);
+  }
+
   protected limitSql(sql: string, limit: number): string {
     return `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
   }

@@ -83,6 +83,13 @@ export class PostgresConnector extends SqlConnector {
     return groupForeignKeys((await this.pool.query<ForeignKeyColumnRow>(FOREIGN_KEYS_SQL)).rows);
   }
 
+  protected async readCounts(statement: SqlStatement): Promise<number[]> {
+    const r = await this.pool
+      .query<Record<string, string>>(statement.sql, statement.params)
+      .catch(failedOn(statement.table));
+    return Object.values(r.rows[0]).map(Number);
+  }
+
   protected limitSql(sql: string, limit: number): string {
     return `${sql} LIMIT ${Math.max(1, Math.floor(limit))}`;
   }

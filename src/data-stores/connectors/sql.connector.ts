@@ -57,6 +57,8 @@ export abstract class SqlConnector implements Connector {
     options?: { readOnly?: boolean },
   ): Promise<T>;
   abstract catalogue(): Promise<CatalogueTable[]>;
+  /** A one-row SELECT of counts, outside any transaction: one statement reads one snapshot. */
+  protected abstract readCounts(statement: SqlStatement): Promise<number[]>;
   /** The foreign keys between tables of the store's current schema. */
   abstract foreignKeys(): Promise<ForeignKey[]>;
   abstract close(): Promise<void>;
@@ -123,7 +125,7 @@ export abstract class SqlConnector implements Connector {
   /** The same counts after the erasure: every path to the subject should now find nothing. */
   async remainingAfterErasure(subject: Subject): Promise<RemainingRows> {
     const plan = await this.plan(subject);
-    const rows = await this.transaction((tx) => tx.counts(plan.counts), { readOnly: true });
+    const rows = await this.readCounts(plan.counts);
     const remaining: RemainingRows = {};
     plan.steps.forEach((step, i) => {
       remaining[step.collection] = (remaining[step.collection] ?? 0) + rows[i];
