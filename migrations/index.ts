@@ -7,6 +7,7 @@ import { AuditAppendFunction1764000400000 } from './1764000400000-audit-append-f
 import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-suggested-collections';
 import { Rectification1764000530000 } from './1764000530000-rectification';
 import { DeadlineCalendars1764000600000 } from './1764000600000-deadline-calendars';
+import { RequestRetention1764000610000 } from './1764000610000-request-retention';
 import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
@@ -22,6 +23,7 @@ export const migrations = [
   ScanSuggestedCollections1764000520000,
   Rectification1764000530000,
   DeadlineCalendars1764000600000,
+  RequestRetention1764000610000,
   Incidents1764000800000,
   RequestRespondedAt1764000810000,
   DpoWorkflow1764000820000,

@@ -19,6 +19,7 @@ export enum PrivacyRequestErrorCode {
   ReceivedAtOutOfRange = 'received-at-out-of-range',
   TaskNotFound = 'privacy-request-task-not-found',
   TaskNotWaiting = 'task-not-waiting',
+  ExportExpired = 'export-expired',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
@@ -37,6 +38,7 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
       case PrivacyRequestErrorCode.TaskNotFound:
         return 404;
       case PrivacyRequestErrorCode.CodeExpired:
+      case PrivacyRequestErrorCode.ExportExpired:
         return 410;
       case PrivacyRequestErrorCode.TooManyAttempts:
         return 429;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
-import type { DeadlineRule, RequestType } from './deadlines/deadline-rules';
+import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import {
@@ -84,6 +84,17 @@ export interface RequestSummaryRow {
   overdue: boolean;
 }
 
+/** One request type's figures for a calendar year (CCPA §7102); days are fractional. */
+export interface YearMetrics {
+  type: RequestType;
+  received: number;
+  complied: number;
+  denied: number;
+  /** Null when no request of the type was answered. */
+  medianDays: number | null;
+  meanDays: number | null;
+}
+
 export interface SlaTotals {
   open: number;
   overdue: number;
@@ -144,6 +155,57 @@ const LOAD_AND_START_SQL = `
        AND EXISTS (SELECT 1 FROM work WHERE task_status = ANY($3) AND status = ANY($4))
   )
   SELECT * FROM work`;
+
+/** How a record counts in the metrics once answered, or not. */
+const OUTCOME = `CASE status WHEN 'completed' THEN 'complied' WHEN 'rejected' THEN 'denied'
+                   ELSE 'unanswered' END`;
+const DAYS_TO_RESPOND = `CASE WHEN status IN ('completed', 'rejected')
+                           THEN extract(epoch FROM responded_at - received_at) / 86400 END`;
+
+/**
+ * `SKIP LOCKED` leaves a record a DPO or worker holds for the next run. Days to respond are kept
+ * to a hundredth of a day, so medians and means survive the purge.
+ */
+const PURGE_SQL = `
+  WITH doomed AS (
+    SELECT id FROM privacy_requests
+     WHERE received_at < $1 AND NOT (status = ANY($2))
+     ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED
+  ), gone AS (
+    DELETE FROM privacy_requests r USING doomed d WHERE r.id = d.id
+    RETURNING r.jurisdiction, r.type, r.status, r.received_at, r.responded_at, r.export_path
+  ), counted AS (
+    INSERT INTO privacy_request_metrics AS m
+      (year, jurisdiction, type, outcome, days_to_respond, requests)
+    SELECT extract(year FROM g.received_at AT TIME ZONE z.zone)::int, g.jurisdiction, g.type,
+           ${OUTCOME}, round((${DAYS_TO_RESPOND})::numeric, 2), count(*)::int
+      FROM gone g JOIN unnest($4::text[], $5::text[]) AS z(jurisdiction, zone)
+        ON z.jurisdiction = g.jurisdiction
+     GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (year, jurisdiction, type, outcome, (coalesce(days_to_respond, -1)))
+    DO UPDATE SET requests = m.requests + excluded.requests
+  )
+  SELECT export_path FROM gone`;
+
+const YEAR_METRICS_SQL = `
+  WITH kept AS (
+    SELECT type, ${OUTCOME} AS outcome, ${DAYS_TO_RESPOND} AS days, 1 AS requests
+      FROM privacy_requests
+     WHERE jurisdiction = $3
+       AND received_at >= make_timestamptz($1, 1, 1, 0, 0, 0, $2)
+       AND received_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, $2)
+    UNION ALL
+    SELECT type, outcome, days_to_respond, requests
+      FROM privacy_request_metrics WHERE year = $1 AND jurisdiction = $3
+  ), one_per_request AS (
+    SELECT type, outcome, days FROM kept, generate_series(1, kept.requests)
+  )
+  SELECT type, count(*)::int AS received,
+         count(*) FILTER (WHERE outcome = 'complied')::int AS complied,
+         count(*) FILTER (WHERE outcome = 'denied')::int AS denied,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days IS NOT NULL) AS median,
+         avg(days) FILTER (WHERE days IS NOT NULL) AS mean
+    FROM one_per_request GROUP BY type ORDER BY type`;
 
 /** All SQL of privacy requests and their tasks. */
 @Injectable()
@@ -287,12 +349,85 @@ export class PrivacyRequestRepository {
     );
   }
 
-  async setExport(id: string, path: string, checksum: string): Promise<void> {
+  async setExport(id: string, path: string, checksum: string, expiresAt: Date): Promise<void> {
     await this.dataSource.manager.update(
       PrivacyRequestEntity,
       { id },
-      { exportPath: path, exportChecksum: checksum },
+      { exportPath: path, exportChecksum: checksum, exportExpiresAt: expiresAt },
     );
+  }
+
+  /** Access packages past their expiry whose file is still recorded, oldest first. */
+  expiredExports(now: Date, limit: number): Promise<Array<{ id: string; path: string }>> {
+    return this.dataSource.query<Array<{ id: string; path: string }>>(
+      `SELECT id, export_path AS path FROM privacy_requests
+        WHERE export_path IS NOT NULL AND export_expires_at <= $1
+        ORDER BY export_expires_at LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  /** Forgets a deleted package; matches nothing if another package has replaced it since. */
+  async clearExport(id: string, path: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE privacy_requests SET export_path = NULL, export_checksum = NULL, updated_at = now()
+        WHERE id = $1 AND export_path = $2`,
+      [id, path],
+    );
+  }
+
+  /**
+   * Deletes up to `limit` request records received before `before` that the workers do not own
+   * (with their tasks, by cascade), adding their figures to `privacy_request_metrics` in the
+   * same statement. Returns the package files the deleted records still pointed to.
+   */
+  async purgeReceivedBefore(
+    before: Date,
+    zones: Record<Jurisdiction, string>,
+    limit: number,
+  ): Promise<{ purged: number; exportPaths: string[] }> {
+    const rows = await this.dataSource.query<Array<{ export_path: string | null }>>(PURGE_SQL, [
+      before,
+      ACTIVE_STATUSES,
+      limit,
+      Object.keys(zones),
+      Object.values(zones),
+    ]);
+    return {
+      purged: rows.length,
+      exportPaths: rows.flatMap((r) => (r.export_path ? [r.export_path] : [])),
+    };
+  }
+
+  /**
+   * A calendar year's figures per request type, over the records still kept and the purged
+   * ones' aggregates together: received, complied with (`completed`), denied (`rejected`), and
+   * the median and mean days from receipt to the answer (completion or denial; fractional).
+   * The year is the jurisdiction's own (`zone`), as the purge counted it.
+   */
+  async yearMetrics(
+    year: number,
+    jurisdiction: Jurisdiction,
+    zone: string,
+  ): Promise<YearMetrics[]> {
+    const rows = await this.dataSource.query<
+      Array<{
+        type: RequestType;
+        received: number;
+        complied: number;
+        denied: number;
+        median: number | null;
+        mean: string | null;
+      }>
+    >(YEAR_METRICS_SQL, [year, zone, jurisdiction]);
+    return rows.map((r) => ({
+      type: r.type,
+      received: r.received,
+      complied: r.complied,
+      denied: r.denied,
+      medianDays: r.median === null ? null : Number(r.median),
+      meanDays: r.mean === null ? null : Number(r.mean),
+    }));
   }
 
   /** Active requests, oldest first: the ones the queue must hold a run of. */

@@ -5,6 +5,7 @@ import {
   ApiUnprocessableEntityResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -91,9 +92,14 @@ export class PrivacyRequestsController {
 
   @Get(':id/export')
   @Access({ roles: ['dpo'], scopes: ['requests:read'] })
-  @ApiOperation({ summary: 'An expiring link to the access package of a completed request' })
+  @ApiOperation({
+    summary: 'An expiring link to the access package of a completed request',
+    description:
+      'The package lives EXPORT_LINK_TTL from completion and is then deleted; a link never outlives it. Access: requests:read, dpo.',
+  })
   @ApiOkResponse({ type: ExportLinkDto })
   @ApiConflictResponse({ description: 'Not a completed access request' })
+  @ApiGoneResponse({ description: 'The package has expired and was deleted (problem+json)' })
   exportLink(
     @ReqContext() ctx: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -27,6 +27,10 @@ import { PrivacyRequestRepository } from './privacy-request.repository';
 import { PrivacyRequestViewService } from './privacy-request-view.service';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PublicPrivacyRequestsController } from './public-privacy-requests.controller';
+import { RequestRetention } from './retention/request-retention.service';
+import { RETENTION_QUEUE } from './retention/retention.jobs';
+import { RetentionProcessor } from './retention/retention.processor';
+import { RetentionScheduler } from './retention/retention.scheduler';
 import { SubjectProtector } from './subject-protector.service';
 import { PRIVACY_REQUEST_QUEUE } from './workflow/privacy-request.jobs';
 import { PrivacyRequestProcessor } from './workflow/privacy-request.processor';
@@ -44,6 +48,7 @@ export class PrivacyRequestsModule {
         TypeOrmModule.forFeature([PrivacyRequestEntity, PrivacyRequestTaskEntity]),
         BullModule.registerQueue({ name: PRIVACY_REQUEST_QUEUE }),
         BullModule.registerQueue({ name: MANUAL_TASK_REMINDER_QUEUE }),
+        BullModule.registerQueue({ name: RETENTION_QUEUE }),
         BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
         DataStoresModule.register(options),
         ConsentModule.register(options),
@@ -74,12 +79,15 @@ export class PrivacyRequestsModule {
         RequestFinisher,
         ManualTasksService,
         ManualTaskReminderService,
+        RequestRetention,
         ...(options.workers
           ? [
               PrivacyRequestProcessor,
               Reconciler,
               ManualTaskReminderScheduler,
               ManualTaskReminderProcessor,
+              RetentionProcessor,
+              RetentionScheduler,
             ]
           : []),
       ],

@@ -4,6 +4,7 @@ export const QUEUE_NAMES = [
   'consent-webhooks',
   'data-store-scans',
   'privacy-requests',
+  'privacy-retention',
   'crypto-rewrap',
   'manual-task-reminders',
 ] as const;

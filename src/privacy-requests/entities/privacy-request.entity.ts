@@ -91,6 +91,10 @@ export class PrivacyRequestEntity {
   @Column({ name: 'export_checksum', type: 'text', nullable: true })
   exportChecksum!: string | null;
 
+  /** When the access package and every link to it expire; the file is deleted then. */
+  @Column({ name: 'export_expires_at', type: 'timestamptz', nullable: true })
+  exportExpiresAt!: Date | null;
+
   @Column({ name: 'requested_by', type: 'text', nullable: true })
   requestedBy!: string | null;
 

@@ -21,14 +21,26 @@ export class ExportLinks {
   ) {}
 
   issue(request: PrivacyRequestEntity): { url: string; expiresAt: Date; checksum: string } {
+    if (request.exportExpiresAt && request.exportExpiresAt <= new Date()) {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.ExportExpired,
+        'The access package has expired and was deleted',
+      );
+    }
     if (request.type !== 'access' || request.status !== 'completed' || !request.exportPath) {
       throw new PrivacyRequestError(
         PrivacyRequestErrorCode.ExportNotReady,
         'Only a completed access request has an export',
       );
     }
+    // A link never outlives its package.
     const expiresAt = new Date(
-      Math.floor(Date.now() / 1000 + this.config.privacyRequests.exportLinkTtlSeconds) * 1000,
+      Math.floor(
+        Math.min(
+          Date.now() / 1000 + this.config.privacyRequests.exportLinkTtlSeconds,
+          (request.exportExpiresAt?.getTime() ?? Infinity) / 1000,
+        ),
+      ) * 1000,
     );
     const payload = `${request.id}.${expiresAt.getTime() / 1000}`;
     const token = `${payload}.${this.keys.hmac(LABEL, payload)}`;
@@ -58,7 +70,8 @@ export class ExportLinks {
   }
 
   open(request: PrivacyRequestEntity): Readable {
-    if (!request.exportPath || !existsSync(request.exportPath)) {
+    const expired = request.exportExpiresAt !== null && request.exportExpiresAt <= new Date();
+    if (!request.exportPath || expired || !existsSync(request.exportPath)) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
     }
     return this.cipher.decryptStream(

@@ -229,6 +229,7 @@ export class PrivacyRequestIntakeService {
       webhookUrl: input.webhookUrl ?? null,
       exportPath: null,
       exportChecksum: null,
+      exportExpiresAt: null,
       requestedBy: ctx.caller?.id ?? null,
     });
   }

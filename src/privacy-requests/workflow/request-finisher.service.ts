@@ -48,7 +48,11 @@ export class RequestFinisher {
           tasks.map((t) => [t.id, stores.find((s) => s.id === t.dataStoreId)?.type ?? 'unknown']),
         );
         const built = await this.packages.build(request, tasks, typeOf);
-        await this.requests.setExport(requestId, built.path, built.checksum);
+        // The package lives as long as a link issued at completion: deleted when that expires.
+        const expiresAt = new Date(
+          Date.now() + this.config.privacyRequests.exportLinkTtlSeconds * 1000,
+        );
+        await this.requests.setExport(requestId, built.path, built.checksum, expiresAt);
         this.packages.removeParts(requestId);
         break;
       }
