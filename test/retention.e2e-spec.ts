@@ -94,11 +94,13 @@ describe('retention of request records and access packages', () => {
       file('opt_out_sale', 'CCPA'),
       file('access', 'GDPR'),
       file('access', 'CCPA'),
+      file('erasure', 'UK_GDPR'),
+      file('erasure', 'UK_GDPR'),
     ]);
     for (const id of ids) {
       await settle(id);
     }
-    const [access, erasure, denied, optOut, gdpr, recent] = ids;
+    const [access, erasure, denied, optOut, gdpr, recent, unverified, awaitingDpo] = ids;
     await backdate(access, '2023-03-01T12:00:00Z', {
       status: 'completed',
       respondedAt: '2023-03-11T00:00:00Z',
@@ -120,6 +122,15 @@ describe('retention of request records and access packages', () => {
     // Inside the 24 months: kept.
     const keptSince = new Date(Date.now() - 23 * 31 * 86_400_000).toISOString();
     await backdate(recent, keptSince, { status: 'completed', respondedAt: keptSince });
+    // Never verified: abandoned, purged. Waiting for a DPO: open, kept whatever its age.
+    await backdate(unverified, '2023-08-01T12:00:00Z', {
+      status: 'pending_verification',
+      respondedAt: null,
+    });
+    await backdate(awaitingDpo, '2023-08-01T12:00:00Z', {
+      status: 'pending_approval',
+      respondedAt: null,
+    });
     // A task row, as a store would have left it: it goes with its request.
     await db.query(
       `INSERT INTO privacy_request_tasks (request_id, data_store_name, status)
@@ -142,9 +153,9 @@ describe('retention of request records and access packages', () => {
     ]);
 
     const result = await retention.purge();
-    expect(result.requests).toBeGreaterThanOrEqual(5);
+    expect(result.requests).toBeGreaterThanOrEqual(6);
 
-    for (const id of [access, erasure, denied, optOut, gdpr]) {
+    for (const id of [access, erasure, denied, optOut, gdpr, unverified]) {
       expect(await exists(id)).toBe(false);
       await request(t.http)
         .get(`/v1/privacy-requests/${id}`)
@@ -152,6 +163,7 @@ describe('retention of request records and access packages', () => {
         .expect(404);
     }
     expect(await exists(recent)).toBe(true);
+    expect(await exists(awaitingDpo)).toBe(true);
     const tasks = await db.query('SELECT 1 FROM privacy_request_tasks WHERE request_id = $1', [
       access,
     ]);
@@ -206,6 +218,14 @@ describe('retention of request records and access packages', () => {
         type: 'access',
         outcome: 'complied',
         days: 20,
+        requests: 1,
+      },
+      {
+        year: 2023,
+        jurisdiction: 'UK_GDPR',
+        type: 'erasure',
+        outcome: 'unanswered',
+        days: null,
         requests: 1,
       },
     ]);

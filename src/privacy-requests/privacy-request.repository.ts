@@ -156,6 +156,9 @@ const LOAD_AND_START_SQL = `
   )
   SELECT * FROM work`;
 
+/** Open requests are kept whatever their age, but one never verified: it was abandoned. */
+const NEVER_PURGED = OPEN_STATUSES.filter((s) => s !== 'pending_verification');
+
 /** How a record counts in the metrics once answered, or not. */
 const OUTCOME = `CASE status WHEN 'completed' THEN 'complied' WHEN 'rejected' THEN 'denied'
                    ELSE 'unanswered' END`;
@@ -377,8 +380,8 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * Deletes up to `limit` request records received before `before` that the workers do not own
-   * (with their tasks, by cascade), adding their figures to `privacy_request_metrics` in the
+   * Deletes up to `limit` request records received before `before` that are closed or were never
+   * verified (with their tasks, by cascade), adding their figures to `privacy_request_metrics` in the
    * same statement. Returns the package files the deleted records still pointed to.
    */
   async purgeReceivedBefore(
@@ -388,7 +391,7 @@ export class PrivacyRequestRepository {
   ): Promise<{ purged: number; exportPaths: string[] }> {
     const rows = await this.dataSource.query<Array<{ export_path: string | null }>>(PURGE_SQL, [
       before,
-      ACTIVE_STATUSES,
+      NEVER_PURGED,
       limit,
       Object.keys(zones),
       Object.values(zones),
