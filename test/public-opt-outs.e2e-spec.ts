@@ -118,6 +118,28 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
     expect(mailsTo(email)[0]).toMatch(/code is \d{6}/);
   });
 
+  it('confirms receipt of a public CCPA request to know when its code is verified', async () => {
+    const email = uniqueEmail('ack');
+    const filed = await filePublic({ type: 'access', email, jurisdiction: 'CCPA' }).expect(202);
+    const pending = (await view(filed.body.id)) as View & Record<string, unknown>;
+    expect(pending.acknowledgeBy).toEqual(expect.any(String));
+    expect(pending.acknowledgedAt).toBeUndefined();
+    for (let i = 0; i < 50 && mailsTo(email).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const code = /code is (\d{6})/.exec(mailsTo(email)[0] ?? '')?.[1];
+    const before = Date.now();
+    await request(t.http)
+      .post(`/v1/public/privacy-requests/${filed.body.id}/verify`)
+      .send({ code })
+      .expect(200);
+    const verified = (await view(filed.body.id)) as View & Record<string, unknown>;
+    expect(Date.parse(verified.acknowledgedAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(verified.acknowledgedAt as string)).toBeLessThanOrEqual(
+      Date.parse(verified.acknowledgeBy as string),
+    );
+  });
+
   it('takes Sec-GPC: 1 beside an access request as an opt-out of sale and of sharing, queued at once', async () => {
     const email = uniqueEmail('gpc');
     const filed = await filePublic({ type: 'access', email }, { 'Sec-GPC': '1' }).expect(202);
