@@ -21,7 +21,7 @@ const FOREIGN_KEYS_SQL = `
   SELECT k.constraint_name AS constraint_name, k.table_name AS table_name,
          k.column_name AS column_name, k.referenced_table_name AS ref_table,
          k.referenced_column_name AS ref_column, c.is_nullable = 'YES' AS is_nullable,
-         r.delete_rule AS delete_rule
+         r.delete_rule AS delete_rule, r.update_rule AS update_rule
     FROM information_schema.key_column_usage k
     JOIN information_schema.referential_constraints r
       ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name

@@ -18,7 +18,7 @@ const FETCH_SIZE = 2000;
 const FOREIGN_KEYS_SQL = `
   SELECT c.conname AS constraint_name, cl.relname AS table_name, a.attname AS column_name,
          rcl.relname AS ref_table, ra.attname AS ref_column, NOT a.attnotnull AS is_nullable,
-         c.confdeltype AS delete_rule
+         c.confdeltype AS delete_rule, c.confupdtype AS update_rule
     FROM pg_constraint c
     JOIN pg_class cl ON cl.oid = c.conrelid
     JOIN pg_class rcl ON rcl.oid = c.confrelid

@@ -136,6 +136,23 @@ describe('erasure planner', () => {
 
   const refused: Array<[string, CollectionSpec[], ForeignKey[], RegExp, string]> = [
     [
+      'a key on a column the erasure of kept rows hashes (the identity)',
+      [customers('null')],
+      [
+        {
+          constraint: 'tickets_email_fk',
+          table: 'tickets',
+          columns: ['customer_email'],
+          refTable: 'customers',
+          refColumns: ['email'],
+          nullable: true,
+          onDelete: 'no action',
+        },
+      ],
+      /updating customers\.email \(hash\) would be refused by foreign key tickets_email_fk: tickets\.customer_email references it/,
+      'collections[0]',
+    ],
+    [
       'a NOT NULL key from kept rows',
       [customers('delete'), orders('null')],
       [fk('orders', 'customer_id', 'customers', { nullable: false, name: 'orders_cust_fk' })],
@@ -181,6 +198,30 @@ describe('erasure planner', () => {
       expect(planner.structure.problems[0].field).toBe(at);
     },
   );
+
+  it('lets the store carry a hashed identity to rows whose key says ON UPDATE CASCADE', () => {
+    const planner = new ErasurePlanner(
+      [customers('null')],
+      [
+        {
+          ...{
+            constraint: 'tickets_email_fk',
+            table: 'tickets',
+            columns: ['customer_email'],
+            refTable: 'customers',
+            refColumns: ['email'],
+            nullable: true,
+            onDelete: 'no action',
+          },
+          onUpdate: 'cascade',
+        },
+      ],
+      postgresDialect,
+      'k',
+      CATALOGUE,
+    );
+    expect(planner.structure.problems).toEqual([]);
+  });
 
   it('unlinks kept rows with a NULL on the key column, scoped to the subject customers', () => {
     const plan = new ErasurePlanner(

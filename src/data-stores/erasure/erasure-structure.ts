@@ -158,6 +158,8 @@ export function erasureStructure(
     }
   }
 
+  problems.push(...refusedUpdates(collections, sorted, described));
+
   const order = topologicalOrder(nodes.length, before);
   if (order.length < nodes.length) {
     const stuck = [...new Set(nodes.filter((_, i) => !order.includes(i)).map(tableOf))];
@@ -171,6 +173,53 @@ export function erasureStructure(
 
 export function tableOf(step: StructureStep): string {
   return step.kind === 'own' ? step.collection.name : step.fk.table;
+}
+
+/**
+ * A kept row's erasure changes columns (null, mask, hash, the identity's hash); a foreign key
+ * that references one of them without ON UPDATE CASCADE / SET NULL would refuse the change while
+ * a row still points at the subject's row, unless that row is deleted first through the same
+ * reference.
+ */
+function refusedUpdates(
+  collections: CollectionSpec[],
+  foreignKeys: ForeignKey[],
+  described: Map<string, { spec: CollectionSpec; index: number }>,
+): StructureProblem[] {
+  const problems: StructureProblem[] = [];
+  collections.forEach((c, index) => {
+    const strategies = strategiesOf(c);
+    if (strategies === 'delete') {
+      return;
+    }
+    const changed = new Map(strategies);
+    for (const fk of foreignKeys.filter((k) => k.refTable === c.name)) {
+      const column = fk.refColumns.find((col) => changed.has(col));
+      const action = fk.onUpdate ?? 'no action';
+      if (!column || (action !== 'no action' && action !== 'restrict')) {
+        continue;
+      }
+      const child = described.get(fk.table)?.spec;
+      const deletedFirst =
+        child !== undefined &&
+        strategiesOf(child) === 'delete' &&
+        fk.columns.length === 1 &&
+        (child.references ?? []).some(
+          (r) => r.field === fk.columns[0] && r.to === `${c.name}.${column}`,
+        );
+      if (!deletedFirst) {
+        problems.push({
+          field: `collections[${index}]`,
+          message:
+            `updating ${c.name}.${column} (${changed.get(column) as string}) would be refused by ` +
+            `foreign key ${fk.constraint}: ${fk.table}.${fk.columns.join(', ')} references it ` +
+            `without ON UPDATE CASCADE or SET NULL; delete ${c.name} rows instead, or describe ` +
+            `${fk.table} as deleted through a reference to ${c.name}.${column}`,
+        });
+      }
+    }
+  });
+  return problems;
 }
 
 function blocked(

@@ -19,6 +19,8 @@ export interface ForeignKey {
   /** Every referencing column accepts NULL, so a kept row can be unlinked. */
   nullable: boolean;
   onDelete: ForeignKeyAction;
+  /** What a change of the referenced columns does to the referencing rows (absent: no action). */
+  onUpdate?: ForeignKeyAction;
 }
 
 /** The catalogue's spelling of a delete rule (`NO ACTION`, pg's one-letter codes) as ours. */
@@ -50,6 +52,7 @@ export interface ForeignKeyColumnRow {
   ref_column: string;
   is_nullable: boolean;
   delete_rule: string;
+  update_rule: string;
 }
 
 /** Column rows (in key order) grouped into keys. */
@@ -65,6 +68,7 @@ export function groupForeignKeys(rows: ForeignKeyColumnRow[]): ForeignKey[] {
       refColumns: [],
       nullable: true,
       onDelete: foreignKeyAction(row.delete_rule),
+      onUpdate: foreignKeyAction(row.update_rule),
     };
     key.columns.push(row.column_name);
     key.refColumns.push(row.ref_column);
