@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
 import { withDatabase } from '../test/setup/services';
 import { createFkShop, FK_COLLECTIONS, fkEmail } from '../test/support/fk-shop-fixture';
+import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
 import { freePort, waitForHttp } from '../test/support/spawn-service';
 import { BenchReport } from './lib/bench-report';
 import { Stats } from './lib/stats';
@@ -26,6 +27,8 @@ import { Stats } from './lib/stats';
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBJECTS = Number(process.env.DSR_BENCH_SUBJECTS ?? 400);
 const BIG_ROWS = Number(process.env.DSR_BENCH_ROWS ?? 1_000_000);
+/** DSR_BENCH_SCHEMA=shop runs case 1 on the plain shop (no kept rows to unlink), to compare. */
+const PLAIN_SHOP = process.env.DSR_BENCH_SCHEMA === 'shop';
 const PLAN_ROWS = Number(process.env.DSR_BENCH_PLAN_ROWS ?? 1_000_000);
 const PLAN_SAMPLES = Number(process.env.DSR_BENCH_PLAN_SAMPLES ?? 500);
 /** DSR_BENCH_CASES (e.g. `3`, `2,3`) runs only those cases. */
@@ -297,11 +300,15 @@ async function main(): Promise<void> {
     await erasureCase();
   }
   async function erasureCase(): Promise<void> {
-    const shop = await createFkShop(SUBJECTS, `b${run}`);
+    const shop = PLAIN_SHOP
+      ? await createShop({ customers: SUBJECTS, orders: 2, items: 3 }, `b${run}`)
+      : await createFkShop(SUBJECTS, `b${run}`);
+    const emailOf = (i: number) =>
+      PLAIN_SHOP ? shopCustomer(i, `b${run}`).email : fkEmail(i, `b${run}`);
     const store = new TestHttpStore('bench-http-store-secret-000');
     const storeUrl = await store.start();
     for (let i = 1; i <= SUBJECTS; i++) {
-      store.seed(fkEmail(i, `b${run}`));
+      store.seed(emailOf(i));
     }
     const storeIds: string[] = [];
     for (const [type, url] of [
@@ -314,7 +321,7 @@ async function main(): Promise<void> {
             name: `shop-${type}`,
             type,
             connection: { url },
-            collections: FK_COLLECTIONS,
+            collections: PLAIN_SHOP ? SHOP_COLLECTIONS : FK_COLLECTIONS,
           })
         ).id as string,
       );
@@ -340,7 +347,7 @@ async function main(): Promise<void> {
           const i = next++;
           await call('POST', '/v1/privacy-requests', key, {
             type: 'erasure',
-            subject: { email: fkEmail(i, `b${run}`) },
+            subject: { email: emailOf(i) },
           });
         }
       }),
@@ -366,7 +373,7 @@ async function main(): Promise<void> {
     );
     report.add({
       id: '1',
-      name: `erasure on foreign keys, ${SUBJECTS} subjects, 3 stores, 2 workers`,
+      name: `erasure on ${PLAIN_SHOP ? 'the plain shop' : 'foreign keys'}, ${SUBJECTS} subjects, 3 stores, 2 workers`,
       value: SUBJECTS / erasureSeconds,
       unit: 'subjects/s',
       note: `target >= 50; ${failed} failed`,
