@@ -8,6 +8,7 @@ import { ScanSuggestedCollections1764000520000 } from './1764000520000-scan-sugg
 import { Rectification1764000530000 } from './1764000530000-rectification';
 import { DeadlineCalendars1764000600000 } from './1764000600000-deadline-calendars';
 import { RequestRetention1764000610000 } from './1764000610000-request-retention';
+import { SubjectMail1764000700000 } from './1764000700000-subject-mail';
 import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
@@ -24,6 +25,7 @@ export const migrations = [
   Rectification1764000530000,
   DeadlineCalendars1764000600000,
   RequestRetention1764000610000,
+  SubjectMail1764000700000,
   Incidents1764000800000,
   RequestRespondedAt1764000810000,
   DpoWorkflow1764000820000,

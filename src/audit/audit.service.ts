@@ -20,12 +20,14 @@ export interface AuditRecord {
 /**
  * A data-modifying statement ending in RETURNING: the event is appended when it returns a row.
  * `with` are further data-modifying statements run in the same statement (as named CTEs);
- * `$1`… number the parameters of all of them.
+ * `then` likewise, after the change, so they can read its rows as `change` (and act only when it
+ * did). `$1`… number the parameters of all of them.
  */
 export interface AuditedChange {
   sql: string;
   params: unknown[];
   with?: Array<{ name: string; sql: string }>;
+  then?: Array<{ name: string; sql: string }>;
 }
 
 /** audit_append (migration AuditAppendFunction) locks, links and inserts in one call. */
@@ -77,7 +79,11 @@ export class AuditService {
     const event = this.build(ctx, record);
     // OFFSET 0 keeps the sub-select from being flattened, so audit_append runs once per row of
     // it, and the LIMIT makes that at most once.
-    const ctes = [...(change.with ?? []), { name: 'change', sql: change.sql }];
+    const ctes = [
+      ...(change.with ?? []),
+      { name: 'change', sql: change.sql },
+      ...(change.then ?? []),
+    ];
     const sql = `WITH ${ctes.map((c) => `${c.name} AS (${c.sql})`).join(', ')}
       SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash
         FROM (SELECT ${appendCall(change.params.length + 1)} AS a

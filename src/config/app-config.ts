@@ -14,7 +14,8 @@ export class AppConfig {
   /** The `local` provider's 32-byte root key. */
   readonly masterKey!: Buffer;
   readonly crypto!: CryptoConfig;
-  readonly smtp!: { url?: string; from: string };
+  /** `dir`: where mails go as .eml files when there is no `url` (never in production). */
+  readonly smtp!: { url?: string; from: string; dir: string };
   readonly publicBaseUrl!: string;
   readonly logLevel!: string;
   readonly corsOrigins!: string[];

@@ -96,6 +96,11 @@ export class EnvSchema {
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'must be an e-mail address' })
   SMTP_FROM = 'privacy@localhost';
 
+  /** Outside production without SMTP_URL, every mail is written here as an .eml file. */
+  @IsString()
+  @MinLength(1)
+  MAIL_DIR = '.data/mail';
+
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL?: string;

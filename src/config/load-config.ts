@@ -87,7 +87,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         : undefined,
     masterKey,
     crypto,
-    smtp: { url: schema.SMTP_URL, from: schema.SMTP_FROM },
+    smtp: { url: schema.SMTP_URL, from: schema.SMTP_FROM, dir: schema.MAIL_DIR },
     publicBaseUrl: (schema.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: schema.LOG_LEVEL,
     corsOrigins: schema.CORS_ORIGINS.split(',')

@@ -6,6 +6,7 @@ import { AppConfig } from 'src/config/app-config';
 import { AuditRecord, AuditService } from 'src/audit/audit.service';
 import type { RequestType } from './deadlines/deadline-rules';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
+import type { OutboxEntry } from './notifications/subject-mail.types';
 import { PrivacyRequestRepository, StoreRef } from './privacy-request.repository';
 import { assertTransition, RequestStatus } from './privacy-request.state';
 
@@ -43,8 +44,8 @@ export class PrivacyRequestCommits {
 
   /**
    * A request its caller vouches for: inserted already verified (`queued`, or
-   * `pending_approval`), with one task per store that takes part and its audit event, in one
-   * statement. Returns the task ids.
+   * `pending_approval`), with one task per store that takes part, its audit event and the
+   * subject's receipt (`mail`), in one statement. Returns the task ids.
    */
   async insertQueued(
     ctx: RequestContext,
@@ -52,6 +53,7 @@ export class PrivacyRequestCommits {
     /** The stores that take part, when intake has chosen them (a rectification's). */
     chosen?: StoreRef[],
     details: Record<string, unknown> = {},
+    mail?: OutboxEntry,
   ): Promise<string[]> {
     const stores = chosen ?? taking(request.type, await this.requests.findStores());
     const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
@@ -62,7 +64,7 @@ export class PrivacyRequestCommits {
         tasks: tasks.length,
         ...details,
       }),
-      this.requests.insertQueuedChange(request, tasks),
+      this.requests.insertQueuedChange(request, tasks, mail),
     );
     return tasks.map((t) => t.id);
   }
@@ -82,20 +84,33 @@ export class PrivacyRequestCommits {
     );
   }
 
-  /** Verified: one task per store that takes part, then `queued` (or `pending_approval`). */
-  async queue(m: EntityManager, ctx: RequestContext, request: PrivacyRequestEntity): Promise<void> {
+  /**
+   * Verified: one task per store that takes part, then `queued` (or `pending_approval`), with
+   * the subject's receipt (`mail`).
+   */
+  async queue(
+    m: EntityManager,
+    ctx: RequestContext,
+    request: PrivacyRequestEntity,
+    mail?: OutboxEntry,
+  ): Promise<void> {
     const joining = taking(request.type, await this.requests.findStores(m));
     await this.requests.insertTasks(m, request.id, joining);
-    await this.setStatus(m, ctx, request, this.verifiedStatus(request.type), {
-      tasks: joining.length,
-    });
+    await this.setStatus(
+      m,
+      ctx,
+      request,
+      this.verifiedStatus(request.type),
+      { tasks: joining.length },
+      mail,
+    );
   }
 
   /**
    * Moves a request from `from` to `status` unless it has left `from` meanwhile. The change and
    * its audit event are one statement committing on its own, so the audit append lock is held
    * only inside the database. Returns whether it moved (false: another worker, a DPO or a
-   * failure got there first).
+   * failure got there first). `mail` is written to the subject mail outbox only if it moved.
    */
   async transition(
     ctx: RequestContext,
@@ -103,12 +118,13 @@ export class PrivacyRequestCommits {
     from: RequestStatus,
     status: RequestStatus,
     details: Record<string, unknown> = {},
+    mail?: OutboxEntry,
   ): Promise<boolean> {
     assertTransition(from, status);
     const event = await this.audit.recordChange(
       ctx,
       statusRecord(request, from, status, details),
-      this.requests.transitionChange(request.id, from, status),
+      this.requests.transitionChange(request.id, from, status, mail),
     );
     return event !== null;
   }
@@ -120,13 +136,14 @@ export class PrivacyRequestCommits {
     request: PrivacyRequestEntity,
     status: RequestStatus,
     details: Record<string, unknown> = {},
+    mail?: OutboxEntry,
   ): Promise<void> {
     const from = request.status;
     assertTransition(from, status);
     const event = await this.audit.recordChange(
       ctx,
       statusRecord(request, from, status, details),
-      this.requests.transitionChange(request.id, from, status),
+      this.requests.transitionChange(request.id, from, status, mail),
       m,
     );
     if (event === null) {

@@ -20,6 +20,7 @@ export enum PrivacyRequestErrorCode {
   TaskNotFound = 'privacy-request-task-not-found',
   TaskNotWaiting = 'task-not-waiting',
   ExportExpired = 'export-expired',
+  StatusTokenMissing = 'status-token-missing',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
@@ -57,6 +58,8 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
         return 422;
       case PrivacyRequestErrorCode.StoreUnavailable:
         return 503;
+      case PrivacyRequestErrorCode.StatusTokenMissing:
+        return 401;
       default:
         return assertUnreachable(this.code);
     }

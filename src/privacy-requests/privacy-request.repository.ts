@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
 import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
+import { outboxAfterChange } from './notifications/subject-mail-outbox.repository';
+import type { OutboxEntry } from './notifications/subject-mail.types';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import {
@@ -124,9 +126,10 @@ const TRANSITION_SQL = `
 const INSERT_QUEUED_SQL = `
   INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
     email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by,
-    corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at)
+    corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at, notify,
+    status_token_hash)
   VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18,
-    CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE now() END)
+    CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE now() END, $20, $21)
   RETURNING id`;
 
 const INSERT_TASKS_SQL = `
@@ -210,6 +213,14 @@ const YEAR_METRICS_SQL = `
          avg(days) FILTER (WHERE days IS NOT NULL) AS mean
     FROM one_per_request GROUP BY type ORDER BY type`;
 
+function withMail(change: AuditedChange, mail?: OutboxEntry): AuditedChange {
+  if (!mail) {
+    return change;
+  }
+  const { then, params } = outboxAfterChange(mail, change.params.length + 1);
+  return { ...change, params: [...change.params, ...params], then };
+}
+
 /** All SQL of privacy requests and their tasks. */
 @Injectable()
 export class PrivacyRequestRepository {
@@ -247,39 +258,58 @@ export class PrivacyRequestRepository {
 
   /**
    * The request inserted verified (`queued`, or `pending_approval` when a DPO approves first)
-   * with its tasks, as one statement for the audit.
+   * with its tasks, as one statement for the audit; with `mail`, the subject's receipt is
+   * written to the outbox in the same statement.
    */
-  insertQueuedChange(request: PrivacyRequestEntity, tasks: Array<{ id: string; store: StoreRef }>) {
-    return {
-      with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }],
-      sql: INSERT_QUEUED_SQL,
-      params: [
-        request.id,
-        request.type,
-        request.jurisdiction,
-        request.source,
-        request.subjectCiphertext,
-        request.emailIndex,
-        request.subjectIdIndex,
-        request.receivedAt,
-        request.dueAt,
-        request.dueRule,
-        request.webhookUrl,
-        request.requestedBy,
-        tasks.map((t) => t.id),
-        tasks.map((t) => t.store.id),
-        tasks.map((t) => t.store.name),
-        request.correctionsCiphertext,
-        request.acknowledgeBy,
-        request.acknowledgeRule,
-        request.status,
-      ],
-    } satisfies AuditedChange;
+  insertQueuedChange(
+    request: PrivacyRequestEntity,
+    tasks: Array<{ id: string; store: StoreRef }>,
+    mail?: OutboxEntry,
+  ): AuditedChange {
+    const params = [
+      request.id,
+      request.type,
+      request.jurisdiction,
+      request.source,
+      request.subjectCiphertext,
+      request.emailIndex,
+      request.subjectIdIndex,
+      request.receivedAt,
+      request.dueAt,
+      request.dueRule,
+      request.webhookUrl,
+      request.requestedBy,
+      tasks.map((t) => t.id),
+      tasks.map((t) => t.store.id),
+      tasks.map((t) => t.store.name),
+      request.correctionsCiphertext,
+      request.acknowledgeBy,
+      request.acknowledgeRule,
+      request.status,
+      request.notify,
+      request.statusTokenHash,
+    ];
+    return withMail(
+      { with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }], sql: INSERT_QUEUED_SQL, params },
+      mail,
+    );
   }
 
-  /** Moves the request from `from` to `to`; matches no row once it has left `from`. */
-  transitionChange(id: string, from: RequestStatus, to: RequestStatus): AuditedChange {
-    return { sql: TRANSITION_SQL, params: [id, from, to, new Date()] };
+  /**
+   * Moves the request from `from` to `to`; matches no row once it has left `from`. With `mail`,
+   * the subject's mail about the move is written to the outbox when, and only when, it moves.
+   */
+  transitionChange(
+    id: string,
+    from: RequestStatus,
+    to: RequestStatus,
+    mail?: OutboxEntry,
+  ): AuditedChange {
+    return withMail({ sql: TRANSITION_SQL, params: [id, from, to, new Date()] }, mail);
+  }
+
+  async setStatusTokenHash(m: EntityManager, id: string, hash: string): Promise<void> {
+    await m.update(PrivacyRequestEntity, { id }, { statusTokenHash: hash });
   }
 
   /** Registered stores, oldest first. */

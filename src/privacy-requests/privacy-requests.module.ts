@@ -22,6 +22,13 @@ import { ManualTaskReminderScheduler } from './manual/manual-task-reminder.sched
 import { ManualTaskReminderService } from './manual/manual-task-reminder.service';
 import { MANUAL_TASK_REMINDER_QUEUE } from './manual/manual-task-reminders';
 import { ManualTasksService } from './manual/manual-tasks.service';
+import { MailTransport } from './notifications/mail-transport.service';
+import { SubjectMailOutboxRepository } from './notifications/subject-mail-outbox.repository';
+import { SubjectMailOutbox } from './notifications/subject-mail-outbox.service';
+import { SubjectMailSender } from './notifications/subject-mail-sender.service';
+import { SubjectMailSweeper } from './notifications/subject-mail-sweeper.service';
+import { SUBJECT_MAIL_QUEUE } from './notifications/subject-mail.jobs';
+import { SubjectMailProcessor } from './notifications/subject-mail.processor';
 import { PrivacyRequestCommits } from './privacy-request-commit.service';
 import { PrivacyRequestRepository } from './privacy-request.repository';
 import { PrivacyRequestViewService } from './privacy-request-view.service';
@@ -31,6 +38,8 @@ import { RequestRetention } from './retention/request-retention.service';
 import { RETENTION_QUEUE } from './retention/retention.jobs';
 import { RetentionProcessor } from './retention/retention.processor';
 import { RetentionScheduler } from './retention/retention.scheduler';
+import { StatusTokens } from './status/status-tokens.service';
+import { SubjectStatusService } from './status/subject-status.service';
 import { SubjectProtector } from './subject-protector.service';
 import { PRIVACY_REQUEST_QUEUE } from './workflow/privacy-request.jobs';
 import { PrivacyRequestProcessor } from './workflow/privacy-request.processor';
@@ -49,6 +58,7 @@ export class PrivacyRequestsModule {
         BullModule.registerQueue({ name: PRIVACY_REQUEST_QUEUE }),
         BullModule.registerQueue({ name: MANUAL_TASK_REMINDER_QUEUE }),
         BullModule.registerQueue({ name: RETENTION_QUEUE }),
+        BullModule.registerQueue({ name: SUBJECT_MAIL_QUEUE }),
         BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
         DataStoresModule.register(options),
         ConsentModule.register(options),
@@ -71,6 +81,12 @@ export class PrivacyRequestsModule {
         PrivacyRequestViewService,
         PrivacyRequestAdminService,
         VerificationMailer,
+        MailTransport,
+        SubjectMailOutboxRepository,
+        SubjectMailOutbox,
+        SubjectMailSender,
+        StatusTokens,
+        SubjectStatusService,
         WorkflowQueue,
         ExportLinks,
         ExportPartWriter,
@@ -88,6 +104,8 @@ export class PrivacyRequestsModule {
               ManualTaskReminderProcessor,
               RetentionProcessor,
               RetentionScheduler,
+              SubjectMailProcessor,
+              SubjectMailSweeper,
             ]
           : []),
       ],

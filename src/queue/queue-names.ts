@@ -5,6 +5,7 @@ export const QUEUE_NAMES = [
   'data-store-scans',
   'privacy-requests',
   'privacy-retention',
+  'subject-mail',
   'crypto-rewrap',
   'manual-task-reminders',
 ] as const;

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** Environment of every e2e test worker: this run's servers and settings that suit tests. */
 const defaults: Record<string, string | undefined> = {
   NODE_ENV: 'test',
@@ -15,6 +18,8 @@ const defaults: Record<string, string | undefined> = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
   RATE_LIMIT_PUBLIC_PER_IP: '100000',
+  // Without SMTP_URL mails are written as files: never into the working tree.
+  MAIL_DIR: join(tmpdir(), `privacy-e2e-mail-${process.pid}`),
 };
 for (const [k, v] of Object.entries(defaults)) {
   if (v !== undefined) {

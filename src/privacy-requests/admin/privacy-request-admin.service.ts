@@ -8,6 +8,7 @@ import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
 import { ListPrivacyRequestsQueryDto } from '../dto/list-query.dto';
 import { PrivacyRequestSummaryDto, SlaDto } from '../dto/privacy-request.dto';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
@@ -28,6 +29,7 @@ export class PrivacyRequestAdminService {
     private readonly audit: AuditService,
     private readonly incidents: IncidentsService,
     private readonly deadlines: DeadlineCalendars,
+    private readonly mails: SubjectMailOutbox,
   ) {}
 
   async list(q: ListPrivacyRequestsQueryDto): Promise<Page<PrivacyRequestSummaryDto>> {
@@ -79,8 +81,8 @@ export class PrivacyRequestAdminService {
     };
   }
 
-  extend(ctx: RequestContext, id: string, reason: string): Promise<PrivacyRequestEntity> {
-    return this.locked(id, async (m, r) => {
+  async extend(ctx: RequestContext, id: string, reason: string): Promise<PrivacyRequestEntity> {
+    const extended = await this.locked(id, async (m, r) => {
       if (r.extendedDueAt) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.AlreadyExtended,
@@ -107,6 +109,9 @@ export class PrivacyRequestAdminService {
       r.extendedRule = extended.rule;
       r.extensionReason = reason;
       await this.requests.setExtension(m, id, { ...extended, reason });
+      if (SubjectMailOutbox.tells(r)) {
+        await this.mails.add(m, id, 'extension', { dueAt: extended.dueAt, reason });
+      }
       await this.audit.record(
         ctx,
         {
@@ -122,20 +127,27 @@ export class PrivacyRequestAdminService {
       );
       return r;
     });
+    this.mails.sendSoon(id);
+    return extended;
   }
 
-  reject(ctx: RequestContext, id: string, reason: string): Promise<PrivacyRequestEntity> {
-    return this.locked(id, async (m, r) => {
+  async reject(ctx: RequestContext, id: string, reason: string): Promise<PrivacyRequestEntity> {
+    const rejected = await this.locked(id, async (m, r) => {
       if (!canTransition(r.status, 'rejected')) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.InvalidState,
           'The request is closed',
         );
       }
+      const mail = SubjectMailOutbox.tells(r)
+        ? await this.mails.entry('rejection', { reason })
+        : undefined;
       await this.requests.setFailureReason(m, id, reason);
-      await this.commits.setStatus(m, ctx, r, 'rejected');
+      await this.commits.setStatus(m, ctx, r, 'rejected', {}, mail);
       return r;
     });
+    this.mails.sendSoon(id);
+    return rejected;
   }
 
   /** A DPO lets a request waiting for approval (REQUEST_APPROVAL=manual) go to the workers. */

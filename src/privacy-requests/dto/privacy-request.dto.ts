@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   ValidateBy,
   IsIn,
@@ -146,6 +147,16 @@ export class CreatePrivacyRequestDto {
   corrections?: CorrectionDto[];
 
   @ApiPropertyOptional({
+    description:
+      'Mail the subject as for public requests: a receipt with the due date, an extension or rejection with its reason, and completion (for access, the download link). Needs `subject.email`.',
+    example: true,
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  notify?: boolean;
+
+  @ApiPropertyOptional({
     description: 'Told (POST {id, type, status}) when the request completes',
     example: 'https://shop.example.com/hooks/privacy',
   })
@@ -211,6 +222,13 @@ export class CreatedPublicPrivacyRequestDto {
     description: '`queued` for an opt-out, which needs no code',
   })
   status!: RequestStatus;
+
+  @ApiPropertyOptional({
+    example: 'Jx2v4c9Qm0Vb8R1tZs7yUo3nKd5wLe6fHa2gPi4jXq0',
+    description:
+      'Opt-outs only (they need no code): the capability to look the request up with, as verification answers it for other types. Shown once.',
+  })
+  statusToken?: string;
 
   @ApiPropertyOptional({
     type: [String],

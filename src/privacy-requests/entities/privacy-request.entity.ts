@@ -98,6 +98,14 @@ export class PrivacyRequestEntity {
   @Column({ name: 'requested_by', type: 'text', nullable: true })
   requestedBy!: string | null;
 
+  /** Whether the subject is mailed (receipt, extension, rejection, completion). */
+  @Column({ type: 'boolean', default: false })
+  notify!: boolean;
+
+  /** Keyed hash of the capability the subject looks the request up with; null until handed out. */
+  @Column({ name: 'status_token_hash', type: 'text', nullable: true })
+  statusTokenHash!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -9,14 +9,16 @@ import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
 import type { Jurisdiction, RequestType } from '../deadlines/deadline-rules';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
+import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
 import { PrivacyRequestRepository, StoreRef } from '../privacy-request.repository';
+import { StatusTokens } from '../status/status-tokens.service';
 import { SubjectProtector } from '../subject-protector.service';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
 import { CorrectionChecker } from './correction-checker.service';
 import { VerificationMailer } from './verification-mailer.service';
 
-const CODE_TTL_MS = 15 * 60 * 1000;
+const CODE_TTL_MINUTES = 15;
 const MAX_ATTEMPTS = 5;
 /** How far back a backend may date a request, and the clock skew tolerated ahead. */
 const RECEIVED_AT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -41,6 +43,14 @@ export interface IntakeInput {
   corrections?: Correction[];
   /** When the calling backend received the request (RFC 3339); default now. */
   receivedAt?: string;
+  /** Mail the subject (receipt, extension, rejection, completion); needs `subject.email`. */
+  notify?: boolean;
+}
+
+/** A public request, and the status token its subject looks it up with once it is queued. */
+export interface FiledPublic {
+  request: PrivacyRequestEntity;
+  statusToken?: string;
 }
 
 @Injectable()
@@ -55,6 +65,8 @@ export class PrivacyRequestIntakeService {
     private readonly config: AppConfig,
     private readonly corrections: CorrectionChecker,
     private readonly deadlines: DeadlineCalendars,
+    private readonly mails: SubjectMailOutbox,
+    private readonly statusTokens: StatusTokens,
   ) {}
 
   /** A product backend vouches for the subject: verified and queued at once. */
@@ -65,9 +77,17 @@ export class PrivacyRequestIntakeService {
         'subject needs an email, subjectId or phone',
       );
     }
+    if (input.notify && !input.subject.email) {
+      throw new PrivacyRequestError(
+        PrivacyRequestErrorCode.InvalidSubject,
+        'notify needs subject.email: the subject is told by mail',
+        [{ field: 'notify', message: 'notify needs subject.email' }],
+      );
+    }
     assertWebhookTarget(input.webhookUrl, 'webhookUrl', this.config.webhooks.allowPrivateNetworks);
     const receivedAt = input.receivedAt ? receivedAtOf(input.receivedAt) : new Date();
     const request = await this.build(ctx, input, 'service', receivedAt);
+    request.notify = input.notify === true;
     let stores: StoreRef[] | undefined;
     if (input.type === 'rectification') {
       stores = await this.corrections.check(input.corrections);
@@ -79,18 +99,25 @@ export class PrivacyRequestIntakeService {
         [{ field: 'corrections', message: 'only a rectification takes corrections' }],
       );
     }
-    const taskIds = await this.commits.insertQueued(ctx, request, stores);
+    const receipt = request.notify
+      ? await this.mails.entry('receipt', { dueAt: request.dueAt })
+      : undefined;
+    const taskIds = await this.commits.insertQueued(ctx, request, stores, {}, receipt);
     if (request.status === 'queued') {
       this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
+    }
+    if (receipt) {
+      this.mails.sendSoon(request.id);
     }
     return request;
   }
 
   /**
    * The public: the request waits for the one-time code mailed to the address, except an
-   * opt-out of sale or sharing, which needs no verification (CCPA §7026(d)) and is queued at once.
+   * opt-out of sale or sharing, which needs no verification (CCPA §7026(d)) and is queued at once
+   * with its status token.
    */
-  async fromPublic(ctx: RequestContext, input: PublicInput): Promise<PrivacyRequestEntity> {
+  async fromPublic(ctx: RequestContext, input: PublicInput): Promise<FiledPublic> {
     if (input.type === 'rectification') {
       throw new PrivacyRequestError(
         PrivacyRequestErrorCode.InvalidCorrections,
@@ -111,12 +138,14 @@ export class PrivacyRequestIntakeService {
       'public',
       new Date(),
     );
+    // Told of every change once the code proves the address is the subject's.
+    request.notify = true;
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     request.verificationCodeHash = this.codeHash(request.id, code);
-    request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MS);
+    request.verificationExpiresAt = new Date(Date.now() + CODE_TTL_MINUTES * 60_000);
     await this.requests.transaction((m) => this.commits.insertPendingVerification(m, ctx, request));
-    await this.mailer.sendCode(input.email, request.id, code);
-    return request;
+    await this.mailer.sendCode(input.email, request.id, code, CODE_TTL_MINUTES);
+    return { request };
   }
 
   /**
@@ -129,31 +158,41 @@ export class PrivacyRequestIntakeService {
   ): Promise<PrivacyRequestEntity[]> {
     const filed: PrivacyRequestEntity[] = [];
     for (const type of OPT_OUTS.filter((t) => t !== input.type)) {
-      filed.push(await this.publicOptOut(ctx, { ...input, type }, { signal: 'gpc' }));
+      filed.push((await this.publicOptOut(ctx, { ...input, type }, { signal: 'gpc' })).request);
     }
     return filed;
   }
 
+  /**
+   * Queued with its status token. The address is not verified, so nothing is mailed to it: the
+   * token answers how the opt-out stands.
+   */
   private async publicOptOut(
     ctx: RequestContext,
     input: PublicInput & { type: OptOutType },
     details: Record<string, unknown>,
-  ): Promise<PrivacyRequestEntity> {
+  ): Promise<Required<FiledPublic>> {
     const request = await this.build(
       ctx,
       { ...input, subject: { email: input.email } },
       'public',
       new Date(),
     );
+    const { token, hash } = this.statusTokens.mint(request.id);
+    request.statusTokenHash = hash;
     const taskIds = await this.commits.insertQueued(ctx, request, undefined, {
       source: 'public',
       ...details,
     });
     this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
-    return request;
+    return { request, statusToken: token };
   }
 
-  async verify(ctx: RequestContext, id: string, code: string): Promise<PrivacyRequestEntity> {
+  /**
+   * The right code queues the request, writes the subject's receipt and hands out the status
+   * token (only its hash is kept), all in one transaction.
+   */
+  async verify(ctx: RequestContext, id: string, code: string): Promise<Required<FiledPublic>> {
     const verified = await this.requests.transaction(async (m) => {
       const request = await this.requests.lockById(m, id);
       if (!request || request.source !== 'public') {
@@ -181,13 +220,20 @@ export class PrivacyRequestIntakeService {
         return null;
       }
       await this.requests.clearVerificationCode(m, id);
-      await this.commits.queue(m, ctx, request);
-      return request;
+      const statusToken = await this.statusTokens.issue(m, id);
+      await this.commits.queue(
+        m,
+        ctx,
+        request,
+        await this.mails.entry('receipt', { dueAt: request.dueAt }),
+      );
+      return { request, statusToken };
     });
     if (!verified) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.WrongCode, 'Wrong code');
     }
     this.workflow.enqueueSoon(id);
+    this.mails.sendSoon(id);
     return verified;
   }
 
@@ -231,6 +277,8 @@ export class PrivacyRequestIntakeService {
       exportChecksum: null,
       exportExpiresAt: null,
       requestedBy: ctx.caller?.id ?? null,
+      notify: false,
+      statusTokenHash: null,
     });
   }
 

@@ -1,36 +1,14 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
-import { AppConfig } from 'src/config/app-config';
+import { Injectable } from '@nestjs/common';
+import { MailTransport } from '../notifications/mail-transport.service';
+import { DEFAULT_MAIL_LANGUAGE, templatesFor } from '../notifications/templates/mail-languages';
 
-/** Mails one-time codes through SMTP_URL; outside production without it, logs the code at debug. */
+/** Mails the one-time code of a public request, at once (the subject is waiting for it). */
 @Injectable()
-export class VerificationMailer implements OnModuleDestroy {
-  private readonly logger = new Logger(VerificationMailer.name);
-  private readonly transport?: Transporter;
+export class VerificationMailer {
+  constructor(private readonly transport: MailTransport) {}
 
-  constructor(private readonly config: AppConfig) {
-    if (config.smtp.url) {
-      this.transport = createTransport(config.smtp.url);
-    }
-  }
-
-  async sendCode(to: string, requestId: string, code: string): Promise<void> {
-    if (!this.transport) {
-      this.logger.debug(`Verification code for privacy request ${requestId}: ${code}`);
-      return;
-    }
-    await this.transport.sendMail({
-      from: this.config.smtp.from,
-      to,
-      subject: 'Your privacy request verification code',
-      text:
-        `Your verification code is ${code}.\n` +
-        `It expires in 15 minutes. Request reference: ${requestId}.\n` +
-        'If you did not ask for this, ignore this message.',
-    });
-  }
-
-  onModuleDestroy(): void {
-    this.transport?.close();
+  async sendCode(to: string, requestId: string, code: string, minutes: number): Promise<void> {
+    const mail = templatesFor(DEFAULT_MAIL_LANGUAGE).verificationCode({ requestId, code, minutes });
+    await this.transport.send(to, mail, { requestId, kind: 'verification-code' });
   }
 }

@@ -8,6 +8,7 @@ import { FieldCryptoError, FieldCryptoErrorCode } from 'src/crypto/crypto.error'
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportPackageBuilder } from '../export/export-package.builder';
+import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
@@ -26,6 +27,7 @@ export class RequestFinisher {
     private readonly cipher: PersonalDataCipher,
     private readonly commits: PrivacyRequestCommits,
     private readonly config: AppConfig,
+    private readonly mails: SubjectMailOutbox,
   ) {}
 
   async finish(requestId: string): Promise<void> {
@@ -83,16 +85,23 @@ export class RequestFinisher {
         return assertUnreachable(request.type);
     }
     const completed = await this.complete(request, tasks.length);
+    if (completed && request.notify) {
+      this.mails.sendSoon(request.id);
+    }
     if (completed && request.webhookUrl) {
       await this.notify(request);
     }
   }
 
-  /** From the status read at the start, or from the one it has moved to while still open. */
+  /**
+   * From the status read at the start, or from the one it has moved to while still open; the
+   * subject's completion mail is written to the outbox with the move.
+   */
   private async complete(request: PrivacyRequestEntity, tasks: number): Promise<boolean> {
+    const mail = request.notify ? await this.mails.entry('completion') : undefined;
     let from = request.status;
     for (;;) {
-      if (await this.commits.transition(SYSTEM, request, from, 'completed', { tasks })) {
+      if (await this.commits.transition(SYSTEM, request, from, 'completed', { tasks }, mail)) {
         return true;
       }
       const now = await this.requests.findStatus(request.id);
