@@ -71,23 +71,33 @@ export class SubjectMailOutboxRepository {
 
   /**
    * Takes a pending row for sending, counting the attempt. Only one caller gets it: a second job
-   * for the same row, or one after it was sent, finds nothing.
+   * for the same row, or one after it was sent, finds nothing. A row waits while an earlier mail
+   * of its request is still unsent, so the subject reads them in order (never "complete" before
+   * "received").
    */
   async claim(id: string): Promise<ClaimedMail | undefined> {
-    const rows = await this.dataSource.query<
-      Array<{
-        id: string;
-        request_id: string;
-        kind: SubjectMailKind;
-        language: string;
-        details: OutboxDetails;
-        reason_ciphertext: string | null;
-      }>
+    // An UPDATE answers [rows, count].
+    const [rows] = await this.dataSource.query<
+      [
+        Array<{
+          id: string;
+          request_id: string;
+          kind: SubjectMailKind;
+          language: string;
+          details: OutboxDetails;
+          reason_ciphertext: string | null;
+        }>,
+        number,
+      ]
     >(
-      `UPDATE subject_mail_outbox
+      `UPDATE subject_mail_outbox o
           SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-        WHERE id = $1 AND status = 'pending'
-        RETURNING id, request_id, kind, language, details, reason_ciphertext`,
+        WHERE o.id = $1 AND o.status = 'pending'
+          AND NOT EXISTS (
+            SELECT 1 FROM subject_mail_outbox e
+             WHERE e.request_id = o.request_id AND e.status IN ('pending', 'sending')
+               AND (e.created_at, e.id) < (o.created_at, o.id))
+        RETURNING o.id, o.request_id, o.kind, o.language, o.details, o.reason_ciphertext`,
       [id],
     );
     const r = rows[0];
@@ -132,8 +142,8 @@ export class SubjectMailOutboxRepository {
   async failInterrupted(
     leaseMs: number,
   ): Promise<Array<{ id: string; requestId: string; kind: SubjectMailKind }>> {
-    const rows = await this.dataSource.query<
-      Array<{ id: string; request_id: string; kind: SubjectMailKind }>
+    const [rows] = await this.dataSource.query<
+      [Array<{ id: string; request_id: string; kind: SubjectMailKind }>, number]
     >(
       `UPDATE subject_mail_outbox
           SET status = 'failed', last_error = 'interrupted while sending; delivery unknown'

@@ -78,6 +78,13 @@ export class SubjectMailOutbox {
       );
   }
 
+  /** Once a mail is settled, the request's next ones, which waited for it, go on the queue. */
+  async sendNext(requestId: string): Promise<void> {
+    for (const id of await this.outbox.findPendingIds(requestId)) {
+      await this.requeue(id);
+    }
+  }
+
   /** Deterministic job id: a row already on the queue is not added twice. */
   async enqueue(outboxId: string): Promise<void> {
     await this.queue.add(
@@ -87,7 +94,10 @@ export class SubjectMailOutbox {
     );
   }
 
-  /** Puts a lost row on the queue again: its job is gone, or finished without sending it. */
+  /**
+   * Puts a row on the queue again when its job is gone or finished without sending it (lost,
+   * or it waited for an earlier mail); a job still waiting or running is left alone.
+   */
   async requeue(outboxId: string): Promise<boolean> {
     const job = await this.queue.getJob(sendJobId(outboxId));
     if (job) {

@@ -69,13 +69,13 @@ export class SubjectMailSender {
     if (!request || why) {
       await this.outbox.skip(row.id, why ?? 'nothing to send');
       this.logger.log(`Mail ${row.kind} of request ${row.requestId} skipped: ${why}`);
-      return;
+      return this.mails.sendNext(row.requestId);
     }
     try {
       const subject = await this.protector.open(request.subjectCiphertext);
       if (!subject.email) {
         await this.outbox.skip(row.id, 'the subject has no e-mail address');
-        return;
+        return this.mails.sendNext(row.requestId);
       }
       await this.transport.send(subject.email, await this.compose(row, request), {
         requestId: row.requestId,
@@ -90,6 +90,9 @@ export class SubjectMailSender {
       this.logger.warn(
         `Mail ${row.kind} of request ${row.requestId} not sent: ${failure.reason} (${last ? 'final' : 'retried'})`,
       );
+      if (last) {
+        await this.failed(row, failure.reason);
+      }
       throw failure;
     }
     await this.audit.recordChange(
@@ -102,6 +105,18 @@ export class SubjectMailSender {
       this.outbox.sentChange(row.id),
     );
     this.logger.log(`Mail ${row.kind} of request ${row.requestId} sent`);
+    await this.mails.sendNext(row.requestId);
+  }
+
+  /** Given up: audited for the DPO, and the request's later mails may go. */
+  private async failed(row: ClaimedMail, reason: string): Promise<void> {
+    await this.audit.record(SYSTEM, {
+      action: 'privacy_request.subject_mail_failed',
+      outcome: 'failure',
+      target: { type: 'privacy_request', id: row.requestId },
+      details: { kind: row.kind, reason },
+    });
+    await this.mails.sendNext(row.requestId);
   }
 
   /** A completion or rejection the request has since left (a race with a DPO) is not sent. */

@@ -29,7 +29,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
         ? v.value
         : Array.isArray(v)
           ? (v as ReadonlyArray<SafeHtml>).map((h) => h.value).join('')
-          : escapeHtml(String(v as string | number));
+          : escapeHtml(String(v));
     out += piece + (strings[i + 1] ?? '');
   });
   return new SafeHtml(out);
