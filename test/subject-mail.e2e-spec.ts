@@ -20,14 +20,17 @@ jest.setTimeout(120_000);
 const TERMINAL = ['completed', 'failed', 'rejected'];
 
 /** The due day as a reader in the zone sees it, computed here independently of the service. */
-const dayIn = (zone: string, at: string): string =>
-  new Intl.DateTimeFormat('en-GB', {
+function dayIn(zone: string, at: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: zone,
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  }).format(new Date(at));
+  }).formatToParts(new Date(at));
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+}
 
 describe('mail to data subjects and their status look-up', () => {
   const smtp = new SmtpCapture();

@@ -13,13 +13,16 @@ const WHAT: Readonly<Record<RequestType, string>> = {
 
 /** "Monday 1 March 2027": the local date's own day, whatever zone this process runs in. */
 function day(d: LocalDate): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'UTC',
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  }).format(new Date(`${d.date}T12:00:00Z`));
+  }).formatToParts(new Date(`${d.date}T12:00:00Z`));
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
 
 const dueLine = (d: LocalDate): string => `${day(d)} (${d.zone} time)`;
