@@ -78,7 +78,11 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
     async (type) => {
       const email = uniqueEmail('opt-out');
       const filed = await filePublic({ type, email }).expect(202);
-      expect(filed.body).toEqual({ id: expect.any(String), status: 'queued' });
+      expect(filed.body).toEqual({
+        id: expect.any(String),
+        status: 'queued',
+        statusToken: expect.any(String),
+      });
       const done = await settle(filed.body.id);
       expect(done).toMatchObject({
         type,

@@ -409,7 +409,7 @@ describe('mail to data subjects and their status look-up', () => {
 
   it('the status look-up needs the token: 401 without, the same 404 for a wrong one and an unknown id', async () => {
     const email = uniqueEmail('lookup');
-    const { id, statusToken } = await filePublic(email, 'opt_out_sale', 'CCPA');
+    const { id, statusToken } = await filePublic(email, 'erasure', 'CCPA');
     const path = `/v1/public/privacy-requests/${id}`;
     const missing = await request(t.http).get(path).expect(401);
     expect(missing.headers['content-type']).toContain('application/problem+json');
@@ -439,7 +439,7 @@ describe('mail to data subjects and their status look-up', () => {
       .expect(200);
     expect(ok.body).toMatchObject({
       id,
-      type: 'opt_out_sale',
+      type: 'erasure',
       jurisdiction: 'CCPA',
       timeZone: 'America/Los_Angeles',
     });
@@ -451,5 +451,30 @@ describe('mail to data subjects and their status look-up', () => {
     );
     expect(rows[0].status_token_hash).not.toContain(statusToken);
     expect(rows[0].status_token_hash).toHaveLength(43);
+  });
+
+  it('a public opt-out needs no code: its status token comes with the intake, and nothing is mailed to the unverified address', async () => {
+    const email = uniqueEmail('opt-out');
+    const filed = await request(t.http)
+      .post('/v1/public/privacy-requests')
+      .send({ type: 'opt_out_sharing', email })
+      .expect(202);
+    expect(filed.body).toEqual({
+      id: expect.any(String),
+      status: 'queued',
+      statusToken: expect.any(String),
+    });
+    expect((await settle(filed.body.id)).status).toBe('completed');
+    const look = await request(t.http)
+      .get(`/v1/public/privacy-requests/${filed.body.id}`)
+      .set('Authorization', `Bearer ${filed.body.statusToken}`)
+      .expect(200);
+    expect(look.body).toMatchObject({
+      status: 'completed',
+      jurisdiction: 'CCPA',
+      timeZone: 'America/Los_Angeles',
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.to(email)).toEqual([]);
   });
 });

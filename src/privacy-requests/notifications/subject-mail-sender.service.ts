@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { AuditService } from 'src/audit/audit.service';
+import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
 import type { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportLinks } from '../export/export-link.service';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
@@ -56,6 +57,7 @@ export class SubjectMailSender {
     private readonly links: ExportLinks,
     private readonly transport: MailTransport,
     private readonly audit: AuditService,
+    private readonly deadlines: DeadlineCalendars,
   ) {}
 
   /** `final`: the queue will not try again, so a refusal fails the row for good. */
@@ -133,8 +135,8 @@ export class SubjectMailSender {
   private async compose(row: ClaimedMail, r: PrivacyRequestEntity): Promise<RenderedMail> {
     const t = templatesFor(row.language);
     const due = localDueDate(
-      r.jurisdiction,
       row.details.dueAt ? new Date(row.details.dueAt) : (r.extendedDueAt ?? r.dueAt),
+      this.deadlines.calendar(r.jurisdiction),
     );
     const reason = row.reasonCiphertext ? await this.mails.openReason(row.reasonCiphertext) : '';
     const base = { requestId: r.id, type: r.type };

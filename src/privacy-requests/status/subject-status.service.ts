@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
 import { SubjectStatusDto } from '../dto/subject-status.dto';
 import { ExportLinks } from '../export/export-link.service';
 import { localDueDate } from '../notifications/local-due-date';
@@ -16,6 +17,7 @@ export class SubjectStatusService {
     private readonly tokens: StatusTokens,
     private readonly links: ExportLinks,
     private readonly audit: AuditService,
+    private readonly deadlines: DeadlineCalendars,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class SubjectStatusService {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
     }
     const dueAt = r.extendedDueAt ?? r.dueAt;
-    const due = localDueDate(r.jurisdiction, dueAt);
+    const due = localDueDate(dueAt, this.deadlines.calendar(r.jurisdiction));
     const view: SubjectStatusDto = {
       id: r.id,
       type: r.type,
