@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { uniqueEmail } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { exitOf, freePort, spawnEntry, waitForHttp } from './support/spawn-service';
 
 /**
@@ -18,11 +19,14 @@ describe('mail as files in development, and no personal data in the log', () => 
   let base = '';
   let output = '';
   const secrets: string[] = [email];
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
 
   beforeAll(async () => {
+    own = await ownDatabase('subject_mail_files');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawnEntry('main', {
+      ...own.env,
       PORT: String(port),
       NODE_ENV: 'development',
       LOG_LEVEL: 'debug',
@@ -40,10 +44,11 @@ describe('mail as files in development, and no personal data in the log', () => 
     }
   }, 90_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child.exitCode === null) {
       child.kill('SIGKILL');
     }
+    await own?.drop();
   });
 
   /** The .eml of this request and kind, once written, parsed. */

@@ -12,6 +12,7 @@ import { SUBJECT_MAIL_QUEUE } from 'src/privacy-requests/notifications/subject-m
 import { createApiKey, createUser, uniqueEmail } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { deleteAllStores } from './support/shop-fixture';
+import { ownDatabase } from './support/own-database';
 import { SmtpCapture } from './support/smtp-capture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
@@ -42,9 +43,12 @@ describe('mail to data subjects and their status look-up', () => {
   let reader: string;
   let dpo: Record<string, string>;
   let db: Client;
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
 
   beforeAll(async () => {
+    own = await ownDatabase('subject_mail');
     env = {
+      ...own.env,
       SMTP_URL: await smtp.start(),
       SMTP_FROM: 'privacy@shop.example',
       EXPORT_DIR: mkdtempSync(join(tmpdir(), 'subject-mail-exports-')),
@@ -78,6 +82,7 @@ describe('mail to data subjects and their status look-up', () => {
     }
     await t?.close();
     await db?.end();
+    await own?.drop();
     await store.stop();
     await smtp.stop();
   });
