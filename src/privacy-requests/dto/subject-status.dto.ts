@@ -62,7 +62,8 @@ export class SubjectStatusDto {
 
   @ApiPropertyOptional({
     type: SubjectDownloadDto,
-    description: 'Only for a completed access request: a fresh link to the package',
+    description:
+      'Only for a completed access request whose package is still kept (see EXPORT_LINK_TTL): a fresh link to it',
   })
   download?: SubjectDownloadDto;
 }

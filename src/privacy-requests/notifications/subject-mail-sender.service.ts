@@ -129,6 +129,13 @@ export class SubjectMailSender {
     if (row.kind === 'rejection' && request.status !== 'rejected') {
       return `the request is ${request.status}, not rejected`;
     }
+    if (
+      row.kind === 'completion' &&
+      request.exportExpiresAt &&
+      request.exportExpiresAt <= new Date()
+    ) {
+      return 'the access package has expired';
+    }
     return undefined;
   }
 

@@ -52,7 +52,8 @@ export class SubjectStatusService {
       // The DPO's words to the subject; a failed request's reason is internal and not shown.
       rejectionReason: r.status === 'rejected' ? (r.failureReason ?? undefined) : undefined,
     };
-    if (r.type === 'access' && r.status === 'completed' && r.exportPath) {
+    const packageKept = !r.exportExpiresAt || r.exportExpiresAt > new Date();
+    if (r.type === 'access' && r.status === 'completed' && r.exportPath && packageKept) {
       const link = this.links.issue(r);
       await this.audit.record(ctx, {
         action: 'privacy_request.export_link_issued',
