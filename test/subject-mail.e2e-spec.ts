@@ -482,4 +482,39 @@ describe('mail to data subjects and their status look-up', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(smtp.to(email)).toEqual([]);
   });
+
+  it('the look-up is in the OpenAPI document as public with a bearer token, with examples', async () => {
+    const doc = await request(t.http).get('/docs-json').expect(200);
+    const op = doc.body.paths['/v1/public/privacy-requests/{id}'].get;
+    expect(op.security).toEqual([{ bearer: [] }]);
+    expect(op.description).toContain('Authorization: Bearer <statusToken>');
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '401', '404', '429']);
+    const schema = doc.body.components.schemas.SubjectStatusDto;
+    expect(schema.properties.localDueDate.example).toBe('2027-01-04');
+    expect(schema.properties.timeZone.example).toBe('Europe/Brussels');
+    const verified = doc.body.components.schemas.VerifiedPrivacyRequestDto;
+    expect(verified.required).toContain('statusToken');
+    expect(doc.body.components.schemas.CreatePrivacyRequestDto.properties.notify.example).toBe(
+      true,
+    );
+  });
+
+  it('the look-up counts against the public per-IP limit', async () => {
+    const own2 = await ownDatabase('subject_mail_limits');
+    const strict = await createTestApp({ ...env, ...own2.env, RATE_LIMIT_PUBLIC_PER_IP: '3' });
+    try {
+      const path = '/v1/public/privacy-requests/7c1e0a52-3f7d-4d1b-9e55-0b6f2f0f1c11';
+      for (let i = 0; i < 3; i++) {
+        await request(strict.http).get(path).set('Authorization', 'Bearer abc').expect(404);
+      }
+      const limited = await request(strict.http)
+        .get(path)
+        .set('Authorization', 'Bearer abc')
+        .expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await strict.close();
+      await own2.drop();
+    }
+  });
 });
