@@ -36,7 +36,11 @@ module.exports = {
       ...servers,
       displayName: 'service',
       testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'],
-      setupFiles: [...servers.setupFiles, '<rootDir>/test/service/support/quiet-logs.ts'],
+      setupFiles: [
+        ...servers.setupFiles,
+        '<rootDir>/test/service/support/env.ts',
+        '<rootDir>/test/service/support/quiet-logs.ts',
+      ],
     },
     { ...common, ...servers, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],

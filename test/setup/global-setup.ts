@@ -50,15 +50,23 @@ export default async function globalSetup(): Promise<void> {
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
+  // The service tier writes rows (stores among them) that would take part in the e2e tests'
+  // requests; it gets a copy of the migrated database of its own.
+  const serviceDatabase = `${database}_service`;
+  const copier = new Client({ connectionString: withDatabase(postgres, 'postgres') });
+  await copier.connect();
+  await copier.query(`CREATE DATABASE "${serviceDatabase}" TEMPLATE "${database}"`);
+  await copier.end();
 
   state.databaseUrl = databaseUrl;
   state.adminDatabaseUrl = withDatabase(postgres, 'postgres');
-  state.database = database;
+  state.databases = [database, serviceDatabase];
   state.redisUrl = redis;
   state.redisPrefix = `e2e_${runId}`;
   writeFileSync(STATE_FILE, JSON.stringify(state));
   // Test workers start after global setup and inherit these.
   process.env.E2E_DATABASE_URL = databaseUrl;
+  process.env.E2E_SERVICE_DATABASE_URL = withDatabase(postgres, serviceDatabase);
   process.env.E2E_REDIS_URL = redis;
   process.env.E2E_REDIS_PREFIX = state.redisPrefix;
 }

@@ -10,10 +10,12 @@ export default async function globalTeardown(): Promise<void> {
   }
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as TestRunState;
   rmSync(STATE_FILE, { force: true });
-  if (state.adminDatabaseUrl && state.database && !process.env.E2E_KEEP_DATABASE) {
+  if (state.adminDatabaseUrl && state.databases && !process.env.E2E_KEEP_DATABASE) {
     const admin = new Client({ connectionString: state.adminDatabaseUrl });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${state.database}" WITH (FORCE)`);
+    for (const database of state.databases) {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
     await admin.end();
   }
   if (state.redisUrl && state.redisPrefix) {

@@ -7,7 +7,8 @@ export interface TestRunState {
   containers: string[];
   databaseUrl?: string;
   adminDatabaseUrl?: string;
-  database?: string;
+  /** This run's databases: the e2e one and the service tier's copy of it. */
+  databases?: string[];
   redisUrl?: string;
   redisPrefix?: string;
 }
