@@ -339,7 +339,7 @@ export class PrivacyRequestDto {
   @ApiPropertyOptional({
     example: '2026-11-23T09:00:00.120Z',
     description:
-      'When receipt was confirmed: when the request was queued (a backend request at once, a public one when its code was verified)',
+      'When receipt was confirmed: when the request was accepted as verified, `queued` or `pending_approval` (a backend request at once, a public one when its code was verified)',
   })
   acknowledgedAt?: string;
 

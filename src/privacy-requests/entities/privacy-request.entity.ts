@@ -49,7 +49,7 @@ export class PrivacyRequestEntity {
   @Column({ name: 'acknowledge_rule', type: 'text', nullable: true })
   acknowledgeRule!: DeadlineRule | null;
 
-  /** When receipt was confirmed: the request was queued (verified, or vouched for by a backend). */
+  /** When receipt was confirmed: the request was accepted as verified (queued or awaiting approval). */
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
 
