@@ -13,6 +13,7 @@ import { createApiKey, createUser, uniqueEmail } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { deleteAllStores } from './support/shop-fixture';
 import { ownDatabase } from './support/own-database';
+import { freePort } from './support/spawn-service';
 import { SmtpCapture } from './support/smtp-capture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
@@ -514,6 +515,28 @@ describe('mail to data subjects and their status look-up', () => {
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await strict.close();
+      await own2.drop();
+    }
+  });
+
+  it('a code that cannot be mailed is a 503 problem naming no address', async () => {
+    const own2 = await ownDatabase('subject_mail_down');
+    const down = await createTestApp({
+      ...env,
+      ...own2.env,
+      SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
+    });
+    try {
+      const email = uniqueEmail('unreachable');
+      const res = await request(down.http)
+        .post('/v1/public/privacy-requests')
+        .send({ type: 'access', email })
+        .expect(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.detail).toBe('The verification code could not be mailed; try again later');
+      expect(JSON.stringify(res.body)).not.toContain(email);
+    } finally {
+      await down.close();
       await own2.drop();
     }
   });

@@ -21,6 +21,7 @@ export enum PrivacyRequestErrorCode {
   TaskNotWaiting = 'task-not-waiting',
   ExportExpired = 'export-expired',
   StatusTokenMissing = 'status-token-missing',
+  MailUnavailable = 'mail-unavailable',
 }
 
 export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
@@ -60,6 +61,8 @@ export class PrivacyRequestError extends DomainError<PrivacyRequestErrorCode> {
         return 503;
       case PrivacyRequestErrorCode.StatusTokenMissing:
         return 401;
+      case PrivacyRequestErrorCode.MailUnavailable:
+        return 503;
       default:
         return assertUnreachable(this.code);
     }

@@ -20,6 +20,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -73,6 +74,9 @@ export class PublicPrivacyRequestsController {
   })
   @ApiAcceptedResponse({ type: CreatedPublicPrivacyRequestDto })
   @ApiTooManyRequestsResponse({ description: 'Too many public calls from this address' })
+  @ApiServiceUnavailableResponse({
+    description: 'The mail server did not take the code (problem+json); file again later',
+  })
   async create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreatePublicPrivacyRequestDto,

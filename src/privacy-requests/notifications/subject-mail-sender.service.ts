@@ -9,35 +9,13 @@ import { PrivacyRequestRepository } from '../privacy-request.repository';
 import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
 import { localDueDate } from './local-due-date';
+import { MailSendError } from './mail-send-error';
 import { MailTransport } from './mail-transport.service';
 import { SubjectMailOutboxRepository } from './subject-mail-outbox.repository';
 import { SubjectMailOutbox } from './subject-mail-outbox.service';
 import type { ClaimedMail } from './subject-mail.types';
 import type { RenderedMail } from './templates/mail-templates';
 import { templatesFor } from './templates/mail-languages';
-
-/** Why a send failed, without the server's text (it can quote the address). */
-export class MailSendError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly permanent: boolean,
-  ) {
-    super(reason);
-    this.name = 'MailSendError';
-  }
-
-  static from(e: unknown): MailSendError {
-    const err = e as { code?: unknown; responseCode?: unknown; name?: unknown };
-    const code = typeof err.code === 'string' ? err.code : undefined;
-    const status = typeof err.responseCode === 'number' ? err.responseCode : undefined;
-    const reason = [code, status].filter((v) => v !== undefined).join(' ');
-    // A 5xx answer is the server's final word on this message; anything else may pass later.
-    return new MailSendError(
-      reason || (typeof err.name === 'string' ? err.name : 'Error'),
-      status !== undefined && status >= 500,
-    );
-  }
-}
 
 /**
  * Sends one outbox row at most once: it is claimed (pending → sending) before the mail leaves,

@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
-import { MailSendError, SubjectMailSender } from './subject-mail-sender.service';
+import { MailSendError } from './mail-send-error';
+import { SubjectMailSender } from './subject-mail-sender.service';
 import { SendMailData, SUBJECT_MAIL_QUEUE, SubjectMailJob } from './subject-mail.jobs';
 
 @Processor(SUBJECT_MAIL_QUEUE, { concurrency: 4 })
