@@ -45,5 +45,6 @@ describe('gluedToWord', () => {
     expect(gluedToWord('st 415 555 0132b', 3, 12, 'VALID')).toBe(false);
     expect(gluedToWord('12 4155550132b', 3, 10, 'VALID')).toBe(false);
     expect(gluedToWord('st 4155550132b', 3, 10, 'POSSIBLE')).toBe(false);
+    expect(gluedToWord('805000-----000000b', 0, 17, 'VALID')).toBe(false);
   });
 });

@@ -134,13 +134,14 @@ function accepted(number: PhoneNumber, candidate: string, leniency: PhoneLenienc
  * them in any case) in what the window holds after the number.
  */
 const NOT_EXTENSION = /^(?!e?x|an|in)[a-z]/i;
-const DIGITS_AND_HYPHENS = /^\d[\d-]*$/;
+/** Digits with single hyphens between them: the matcher splits a candidate at two or more. */
+const DIGITS_AND_HYPHENS = /^\d+(?:-\d+)*-?$/;
 const DIGIT = /\d/;
 
 /**
  * Whether the matcher can find nothing in a window whose candidate is digits and bare hyphens
- * glued to a word, as in a UUID: a number followed by a Latin letter is refused, and a bare
- * hyphen is no place to split it into an inner match.
+ * glued to a word, as in a UUID: a number followed by a Latin letter is refused, and a single
+ * hyphen is no place to split it into an inner match (a run of them is).
  */
 export function gluedToWord(
   window: string,
