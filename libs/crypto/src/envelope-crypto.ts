@@ -1,5 +1,6 @@
 import { BlindIndexer, type BlindIndexOptions } from './blind-index/blind-index';
 import { BlobCipher } from './blob/blob-cipher';
+import { DataKeyCipher } from './data-keys/data-key.cipher';
 import { FieldCipher } from './field/field-cipher';
 import type { DataKeyCacheLimits } from './keys/data-key.cache';
 import type { KeyStore } from './keys/key-store.port';
@@ -29,6 +30,7 @@ export class EnvelopeCrypto {
   readonly keyring: KeyringManager;
   readonly subjects: SubjectKeyManager;
   readonly fields: FieldCipher;
+  readonly dataKeys: DataKeyCipher;
   readonly blindIndex: BlindIndexer;
   readonly blobs: BlobCipher;
   readonly rewrapper: SubjectKeyRewrapper;
@@ -44,6 +46,7 @@ export class EnvelopeCrypto {
       now,
     });
     this.fields = new FieldCipher({ keyring: this.keyring, subjects: this.subjects, defaultAlias });
+    this.dataKeys = new DataKeyCipher({ keyring: this.keyring, defaultAlias });
     this.blindIndex = new BlindIndexer(options.blindIndexSecret, options.blindIndexDefaults);
     this.blobs = new BlobCipher({
       keyring: this.keyring,

@@ -64,6 +64,17 @@ export type {
   FieldCiphertextInfo,
 } from './field/field-cipher';
 
+export { DataKeyCipher } from './data-keys/data-key.cipher';
+export type {
+  ClientDataKey,
+  DataKeyCipherOptions,
+  DataKeyGenerateOptions,
+  DataKeyUnwrapOptions,
+  WrappedDataKeyInfo,
+} from './data-keys/data-key.cipher';
+export { WrappedDataKeyCodec, DATA_KEY_SIZES } from './data-keys/wrapped-data-key.codec';
+export type { ParsedWrappedDataKey } from './data-keys/wrapped-data-key.codec';
+
 export { BlindIndexer } from './blind-index/blind-index';
 export type { BlindIndexOptions } from './blind-index/blind-index';
 

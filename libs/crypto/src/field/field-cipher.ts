@@ -93,6 +93,23 @@ export class FieldCipher {
     return FieldCipher.zip(names, opened);
   }
 
+  /**
+   * Re-encrypts every value of `fields` under the active version of its keyring (a subject's
+   * field stays under that subject's key, with a fresh nonce), keeping the same context. The
+   * plaintext exists only as a buffer inside this call and is zeroed after each field.
+   */
+  async rewrapMany(
+    fields: Readonly<Record<string, string>>,
+    options: FieldDecryptOptions = {},
+  ): Promise<Record<string, string>> {
+    const names = Object.keys(fields);
+    const sealed = await this.rewrapValues(
+      names.map((name) => fields[name]),
+      options,
+    );
+    return FieldCipher.zip(names, sealed);
+  }
+
   /** Parses the self-describing part of a ciphertext (for re-encryption planning, diagnostics). */
   describe(ciphertext: string): FieldCiphertextInfo {
     const parsed = FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(ciphertext));
@@ -186,6 +203,51 @@ export class FieldCipher {
     return out;
   }
 
+  async rewrapValues(
+    ciphertexts: readonly string[],
+    options: FieldDecryptOptions = {},
+  ): Promise<string[]> {
+    const contextBytes = EncryptionContextCodec.canonical(options.context);
+    const out = new Array<string>(ciphertexts.length);
+    for (let i = 0; i < ciphertexts.length; i += 1) {
+      const parsed = FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(ciphertexts[i]));
+      // Both keys are taken synchronously together: a key taken before an await may be zeroed.
+      let keys = this.rewrapKeys(parsed);
+      if (keys === undefined) {
+        await this.loadFor(parsed);
+        if (parsed.subjectKeyId === undefined) {
+          const version = await this.keyring.activeVersion(parsed.alias);
+          await this.keyring.load(parsed.alias, version);
+        }
+        keys = this.rewrapKeys(parsed);
+      }
+      if (keys === undefined) {
+        throw new CryptoError(CryptoErrorCode.UnknownKey, 'key unavailable');
+      }
+      const [source, target, header] = keys;
+      const plaintext = AesGcm.decrypt(
+        source,
+        parsed.nonce,
+        parsed.sealed,
+        contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]),
+      );
+      try {
+        const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
+        out[i] = AesGcm.encryptFramed(
+          target,
+          this.nonces.next(),
+          plaintext,
+          aad,
+          header,
+          true,
+        ).toString('base64url');
+      } finally {
+        plaintext.fill(0);
+      }
+    }
+    return out;
+  }
+
   /** `{names[i]: values[i]}`, built by assignment (no entry arrays: batches are large). */
   private static zip(names: readonly string[], values: readonly string[]): Record<string, string> {
     const out: Record<string, string> = {};
@@ -231,6 +293,39 @@ export class FieldCipher {
       this.headers.set(id, header);
     }
     return header;
+  }
+
+  /**
+   * Source key, target key and target header of a rewrap, or undefined when a key must be loaded
+   * first. A subject's field keeps its subject key (the header names the keyring version that
+   * wraps it now); a keyring field moves to the alias's active version.
+   */
+  private rewrapKeys(parsed: ParsedFieldCiphertext): [Buffer, Buffer, Buffer] | undefined {
+    if (parsed.subjectKeyId !== undefined) {
+      const info = this.subjects.peekKeyId(parsed.subjectKeyId);
+      const key = this.takeFor(parsed);
+      if (info === undefined || key === undefined) {
+        return undefined;
+      }
+      return [
+        key,
+        key,
+        FieldCiphertextCodec.encodeHeader(info.alias, info.keyringVersion, info.keyIdBytes),
+      ];
+    }
+    const version = this.keyring.peekActiveVersion(parsed.alias);
+    if (version === undefined) {
+      return undefined;
+    }
+    const target = this.keyring.take(parsed.alias, version);
+    const source =
+      version === parsed.keyringVersion
+        ? target
+        : this.keyring.take(parsed.alias, parsed.keyringVersion);
+    if (target === undefined || source === undefined) {
+      return undefined;
+    }
+    return [source, target, this.keyringHeader(parsed.alias, version)];
   }
 
   private takeFor(parsed: ParsedFieldCiphertext): Buffer | undefined {
