@@ -12,6 +12,7 @@ import { SubjectMail1764000700000 } from './1764000700000-subject-mail';
 import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
+import { ApiKeyAliases1764000900000 } from './1764000900000-api-key-aliases';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Incidents1764000800000,
   RequestRespondedAt1764000810000,
   DpoWorkflow1764000820000,
+  ApiKeyAliases1764000900000,
 ];

@@ -11,6 +11,7 @@ export enum AuthErrorCode {
   ApiKeyNotFound = 'api-key-not-found',
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
+  UnknownKeyAlias = 'key-alias-unknown',
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {
@@ -33,6 +34,7 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.MfaAlreadyEnabled:
         return 409;
       case AuthErrorCode.MfaNotPending:
+      case AuthErrorCode.UnknownKeyAlias:
         return 422;
       default:
         return assertUnreachable(this.code);

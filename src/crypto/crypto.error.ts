@@ -13,6 +13,7 @@ export enum FieldCryptoErrorCode {
   InvalidArgument = 'invalid-crypto-argument',
   KeyAliasNotFound = 'key-alias-not-found',
   KeyAliasExists = 'key-alias-exists',
+  KeyAliasForbidden = 'key-alias-forbidden',
   ProviderNotConfigured = 'provider-not-configured',
   TooManyFields = 'too-many-fields',
   FieldTooLarge = 'field-too-large',
@@ -88,6 +89,8 @@ export class FieldCryptoError extends DomainError<FieldCryptoErrorCode> {
     switch (this.code) {
       case FieldCryptoErrorCode.InvalidArgument:
         return 400;
+      case FieldCryptoErrorCode.KeyAliasForbidden:
+        return 403;
       case FieldCryptoErrorCode.KeyAliasNotFound:
         return 404;
       case FieldCryptoErrorCode.KeyAliasExists:

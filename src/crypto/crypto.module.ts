@@ -6,6 +6,8 @@ import { AuditService } from 'src/audit/audit.service';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { AppConfig } from 'src/config/app-config';
 import { CryptoCacheBus } from './crypto-cache.bus';
+import { DataKeysController } from './data-keys/data-keys.controller';
+import { DataKeysService } from './data-keys/data-keys.service';
 import { createEnvelopeCrypto, createRootKeyProvider } from './envelope-crypto.factory';
 import { ENVELOPE_CRYPTO, ROOT_KEY_PROVIDER } from './envelope-crypto.token';
 import { FieldCryptoController } from './field-crypto.controller';
@@ -28,7 +30,12 @@ export class CryptoModule implements OnApplicationShutdown {
     return {
       module: CryptoModule,
       imports: [BullModule.registerQueue({ name: CRYPTO_REWRAP_QUEUE })],
-      controllers: [FieldCryptoController, KeysController, SubjectKeysController],
+      controllers: [
+        FieldCryptoController,
+        DataKeysController,
+        KeysController,
+        SubjectKeysController,
+      ],
       providers: [
         { provide: ROOT_KEY_PROVIDER, inject: [AppConfig], useFactory: createRootKeyProvider },
         {
@@ -39,6 +46,7 @@ export class CryptoModule implements OnApplicationShutdown {
         CryptoCacheBus,
         PersonalDataCipher,
         FieldCryptoService,
+        DataKeysService,
         KeyRegistryRepository,
         KeyManagementService,
         ...(options.workers ? [KeyRotationProcessor] : []),

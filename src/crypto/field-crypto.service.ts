@@ -3,12 +3,15 @@ import type { EnvelopeCrypto } from '@libs/crypto';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { assertKeyAliasAllowed, isKeyAliasAllowed } from './access/key-alias.access';
 import { FieldCryptoError, FieldCryptoErrorCode } from './crypto.error';
 import type {
   DecryptRequestDto,
   DecryptResponseDto,
   EncryptRequestDto,
   EncryptResponseDto,
+  RewrapRequestDto,
+  RewrapResponseDto,
 } from './dto/field-crypto.dto';
 import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
 
@@ -21,6 +24,7 @@ export const BLIND_INDEX_OPTIONS = { trim: true, lowercase: true } as const;
 export class FieldCryptoService {
   private readonly maxFieldBytes: number;
   private readonly maxCiphertextChars: number;
+  private readonly defaultAlias: string;
 
   constructor(
     @Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto,
@@ -28,11 +32,16 @@ export class FieldCryptoService {
     config: AppConfig,
   ) {
     this.maxFieldBytes = config.crypto.maxFieldBytes;
+    this.defaultAlias = config.crypto.defaultAlias;
     // base64url of plaintext plus the header (alias, version, subject key id, nonce, tag).
     this.maxCiphertextChars = Math.ceil(((this.maxFieldBytes + 128) * 4) / 3);
   }
 
-  async encrypt(body: EncryptRequestDto): Promise<EncryptResponseDto> {
+  async encrypt(ctx: RequestContext, body: EncryptRequestDto): Promise<EncryptResponseDto> {
+    await this.checkAlias(ctx, 'crypto.encrypt', body.keyAlias ?? this.defaultAlias);
+    if (body.blindIndex !== undefined) {
+      await this.checkAlias(ctx, 'crypto.encrypt', this.defaultAlias);
+    }
     const names = this.checkCount(body.fields);
     for (const name of names) {
       if (Buffer.byteLength(body.fields[name], 'utf8') > this.maxFieldBytes) {
@@ -58,6 +67,11 @@ export class FieldCryptoService {
     } catch (error) {
       throw FieldCryptoError.from(error);
     }
+    // A subject that already has a key keeps its own keyring, whatever alias was asked for.
+    const first = names.length > 0 ? fields[names[0]] : undefined;
+    if (first !== undefined) {
+      await this.checkAlias(ctx, 'crypto.encrypt', this.crypto.fields.describe(first).alias);
+    }
     if (body.blindIndex === undefined) {
       return { fields };
     }
@@ -70,11 +84,8 @@ export class FieldCryptoService {
 
   async decrypt(ctx: RequestContext, body: DecryptRequestDto): Promise<DecryptResponseDto> {
     const names = this.checkCount(body.fields);
-    for (const name of names) {
-      if (body.fields[name].length > this.maxCiphertextChars) {
-        throw this.tooLarge(name);
-      }
-    }
+    this.checkCiphertextSizes(body.fields, names);
+    await this.checkCiphertextAliases(ctx, 'crypto.decrypt', body.fields);
     const options = { context: body.context };
     try {
       const fields = await this.crypto.fields.decryptMany(body.fields, options);
@@ -84,7 +95,9 @@ export class FieldCryptoService {
       });
       return { fields };
     } catch (error) {
-      const failure = await this.locateFailure(body.fields, options, error);
+      const failure = await this.locateFailure(body.fields, error, (c) =>
+        this.crypto.fields.decrypt(c, options),
+      );
       await this.audit.record(ctx, {
         action: 'crypto.decrypt',
         outcome: 'failure',
@@ -92,6 +105,55 @@ export class FieldCryptoService {
       });
       throw failure;
     }
+  }
+
+  /** Re-encryption under the active key versions; the plaintext stays inside the library call. */
+  async rewrap(ctx: RequestContext, body: RewrapRequestDto): Promise<RewrapResponseDto> {
+    const names = this.checkCount(body.fields);
+    this.checkCiphertextSizes(body.fields, names);
+    await this.checkCiphertextAliases(ctx, 'crypto.rewrap', body.fields);
+    const options = { context: body.context };
+    try {
+      const fields = await this.crypto.fields.rewrapMany(body.fields, options);
+      await this.audit.record(ctx, {
+        action: 'crypto.rewrap',
+        details: { fieldCount: names.length },
+      });
+      return { fields };
+    } catch (error) {
+      const failure = await this.locateFailure(body.fields, error, (c) =>
+        this.crypto.fields.rewrapValues([c], options),
+      );
+      await this.audit.record(ctx, {
+        action: 'crypto.rewrap',
+        outcome: 'failure',
+        details: { fieldCount: names.length, reason: failure.code },
+      });
+      throw failure;
+    }
+  }
+
+  /** Blind indexes are keyed by a service-wide secret, so they count as the default alias. */
+  async blindIndexFor(ctx: RequestContext, field: string, value: string): Promise<string> {
+    await this.checkAlias(ctx, 'crypto.blind-index', this.defaultAlias);
+    return this.blindIndex(field, value);
+  }
+
+  /**
+   * 403 (audited as denied) when the caller's API key is limited to other aliases. Exported
+   * for every crypto operation through `assertKeyAliasAllowed`.
+   */
+  async checkAlias(ctx: RequestContext, action: string, alias: string): Promise<void> {
+    if (isKeyAliasAllowed(ctx.caller, alias)) {
+      return;
+    }
+    await this.audit.record(ctx, {
+      action,
+      outcome: 'denied',
+      target: { type: 'key', id: alias },
+      details: { reason: FieldCryptoErrorCode.KeyAliasForbidden },
+    });
+    assertKeyAliasAllowed(ctx.caller, alias);
   }
 
   blindIndex(field: string, value: string): string {
@@ -116,6 +178,39 @@ export class FieldCryptoService {
     return names;
   }
 
+  private checkCiphertextSizes(fields: Record<string, string>, names: string[]): void {
+    for (const name of names) {
+      if (fields[name].length > this.maxCiphertextChars) {
+        throw this.tooLarge(name);
+      }
+    }
+  }
+
+  /**
+   * The alias each ciphertext names, checked before any key is used. Unreadable ciphertexts are
+   * left to the decryption, which names the failing field.
+   */
+  private async checkCiphertextAliases(
+    ctx: RequestContext,
+    action: string,
+    fields: Record<string, string>,
+  ): Promise<void> {
+    if (ctx.caller?.kind !== 'apiKey' || ctx.caller.keyAliases === null) {
+      return;
+    }
+    const aliases = new Set<string>();
+    for (const ciphertext of Object.values(fields)) {
+      try {
+        aliases.add(this.crypto.fields.describe(ciphertext).alias);
+      } catch {
+        continue;
+      }
+    }
+    for (const alias of aliases) {
+      await this.checkAlias(ctx, action, alias);
+    }
+  }
+
   private tooLarge(field: string): FieldCryptoError {
     return new FieldCryptoError(
       FieldCryptoErrorCode.FieldTooLarge,
@@ -124,15 +219,15 @@ export class FieldCryptoService {
     );
   }
 
-  /** Only on the failure path: decrypt field by field to name the first one that fails. */
+  /** Only on the failure path: retry field by field to name the first one that fails. */
   private async locateFailure(
     fields: Record<string, string>,
-    options: { context?: Record<string, string> },
     error: unknown,
+    attempt: (ciphertext: string) => Promise<unknown>,
   ): Promise<FieldCryptoError> {
     for (const [name, ciphertext] of Object.entries(fields)) {
       try {
-        await this.crypto.fields.decrypt(ciphertext, options);
+        await attempt(ciphertext);
       } catch (fieldError) {
         return FieldCryptoError.from(fieldError, name);
       }

@@ -27,11 +27,12 @@ export async function createApiKey(
   http: App,
   adminToken: string,
   scopes: Scope[],
+  extra: { keyAliases?: string[] } = {},
 ): Promise<{ id: string; key: string }> {
   const res = await request(http)
     .post('/v1/admin/api-keys')
     .set('Authorization', `Bearer ${adminToken}`)
-    .send({ name: `test-${randomUUID().slice(0, 8)}`, scopes })
+    .send({ name: `test-${randomUUID().slice(0, 8)}`, scopes, ...extra })
     .expect(201);
   return res.body as { id: string; key: string };
 }

@@ -15,7 +15,9 @@ export function isAllowed(rule: AccessRule, caller: Caller): boolean {
     case 'restricted':
       return caller.kind === 'user'
         ? caller.roles.some((r) => rule.roles.includes(r))
-        : caller.scopes.some((s) => rule.scopes.includes(s));
+        : rule.allScopes === true
+          ? rule.scopes.length > 0 && rule.scopes.every((s) => caller.scopes.includes(s))
+          : caller.scopes.some((s) => rule.scopes.includes(s));
   }
 }
 

@@ -21,7 +21,9 @@ export class CallerResolver {
     const credential = match[1];
     if (credential.startsWith(API_KEY_PREFIX)) {
       const key = await this.apiKeys.authenticate(credential);
-      return key ? { kind: 'apiKey', id: key.id, scopes: key.scopes } : undefined;
+      return key
+        ? { kind: 'apiKey', id: key.id, scopes: key.scopes, keyAliases: key.keyAliases }
+        : undefined;
     }
     const claims = await this.tokens.verifyAccess(credential);
     if (!claims || !(await this.sessions.isActive(claims.sessionId, claims.userId))) {

@@ -27,6 +27,7 @@ function toDto(e: ApiKeyEntity): ApiKeyDto {
     id: e.id,
     name: e.name,
     scopes: e.scopes,
+    keyAliases: e.keyAliases,
     prefix: e.prefix,
     createdAt: e.createdAt.toISOString(),
     lastUsedAt: e.lastUsedAt?.toISOString() ?? null,
@@ -50,6 +51,7 @@ export class ApiKeysController {
     const { entity, key } = await this.keys.create(ctx, {
       name: body.name,
       scopes: body.scopes,
+      keyAliases: body.keyAliases ?? null,
       createdBy: ctx.caller?.id ?? null,
     });
     return { ...toDto(entity), key };

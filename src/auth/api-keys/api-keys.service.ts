@@ -26,16 +26,29 @@ export class ApiKeysService {
 
   async create(
     ctx: RequestContext,
-    input: { name: string; scopes: Scope[]; createdBy: string | null },
+    input: { name: string; scopes: Scope[]; keyAliases: string[] | null; createdBy: string | null },
   ): Promise<{ entity: ApiKeyEntity; key: string }> {
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const entity = await this.keys.manager.transaction(async (m) => {
+      if (input.keyAliases !== null) {
+        const known = await m.query<Array<{ alias: string }>>(
+          'SELECT DISTINCT alias FROM keyring_keys WHERE alias = ANY($1::text[])',
+          [input.keyAliases],
+        );
+        if (known.length !== input.keyAliases.length) {
+          throw new AuthError(
+            AuthErrorCode.UnknownKeyAlias,
+            'keyAliases names a key alias that does not exist.',
+          );
+        }
+      }
       const saved = await m.save(
         m.create(ApiKeyEntity, {
           name: input.name,
           prefix: key.slice(0, API_KEY_PREFIX.length + 6),
           keyHash: hashKey(key),
           scopes: [...new Set(input.scopes)],
+          keyAliases: input.keyAliases,
           createdBy: input.createdBy,
         }),
       );
@@ -44,7 +57,7 @@ export class ApiKeysService {
         {
           action: 'admin.api_key.create',
           target: { type: 'api_key', id: saved.id },
-          details: { scopes: saved.scopes },
+          details: { scopes: saved.scopes, keyAliases: saved.keyAliases },
         },
         m,
       );

@@ -1,10 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsEmail,
   IsIn,
+  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -54,6 +55,22 @@ export class CreateApiKeyDto {
   @ArrayUnique()
   @IsIn(SCOPES, { each: true })
   scopes!: Scope[];
+
+  @ApiPropertyOptional({
+    description:
+      'Keyring aliases the key may use for crypto calls (`403` on any other); every alias when absent. Each must exist.',
+    example: ['billing'],
+    type: [String],
+  })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    each: true,
+    message: 'keyAliases must each be 1-64 of [A-Za-z0-9._-]',
+  })
+  keyAliases?: string[];
 }
 
 export class ApiKeyDto {
@@ -65,6 +82,14 @@ export class ApiKeyDto {
 
   @ApiProperty({ enum: SCOPES, isArray: true, example: ['consent:read'] })
   scopes!: Scope[];
+
+  @ApiProperty({
+    example: ['billing'],
+    nullable: true,
+    type: [String],
+    description: 'Keyring aliases its crypto calls are limited to; null: every alias',
+  })
+  keyAliases!: string[] | null;
 
   @ApiProperty({ example: 'psk_AbC123', description: 'First characters of the key' })
   prefix!: string;

@@ -20,6 +20,10 @@ export class ApiKeyEntity {
   @Column({ type: 'text', array: true })
   scopes!: Scope[];
 
+  /** Keyring aliases the key's crypto calls are limited to; null: every alias. */
+  @Column({ name: 'key_aliases', type: 'text', array: true, nullable: true })
+  keyAliases!: string[] | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

@@ -7,12 +7,12 @@ export const ACCESS_KEY = 'access:rule';
 /**
  * Every route declares who may call it; the access guard denies routes that do not.
  * `public`: anyone; `authenticated`: any valid caller; otherwise a user with one of `roles`
- * or an API key with one of `scopes`.
+ * or an API key with one of `scopes` (with `allScopes`: every one of them).
  */
 export type AccessRule =
   | { kind: 'public'; rateLimit?: 'login' | 'public' }
   | { kind: 'authenticated' }
-  | { kind: 'restricted'; roles: Role[]; scopes: Scope[] };
+  | { kind: 'restricted'; roles: Role[]; scopes: Scope[]; allScopes?: boolean };
 
 export const Public = (rateLimit?: 'login' | 'public'): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_KEY, { kind: 'public', rateLimit } satisfies AccessRule);
@@ -31,5 +31,12 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
 export const Access = (allowed: {
   roles?: Role[];
   scopes?: Scope[];
+  /** An API key needs every scope listed, not just one (operations that both read and write). */
+  allScopes?: boolean;
 }): MethodDecorator & ClassDecorator =>
-  secured({ kind: 'restricted', roles: allowed.roles ?? [], scopes: allowed.scopes ?? [] });
+  secured({
+    kind: 'restricted',
+    roles: allowed.roles ?? [],
+    scopes: allowed.scopes ?? [],
+    allScopes: allowed.allScopes,
+  });

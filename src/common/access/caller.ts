@@ -17,7 +17,13 @@ export type Scope = (typeof SCOPES)[number];
 /** Who is calling: an admin user (with roles) or a product backend's API key (with scopes). */
 export type Caller =
   | { kind: 'user'; id: string; roles: Role[]; sessionId: string }
-  | { kind: 'apiKey'; id: string; scopes: Scope[] };
+  | {
+      kind: 'apiKey';
+      id: string;
+      scopes: Scope[];
+      /** Keyring aliases its crypto calls are limited to; null: every alias. */
+      keyAliases: string[] | null;
+    };
 
 /** Who an audit event or a ledger entry names: the caller, the service itself, or nobody known. */
 export function actorOf(ctx: RequestContext): { type: string; id: string | null } {

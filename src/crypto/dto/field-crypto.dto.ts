@@ -12,8 +12,8 @@ import {
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
 import { IsStringMap } from './is-string-map.validator';
 
-/** The optional `context` of encrypt and decrypt: documented and validated the same in both. */
-function FieldContext(): PropertyDecorator {
+/** The optional `context` of every crypto call: documented and validated the same in all. */
+export function FieldContext(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
       description:
@@ -109,6 +109,32 @@ export class DecryptResponseDto {
   @ApiProperty({
     description: 'Field name to plaintext',
     example: { email: 'jane@example.com' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  fields!: Record<string, string>;
+}
+
+export class RewrapRequestDto {
+  @FieldContext()
+  context?: Record<string, string>;
+
+  @ApiProperty({
+    description:
+      'Field name to ciphertext; up to 1,000 fields a call. Each comes back under the active version of the keyring it names (a subject key stays that subject key), bound to the same context.',
+    example: { email: 'EANwaWkBAbS0e8lq3nQ8y1c2Yx...' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsStringMap()
+  @AsParsed()
+  fields!: Record<string, string>;
+}
+
+export class RewrapResponseDto {
+  @ApiProperty({
+    description: 'Field name to the new ciphertext',
+    example: { email: 'EANwaWkCAX0d1m0rX8Hk2qZ9...' },
     type: 'object',
     additionalProperties: { type: 'string' },
   })
