@@ -145,6 +145,32 @@ describe('reports', () => {
     expect((await metrics(2020).expect(200)).body.byType.access.received).toBe(1);
   });
 
+  it('adds the aggregates that purged records left behind to the records still kept', async () => {
+    // 2019 as the retention purge would have left it: two access requests answered after 5
+    // days, one erasure denied after a day, one never answered.
+    await db.query(
+      `INSERT INTO privacy_request_metrics (year, jurisdiction, type, outcome, days_to_respond, requests)
+       VALUES (2019, 'CCPA', 'access', 'complied', 5.00, 2), (2019, 'CCPA', 'erasure', 'denied', 1.00, 1),
+              (2019, 'CCPA', 'erasure', 'unanswered', NULL, 1), (2019, 'GDPR', 'access', 'complied', 2.00, 4)`,
+    );
+    await receivedAt(await completed('access'), '2019-07-01T12:00:00Z', 11);
+    const res = await metrics(2019).expect(200);
+    expect(res.body.byType.access).toEqual({
+      received: 3,
+      compliedInWholeOrPart: 3,
+      denied: 0,
+      medianDaysToRespond: 5,
+      meanDaysToRespond: 7,
+    });
+    expect(res.body.byType.erasure).toEqual({
+      received: 2,
+      compliedInWholeOrPart: 0,
+      denied: 1,
+      medianDaysToRespond: 1,
+      meanDaysToRespond: 1,
+    });
+  });
+
   it("counts a request filed today in this year's figures, answered the same day", async () => {
     const year = Number(
       new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: 'America/Los_Angeles' }).format(

@@ -60,10 +60,13 @@ export class ProcessingRecordService {
   private retention(): ProcessingRecord['retention'] {
     const linkHours = Math.round(this.config.privacyRequests.exportLinkTtlSeconds / 360) / 10;
     return [
-      { records: 'privacy requests and their tasks', period: 'kept without limit' },
+      {
+        records: 'privacy requests and their tasks',
+        period: `${this.config.privacyRequests.retentionMonths} months after receipt (REQUEST_RETENTION; open requests are kept until answered), then only yearly aggregates without subjects`,
+      },
       {
         records: 'access export packages and their links',
-        period: `link valid ${linkHours} hours after completion`,
+        period: `deleted with their link ${linkHours} hours after completion (EXPORT_LINK_TTL)`,
       },
       {
         records: 'consent ledger',
