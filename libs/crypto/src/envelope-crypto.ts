@@ -4,7 +4,9 @@ import { DataKeyCipher } from './data-keys/data-key.cipher';
 import { FieldCipher } from './field/field-cipher';
 import type { DataKeyCacheLimits } from './keys/data-key.cache';
 import type { KeyStore } from './keys/key-store.port';
-import { KeyringManager } from './keys/keyring.manager';
+import type { KeyringSettings } from './keys/key-store.port';
+import { KeyringManager, type KeyringSettingsPatch } from './keys/keyring.manager';
+import { ManagedKeys } from './managed/managed-keys';
 import { SubjectKeyManager } from './keys/subject-key.manager';
 import { SubjectKeyRewrapper } from './keys/subject-key.rewrapper';
 import { SubjectRefDeriver } from './keys/subject-ref.deriver';
@@ -34,6 +36,7 @@ export class EnvelopeCrypto {
   readonly blindIndex: BlindIndexer;
   readonly blobs: BlobCipher;
   readonly rewrapper: SubjectKeyRewrapper;
+  readonly managed: ManagedKeys;
 
   constructor(private readonly options: EnvelopeCryptoOptions) {
     const { store, providers, defaultAlias, now } = options;
@@ -54,6 +57,31 @@ export class EnvelopeCrypto {
       maxEncryptedDataKeys: options.maxEncryptedDataKeys,
     });
     this.rewrapper = new SubjectKeyRewrapper(store, this.keyring);
+    this.managed = new ManagedKeys(this.keyring);
+  }
+
+  /*
+   * Policy changes empty both caches: subject keys wrapped under a version that just became
+   * unusable must be unwrapped (and refused) again.
+   */
+
+  async disableKeyringVersion(alias: string, version: number): Promise<void> {
+    await this.keyring.disableVersion(alias, version);
+    this.subjects.clearCache();
+  }
+
+  async enableKeyringVersion(alias: string, version: number): Promise<void> {
+    await this.keyring.enableVersion(alias, version);
+    this.subjects.clearCache();
+  }
+
+  async updateKeyringSettings(
+    alias: string,
+    patch: KeyringSettingsPatch,
+  ): Promise<KeyringSettings> {
+    const settings = await this.keyring.updateSettings(alias, patch);
+    this.subjects.clearCache();
+    return settings;
   }
 
   /** Drops cached keys (zeroed) and closes every provider. */

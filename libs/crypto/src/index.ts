@@ -29,10 +29,12 @@ export { RsaKeyLoader } from './providers/rsa-key.loader';
 export { AwsKmsProvider } from './providers/aws-kms.provider';
 export { Pkcs11Provider, DEFAULT_PKCS11_LIBRARY } from './providers/pkcs11.provider';
 
-export { SubjectKeyStatus } from './keys/key-store.port';
+export { SubjectKeyStatus, DEFAULT_KEYRING_SETTINGS } from './keys/key-store.port';
+export { KeyringKeyType, KEYRING_KEY_TYPES } from './keys/keyring-key-type.enum';
 export type {
   KeyStore,
   KeyringKeyRecord,
+  KeyringSettings,
   SubjectKeyRecord,
   SubjectKeyTombstone,
   SubjectKeyEntry,
@@ -41,7 +43,15 @@ export { InMemoryKeyStore } from './keys/in-memory.key-store';
 export { DataKeyCache } from './keys/data-key.cache';
 export type { DataKeyCacheLimits } from './keys/data-key.cache';
 export { KeyringManager } from './keys/keyring.manager';
-export type { KeyringManagerOptions, RootRewrapReport } from './keys/keyring.manager';
+export type {
+  KeyringManagerOptions,
+  KeyringSettingsPatch,
+  RootRewrapReport,
+} from './keys/keyring.manager';
+export { ManagedKeys, SignatureAlgorithm, MAX_MANAGED_DATA_BYTES } from './managed/managed-keys';
+export type { PublicJwk } from './managed/managed-keys';
+export { ManagedTokenCodec, ManagedTokenKind } from './managed/managed-token.codec';
+export { KeyMaterial } from './managed/key-material';
 export { SubjectKeyManager } from './keys/subject-key.manager';
 export type { SubjectKeyInfo, SubjectKeyManagerOptions } from './keys/subject-key.manager';
 export { SubjectRefDeriver } from './keys/subject-ref.deriver';

@@ -1,4 +1,10 @@
-import { SubjectKeyStatus, type KeyStore, type SubjectKeyRecord } from '../src/keys/key-store.port';
+import {
+  DEFAULT_KEYRING_SETTINGS,
+  SubjectKeyStatus,
+  type KeyStore,
+  type SubjectKeyRecord,
+} from '../src/keys/key-store.port';
+import { KeyringKeyType } from '../src/keys/keyring-key-type.enum';
 
 function subject(ref: string, keyId: string, version = 1): SubjectKeyRecord {
   return {
@@ -52,6 +58,59 @@ export function describeKeyStoreConformance(name: string, create: () => Promise<
       expect(await store.updateKeyringKeyWrap('pii', 1, 'local:x', next)).toBe(false);
       expect(await store.updateKeyringKeyWrap('pii', 1, 'local:a', next)).toBe(true);
       expect(await store.getKeyringKey('pii', 1)).toMatchObject(next);
+    });
+
+    it('keeps the type and public key of a version; a version without a type reads as it was written', async () => {
+      const base = { alias: 'sig', rootKeyId: 'local:a', createdAt: new Date(0) };
+      await store.putKeyringKeyIfAbsent({
+        ...base,
+        version: 1,
+        wrappedKey: Buffer.from([1]),
+        type: KeyringKeyType.EcdsaP256,
+        publicKey: Buffer.from([4, 5, 6]),
+      });
+      expect(await store.getKeyringKey('sig', 1)).toMatchObject({
+        type: KeyringKeyType.EcdsaP256,
+        publicKey: Buffer.from([4, 5, 6]),
+      });
+      await store.putKeyringKeyIfAbsent({
+        ...base,
+        alias: 'pii',
+        version: 1,
+        wrappedKey: Buffer.from([2]),
+      });
+      const plain = await store.getKeyringKey('pii', 1);
+      expect(plain?.type ?? KeyringKeyType.Aes256Gcm).toBe(KeyringKeyType.Aes256Gcm);
+      expect(plain?.publicKey ?? undefined).toBeUndefined();
+    });
+
+    it('disables and enables a keyring version; an unknown version is not found', async () => {
+      const base = { alias: 'pii', rootKeyId: 'local:a', createdAt: new Date(0) };
+      await store.putKeyringKeyIfAbsent({ ...base, version: 1, wrappedKey: Buffer.from([1]) });
+      expect((await store.getKeyringKey('pii', 1))?.disabledAt ?? null).toBeNull();
+      expect(await store.setKeyringKeyDisabled('pii', 1, new Date(5000))).toBe(true);
+      expect((await store.getKeyringKey('pii', 1))?.disabledAt).toEqual(new Date(5000));
+      expect((await store.listKeyringKeys())[0].disabledAt).toEqual(new Date(5000));
+      expect(await store.setKeyringKeyDisabled('pii', 1, null)).toBe(true);
+      expect((await store.getKeyringKey('pii', 1))?.disabledAt ?? null).toBeNull();
+      expect(await store.setKeyringKeyDisabled('pii', 2, new Date(0))).toBe(false);
+    });
+
+    it('keeps keyring settings per alias, with defaults for an alias that never had any', async () => {
+      expect(await store.getKeyringSettings('pii')).toEqual(DEFAULT_KEYRING_SETTINGS);
+      await store.putKeyringSettings('pii', {
+        minDecryptionVersion: 3,
+        autoRotatePeriodSeconds: 3600,
+      });
+      await store.putKeyringSettings('pii', {
+        minDecryptionVersion: 2,
+        autoRotatePeriodSeconds: null,
+      });
+      expect(await store.getKeyringSettings('pii')).toEqual({
+        minDecryptionVersion: 2,
+        autoRotatePeriodSeconds: null,
+      });
+      expect(await store.getKeyringSettings('other')).toEqual(DEFAULT_KEYRING_SETTINGS);
     });
 
     it('stores subject keys by reference and key id; the first writer wins', async () => {

@@ -21,4 +21,12 @@ export enum CryptoErrorCode {
   InvalidConfig = 'INVALID_CONFIG',
   /** An argument is outside what the operation accepts (key size, tag length, context shape). */
   InvalidArgument = 'INVALID_ARGUMENT',
+  /** The key version is disabled or below its keyring's minimum decryption version. */
+  KeyVersionDisabled = 'KEY_VERSION_DISABLED',
+  /** The keyring's type does not do this operation (HMAC with an AES key, signing with HMAC). */
+  WrongKeyType = 'WRONG_KEY_TYPE',
+  /** The active version of a keyring cannot be disabled. */
+  ActiveVersionLocked = 'ACTIVE_VERSION_LOCKED',
+  /** Keyring settings that break a rule (a minimum decryption version above the active one). */
+  SettingsRejected = 'SETTINGS_REJECTED',
 }

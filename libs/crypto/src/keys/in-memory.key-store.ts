@@ -1,5 +1,7 @@
 import {
+  DEFAULT_KEYRING_SETTINGS,
   SubjectKeyStatus,
+  type KeyringSettings,
   type KeyStore,
   type KeyringKeyRecord,
   type SubjectKeyEntry,
@@ -11,6 +13,7 @@ export class InMemoryKeyStore implements KeyStore {
   private readonly keyring = new Map<string, KeyringKeyRecord>();
   private readonly subjects = new Map<string, SubjectKeyEntry>();
   private readonly byKeyId = new Map<string, string>();
+  private readonly settings = new Map<string, KeyringSettings>();
 
   async getKeyringKey(alias: string, version: number): Promise<KeyringKeyRecord | undefined> {
     return this.keyring.get(InMemoryKeyStore.keyringId(alias, version));
@@ -53,6 +56,28 @@ export class InMemoryKeyStore implements KeyStore {
     }
     this.keyring.set(id, { ...existing, ...next });
     return true;
+  }
+
+  async setKeyringKeyDisabled(
+    alias: string,
+    version: number,
+    disabledAt: Date | null,
+  ): Promise<boolean> {
+    const id = InMemoryKeyStore.keyringId(alias, version);
+    const existing = this.keyring.get(id);
+    if (existing === undefined) {
+      return false;
+    }
+    this.keyring.set(id, { ...existing, disabledAt });
+    return true;
+  }
+
+  async getKeyringSettings(alias: string): Promise<KeyringSettings> {
+    return this.settings.get(alias) ?? DEFAULT_KEYRING_SETTINGS;
+  }
+
+  async putKeyringSettings(alias: string, settings: KeyringSettings): Promise<void> {
+    this.settings.set(alias, { ...settings });
   }
 
   async getSubjectKey(subjectRef: string): Promise<SubjectKeyEntry | undefined> {

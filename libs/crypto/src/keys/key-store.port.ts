@@ -1,3 +1,5 @@
+import type { KeyringKeyType } from './keyring-key-type.enum';
+
 /**
  * Persistence port for the key hierarchy. The service implements it with TypeORM/PostgreSQL;
  * `InMemoryKeyStore` is the reference implementation for tests. Only wrapped key material ever
@@ -10,9 +12,29 @@ export interface KeyringKeyRecord {
   /** 1, 2, 3...; the highest version of an alias is the active one. */
   readonly version: number;
   readonly rootKeyId: string;
+  /** For every type a 32-byte secret (AES key, HMAC key, P-256 scalar, Ed25519 seed). */
   readonly wrappedKey: Buffer;
   readonly createdAt: Date;
+  /** Absent means `aes256-gcm` (records written before keyrings had types). */
+  readonly type?: KeyringKeyType;
+  /** SubjectPublicKeyInfo DER of the signing key types; absent otherwise. */
+  readonly publicKey?: Buffer;
+  /** When set, nothing under this version is decrypted, verified or unwrapped any more. */
+  readonly disabledAt?: Date | null;
 }
+
+/** Per-alias settings; an alias that never had any behaves as `DEFAULT_KEYRING_SETTINGS`. */
+export interface KeyringSettings {
+  /** Versions below it are refused for decryption, verification and unwrapping. */
+  readonly minDecryptionVersion: number;
+  /** Rotate when the active version is older than this; null: never automatically. */
+  readonly autoRotatePeriodSeconds: number | null;
+}
+
+export const DEFAULT_KEYRING_SETTINGS: KeyringSettings = Object.freeze({
+  minDecryptionVersion: 1,
+  autoRotatePeriodSeconds: null,
+});
 
 export enum SubjectKeyStatus {
   Active = 'active',
@@ -58,6 +80,12 @@ export interface KeyStore {
     expectedRootKeyId: string,
     next: { rootKeyId: string; wrappedKey: Buffer },
   ): Promise<boolean>;
+
+  /** False when `alias`/`version` does not exist. `null` enables the version again. */
+  setKeyringKeyDisabled(alias: string, version: number, disabledAt: Date | null): Promise<boolean>;
+  /** The alias's settings, or the defaults when it never had any. */
+  getKeyringSettings(alias: string): Promise<KeyringSettings>;
+  putKeyringSettings(alias: string, settings: KeyringSettings): Promise<void>;
 
   getSubjectKey(subjectRef: string): Promise<SubjectKeyEntry | undefined>;
   getSubjectKeyById(keyId: string): Promise<SubjectKeyEntry | undefined>;
