@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { FieldEncryptionKeys1764000100000 } from '../migrations/1764000100000-field-encryption-keys';
+import { KeyringSettings1764000950000 } from '../migrations/1764000950000-keyring-settings';
 import { describeKeyStoreConformance } from '../libs/crypto/test-support/key-store.conformance';
 import { PostgresKeyStore } from 'src/crypto/key-store/postgres.key-store';
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await db.initialize();
   const runner = db.createQueryRunner();
   await new FieldEncryptionKeys1764000100000().up(runner);
+  await new KeyringSettings1764000950000().up(runner);
   await runner.release();
 });
 

@@ -10,6 +10,11 @@ export enum CryptoCacheEvent {
   SubjectShredded = 'subject-shredded',
   /** A keyring was created or rotated: drop active-version pointers and keyring keys. */
   KeyringChanged = 'keyring-changed',
+  /**
+   * A version was disabled or enabled, or the minimum decryption version moved: drop keyring and
+   * subject keys, so the next use re-reads the policy before unwrapping.
+   */
+  KeyringPolicyChanged = 'keyring-policy-changed',
 }
 
 /**
@@ -60,6 +65,9 @@ export class CryptoCacheBus implements OnModuleInit, OnApplicationShutdown {
       this.crypto.subjects.clearCache();
     } else if (message === (CryptoCacheEvent.KeyringChanged as string)) {
       this.crypto.keyring.clearCache();
+    } else if (message === (CryptoCacheEvent.KeyringPolicyChanged as string)) {
+      this.crypto.keyring.clearCache();
+      this.crypto.subjects.clearCache();
     }
   }
 }

@@ -18,7 +18,24 @@ export enum FieldCryptoErrorCode {
   TooManyFields = 'too-many-fields',
   FieldTooLarge = 'field-too-large',
   Internal = 'crypto-internal',
+  KeyVersionDisabled = 'key-version-disabled',
+  WrongKeyType = 'key-type-mismatch',
+  ActiveVersionLocked = 'key-version-active',
+  SettingsRejected = 'key-settings-rejected',
+  KeyVersionNotFound = 'key-version-not-found',
 }
+
+/**
+ * Library codes whose message is the detail: it names only a keyring alias, a version number and
+ * key types (never a value or key material), and it is the reason callers need
+ * ("key version 1 of pii is disabled").
+ */
+const MESSAGE_IS_DETAIL: ReadonlySet<CryptoErrorCode> = new Set([
+  CryptoErrorCode.KeyVersionDisabled,
+  CryptoErrorCode.WrongKeyType,
+  CryptoErrorCode.ActiveVersionLocked,
+  CryptoErrorCode.SettingsRejected,
+]);
 
 const DETAIL_BY_LIB_CODE: Record<CryptoErrorCode, [FieldCryptoErrorCode, string]> = {
   [CryptoErrorCode.Malformed]: [
@@ -57,6 +74,22 @@ const DETAIL_BY_LIB_CODE: Record<CryptoErrorCode, [FieldCryptoErrorCode, string]
     FieldCryptoErrorCode.InvalidArgument,
     'A value or option is not accepted.',
   ],
+  [CryptoErrorCode.KeyVersionDisabled]: [
+    FieldCryptoErrorCode.KeyVersionDisabled,
+    'The key version is disabled.',
+  ],
+  [CryptoErrorCode.WrongKeyType]: [
+    FieldCryptoErrorCode.WrongKeyType,
+    'The key is not of the type this operation needs.',
+  ],
+  [CryptoErrorCode.ActiveVersionLocked]: [
+    FieldCryptoErrorCode.ActiveVersionLocked,
+    'The active key version cannot be disabled.',
+  ],
+  [CryptoErrorCode.SettingsRejected]: [
+    FieldCryptoErrorCode.SettingsRejected,
+    'The key settings break a rule.',
+  ],
 };
 
 /** Field encryption failures; library CryptoErrors are translated with `from` (prose never passes through). */
@@ -77,7 +110,8 @@ export class FieldCryptoError extends DomainError<FieldCryptoErrorCode> {
     if (!CryptoError.is(error)) {
       throw error;
     }
-    const [code, detail] = DETAIL_BY_LIB_CODE[error.code];
+    const [code, fixed] = DETAIL_BY_LIB_CODE[error.code];
+    const detail = MESSAGE_IS_DETAIL.has(error.code) ? `${error.message}.` : fixed;
     return new FieldCryptoError(
       code,
       detail,
@@ -92,8 +126,10 @@ export class FieldCryptoError extends DomainError<FieldCryptoErrorCode> {
       case FieldCryptoErrorCode.KeyAliasForbidden:
         return 403;
       case FieldCryptoErrorCode.KeyAliasNotFound:
+      case FieldCryptoErrorCode.KeyVersionNotFound:
         return 404;
       case FieldCryptoErrorCode.KeyAliasExists:
+      case FieldCryptoErrorCode.ActiveVersionLocked:
         return 409;
       case FieldCryptoErrorCode.Shredded:
         return 410;
@@ -107,6 +143,9 @@ export class FieldCryptoError extends DomainError<FieldCryptoErrorCode> {
       case FieldCryptoErrorCode.ProviderCannotDecrypt:
       case FieldCryptoErrorCode.ProviderCannotEncrypt:
       case FieldCryptoErrorCode.ProviderNotConfigured:
+      case FieldCryptoErrorCode.KeyVersionDisabled:
+      case FieldCryptoErrorCode.WrongKeyType:
+      case FieldCryptoErrorCode.SettingsRejected:
         return 422;
       case FieldCryptoErrorCode.Internal:
         return 500;

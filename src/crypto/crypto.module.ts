@@ -16,8 +16,11 @@ import { KeyManagementService } from './keys/key-management.service';
 import { KeyRegistryRepository } from './keys/key-registry.repository';
 import { CRYPTO_REWRAP_QUEUE } from './keys/key-rotation.jobs';
 import { KeyRotationProcessor } from './keys/key-rotation.processor';
+import { KeyRotationScheduler } from './keys/key-rotation.scheduler';
 import { KeysController } from './keys/keys.controller';
 import { SubjectKeysController } from './keys/subject-keys.controller';
+import { ManagedCryptoController } from './managed/managed-crypto.controller';
+import { ManagedCryptoService } from './managed/managed-crypto.service';
 import { PersonalDataCipher } from './personal-data.cipher';
 
 /** Field encryption for the whole service: other capabilities inject `PersonalDataCipher`. */
@@ -33,6 +36,7 @@ export class CryptoModule implements OnApplicationShutdown {
       controllers: [
         FieldCryptoController,
         DataKeysController,
+        ManagedCryptoController,
         KeysController,
         SubjectKeysController,
       ],
@@ -49,7 +53,8 @@ export class CryptoModule implements OnApplicationShutdown {
         DataKeysService,
         KeyRegistryRepository,
         KeyManagementService,
-        ...(options.workers ? [KeyRotationProcessor] : []),
+        ManagedCryptoService,
+        ...(options.workers ? [KeyRotationProcessor, KeyRotationScheduler] : []),
       ],
       exports: [PersonalDataCipher],
     };

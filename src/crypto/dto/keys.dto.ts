@@ -1,5 +1,18 @@
+import { KEYRING_KEY_TYPES, KeyringKeyType } from '@libs/crypto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 export const KEY_PROVIDERS = ['local', 'aws-kms', 'pkcs11', 'rsa'] as const;
 export type KeyProviderName = (typeof KEY_PROVIDERS)[number];
@@ -27,6 +40,56 @@ export class CreateKeyDto {
   @MinLength(1)
   @MaxLength(512)
   providerKeyId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'What the keyring holds, fixed for its lifetime: field encryption keys (default), HMAC keys, or ES256 / Ed25519 signing keys',
+    enum: KEYRING_KEY_TYPES,
+    default: KeyringKeyType.Aes256Gcm,
+    example: KeyringKeyType.EcdsaP256,
+  })
+  @IsOptional()
+  @IsIn(KEYRING_KEY_TYPES)
+  type?: KeyringKeyType;
+}
+
+export class UpdateKeySettingsDto {
+  @ApiPropertyOptional({
+    description:
+      'Ciphertexts, HMACs and signatures under lower versions are refused (422); at most the active version',
+    example: 2,
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  minDecryptionVersion?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Rotate automatically once the active version is older than this: `<n>d`, `<n>h`, `<n>m` or `<n>s`, at least 1h; null turns it off',
+    example: '90d',
+    nullable: true,
+    type: String,
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsString()
+  @MaxLength(16)
+  autoRotatePeriod?: string | null;
+}
+
+export class KeyVersionParamDto {
+  @ApiProperty({ description: 'Keyring alias', example: 'pii' })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'alias must be 1-64 of [A-Za-z0-9._-]' })
+  alias!: string;
+
+  @ApiProperty({ description: 'Key version', example: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  version!: number;
 }
 
 export class KeyDto {
@@ -49,15 +112,36 @@ export class KeyDto {
   @ApiProperty({ description: 'Version; the highest is the active one', example: 2 })
   version!: number;
 
+  @ApiProperty({ enum: KEYRING_KEY_TYPES, example: KeyringKeyType.Aes256Gcm })
+  type!: KeyringKeyType;
+
   @ApiProperty({
-    description: '`active` encrypts new data; `retired` only decrypts',
-    enum: ['active', 'retired'],
+    description:
+      '`active` encrypts new data; `retired` only decrypts; `disabled` refuses everything under it (422)',
+    enum: ['active', 'retired', 'disabled'],
     example: 'active',
   })
-  status!: 'active' | 'retired';
+  status!: 'active' | 'retired' | 'disabled';
 
   @ApiProperty({ description: 'RFC 3339 UTC', example: '2026-11-23T09:00:00.000Z' })
   createdAt!: string;
+}
+
+export class KeyVersionDto extends KeyDto {
+  @ApiProperty({
+    description:
+      'Whether data under this version can be decrypted (or verified): false when disabled or below minDecryptionVersion',
+    example: true,
+  })
+  decryptable!: boolean;
+
+  @ApiPropertyOptional({
+    description: 'RFC 3339 UTC; when the version was disabled, null while enabled',
+    nullable: true,
+    type: String,
+    example: null,
+  })
+  disabledAt!: string | null;
 }
 
 export class KeyListDto {
@@ -123,11 +207,25 @@ export class KeyDetailDto {
   })
   providerKeyId!: string | null;
 
+  @ApiProperty({ enum: KEYRING_KEY_TYPES, example: KeyringKeyType.Aes256Gcm })
+  type!: KeyringKeyType;
+
   @ApiProperty({ description: 'Version new data is encrypted under', example: 2 })
   activeVersion!: number;
 
-  @ApiProperty({ type: [KeyDto] })
-  versions!: KeyDto[];
+  @ApiProperty({ description: 'Lower versions are refused for decryption', example: 1 })
+  minDecryptionVersion!: number;
+
+  @ApiProperty({
+    description: 'Automatic rotation period, null when off',
+    nullable: true,
+    type: String,
+    example: '90d',
+  })
+  autoRotatePeriod!: string | null;
+
+  @ApiProperty({ type: [KeyVersionDto] })
+  versions!: KeyVersionDto[];
 
   @ApiPropertyOptional({
     description: 'The latest rotation and its re-wrap progress; null before the first rotation',

@@ -1,5 +1,8 @@
 import {
+  DEFAULT_KEYRING_SETTINGS,
   SubjectKeyStatus,
+  type KeyringKeyType,
+  type KeyringSettings,
   type KeyStore,
   type KeyringKeyRecord,
   type SubjectKeyEntry,
@@ -13,6 +16,9 @@ interface KeyringRow {
   root_key_id: string;
   wrapped_key: Buffer;
   created_at: Date;
+  key_type: KeyringKeyType;
+  public_key: Buffer | null;
+  disabled_at: Date | null;
 }
 
 interface SubjectRow {
@@ -26,7 +32,8 @@ interface SubjectRow {
   destroyed_at: Date | null;
 }
 
-const KEYRING_COLUMNS = 'alias, version, root_key_id, wrapped_key, created_at';
+const KEYRING_COLUMNS =
+  'alias, version, root_key_id, wrapped_key, created_at, key_type, public_key, disabled_at';
 const SUBJECT_COLUMNS =
   'subject_ref, status, key_id, alias, keyring_version, wrapped_key, created_at, destroyed_at';
 
@@ -63,9 +70,18 @@ export class PostgresKeyStore implements KeyStore {
 
   async putKeyringKeyIfAbsent(record: KeyringKeyRecord): Promise<KeyringKeyRecord> {
     await this.db.query(
-      `INSERT INTO keyring_keys (alias, version, root_key_id, wrapped_key, created_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (alias, version) DO NOTHING`,
-      [record.alias, record.version, record.rootKeyId, record.wrappedKey, record.createdAt],
+      `INSERT INTO keyring_keys (alias, version, root_key_id, wrapped_key, created_at, key_type, public_key)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6, 'aes256-gcm'), $7)
+       ON CONFLICT (alias, version) DO NOTHING`,
+      [
+        record.alias,
+        record.version,
+        record.rootKeyId,
+        record.wrappedKey,
+        record.createdAt,
+        record.type ?? null,
+        record.publicKey ?? null,
+      ],
     );
     const stored = await this.getKeyringKey(record.alias, record.version);
     if (stored === undefined) {
@@ -86,6 +102,44 @@ export class PostgresKeyStore implements KeyStore {
       [alias, version, expectedRootKeyId, next.rootKeyId, next.wrappedKey],
     );
     return PostgresKeyStore.rowsOf(rows).length === 1;
+  }
+
+  async setKeyringKeyDisabled(
+    alias: string,
+    version: number,
+    disabledAt: Date | null,
+  ): Promise<boolean> {
+    const rows = await this.db.query<Array<{ alias: string }>>(
+      `UPDATE keyring_keys SET disabled_at = $3 WHERE alias = $1 AND version = $2 RETURNING alias`,
+      [alias, version, disabledAt],
+    );
+    return PostgresKeyStore.rowsOf(rows).length === 1;
+  }
+
+  async getKeyringSettings(alias: string): Promise<KeyringSettings> {
+    const rows = await this.db.query<
+      Array<{ min_decryption_version: number; auto_rotate_period_seconds: number | null }>
+    >(
+      `SELECT min_decryption_version, auto_rotate_period_seconds FROM keyring_settings
+       WHERE alias = $1`,
+      [alias],
+    );
+    return rows[0] === undefined
+      ? DEFAULT_KEYRING_SETTINGS
+      : {
+          minDecryptionVersion: rows[0].min_decryption_version,
+          autoRotatePeriodSeconds: rows[0].auto_rotate_period_seconds,
+        };
+  }
+
+  async putKeyringSettings(alias: string, settings: KeyringSettings): Promise<void> {
+    await this.db.query(
+      `INSERT INTO keyring_settings (alias, min_decryption_version, auto_rotate_period_seconds)
+       VALUES ($1, $2, $3)
+       ON CONFLICT (alias) DO UPDATE SET min_decryption_version = EXCLUDED.min_decryption_version,
+         auto_rotate_period_seconds = EXCLUDED.auto_rotate_period_seconds, updated_at = now()`,
+      [alias, settings.minDecryptionVersion, settings.autoRotatePeriodSeconds],
+    );
   }
 
   async getSubjectKey(subjectRef: string): Promise<SubjectKeyEntry | undefined> {
@@ -181,6 +235,9 @@ export class PostgresKeyStore implements KeyStore {
       rootKeyId: row.root_key_id,
       wrappedKey: row.wrapped_key,
       createdAt: row.created_at,
+      type: row.key_type,
+      ...(row.public_key === null ? {} : { publicKey: row.public_key }),
+      disabledAt: row.disabled_at,
     };
   }
 

@@ -1,13 +1,25 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EnvelopeCrypto, KeyProvider } from '@libs/crypto';
+import {
+  KeyringKeyType,
+  type EnvelopeCrypto,
+  type KeyProvider,
+  type KeyringSettingsPatch,
+} from '@libs/crypto';
 import type { Queue } from 'bullmq';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { decodeCursor, encodeCursor, type Page } from 'src/common/pagination/cursor';
 import { CryptoCacheBus, CryptoCacheEvent } from '../crypto-cache.bus';
 import { FieldCryptoError, FieldCryptoErrorCode } from '../crypto.error';
-import type { CreateKeyDto, KeyDetailDto, KeyDto, KeyRotationDto } from '../dto/keys.dto';
+import type {
+  CreateKeyDto,
+  KeyDetailDto,
+  KeyDto,
+  KeyRotationDto,
+  KeyVersionDto,
+  UpdateKeySettingsDto,
+} from '../dto/keys.dto';
 import { ENVELOPE_CRYPTO, ROOT_KEY_PROVIDER } from '../envelope-crypto.token';
 import {
   KeyRegistryRepository,
@@ -19,6 +31,7 @@ import {
   CryptoRewrapJob,
   type RewrapSubjectKeysData,
 } from './key-rotation.jobs';
+import { formatRotatePeriod, parseRotatePeriod } from './rotation-period';
 
 const isPosition = (v: unknown): v is { alias: string; version: number } =>
   typeof v === 'object' &&
@@ -57,12 +70,24 @@ export class KeyManagementService {
     }
     const registration = await this.registry.registration(alias);
     const rotation = await this.registry.latestRotation(alias);
-    const dtos = versions.map((row) => KeyManagementService.toKeyDto(row));
+    const settings = await this.crypto.keyring.settings(alias);
+    const dtos: KeyVersionDto[] = versions.map((row) => ({
+      ...KeyManagementService.toKeyDto(row),
+      decryptable: row.disabled_at === null && row.version >= settings.minDecryptionVersion,
+      disabledAt: row.disabled_at?.toISOString() ?? null,
+    }));
+    const active = dtos[dtos.length - 1];
     return {
       alias,
-      provider: registration?.provider ?? dtos[dtos.length - 1].provider,
+      provider: registration?.provider ?? active.provider,
       providerKeyId: registration?.provider_key_id ?? null,
-      activeVersion: versions[versions.length - 1].version,
+      type: active.type,
+      activeVersion: active.version,
+      minDecryptionVersion: settings.minDecryptionVersion,
+      autoRotatePeriod:
+        settings.autoRotatePeriodSeconds === null
+          ? null
+          : formatRotatePeriod(settings.autoRotatePeriodSeconds),
       versions: dtos,
       rotation: rotation ? KeyManagementService.toRotationDto(rotation) : null,
     };
@@ -91,20 +116,104 @@ export class KeyManagementService {
       );
     }
     try {
-      await this.crypto.keyring.createKeyring(body.alias);
+      await this.crypto.keyring.createKeyring(body.alias, body.type ?? KeyringKeyType.Aes256Gcm);
     } catch (error) {
       throw FieldCryptoError.from(error);
     }
     await this.audit.record(ctx, {
       action: 'crypto.key.create',
       target: { type: 'key', id: body.alias },
-      details: { provider: body.provider },
+      details: { provider: body.provider, type: body.type ?? KeyringKeyType.Aes256Gcm },
     });
     const [row] = await this.registry.versionsOf(body.alias);
     return KeyManagementService.toKeyDto(row);
   }
 
-  async rotate(ctx: RequestContext, alias: string): Promise<KeyDetailDto> {
+  /** Rotates every keyring whose active version is older than its period (system job). */
+  async rotateDue(ctx: RequestContext): Promise<string[]> {
+    const due = await this.registry.dueForRotation();
+    for (const alias of due) {
+      await this.rotate(ctx, alias, true);
+    }
+    return due;
+  }
+
+  async updateSettings(
+    ctx: RequestContext,
+    alias: string,
+    body: UpdateKeySettingsDto,
+  ): Promise<KeyDetailDto> {
+    const patch: { -readonly [K in keyof KeyringSettingsPatch]: KeyringSettingsPatch[K] } = {};
+    if (body.minDecryptionVersion !== undefined) {
+      patch.minDecryptionVersion = body.minDecryptionVersion;
+    }
+    if (body.autoRotatePeriod === null) {
+      patch.autoRotatePeriodSeconds = null;
+    } else if (body.autoRotatePeriod !== undefined) {
+      const seconds = parseRotatePeriod(body.autoRotatePeriod);
+      if (seconds === undefined) {
+        throw new FieldCryptoError(
+          FieldCryptoErrorCode.InvalidArgument,
+          'autoRotatePeriod must be <n>d, <n>h, <n>m or <n>s, between 1h and 3650d.',
+          [{ field: 'autoRotatePeriod', message: 'not a period between 1h and 3650d' }],
+        );
+      }
+      patch.autoRotatePeriodSeconds = seconds;
+    }
+    if (Object.keys(patch).length === 0) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.InvalidArgument,
+        'Give minDecryptionVersion or autoRotatePeriod.',
+      );
+    }
+    await this.requireAlias(alias);
+    const before = await this.crypto.keyring.settings(alias);
+    let after: Awaited<ReturnType<EnvelopeCrypto['updateKeyringSettings']>>;
+    try {
+      after = await this.crypto.updateKeyringSettings(alias, patch);
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    await this.bus.publish(CryptoCacheEvent.KeyringPolicyChanged);
+    await this.audit.record(ctx, {
+      action: 'crypto.key.settings',
+      target: { type: 'key', id: alias },
+      details: { before, after },
+    });
+    return this.get(alias);
+  }
+
+  /** Disables (refuses everything under it) or enables again one version of a keyring. */
+  async setVersionEnabled(
+    ctx: RequestContext,
+    alias: string,
+    version: number,
+    enabled: boolean,
+  ): Promise<KeyDetailDto> {
+    const versions = await this.requireAlias(alias);
+    if (!versions.some((row) => row.version === version)) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.KeyVersionNotFound,
+        `Key ${alias} has no version ${version}.`,
+      );
+    }
+    try {
+      await (enabled
+        ? this.crypto.enableKeyringVersion(alias, version)
+        : this.crypto.disableKeyringVersion(alias, version));
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+    await this.bus.publish(CryptoCacheEvent.KeyringPolicyChanged);
+    await this.audit.record(ctx, {
+      action: enabled ? 'crypto.key.version.enable' : 'crypto.key.version.disable',
+      target: { type: 'key', id: alias },
+      details: { version },
+    });
+    return this.get(alias);
+  }
+
+  async rotate(ctx: RequestContext, alias: string, automatic = false): Promise<KeyDetailDto> {
     const before = await this.registry.versionsOf(alias);
     if (before.length === 0) {
       throw new FieldCryptoError(FieldCryptoErrorCode.KeyAliasNotFound, 'No key with this alias.');
@@ -133,7 +242,11 @@ export class KeyManagementService {
     await this.audit.record(ctx, {
       action: 'crypto.key.rotate',
       target: { type: 'key', id: alias },
-      details: { fromVersion: rotation.from_version, toVersion: rotation.to_version },
+      details: {
+        fromVersion: rotation.from_version,
+        toVersion: rotation.to_version,
+        ...(automatic ? { automatic } : {}),
+      },
     });
     return this.get(alias);
   }
@@ -152,6 +265,14 @@ export class KeyManagementService {
       target: { type: 'subject-key', id: this.crypto.subjects.subjectRef(subjectId) },
       details: { destroyed },
     });
+  }
+
+  private async requireAlias(alias: string): Promise<KeyVersionRow[]> {
+    const versions = await this.registry.versionsOf(alias);
+    if (versions.length === 0) {
+      throw new FieldCryptoError(FieldCryptoErrorCode.KeyAliasNotFound, 'No key with this alias.');
+    }
+    return versions;
   }
 
   static toRotationDto(row: RotationRow): KeyRotationDto {
@@ -176,7 +297,8 @@ export class KeyManagementService {
       alias: row.alias,
       provider: row.root_key_id.slice(0, row.root_key_id.indexOf(':')),
       version: row.version,
-      status: row.active ? 'active' : 'retired',
+      type: row.key_type,
+      status: row.active ? 'active' : row.disabled_at !== null ? 'disabled' : 'retired',
       createdAt: row.created_at.toISOString(),
     };
   }

@@ -1,3 +1,4 @@
+import type { KeyringKeyType } from '@libs/crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -9,6 +10,8 @@ export interface KeyVersionRow {
   root_key_id: string;
   created_at: Date;
   active: boolean;
+  key_type: KeyringKeyType;
+  disabled_at: Date | null;
 }
 
 export interface RegistrationRow {
@@ -42,7 +45,7 @@ export class KeyRegistryRepository {
   ): Promise<KeyVersionRow[]> {
     return this.db.query<KeyVersionRow[]>(
       `SELECT * FROM (
-         SELECT id, alias, version, root_key_id, created_at,
+         SELECT id, alias, version, root_key_id, created_at, key_type, disabled_at,
                 version = max(version) OVER (PARTITION BY alias) AS active
          FROM keyring_keys) k
        WHERE ($1::text IS NULL OR (k.alias, k.version) > ($1::text, $2::int))
@@ -53,7 +56,7 @@ export class KeyRegistryRepository {
 
   versionsOf(alias: string): Promise<KeyVersionRow[]> {
     return this.db.query<KeyVersionRow[]>(
-      `SELECT id, alias, version, root_key_id, created_at,
+      `SELECT id, alias, version, root_key_id, created_at, key_type, disabled_at,
               version = max(version) OVER () AS active
        FROM keyring_keys WHERE alias = $1 ORDER BY version`,
       [alias],
@@ -76,6 +79,19 @@ export class KeyRegistryRepository {
       [alias, provider, providerKeyId],
     );
     return rows.length === 1;
+  }
+
+  /** Aliases with an automatic rotation period whose active version is older than it. */
+  async dueForRotation(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ alias: string }>>(
+      `SELECT s.alias FROM keyring_settings s
+       JOIN LATERAL (SELECT created_at FROM keyring_keys k WHERE k.alias = s.alias
+                     ORDER BY version DESC LIMIT 1) active ON true
+       WHERE s.auto_rotate_period_seconds IS NOT NULL
+         AND active.created_at <= now() - make_interval(secs => s.auto_rotate_period_seconds)
+       ORDER BY s.alias`,
+    );
+    return rows.map((row) => row.alias);
   }
 
   async createRotation(

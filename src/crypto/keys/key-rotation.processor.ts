@@ -3,7 +3,9 @@ import { Inject, Logger } from '@nestjs/common';
 import type { EnvelopeCrypto } from '@libs/crypto';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { ENVELOPE_CRYPTO } from '../envelope-crypto.token';
+import { KeyManagementService } from './key-management.service';
 import { KeyRegistryRepository } from './key-registry.repository';
 import {
   CRYPTO_REWRAP_QUEUE,
@@ -13,7 +15,7 @@ import {
 } from './key-rotation.jobs';
 
 /**
- * Re-wraps subject keys under the newest keyring version, batch by batch, saving progress for
+ * Rotates keyrings that are due (the system is the actor, as audited), and re-wraps subject keys under the newest keyring version, batch by batch, saving progress for
  * GET /v1/keys/{alias}. Re-running after a crash is safe: each key moves by compare-and-set, and
  * keys already moved are no longer listed under their old version.
  */
@@ -24,17 +26,26 @@ export class KeyRotationProcessor extends WorkerHost {
   constructor(
     @Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto,
     private readonly registry: KeyRegistryRepository,
+    private readonly keys: KeyManagementService,
   ) {
     super();
   }
 
   async process(
     job: Job<RewrapSubjectKeysData>,
-  ): Promise<{ processed: number; rewrapped: number }> {
+  ): Promise<{ processed: number; rewrapped: number } | { rotated: string[] }> {
     const name = job.name as CryptoRewrapJob;
     switch (name) {
       case CryptoRewrapJob.RewrapSubjectKeys:
         return this.rewrap(job);
+      case CryptoRewrapJob.AutoRotateKeyrings: {
+        // Each rotation queues its own re-wrap job, exactly as a manual rotation does.
+        const rotated = await this.keys.rotateDue(SYSTEM);
+        if (rotated.length > 0) {
+          this.logger.log(`Rotated ${rotated.length} keyrings whose period had passed`);
+        }
+        return { rotated };
+      }
       default:
         if (Object.values(CryptoRewrapJob).includes(name)) {
           return assertUnreachable(name);

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -8,17 +9,29 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Access } from 'src/common/access/access.decorator';
+import { Access, Public } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
 import { PageQueryDto } from 'src/common/pagination/page-query.dto';
 import { AliasParamDto } from '../dto/alias-param.dto';
-import { CreateKeyDto, KeyDetailDto, KeyDto, KeyListDto } from '../dto/keys.dto';
+import {
+  CreateKeyDto,
+  KeyDetailDto,
+  KeyDto,
+  KeyListDto,
+  KeyVersionParamDto,
+  UpdateKeySettingsDto,
+} from '../dto/keys.dto';
+import { PublicJwksDto } from '../dto/managed-crypto.dto';
+import { ManagedCryptoService } from '../managed/managed-crypto.service';
 import { KeyManagementService } from './key-management.service';
 
 @ApiTags('field encryption')
 @Controller('v1/keys')
 export class KeysController {
-  constructor(private readonly keys: KeyManagementService) {}
+  constructor(
+    private readonly keys: KeyManagementService,
+    private readonly managed: ManagedCryptoService,
+  ) {}
 
   @Get()
   @Access({ roles: ['admin', 'dpo', 'auditor'] })
@@ -58,5 +71,68 @@ export class KeysController {
   @ApiNotFoundResponse({ description: 'No key with this alias' })
   rotate(@ReqContext() ctx: RequestContext, @Param() params: AliasParamDto): Promise<KeyDetailDto> {
     return this.keys.rotate(ctx, params.alias);
+  }
+
+  @Patch(':alias')
+  @Access({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'Keyring settings: minDecryptionVersion (lower versions are refused) and autoRotatePeriod (null turns it off); audited',
+  })
+  @ApiOkResponse({ type: KeyDetailDto })
+  @ApiBadRequestResponse({ description: 'Invalid body or period (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No key with this alias' })
+  @ApiUnprocessableEntityResponse({
+    description: 'minDecryptionVersion exceeds the active version',
+  })
+  updateSettings(
+    @ReqContext() ctx: RequestContext,
+    @Param() params: AliasParamDto,
+    @Body() body: UpdateKeySettingsDto,
+  ): Promise<KeyDetailDto> {
+    return this.keys.updateSettings(ctx, params.alias, body);
+  }
+
+  @Post(':alias/versions/:version/disable')
+  @HttpCode(200)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'Disables a key version: everything under it answers 422 at once, on every instance; audited',
+  })
+  @ApiOkResponse({ type: KeyDetailDto })
+  @ApiNotFoundResponse({ description: 'No key with this alias or version' })
+  @ApiConflictResponse({ description: 'The active version cannot be disabled' })
+  disable(
+    @ReqContext() ctx: RequestContext,
+    @Param() params: KeyVersionParamDto,
+  ): Promise<KeyDetailDto> {
+    return this.keys.setVersionEnabled(ctx, params.alias, params.version, false);
+  }
+
+  @Post(':alias/versions/:version/enable')
+  @HttpCode(200)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Enables a disabled key version again; audited' })
+  @ApiOkResponse({ type: KeyDetailDto })
+  @ApiNotFoundResponse({ description: 'No key with this alias or version' })
+  enable(
+    @ReqContext() ctx: RequestContext,
+    @Param() params: KeyVersionParamDto,
+  ): Promise<KeyDetailDto> {
+    return this.keys.setVersionEnabled(ctx, params.alias, params.version, true);
+  }
+
+  @Get(':alias/public-keys')
+  @Public('public')
+  @Header('Cache-Control', 'public, max-age=60')
+  @ApiOperation({
+    summary:
+      'JWKS of a signing keyring for third parties (no credentials): every version that still verifies, kid `<alias>:<version>`',
+  })
+  @ApiOkResponse({ type: PublicJwksDto })
+  @ApiNotFoundResponse({ description: 'No signing key with this alias' })
+  async publicKeys(@Param() params: AliasParamDto): Promise<PublicJwksDto> {
+    return { keys: await this.managed.publicKeys(params.alias) };
   }
 }

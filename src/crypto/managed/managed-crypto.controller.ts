@@ -1,0 +1,96 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Access } from 'src/common/access/access.decorator';
+import {
+  HmacRequestDto,
+  HmacResponseDto,
+  HmacVerifyRequestDto,
+  SignRequestDto,
+  SignResponseDto,
+  VerifyRequestDto,
+  VerifyResponseDto,
+} from '../dto/managed-crypto.dto';
+import { ManagedCryptoService } from './managed-crypto.service';
+
+const WRONG_KEY =
+  'Key of the wrong type, algorithm not of the key, malformed value, or key version disabled / below minDecryptionVersion (the detail names it)';
+
+@ApiTags('field encryption')
+@Controller('v1/crypto')
+export class ManagedCryptoController {
+  constructor(private readonly service: ManagedCryptoService) {}
+
+  @Post('hmac')
+  @HttpCode(200)
+  @Access({ scopes: ['crypto:encrypt'] })
+  @ApiOperation({
+    summary: 'HMAC-SHA-256 of data under the active version of an hmac-sha256 keyring',
+  })
+  @ApiOkResponse({ type: HmacResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No key with this alias' })
+  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
+  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  async hmac(@Body() body: HmacRequestDto): Promise<HmacResponseDto> {
+    return { hmac: await this.service.hmac(body.keyAlias, body.data, body.encoding) };
+  }
+
+  @Post('hmac/verify')
+  @HttpCode(200)
+  @Access({ scopes: ['crypto:encrypt', 'crypto:decrypt'] })
+  @ApiOperation({ summary: 'Checks an HMAC under the key version it names' })
+  @ApiOkResponse({ type: VerifyResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No key with this alias and version' })
+  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
+  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  async verifyHmac(@Body() body: HmacVerifyRequestDto): Promise<VerifyResponseDto> {
+    return {
+      valid: await this.service.verifyHmac(body.keyAlias, body.data, body.encoding, body.hmac),
+    };
+  }
+
+  @Post('sign')
+  @HttpCode(200)
+  @Access({ scopes: ['crypto:encrypt'] })
+  @ApiOperation({
+    summary:
+      'Signs data with the active version of an ecdsa-p256 (ES256) or ed25519 (EdDSA) keyring',
+  })
+  @ApiOkResponse({ type: SignResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No key with this alias' })
+  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
+  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  async sign(@Body() body: SignRequestDto): Promise<SignResponseDto> {
+    return {
+      signature: await this.service.sign(body.keyAlias, body.data, body.encoding, body.algorithm),
+    };
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @Access({ scopes: ['crypto:encrypt', 'crypto:decrypt'] })
+  @ApiOperation({
+    summary:
+      'Verifies a signature with the public key of the version it names (also after rotations)',
+  })
+  @ApiOkResponse({ type: VerifyResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No key with this alias and version' })
+  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
+  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  async verify(@Body() body: VerifyRequestDto): Promise<VerifyResponseDto> {
+    return {
+      valid: await this.service.verify(body.keyAlias, body.data, body.encoding, body.signature),
+    };
+  }
+}
