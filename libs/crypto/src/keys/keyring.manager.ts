@@ -261,7 +261,7 @@ export class KeyringManager {
     }
     KeyringManager.assertType(record, type);
     const settings = await this.store.getKeyringSettings(alias);
-    if (record.disabledAt != null) {
+    if ((record.disabledAt ?? null) !== null) {
       throw new CryptoError(
         CryptoErrorCode.KeyVersionDisabled,
         `key version ${version} of ${alias} is disabled`,

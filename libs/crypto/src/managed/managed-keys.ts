@@ -113,7 +113,7 @@ export class ManagedKeys {
     const settings = await this.keyring.settings(alias);
     const out: PublicJwk[] = [];
     for (const record of await this.keyring.versions(alias)) {
-      if (record.disabledAt != null || record.version < settings.minDecryptionVersion) {
+      if ((record.disabledAt ?? null) !== null || record.version < settings.minDecryptionVersion) {
         continue;
       }
       const jwk = KeyMaterial.publicJwk(ManagedKeys.publicKeyOf(record.publicKey));
