@@ -207,6 +207,36 @@ describe('HMAC, signatures and public keys under managed keys', () => {
     }).expect(403);
   });
 
+  it('holds API keys limited to keyring aliases to them: 403 on other aliases, also for the alias an HMAC names', async () => {
+    const mine = await keyring('hmac-sha256');
+    const theirs = await keyring('hmac-sha256');
+    const signer = await keyring('ed25519');
+    const limited = (
+      await createApiKey(t.http, admin, ['crypto:encrypt', 'crypto:decrypt'], {
+        keyAliases: [mine],
+      })
+    ).key;
+    const own = await post('/v1/crypto/hmac', limited, { keyAlias: mine, data: 'x' }).expect(200);
+    await post('/v1/crypto/hmac/verify', limited, {
+      data: 'x',
+      hmac: (own.body as { hmac: string }).hmac,
+    }).expect(200, { valid: true });
+    const denied = await post('/v1/crypto/hmac', limited, { keyAlias: theirs, data: 'x' }).expect(
+      403,
+    );
+    expect(denied.headers['content-type']).toContain('application/problem+json');
+    const foreign = (
+      await post('/v1/crypto/hmac', enc, { keyAlias: theirs, data: 'x' }).expect(200)
+    ).body as { hmac: string };
+    await post('/v1/crypto/hmac/verify', limited, { data: 'x', hmac: foreign.hmac }).expect(403);
+    await post('/v1/crypto/sign', limited, { keyAlias: signer, data: 'x' }).expect(403);
+    await post('/v1/crypto/verify', limited, {
+      keyAlias: signer,
+      data: 'x',
+      signature: `sig:v1:${signer}:1:AAAA`,
+    }).expect(403);
+  });
+
   it('documents the new routes in the OpenAPI document', async () => {
     const doc = await request(t.http).get('/docs-json').expect(200);
     const paths = (doc.body as { paths: Record<string, Record<string, unknown>> }).paths;

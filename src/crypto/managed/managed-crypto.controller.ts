@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,6 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
+import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
 import {
   HmacRequestDto,
   HmacResponseDto,
@@ -37,10 +39,14 @@ export class ManagedCryptoController {
   @ApiOkResponse({ type: HmacResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
   @ApiNotFoundResponse({ description: 'No key with this alias' })
+  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
   @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
   @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
-  async hmac(@Body() body: HmacRequestDto): Promise<HmacResponseDto> {
-    return { hmac: await this.service.hmac(body.keyAlias, body.data, body.encoding) };
+  async hmac(
+    @ReqContext() ctx: RequestContext,
+    @Body() body: HmacRequestDto,
+  ): Promise<HmacResponseDto> {
+    return { hmac: await this.service.hmac(ctx, body.keyAlias, body.data, body.encoding) };
   }
 
   @Post('hmac/verify')
@@ -50,11 +56,15 @@ export class ManagedCryptoController {
   @ApiOkResponse({ type: VerifyResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
   @ApiNotFoundResponse({ description: 'No key with this alias and version' })
+  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
   @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
   @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
-  async verifyHmac(@Body() body: HmacVerifyRequestDto): Promise<VerifyResponseDto> {
+  async verifyHmac(
+    @ReqContext() ctx: RequestContext,
+    @Body() body: HmacVerifyRequestDto,
+  ): Promise<VerifyResponseDto> {
     return {
-      valid: await this.service.verifyHmac(body.keyAlias, body.data, body.encoding, body.hmac),
+      valid: await this.service.verifyHmac(ctx, body.keyAlias, body.data, body.encoding, body.hmac),
     };
   }
 
@@ -68,11 +78,21 @@ export class ManagedCryptoController {
   @ApiOkResponse({ type: SignResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
   @ApiNotFoundResponse({ description: 'No key with this alias' })
+  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
   @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
   @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
-  async sign(@Body() body: SignRequestDto): Promise<SignResponseDto> {
+  async sign(
+    @ReqContext() ctx: RequestContext,
+    @Body() body: SignRequestDto,
+  ): Promise<SignResponseDto> {
     return {
-      signature: await this.service.sign(body.keyAlias, body.data, body.encoding, body.algorithm),
+      signature: await this.service.sign(
+        ctx,
+        body.keyAlias,
+        body.data,
+        body.encoding,
+        body.algorithm,
+      ),
     };
   }
 
@@ -86,11 +106,21 @@ export class ManagedCryptoController {
   @ApiOkResponse({ type: VerifyResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
   @ApiNotFoundResponse({ description: 'No key with this alias and version' })
+  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
   @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
   @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
-  async verify(@Body() body: VerifyRequestDto): Promise<VerifyResponseDto> {
+  async verify(
+    @ReqContext() ctx: RequestContext,
+    @Body() body: VerifyRequestDto,
+  ): Promise<VerifyResponseDto> {
     return {
-      valid: await this.service.verify(body.keyAlias, body.data, body.encoding, body.signature),
+      valid: await this.service.verify(
+        ctx,
+        body.keyAlias,
+        body.data,
+        body.encoding,
+        body.signature,
+      ),
     };
   }
 }

@@ -28,7 +28,13 @@ export const ManagedTokenCodec = {
 
   parse(text: string, kind: ManagedTokenKind): ManagedToken {
     const match = typeof text === 'string' ? TOKEN.exec(text) : null;
-    if (match === null || match[1] !== (kind as string)) {
+    const value = match === null ? undefined : Buffer.from(match[4], 'base64url');
+    // Only the canonical encoding: one value, one token (no variants in the unused bits).
+    if (
+      match === null ||
+      match[1] !== (kind as string) ||
+      value?.toString('base64url') !== match[4]
+    ) {
       throw new CryptoError(
         CryptoErrorCode.Malformed,
         `not a ${kind === ManagedTokenKind.Hmac ? 'HMAC' : 'signature'} of this service`,
@@ -38,7 +44,7 @@ export const ManagedTokenCodec = {
       kind,
       alias: match[2],
       version: Number(match[3]),
-      value: Buffer.from(match[4], 'base64url'),
+      value: value as Buffer,
     };
   },
 };
