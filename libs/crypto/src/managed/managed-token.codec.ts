@@ -44,7 +44,7 @@ export const ManagedTokenCodec = {
       kind,
       alias: match[2],
       version: Number(match[3]),
-      value: value as Buffer,
+      value: value,
     };
   },
 };
