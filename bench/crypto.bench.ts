@@ -7,6 +7,7 @@
  *   4. the AWS Encryption SDK used naively, one whole message per field (raw AES keyring), with
  *      its default suite (ECDSA-signed) and with the committing unsigned suite; (3) >= 100 x this
  *   5. each provider's unwrap latency, p50/p99
+ *   6, 7. rewrap throughput and data-key generation latency (bench/lib/crypto-rewrap-data-keys.bench-case.ts)
  * Prints a table and writes bench/results/crypto.json.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
@@ -33,6 +34,7 @@ import { RsaKeysFixture } from '../libs/crypto/test-support/rsa-keys.fixture';
 import { SoftHsmFixture } from '../libs/crypto/test-support/softhsm.fixture';
 import { BenchReport } from './lib/bench-report';
 import { measureHttpBatches } from './lib/crypto-http.bench-case';
+import { rewrapAndDataKeys } from './lib/crypto-rewrap-data-keys.bench-case';
 import { Runner } from './lib/runner';
 
 const FIELD = Buffer.alloc(64, 0x61).toString('utf8');
@@ -287,6 +289,7 @@ async function main(): Promise<void> {
   await httpEndpoint(report, ceiling);
   await naiveSdk(report);
   await providerUnwrap(report);
+  const transit = await rewrapAndDataKeys(report, FIELD, BATCH);
 
   const lib = report.find('2')?.value ?? null;
   const naive = report.find('4')?.value ?? null;
@@ -302,6 +305,11 @@ async function main(): Promise<void> {
     httpVsNaiveSdkDefaultSuite: over(http, naiveDefault),
     libraryVsNaiveSdk: over(lib, naive),
     libraryVsNaiveSdkDefaultSuite: over(lib, naiveDefault),
+    rewrapVsEncrypt: transit.rewrapVsEncrypt,
+    rewrapTargetMet: transit.rewrapVsEncrypt >= 0.5,
+    bareResealVsSeal: transit.bareResealVsSeal,
+    dataKeyP99Ms: transit.dataKeyP99Ms,
+    dataKeyTargetMet: transit.dataKeyP99Ms < 2,
   };
   const times = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)}x`);
   console.log(report.table());

@@ -30,9 +30,14 @@ describe('PII kept out of logs (real process, debug level)', () => {
   };
   /** Every spelling of a value that must not appear: as sent, compact, and percent-encoded. */
   const forbidden = (): string[] => {
-    const values = [...Object.values(pii), apiKey, otherApiKey, requestsKey, exportToken].filter(
-      (v) => v.length > 0,
-    );
+    const values = [
+      ...Object.values(pii),
+      apiKey,
+      otherApiKey,
+      requestsKey,
+      exportToken,
+      ...dataKeySecrets,
+    ].filter((v) => v.length > 0);
     const spellings = values.flatMap((v) => [
       v,
       v.replace(/[\s-]/g, ''),
@@ -49,6 +54,8 @@ describe('PII kept out of logs (real process, debug level)', () => {
   let otherApiKey = '';
   let requestsKey = '';
   let token = '';
+  /** Data keys (base64 and hex), their wrapped forms and a crypto API key seen in responses. */
+  const dataKeySecrets: string[] = [];
   /** Request ids sent with innocuous values; each must show up in the log. */
   const sentIds: string[] = [];
 
@@ -203,6 +210,64 @@ describe('PII kept out of logs (real process, debug level)', () => {
       body: JSON.stringify({ email: pii.phone, password: pii.password }),
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('data keys, their unwrapping and rewrap of a field', async () => {
+    const created = await call('/v1/admin/api-keys', {
+      method: 'POST',
+      headers: asAdmin(),
+      body: JSON.stringify({
+        name: `pii-logs-${run}-crypto`,
+        scopes: ['crypto:encrypt', 'crypto:decrypt'],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const cryptoKey = ((await created.json()) as { key: string }).key;
+    dataKeySecrets.push(cryptoKey);
+    const auth = { authorization: `Bearer ${cryptoKey}` };
+    const context = { object: pii.subjectId };
+    const generated = await call('/v1/crypto/data-keys', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ context }),
+    });
+    expect(generated.status).toBe(200);
+    const { plaintextKey, wrappedKey } = (await generated.json()) as {
+      plaintextKey: string;
+      wrappedKey: string;
+    };
+    dataKeySecrets.push(
+      plaintextKey,
+      Buffer.from(plaintextKey, 'base64').toString('hex'),
+      Buffer.from(plaintextKey, 'base64').toString('base64url'),
+      wrappedKey,
+    );
+    const unwrapped = await call('/v1/crypto/data-keys/unwrap', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ wrappedKey, context }),
+    });
+    expect(unwrapped.status).toBe(200);
+    const refused = await call('/v1/crypto/data-keys/unwrap', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ wrappedKey, context: { object: pii.correction } }),
+    });
+    expect(refused.status).toBe(422);
+    const sealed = await call('/v1/crypto/encrypt', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fields: { name: pii.correction } }),
+    });
+    const { fields } = (await sealed.json()) as { fields: { name: string } };
+    dataKeySecrets.push(fields.name);
+    const rewrapped = await call('/v1/crypto/rewrap', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fields }),
+    });
+    expect(rewrapped.status).toBe(200);
+    dataKeySecrets.push(((await rewrapped.json()) as { fields: { name: string } }).fields.name);
   });
 
   it('the DLP endpoints with personal data in text and JSON', async () => {

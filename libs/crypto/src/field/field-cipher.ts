@@ -34,6 +34,17 @@ export interface FieldCiphertextInfo {
   readonly subjectKeyId?: string;
 }
 
+/** Keys and AADs shared by consecutive keyring fields of one alias and version in a rewrap. */
+interface RewrapRun {
+  readonly alias: string;
+  readonly sourceVersion: number;
+  readonly source: Buffer;
+  readonly target: Buffer;
+  readonly header: Buffer;
+  readonly sourceAad: Buffer;
+  readonly targetAad: Buffer;
+}
+
 /** A lone surrogate cannot survive UTF-8; refusing it keeps decrypt(encrypt(x)) === x. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -208,37 +219,31 @@ export class FieldCipher {
     options: FieldDecryptOptions = {},
   ): Promise<string[]> {
     const contextBytes = EncryptionContextCodec.canonical(options.context);
-    const out = new Array<string>(ciphertexts.length);
-    for (let i = 0; i < ciphertexts.length; i += 1) {
-      const parsed = FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(ciphertexts[i]));
-      // Both keys are taken synchronously together: a key taken before an await may be zeroed.
-      let keys = this.rewrapKeys(parsed);
-      if (keys === undefined) {
-        await this.loadFor(parsed);
-        if (parsed.subjectKeyId === undefined) {
-          const version = await this.keyring.activeVersion(parsed.alias);
-          await this.keyring.load(parsed.alias, version);
-        }
-        keys = this.rewrapKeys(parsed);
+    const parsed = ciphertexts.map((text) =>
+      FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(text)),
+    );
+    const out = new Array<string>(parsed.length);
+    // Keys of the current run of fields sharing alias and version; taken synchronously together
+    // and used before the next await (a key taken before an await may be zeroed).
+    let run: RewrapRun | undefined;
+    for (let i = 0; i < parsed.length; i += 1) {
+      const field = parsed[i];
+      if (field.subjectKeyId !== undefined) {
+        run = undefined;
+        out[i] = await this.rewrapSubjectField(field, contextBytes);
+        continue;
       }
-      if (keys === undefined) {
-        throw new CryptoError(CryptoErrorCode.UnknownKey, 'key unavailable');
+      if (run?.alias !== field.alias || run.sourceVersion !== field.keyringVersion) {
+        run = await this.startRun(parsed, i, contextBytes);
       }
-      const [source, target, header] = keys;
-      const plaintext = AesGcm.decrypt(
-        source,
-        parsed.nonce,
-        parsed.sealed,
-        contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]),
-      );
+      const plaintext = AesGcm.decrypt(run.source, field.nonce, field.sealed, run.sourceAad);
       try {
-        const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
         out[i] = AesGcm.encryptFramed(
-          target,
+          run.target,
           this.nonces.next(),
           plaintext,
-          aad,
-          header,
+          run.targetAad,
+          run.header,
           true,
         ).toString('base64url');
       } finally {
@@ -296,36 +301,87 @@ export class FieldCipher {
   }
 
   /**
-   * Source key, target key and target header of a rewrap, or undefined when a key must be loaded
-   * first. A subject's field keeps its subject key (the header names the keyring version that
-   * wraps it now); a keyring field moves to the alias's active version.
+   * Keys for the run of keyring fields starting at `from` that share its alias and version,
+   * charged with the run's length: the source version and the alias's active version.
    */
-  private rewrapKeys(parsed: ParsedFieldCiphertext): [Buffer, Buffer, Buffer] | undefined {
-    if (parsed.subjectKeyId !== undefined) {
-      const info = this.subjects.peekKeyId(parsed.subjectKeyId);
-      const key = this.takeFor(parsed);
-      if (info === undefined || key === undefined) {
-        return undefined;
+  private async startRun(
+    parsed: readonly ParsedFieldCiphertext[],
+    from: number,
+    contextBytes: Buffer,
+  ): Promise<RewrapRun> {
+    const { alias, keyringVersion } = parsed[from];
+    let uses = 1;
+    while (
+      from + uses < parsed.length &&
+      parsed[from + uses].subjectKeyId === undefined &&
+      parsed[from + uses].alias === alias &&
+      parsed[from + uses].keyringVersion === keyringVersion
+    ) {
+      uses += 1;
+    }
+    let version = this.keyring.peekActiveVersion(alias);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      if (version !== undefined) {
+        const target = this.keyring.take(alias, version, uses);
+        const source =
+          version === keyringVersion ? target : this.keyring.take(alias, keyringVersion, uses);
+        if (target !== undefined && source !== undefined) {
+          const header = this.keyringHeader(alias, version);
+          const sourceHeader = parsed[from].header;
+          return {
+            alias,
+            sourceVersion: keyringVersion,
+            source,
+            target,
+            header,
+            sourceAad:
+              contextBytes.length === 0
+                ? sourceHeader
+                : Buffer.concat([sourceHeader, contextBytes]),
+            targetAad: contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]),
+          };
+        }
       }
-      return [
-        key,
-        key,
-        FieldCiphertextCodec.encodeHeader(info.alias, info.keyringVersion, info.keyIdBytes),
-      ];
+      await this.keyring.load(alias, keyringVersion);
+      version = await this.keyring.activeVersion(alias);
+      await this.keyring.load(alias, version);
     }
-    const version = this.keyring.peekActiveVersion(parsed.alias);
-    if (version === undefined) {
-      return undefined;
+    throw new CryptoError(CryptoErrorCode.UnknownKey, `keyring key ${alias} unavailable`);
+  }
+
+  /** A subject's field keeps its subject key; the header names the keyring version wrapping it now. */
+  private async rewrapSubjectField(
+    parsed: ParsedFieldCiphertext,
+    contextBytes: Buffer,
+  ): Promise<string> {
+    let key = this.takeFor(parsed);
+    if (key === undefined) {
+      await this.loadFor(parsed);
+      key = this.takeFor(parsed);
     }
-    const target = this.keyring.take(parsed.alias, version);
-    const source =
-      version === parsed.keyringVersion
-        ? target
-        : this.keyring.take(parsed.alias, parsed.keyringVersion);
-    if (target === undefined || source === undefined) {
-      return undefined;
+    const info = this.subjects.peekKeyId(parsed.subjectKeyId ?? '');
+    if (key === undefined || info === undefined) {
+      throw new CryptoError(CryptoErrorCode.UnknownKey, 'subject key unavailable');
     }
-    return [source, target, this.keyringHeader(parsed.alias, version)];
+    const plaintext = AesGcm.decrypt(
+      key,
+      parsed.nonce,
+      parsed.sealed,
+      contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]),
+    );
+    try {
+      const header = FieldCiphertextCodec.encodeHeader(
+        info.alias,
+        info.keyringVersion,
+        info.keyIdBytes,
+      );
+      const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
+      return AesGcm.encryptFramed(key, this.nonces.next(), plaintext, aad, header, true).toString(
+        'base64url',
+      );
+    } finally {
+      plaintext.fill(0);
+    }
   }
 
   private takeFor(parsed: ParsedFieldCiphertext): Buffer | undefined {
