@@ -372,4 +372,30 @@ describe('Rewrap, data keys and API keys limited to key aliases', () => {
       ]);
     });
   });
+
+  it('documents the new endpoints in OpenAPI with examples and their access rule', async () => {
+    const doc = await request(t.http).get('/docs-json').expect(200);
+    const body = doc.body as {
+      paths: Record<string, { post: { security?: unknown[]; responses: object } }>;
+      components: {
+        schemas: Record<string, { properties: Record<string, { example?: unknown }> }>;
+      };
+    };
+    for (const path of [
+      '/v1/crypto/rewrap',
+      '/v1/crypto/data-keys',
+      '/v1/crypto/data-keys/unwrap',
+    ]) {
+      expect(body.paths[path].post.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(body.paths[path].post.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '403', '422']),
+      );
+    }
+    const schemas = body.components.schemas;
+    expect(schemas.RewrapRequestDto.properties.fields.example).toBeDefined();
+    expect(schemas.GenerateDataKeyRequestDto.properties.bytes.example).toBe(32);
+    expect(schemas.GeneratedDataKeyDto.properties.wrappedKey.example).toBeDefined();
+    expect(schemas.CreateApiKeyDto.properties.keyAliases.example).toEqual(['billing']);
+    expect(schemas.ApiKeyDto.properties.keyAliases).toBeDefined();
+  });
 });
