@@ -122,6 +122,30 @@ describe('Rewrap, data keys and API keys limited to key aliases', () => {
       await post('/v1/crypto/rewrap', both, { fields: { v: 'not a ciphertext' } }).expect(422);
     });
 
+    it('answers 422 for a ciphertext under a disabled version, and rewraps the rest before it is disabled', async () => {
+      const alias = `retiring-${randomUUID().slice(0, 8)}`;
+      await request(t.http)
+        .post('/v1/keys')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ alias, provider: 'local' })
+        .expect(201);
+      const old = await encrypt({ keyAlias: alias, fields: { a: 'kept', b: 'lost' } });
+      await request(t.http)
+        .post(`/v1/keys/${alias}/rotate`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(201);
+      const kept = await post('/v1/crypto/rewrap', both, { fields: { a: old.a } }).expect(200);
+      await request(t.http)
+        .post(`/v1/keys/${alias}/versions/1/disable`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect((res) => expect(res.status).toBeLessThan(300));
+      const refused = await post('/v1/crypto/rewrap', both, { fields: { b: old.b } }).expect(422);
+      expect((refused.body as { errors: Array<{ field: string }> }).errors[0].field).toBe('b');
+      await post('/v1/crypto/decrypt', dec, {
+        fields: (kept.body as { fields: Fields }).fields,
+      }).expect(200, { fields: { a: 'kept' } });
+    });
+
     it('needs both crypto:encrypt and crypto:decrypt', async () => {
       const sealed = await encrypt({ fields: { a: 'x' } });
       await post('/v1/crypto/rewrap', enc, { fields: sealed }).expect(403);
@@ -229,6 +253,17 @@ describe('Rewrap, data keys and API keys limited to key aliases', () => {
         expect(refused.body).not.toHaveProperty('plaintextKey');
       }
       await post('/v1/crypto/data-keys', enc, { keyAlias: 'no-such-alias' }).expect(422);
+    });
+
+    it('answers 422 for a keyring that is not an AES key (HMAC, signing)', async () => {
+      const alias = `hmac-${randomUUID().slice(0, 8)}`;
+      await request(t.http)
+        .post('/v1/keys')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ alias, provider: 'local', type: 'hmac-sha256' })
+        .expect(201);
+      const refused = await post('/v1/crypto/data-keys', enc, { keyAlias: alias }).expect(422);
+      expect(refused.body).not.toHaveProperty('plaintextKey');
     });
 
     it('needs crypto:encrypt to generate and crypto:decrypt to unwrap', async () => {
