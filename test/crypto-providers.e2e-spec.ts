@@ -52,6 +52,43 @@ describe('Field encryption with the aws-kms root key provider', () => {
       .expect(200, { fields: { email: 'jane@example.com' } });
   });
 
+  it('wraps HMAC and signing keys under the KMS key: HMAC, sign, verify, public keys and disabled versions over HTTP', async () => {
+    const post = (path: string, token: string, body: object = {}): request.Test =>
+      request(t.http).post(path).set('Authorization', `Bearer ${token}`).send(body);
+    const macs = `kms-h-${randomUUID().slice(0, 8)}`;
+    const signer = `kms-s-${randomUUID().slice(0, 8)}`;
+    const before = kms.calls.Encrypt + kms.calls.GenerateDataKey;
+    await post('/v1/keys', admin, { alias: macs, provider: 'aws-kms', type: 'hmac-sha256' }).expect(
+      201,
+    );
+    await post('/v1/keys', admin, {
+      alias: signer,
+      provider: 'aws-kms',
+      type: 'ecdsa-p256',
+    }).expect(201);
+    expect(kms.calls.Encrypt + kms.calls.GenerateDataKey - before).toBe(2);
+    const { hmac } = (await post('/v1/crypto/hmac', key, { keyAlias: macs, data: 'd' }).expect(200))
+      .body as { hmac: string };
+    const { signature } = (
+      await post('/v1/crypto/sign', key, { keyAlias: signer, data: 'd' }).expect(200)
+    ).body as { signature: string };
+    await post(`/v1/keys/${signer}/rotate`, admin).expect(201);
+    await post(`/v1/keys/${macs}/rotate`, admin).expect(201);
+    const jwks = await request(t.http).get(`/v1/keys/${signer}/public-keys`).expect(200);
+    expect((jwks.body as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)).toEqual([
+      `${signer}:1`,
+      `${signer}:2`,
+    ]);
+    await post('/v1/crypto/verify', key, { keyAlias: signer, data: 'd', signature }).expect(200, {
+      valid: true,
+    });
+    await post(`/v1/keys/${macs}/versions/1/disable`, admin).expect(200);
+    const refused = await post('/v1/crypto/hmac/verify', key, { data: 'd', hmac }).expect(422);
+    expect((refused.body as { detail: string }).detail).toBe(
+      `key version 1 of ${macs} is disabled.`,
+    );
+  });
+
   it('registers aliases only for the configured provider and key', async () => {
     const other = `kms-${randomUUID().slice(0, 8)}`;
     await request(t.http)

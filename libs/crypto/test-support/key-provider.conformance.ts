@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { EnvelopeCrypto } from '../src/envelope-crypto';
 import { CryptoErrorCode } from '../src/errors/crypto-error-code.enum';
 import { CryptoError } from '../src/errors/crypto-error';
+import { InMemoryKeyStore } from '../src/keys/in-memory.key-store';
+import { KeyringKeyType } from '../src/keys/keyring-key-type.enum';
 import type { KeyProvider } from '../src/providers/key-provider.interface';
+import { ProviderRegistry } from '../src/providers/provider-registry';
 
 const CONTEXT = { purpose: 'keyring-key', alias: 'pii', version: '1' };
 
@@ -79,6 +84,75 @@ export function describeKeyProviderConformance(
     it('refuses to wrap a data key that is not 32 bytes', async () => {
       const error = await rejection(provider.wrapDataKey(Buffer.alloc(16), CONTEXT));
       expect(error.code).toBe(CryptoErrorCode.InvalidArgument);
+    });
+
+    describe('keyring keys of every type and their policy, wrapped by this provider', () => {
+      const DATA = Buffer.from('Ærøskøbing 5970', 'utf8');
+      let crypto: EnvelopeCrypto;
+      let store: InMemoryKeyStore;
+
+      beforeAll(async () => {
+        store = new InMemoryKeyStore();
+        // Not closed here: the provider belongs to the outer suite, which closes it.
+        crypto = new EnvelopeCrypto({
+          store,
+          providers: new ProviderRegistry(provider),
+          defaultAlias: 'pii',
+          subjectRefSecret: randomBytes(32),
+          blindIndexSecret: randomBytes(32),
+        });
+        await crypto.keyring.createKeyring('pii');
+        await crypto.keyring.createKeyring('macs', KeyringKeyType.HmacSha256);
+        await crypto.keyring.createKeyring('es', KeyringKeyType.EcdsaP256);
+        await crypto.keyring.createKeyring('ed', KeyringKeyType.Ed25519);
+      });
+
+      it('stores every type as a secret wrapped under this root key', async () => {
+        for (const alias of ['pii', 'macs', 'es', 'ed']) {
+          const record = await store.getKeyringKey(alias, 1);
+          expect(record?.rootKeyId).toBe(provider.rootKeyId);
+          expect(record?.wrappedKey.length).toBeGreaterThan(32);
+        }
+      });
+
+      it('makes HMACs and signatures that verify after the keys are unwrapped again by the provider', async () => {
+        const mac = await crypto.managed.hmac('macs', DATA);
+        const es = await crypto.managed.sign('es', DATA);
+        const ed = await crypto.managed.sign('ed', DATA);
+        crypto.keyring.clearCache();
+        expect(await crypto.managed.hmac('macs', DATA)).toBe(mac);
+        expect(await crypto.managed.verifyHmac(mac, DATA)).toBe(true);
+        expect(await crypto.managed.verify('es', DATA, es)).toBe(true);
+        expect(await crypto.managed.verify('ed', DATA, ed)).toBe(true);
+        expect(await crypto.managed.verify('ed', Buffer.from('x'), ed)).toBe(false);
+        crypto.keyring.clearCache();
+        expect(await crypto.managed.verify('ed', DATA, await crypto.managed.sign('ed', DATA))).toBe(
+          true,
+        );
+      });
+
+      it('enforces disabled versions and the minimum decryption version for every type', async () => {
+        const field = await crypto.fields.encrypt('Ærø');
+        const mac = await crypto.managed.hmac('macs', DATA);
+        const signature = await crypto.managed.sign('es', DATA);
+        for (const alias of ['pii', 'macs', 'es']) {
+          await crypto.keyring.rotateKeyring(alias);
+        }
+        await crypto.disableKeyringVersion('pii', 1);
+        await crypto.disableKeyringVersion('macs', 1);
+        await crypto.updateKeyringSettings('es', { minDecryptionVersion: 2 });
+        expect((await rejection(crypto.fields.decrypt(field))).code).toBe(
+          CryptoErrorCode.KeyVersionDisabled,
+        );
+        expect((await rejection(crypto.managed.verifyHmac(mac, DATA))).code).toBe(
+          CryptoErrorCode.KeyVersionDisabled,
+        );
+        expect((await rejection(crypto.managed.verify('es', DATA, signature))).code).toBe(
+          CryptoErrorCode.KeyVersionDisabled,
+        );
+        await crypto.enableKeyringVersion('pii', 1);
+        expect(await crypto.fields.decrypt(field)).toBe('Ærø');
+      });
     });
   });
 }

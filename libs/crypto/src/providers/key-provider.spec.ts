@@ -3,12 +3,16 @@ import { describeKeyProviderConformance } from '../../test-support/key-provider.
 import { KmsLoopbackServer } from '../../test-support/kms-loopback.server';
 import { RsaKeysFixture } from '../../test-support/rsa-keys.fixture';
 import { SoftHsmFixture } from '../../test-support/softhsm.fixture';
+import { EnvelopeCrypto } from '../envelope-crypto';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
+import { InMemoryKeyStore } from '../keys/in-memory.key-store';
+import { KeyringKeyType } from '../keys/keyring-key-type.enum';
 import { AwsKmsProvider } from './aws-kms.provider';
 import { KeyProviderKind } from './key-provider-kind.enum';
 import type { KeyProviderConfig } from './key-provider.config';
 import { KeyProviderFactory } from './key-provider.factory';
 import { LocalProvider } from './local.provider';
+import { ProviderRegistry } from './provider-registry';
 import { RsaProvider } from './rsa.provider';
 
 jest.setTimeout(30_000);
@@ -106,6 +110,29 @@ describe('RsaProvider', () => {
       code: CryptoErrorCode.ProviderCannotDecrypt,
     });
     expect((await full.unwrapDataKey(wrapped, { a: 'b' })).equals(plaintext)).toBe(true);
+  });
+
+  it('with only a public key: HMAC and signing keys are created, but a clear ProviderCannotDecrypt once they must be unwrapped', async () => {
+    const writeOnly = new RsaProvider({ keyName: 'rsa-v1', publicKeyPem: rsaKeys.publicKeyPem });
+    const crypto = new EnvelopeCrypto({
+      store: new InMemoryKeyStore(),
+      providers: new ProviderRegistry(writeOnly),
+      defaultAlias: 'pii',
+      subjectRefSecret: randomBytes(32),
+      blindIndexSecret: randomBytes(32),
+    });
+    await crypto.keyring.createKeyring('macs', KeyringKeyType.HmacSha256);
+    await crypto.keyring.createKeyring('ed', KeyringKeyType.Ed25519);
+    const signature = await crypto.managed.sign('ed', Buffer.from('d'));
+    crypto.keyring.clearCache();
+    await expect(crypto.managed.hmac('macs', Buffer.from('d'))).rejects.toMatchObject({
+      code: CryptoErrorCode.ProviderCannotDecrypt,
+    });
+    await expect(crypto.managed.sign('ed', Buffer.from('d'))).rejects.toMatchObject({
+      code: CryptoErrorCode.ProviderCannotDecrypt,
+    });
+    // Verification needs only the public key, so it keeps working.
+    expect(await crypto.managed.verify('ed', Buffer.from('d'), signature)).toBe(true);
   });
 
   it('accepts a certificate as the public key', async () => {
