@@ -13,7 +13,7 @@ const isSeqCursor = (v: unknown): v is { seq: string } =>
   typeof v === 'object' &&
   v !== null &&
   typeof (v as { seq?: unknown }).seq === 'string' &&
-  /^\d+$/.test((v as { seq: string }).seq);
+  /^(0|[1-9]\d{0,17})$/.test((v as { seq: string }).seq);
 
 @Injectable()
 export class AuditQueryService {
@@ -23,7 +23,7 @@ export class AuditQueryService {
 
   /** Newest first. */
   async list(query: AuditEventsQueryDto): Promise<Page<AuditEventDto>> {
-    const after = decodeCursor(query.cursor, isSeqCursor);
+    const after = decodeCursor(query.cursor, ['seq'], isSeqCursor);
     const qb = this.events
       .createQueryBuilder('e')
       .orderBy('e.seq', 'DESC')

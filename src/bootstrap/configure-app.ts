@@ -5,6 +5,9 @@ import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from 'src/common/http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from 'src/common/http/problem';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from 'src/common/http/input-limits';
+import { InputTextPipe } from 'src/common/http/input-text.pipe';
+import { ValidationFailed } from 'src/common/http/validation-failed';
 import { createValidationPipe } from 'src/common/http/validation.pipe';
 import { AppConfig } from 'src/config/app-config';
 import { metricsMiddleware } from 'src/health/metrics.middleware';
@@ -30,6 +33,15 @@ const UI_CSP = {
   formAction: ["'self'"],
   objectSrc: ["'none'"],
 };
+
+/** Runs on the raw bytes, so a deeply nested body is refused before it is parsed at all. */
+function refuseDeepJson(_req: Request, _res: Response, raw: Buffer): void {
+  if (jsonDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw new ValidationFailed([
+      { field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
+  }
+}
 
 function securityHeaders(csp: Record<string, string[]>) {
   return helmet({
@@ -63,7 +75,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
-  app.use(json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    json({
+      limit: config.bodyLimit,
+      type: ['application/json', 'application/*+json'],
+      verify: refuseDeepJson,
+    }),
+  );
   // Body-parser errors (malformed JSON, too large) are Express errors, outside Nest's filters.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
@@ -73,7 +91,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   });
   mountQueueBoard(app);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputTextPipe(), createValidationPipe());
   app.useGlobalFilters(filter);
   setupSwagger(app);
 }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
+import {
+  decodeCursor,
+  encodeCursor,
+  isCursorInstant,
+  isCursorUuid,
+  Page,
+} from 'src/common/pagination/cursor';
 import { AuditService } from 'src/audit/audit.service';
 import { IncidentError, IncidentErrorCode } from './incident.error';
 import { IncidentRepository } from './incident.repository';
@@ -15,7 +21,7 @@ import type {
 
 type Cursor = { c: string; id: string };
 const isCursor = (v: unknown): v is Cursor =>
-  typeof (v as Cursor)?.c === 'string' && typeof (v as Cursor)?.id === 'string';
+  isCursorInstant((v as Cursor)?.c) && isCursorUuid((v as Cursor)?.id);
 
 /** A clock skew allowance: a time a few seconds ahead of ours is taken as now, not the future. */
 const SKEW_MS = 60_000;
@@ -63,7 +69,7 @@ export class IncidentsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<IncidentDto>> {
-    const after = decodeCursor(cursor, isCursor);
+    const after = decodeCursor(cursor, ['c', 'id'], isCursor);
     const rows = await this.incidents.list(
       limit + 1,
       after ? { createdAt: after.c, id: after.id } : undefined,

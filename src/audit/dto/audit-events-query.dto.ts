@@ -1,5 +1,6 @@
+import { IsTimestamp } from 'src/common/http/is-timestamp.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination/page-query.dto';
 
 export class AuditEventsQueryDto extends PageQueryDto {
@@ -22,7 +23,7 @@ export class AuditEventsQueryDto extends PageQueryDto {
     example: '2026-11-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   since?: string;
 
   @ApiPropertyOptional({
@@ -30,6 +31,6 @@ export class AuditEventsQueryDto extends PageQueryDto {
     example: '2026-12-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   until?: string;
 }

@@ -1,9 +1,9 @@
+import { IsTimestamp } from 'src/common/http/is-timestamp.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -73,7 +73,7 @@ export class RecordConsentDto {
     example: '2027-11-23T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   expiresAt?: string;
 
   @ApiPropertyOptional({ type: ConsentEvidenceDto })

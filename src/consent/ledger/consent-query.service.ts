@@ -56,7 +56,7 @@ export class ConsentQueryService {
     query: { limit: number; cursor?: string },
   ): Promise<ConsentHistoryDto> {
     const subjectRef = this.subjects.ref(subjectId);
-    const after = decodeCursor(query.cursor, isSeqCursor)?.seq ?? 0;
+    const after = decodeCursor(query.cursor, ['seq'], isSeqCursor)?.seq ?? 0;
     const rows = await this.ledger.findHistory(subjectRef, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     return {

@@ -112,7 +112,7 @@ export class PurposesService {
   }
 
   async list(query: { limit: number; cursor?: string }): Promise<Page<PurposeDto>> {
-    const after = decodeCursor(query.cursor, isKeyCursor);
+    const after = decodeCursor(query.cursor, ['key'], isKeyCursor);
     const rows = await this.purposes.list(after?.key, query.limit + 1);
     const items = rows.slice(0, query.limit);
     return {

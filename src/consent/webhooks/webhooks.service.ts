@@ -71,7 +71,7 @@ export class WebhooksService {
   }
 
   async list(query: { limit: number; cursor?: string }): Promise<WebhookListDto> {
-    const after = decodeCursor(query.cursor, isIdCursor);
+    const after = decodeCursor(query.cursor, ['id'], isIdCursor);
     const rows = await this.webhooks.list(after?.id, query.limit + 1);
     const items = rows.slice(0, query.limit);
     return {

@@ -52,7 +52,7 @@ export class KeyManagementService {
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<KeyDto>> {
-    const after = decodeCursor(cursor, isPosition);
+    const after = decodeCursor(cursor, ['alias', 'version'], isPosition);
     const rows = await this.registry.listVersions(limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];

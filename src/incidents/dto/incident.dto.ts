@@ -1,10 +1,10 @@
+import { IsTimestamp } from 'src/common/http/is-timestamp.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -31,7 +31,7 @@ export class CreateIncidentDto {
     description: 'When the controller became aware of the breach (RFC 3339, not in the future)',
     example: '2026-12-01T08:30:00Z',
   })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   detectedAt!: string;
 
   @ApiPropertyOptional({
@@ -84,7 +84,7 @@ export class RecordNotificationDto {
     description: 'When that party was notified (RFC 3339; not in the future, not before detection)',
     example: '2026-12-02T15:00:00Z',
   })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   at!: string;
 }
 

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
+import {
+  decodeCursor,
+  encodeCursor,
+  isCursorInstant,
+  isCursorUuid,
+  Page,
+} from 'src/common/pagination/cursor';
 import { AuditService } from 'src/audit/audit.service';
 import { IncidentsService } from 'src/incidents/incidents.service';
 import { DeadlineCalendars } from '../deadlines/deadline-calendars.service';
@@ -17,7 +23,7 @@ import { WorkflowQueue } from '../workflow/workflow-queue.service';
 
 type Cursor = { d: string; id: string };
 const isCursor = (v: unknown): v is Cursor =>
-  typeof (v as Cursor)?.d === 'string' && typeof (v as Cursor)?.id === 'string';
+  isCursorInstant((v as Cursor)?.d) && isCursorUuid((v as Cursor)?.id);
 
 /** The DPO's desk: the list soonest due first, SLA figures, extend, reject, retry. */
 @Injectable()
@@ -33,7 +39,7 @@ export class PrivacyRequestAdminService {
   ) {}
 
   async list(q: ListPrivacyRequestsQueryDto): Promise<Page<PrivacyRequestSummaryDto>> {
-    const cursor = decodeCursor(q.cursor, isCursor);
+    const cursor = decodeCursor(q.cursor, ['d', 'id'], isCursor);
     const rows = await this.requests.list({
       status: q.status,
       type: q.type,

@@ -1,6 +1,7 @@
+import { IsTimestamp } from 'src/common/http/is-timestamp.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination/page-query.dto';
 import { REQUEST_TYPES, RequestType } from '../deadlines/deadline-rules';
 import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.state';
@@ -26,6 +27,6 @@ export class ListPrivacyRequestsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z' })
   @IsOptional()
-  @IsISO8601()
+  @IsTimestamp()
   dueBefore?: string;
 }

@@ -1,3 +1,4 @@
+import { IsTimestamp } from 'src/common/http/is-timestamp.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +8,7 @@ import {
   IsDefined,
   ValidateBy,
   IsIn,
-  IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -114,6 +115,8 @@ export class CreatePrivacyRequestDto {
   type!: RequestType;
 
   @ApiProperty({ type: SubjectDto, description: 'At least one of email, subjectId, phone' })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject!: SubjectDto;
@@ -130,7 +133,7 @@ export class CreatePrivacyRequestDto {
   })
   @IsOptional()
   @Matches(RFC3339, { message: 'receivedAt must be an RFC 3339 timestamp with an offset' })
-  @IsISO8601({ strict: true }, { message: 'receivedAt must be a real date and time' })
+  @IsTimestamp({ message: 'receivedAt must be a real date and time' })
   receivedAt?: string;
 
   @ApiPropertyOptional({

@@ -1,0 +1,88 @@
+/** Deepest nesting of arrays and objects a JSON body may have. */
+export const MAX_JSON_DEPTH = 32;
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether raw JSON nests deeper than `max`, found by one pass over its bytes before it is parsed:
+ * deeper values would reach the recursive transform and validation steps and exhaust the stack.
+ */
+export function jsonDeeperThan(raw: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (inString) {
+      if (b === BACKSLASH) {
+        i++;
+      } else if (b === QUOTE) {
+        inString = false;
+      }
+    } else if (b === QUOTE) {
+      inString = true;
+    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      depth++;
+      if (depth > max) {
+        return true;
+      }
+    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** Why a text is refused: a lone UTF-16 surrogate, or a NUL (no text of this service is binary). */
+export type TextFault = 'ill-formed' | 'nul';
+
+/** Node 20 has `isWellFormed` (ES2024); the compiler's lib is older. */
+type Es2024String = string & { isWellFormed(): boolean };
+
+export function textFault(text: string): TextFault | undefined {
+  if (!(text as Es2024String).isWellFormed()) {
+    return 'ill-formed';
+  }
+  return text.includes('\u0000') ? 'nul' : undefined;
+}
+
+/**
+ * The first string (value or key) in `value` that is not acceptable text, with its dotted path
+ * from `root`. Walked with an explicit stack so no input depth can overflow it.
+ */
+export function findTextFault(
+  value: unknown,
+  root: string,
+): { field: string; fault: TextFault } | undefined {
+  const stack: Array<[unknown, string]> = [[value, root]];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop() as [unknown, string];
+    if (typeof current === 'string') {
+      const fault = textFault(current);
+      if (fault) {
+        return { field: path, fault };
+      }
+    } else if (Array.isArray(current)) {
+      current.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        const fault = textFault(key);
+        // The key itself is the bad text: name its parent, never the key.
+        if (fault) {
+          return { field: path, fault };
+        }
+        stack.push([item, path ? `${path}.${key}` : key]);
+      }
+    }
+  }
+  return undefined;
+}
+
+export const TEXT_FAULT_MESSAGE: Record<TextFault, string> = {
+  'ill-formed': 'must be well-formed Unicode text (no lone surrogates)',
+  nul: 'must not contain NUL characters',
+};
