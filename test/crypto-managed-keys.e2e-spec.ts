@@ -145,7 +145,7 @@ describe('HMAC, signatures and public keys under managed keys', () => {
     const wrong = await post('/v1/crypto/hmac', enc, { keyAlias: aes, data: 'x' }).expect(422);
     expect(wrong.body).toMatchObject({
       type: '/problems/key-type-mismatch',
-      detail: `key ${aes} is a aes256-gcm key, this operation needs hmac-sha256.`,
+      detail: `key ${aes} has type aes256-gcm, this operation needs hmac-sha256.`,
     });
     await post('/v1/crypto/sign', enc, { keyAlias: macs, data: 'x' }).expect(422);
     await post('/v1/crypto/sign', enc, { keyAlias: es, data: 'x', algorithm: 'EdDSA' }).expect(422);

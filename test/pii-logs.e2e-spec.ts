@@ -270,6 +270,58 @@ describe('PII kept out of logs (real process, debug level)', () => {
     dataKeySecrets.push(((await rewrapped.json()) as { fields: { name: string } }).fields.name);
   });
 
+  it('HMAC, signatures and their verification over personal data', async () => {
+    const created = await call('/v1/admin/api-keys', {
+      method: 'POST',
+      headers: asAdmin(),
+      body: JSON.stringify({
+        name: `pii-logs-${run}-managed`,
+        scopes: ['crypto:encrypt', 'crypto:decrypt'],
+      }),
+    });
+    const managedKey = ((await created.json()) as { key: string }).key;
+    dataKeySecrets.push(managedKey);
+    const auth = { authorization: `Bearer ${managedKey}` };
+    for (const [alias, type] of [
+      [`pii-logs-${run}-hmac`, 'hmac-sha256'],
+      [`pii-logs-${run}-sig`, 'ecdsa-p256'],
+    ]) {
+      const made = await call('/v1/keys', {
+        method: 'POST',
+        headers: asAdmin(),
+        body: JSON.stringify({ alias, provider: 'local', type }),
+      });
+      expect(made.status).toBe(201);
+    }
+    const mac = await call('/v1/crypto/hmac', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ keyAlias: `pii-logs-${run}-hmac`, data: pii.subjectId }),
+    });
+    expect(mac.status).toBe(200);
+    const { hmac } = (await mac.json()) as { hmac: string };
+    dataKeySecrets.push(hmac);
+    const checked = await call('/v1/crypto/hmac/verify', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ data: pii.correction, hmac }),
+    });
+    expect(await checked.json()).toEqual({ valid: false });
+    const signed = await call('/v1/crypto/sign', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ keyAlias: `pii-logs-${run}-sig`, data: pii.subjectId }),
+    });
+    const { signature } = (await signed.json()) as { signature: string };
+    dataKeySecrets.push(signature);
+    const verified = await call('/v1/crypto/verify', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ keyAlias: `pii-logs-${run}-sig`, data: pii.subjectId, signature }),
+    });
+    expect(await verified.json()).toEqual({ valid: true });
+  });
+
   it('the DLP endpoints with personal data in text and JSON', async () => {
     const text = `Dear Jane, mail ${pii.email}, card\n${pii.cardSpaced}, ssn ${pii.ssn}, iban ${pii.iban}, phone ${pii.phone}`;
     const headers = { authorization: `Bearer ${apiKey}` };

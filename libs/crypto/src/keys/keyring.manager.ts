@@ -281,7 +281,7 @@ export class KeyringManager {
     if (actual !== type) {
       throw new CryptoError(
         CryptoErrorCode.WrongKeyType,
-        `key ${record.alias} is a ${actual} key, this operation needs ${type}`,
+        `key ${record.alias} has type ${actual}, this operation needs ${type}`,
       );
     }
   }

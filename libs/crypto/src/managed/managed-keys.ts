@@ -72,7 +72,7 @@ export class ManagedKeys {
     if (algorithm !== undefined && ALGORITHM_OF[type] !== algorithm) {
       throw new CryptoError(
         CryptoErrorCode.WrongKeyType,
-        `key ${alias} is a ${type} key, it cannot sign ${algorithm}`,
+        `key ${alias} has type ${type}, it cannot sign ${algorithm}`,
       );
     }
     const version = await this.keyring.activeVersion(alias);
@@ -143,7 +143,7 @@ export class ManagedKeys {
     if (!accepted.includes(type)) {
       throw new CryptoError(
         CryptoErrorCode.WrongKeyType,
-        `key ${alias} is a ${type} key, this operation needs ${accepted.join(' or ')}`,
+        `key ${alias} has type ${type}, this operation needs ${accepted.join(' or ')}`,
       );
     }
     return type;
