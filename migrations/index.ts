@@ -13,6 +13,7 @@ import { Incidents1764000800000 } from './1764000800000-incidents';
 import { RequestRespondedAt1764000810000 } from './1764000810000-request-responded-at';
 import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
 import { ApiKeyAliases1764000900000 } from './1764000900000-api-key-aliases';
+import { ApiKeyRateLimits1764000910000 } from './1764000910000-api-key-rate-limits';
 import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -32,5 +33,6 @@ export const migrations = [
   RequestRespondedAt1764000810000,
   DpoWorkflow1764000820000,
   ApiKeyAliases1764000900000,
+  ApiKeyRateLimits1764000910000,
   KeyringSettings1764000950000,
 ];

@@ -4,6 +4,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
+import { ApiKeyBudgetsModule } from 'src/auth/api-keys/api-key-budgets.module';
+import { ApiKeyBudgets } from 'src/auth/api-keys/api-key-budgets';
+import { API_KEY_PREFIX } from 'src/auth/api-keys/api-keys.service';
 import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { redisConnectionOptions } from 'src/queue/redis-connection';
@@ -43,6 +46,12 @@ function accountOf(req: Request): string {
   return `ip:${ip(req)}`;
 }
 
+/** The API key of a request, when its credential is one. */
+function apiKeyOf(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S{1,2048})\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1].startsWith(API_KEY_PREFIX) === true ? match[1] : undefined;
+}
+
 /** The caller's credential (hashed) or, without one, the client IP. */
 function callerOf(req: Request): string {
   const auth = req.headers.authorization;
@@ -52,8 +61,9 @@ function callerOf(req: Request): string {
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      imports: [ApiKeyBudgetsModule],
+      inject: [AppConfig, ApiKeyBudgets],
+      useFactory: (config: AppConfig, budgets: ApiKeyBudgets) => ({
         setHeaders: false,
         // Given options (not a client), the storage owns its connection and closes it on shutdown.
         storage: new ThrottlerStorageRedisService({
@@ -68,7 +78,12 @@ function callerOf(req: Request): string {
           {
             name: 'default',
             ttl: MINUTE,
-            limit: config.rateLimits.defaultPerMinute,
+            // An API key with its own rateLimitPerMinute gets that budget instead.
+            limit: async (ctx) => {
+              const key = apiKeyOf(ctx.switchToHttp().getRequest<Request>());
+              const own = key === undefined ? null : await budgets.perMinuteOf(key);
+              return own ?? config.rateLimits.defaultPerMinute;
+            },
             getTracker: (req) => callerOf(req as Request),
           },
           {

@@ -28,6 +28,7 @@ function toDto(e: ApiKeyEntity): ApiKeyDto {
     name: e.name,
     scopes: e.scopes,
     keyAliases: e.keyAliases,
+    rateLimitPerMinute: e.rateLimitPerMinute,
     prefix: e.prefix,
     createdAt: e.createdAt.toISOString(),
     lastUsedAt: e.lastUsedAt?.toISOString() ?? null,
@@ -52,6 +53,7 @@ export class ApiKeysController {
       name: body.name,
       scopes: body.scopes,
       keyAliases: body.keyAliases ?? null,
+      rateLimitPerMinute: body.rateLimitPerMinute ?? null,
       createdBy: ctx.caller?.id ?? null,
     });
     return { ...toDto(entity), key };

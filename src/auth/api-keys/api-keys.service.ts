@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { Scope } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { hashApiKey } from './api-key-hash';
 
 /** Every key starts with this, so a leaked key is easy to spot in code and by secret scanners. */
 export const API_KEY_PREFIX = 'psk_';
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-function hashKey(key: string): string {
-  // Keys carry 256 random bits, so a fast hash is as safe as a slow one and keeps checks cheap.
-  return createHash('sha256').update(key).digest('hex');
-}
 
 @Injectable()
 export class ApiKeysService {
@@ -26,7 +22,13 @@ export class ApiKeysService {
 
   async create(
     ctx: RequestContext,
-    input: { name: string; scopes: Scope[]; keyAliases: string[] | null; createdBy: string | null },
+    input: {
+      name: string;
+      scopes: Scope[];
+      keyAliases: string[] | null;
+      rateLimitPerMinute: number | null;
+      createdBy: string | null;
+    },
   ): Promise<{ entity: ApiKeyEntity; key: string }> {
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const entity = await this.keys.manager.transaction(async (m) => {
@@ -46,9 +48,10 @@ export class ApiKeysService {
         m.create(ApiKeyEntity, {
           name: input.name,
           prefix: key.slice(0, API_KEY_PREFIX.length + 6),
-          keyHash: hashKey(key),
+          keyHash: hashApiKey(key),
           scopes: [...new Set(input.scopes)],
           keyAliases: input.keyAliases,
+          rateLimitPerMinute: input.rateLimitPerMinute,
           createdBy: input.createdBy,
         }),
       );
@@ -57,7 +60,11 @@ export class ApiKeysService {
         {
           action: 'admin.api_key.create',
           target: { type: 'api_key', id: saved.id },
-          details: { scopes: saved.scopes, keyAliases: saved.keyAliases },
+          details: {
+            scopes: saved.scopes,
+            keyAliases: saved.keyAliases,
+            rateLimitPerMinute: saved.rateLimitPerMinute,
+          },
         },
         m,
       );
@@ -89,7 +96,7 @@ export class ApiKeysService {
 
   /** Looks the key up on every call, so a revocation holds from the next request on. */
   async authenticate(key: string): Promise<ApiKeyEntity | undefined> {
-    const found = await this.keys.findOneBy({ keyHash: hashKey(key), revokedAt: IsNull() });
+    const found = await this.keys.findOneBy({ keyHash: hashApiKey(key), revokedAt: IsNull() });
     if (!found) {
       return undefined;
     }

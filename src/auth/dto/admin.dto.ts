@@ -5,6 +5,9 @@ import {
   ArrayUnique,
   IsEmail,
   IsIn,
+  IsInt,
+  Max,
+  Min,
   IsOptional,
   IsString,
   Matches,
@@ -71,6 +74,19 @@ export class CreateApiKeyDto {
     message: 'keyAliases must each be 1-64 of [A-Za-z0-9._-]',
   })
   keyAliases?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "Requests per minute for this key, instead of the service's default budget (RATE_LIMIT_DEFAULT)",
+    example: 120000,
+    minimum: 1,
+    maximum: 10000000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  rateLimitPerMinute?: number;
 }
 
 export class ApiKeyDto {
@@ -90,6 +106,14 @@ export class ApiKeyDto {
     description: 'Keyring aliases its crypto calls are limited to; null: every alias',
   })
   keyAliases!: string[] | null;
+
+  @ApiProperty({
+    example: 120000,
+    nullable: true,
+    type: Number,
+    description: "The key's own requests per minute; null: the default budget",
+  })
+  rateLimitPerMinute!: number | null;
 
   @ApiProperty({ example: 'psk_AbC123', description: 'First characters of the key' })
   prefix!: string;

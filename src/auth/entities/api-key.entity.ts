@@ -24,6 +24,10 @@ export class ApiKeyEntity {
   @Column({ name: 'key_aliases', type: 'text', array: true, nullable: true })
   keyAliases!: string[] | null;
 
+  /** The key's own requests per minute; null: the configured default. */
+  @Column({ name: 'rate_limit_per_minute', type: 'integer', nullable: true })
+  rateLimitPerMinute!: number | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 
