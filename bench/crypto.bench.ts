@@ -8,6 +8,7 @@
  *      its default suite (ECDSA-signed) and with the committing unsigned suite; (3) >= 100 x this
  *   5. each provider's unwrap latency, p50/p99
  *   6, 7. rewrap throughput and data-key generation latency (bench/lib/crypto-rewrap-data-keys.bench-case.ts)
+ *   8. HMAC, ES256 / EdDSA signing and verification latency (bench/lib/crypto-managed-keys.bench-case.ts)
  * Prints a table and writes bench/results/crypto.json.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
@@ -34,6 +35,7 @@ import { RsaKeysFixture } from '../libs/crypto/test-support/rsa-keys.fixture';
 import { SoftHsmFixture } from '../libs/crypto/test-support/softhsm.fixture';
 import { BenchReport } from './lib/bench-report';
 import { measureHttpBatches } from './lib/crypto-http.bench-case';
+import { managedKeys } from './lib/crypto-managed-keys.bench-case';
 import { rewrapAndDataKeys } from './lib/crypto-rewrap-data-keys.bench-case';
 import { Runner } from './lib/runner';
 
@@ -290,6 +292,7 @@ async function main(): Promise<void> {
   await naiveSdk(report);
   await providerUnwrap(report);
   const transit = await rewrapAndDataKeys(report, FIELD, BATCH);
+  await managedKeys(report);
 
   const lib = report.find('2')?.value ?? null;
   const naive = report.find('4')?.value ?? null;
