@@ -15,6 +15,7 @@ import { DpoWorkflow1764000820000 } from './1764000820000-dpo-workflow';
 import { ApiKeyAliases1764000900000 } from './1764000900000-api-key-aliases';
 import { ApiKeyRateLimits1764000910000 } from './1764000910000-api-key-rate-limits';
 import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
+import { AuditKeyedChain1764001000000 } from './1764001000000-audit-keyed-chain';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   ApiKeyAliases1764000900000,
   ApiKeyRateLimits1764000910000,
   KeyringSettings1764000950000,
+  AuditKeyedChain1764001000000,
 ];

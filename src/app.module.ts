@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { AuditCheckpointsModule } from './audit/checkpoints/audit-checkpoints.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
@@ -38,6 +39,7 @@ export class AppModule {
         QueueModule,
         CommonModule,
         AuditModule,
+        AuditCheckpointsModule.register({ workers }),
         // Rate limits run before authentication, so guessing keys is throttled too.
         RateLimitModule,
         AuthModule,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { chainHash } from 'src/audit/audit-chain';
+import { deriveChainKey, keyedChainHash } from 'src/audit/audit-chain';
+import { AppConfig } from 'src/config/app-config';
 import { AuditService } from 'src/audit/audit.service';
 import { createApiKey, uniqueEmail } from './support/factories';
 import { adminToken, BOOTSTRAP_ADMIN, createTestApp, TestApp } from './support/test-app';
@@ -197,7 +198,9 @@ describe('audit log', () => {
         },
       },
     );
-    expect(event.hash).toBe(chainHash(event.prevHash, event));
+    expect(event.hash).toBe(
+      keyedChainHash(deriveChainKey(t.app.get(AppConfig).masterKey).key, event.prevHash, event),
+    );
     await expectChainIntact();
   });
 
@@ -258,8 +261,8 @@ describe('audit log', () => {
     await db.transaction(async (m) => {
       await m.query('SET LOCAL session_replication_role = replica');
       await m.query(
-        `INSERT INTO audit_events (id, seq, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome, request_id, details, prev_hash, hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+        `INSERT INTO audit_events (id, seq, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome, request_id, details, prev_hash, hash, chain_key)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
         [
           r.id,
           r.seq,
@@ -274,6 +277,7 @@ describe('audit log', () => {
           r.details,
           r.prev_hash,
           r.hash,
+          r.chain_key,
         ],
       );
     });

@@ -1,4 +1,13 @@
-import { canonicalJson, chainHash, GENESIS_HASH } from './audit-chain';
+import { createHash } from 'node:crypto';
+import {
+  canonicalEvent,
+  canonicalJson,
+  chainHash,
+  deriveChainKey,
+  GENESIS_HASH,
+  hmacPads,
+  keyedChainHash,
+} from './audit-chain';
 
 const event = {
   id: '7d0f6c8e-6a53-4a5e-9a43-4c9b3c0f1a11',
@@ -35,5 +44,24 @@ describe('audit chain', () => {
     expect(
       chainHash(GENESIS_HASH, { ...event, occurredAt: new Date('2026-01-02T03:04:05.679Z') }),
     ).not.toBe(base);
+  });
+
+  it('computes HMAC-SHA-256 from the pads exactly as the database does', () => {
+    const { key } = deriveChainKey(Buffer.alloc(32, 7));
+    const { inner, outer } = hmacPads(key);
+    const message = Buffer.from(`${GENESIS_HASH}\n${canonicalEvent(event)}`, 'utf8');
+    const innerHash = createHash('sha256').update(inner).update(message).digest();
+    const viaPads = createHash('sha256').update(outer).update(innerHash).digest('hex');
+    expect(viaPads).toBe(keyedChainHash(key, GENESIS_HASH, event));
+  });
+
+  it('links differently under another key and differently from the unkeyed chain', () => {
+    const a = deriveChainKey(Buffer.alloc(32, 1));
+    const b = deriveChainKey(Buffer.alloc(32, 2));
+    expect(a.id).not.toBe(b.id);
+    expect(keyedChainHash(a.key, GENESIS_HASH, event)).not.toBe(
+      keyedChainHash(b.key, GENESIS_HASH, event),
+    );
+    expect(keyedChainHash(a.key, GENESIS_HASH, event)).not.toBe(chainHash(GENESIS_HASH, event));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -45,11 +45,51 @@ export function canonicalEvent(event: ChainedFields): string {
 }
 
 /**
- * hash_n = SHA-256(hash_{n-1} || '\n' || canonical(event_n)). Appends compute it in the database
- * (audit_append) from `canonicalEvent`; verification recomputes it here.
+ * The link of events appended before the chain was keyed: hash_n = SHA-256(hash_{n-1} || '\n' ||
+ * canonical(event_n)). Kept to verify those events as they were.
  */
 export function chainHash(prevHash: string, event: ChainedFields): string {
   return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalEvent(event))
+    .digest('hex');
+}
+
+/** A chain key: the HMAC key and the id stored with each event it linked. */
+export interface ChainKey {
+  id: string;
+  key: Buffer;
+}
+
+const BLOCK = 64;
+
+/**
+ * Derives the chain key from a master key. The id is a fingerprint, so an event names the key
+ * that linked it without revealing it, and a later MASTER_KEY rotation still finds the old one.
+ */
+export function deriveChainKey(masterKey: Buffer): ChainKey {
+  const key = createHmac('sha256', masterKey).update('audit-chain-hmac').digest();
+  const id = `ak_${createHmac('sha256', key).update('audit-chain-key-id').digest('hex').slice(0, 12)}`;
+  return { id, key };
+}
+
+/**
+ * HMAC's inner and outer pads (RFC 2104) of a key of at most one block: the database computes
+ * SHA-256(outer || SHA-256(inner || message)) with its built-in SHA-256, which is HMAC-SHA-256.
+ */
+export function hmacPads(key: Buffer): { inner: Buffer; outer: Buffer } {
+  const padded = Buffer.alloc(BLOCK);
+  key.copy(padded);
+  return {
+    inner: Buffer.from(padded.map((b) => b ^ 0x36)),
+    outer: Buffer.from(padded.map((b) => b ^ 0x5c)),
+  };
+}
+
+/** hash_n = HMAC-SHA-256(K, hash_{n-1} || '\n' || canonical(event_n)); audit_append computes it. */
+export function keyedChainHash(key: Buffer, prevHash: string, event: ChainedFields): string {
+  return createHmac('sha256', key)
     .update(prevHash)
     .update('\n')
     .update(canonicalEvent(event))

@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from 'src/common/pagination/cursor';
-import { chainHash, GENESIS_HASH } from './audit-chain';
 import { AuditEventDto, toAuditEventDto } from './dto/audit-event.dto';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
 import { AuditEventEntity } from './entities/audit-event.entity';
-
-const VERIFY_BATCH = 1000;
 
 const isSeqCursor = (v: unknown): v is { seq: string } =>
   typeof v === 'object' &&
@@ -50,31 +47,5 @@ export class AuditQueryService {
       items: items.map(toAuditEventDto),
       nextCursor: more ? encodeCursor({ seq: items[items.length - 1].seq }) : null,
     };
-  }
-
-  /** Walks the whole chain in order; the first event whose links do not hold is reported. */
-  async verify(): Promise<{ ok: boolean; checked: number; firstBrokenId?: string }> {
-    let prev = GENESIS_HASH;
-    let lastSeq = '0';
-    let checked = 0;
-    for (;;) {
-      const batch = await this.events
-        .createQueryBuilder('e')
-        .where('e.seq > :lastSeq', { lastSeq })
-        .orderBy('e.seq', 'ASC')
-        .limit(VERIFY_BATCH)
-        .getMany();
-      for (const event of batch) {
-        checked += 1;
-        if (event.prevHash !== prev || chainHash(prev, event) !== event.hash) {
-          return { ok: false, checked, firstBrokenId: event.id };
-        }
-        prev = event.hash;
-      }
-      if (batch.length < VERIFY_BATCH) {
-        return { ok: true, checked };
-      }
-      lastSeq = batch[batch.length - 1].seq;
-    }
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
 import { AuditQueryService } from './audit-query.service';
+import { AuditIntegrityService } from './checkpoints/audit-integrity.service';
 import { AuditEventPageDto, AuditVerifyDto } from './dto/audit-event.dto';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
 
@@ -9,7 +10,10 @@ import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
 @Controller('v1/audit')
 @Access({ roles: ['admin', 'auditor'] })
 export class AuditController {
-  constructor(private readonly audit: AuditQueryService) {}
+  constructor(
+    private readonly audit: AuditQueryService,
+    private readonly integrity: AuditIntegrityService,
+  ) {}
 
   @Get('events')
   @ApiOperation({ summary: 'Security-relevant events, newest first' })
@@ -19,9 +23,14 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Check the hash chain; any edited or removed event breaks it' })
+  @ApiOperation({
+    summary: 'Check the keyed hash chain and its signed checkpoints, then checkpoint the head',
+    description:
+      'Admin or auditor. Any edited, removed or re-hashed event breaks the chain; deleting the ' +
+      'newest events falls short of the last signed checkpoint.',
+  })
   @ApiOkResponse({ type: AuditVerifyDto })
   verify(): Promise<AuditVerifyDto> {
-    return this.audit.verify();
+    return this.integrity.verify();
   }
 }

@@ -3,13 +3,22 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditQueryService } from './audit-query.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditCheckpointRepository } from './checkpoints/audit-checkpoint.repository';
+import { AuditCheckpointSigner } from './checkpoints/audit-checkpoint.signer';
+import { AuditIntegrityService } from './checkpoints/audit-integrity.service';
 import { AuditEventEntity } from './entities/audit-event.entity';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService],
-  exports: [AuditService],
+  providers: [
+    AuditService,
+    AuditQueryService,
+    AuditCheckpointRepository,
+    AuditCheckpointSigner,
+    AuditIntegrityService,
+  ],
+  exports: [AuditService, AuditIntegrityService],
 })
 export class AuditModule {}

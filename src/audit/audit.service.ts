@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { canonicalEvent } from './audit-chain';
+import { AppConfig } from 'src/config/app-config';
+import { canonicalEvent, deriveChainKey, hmacPads } from './audit-chain';
 import { AuditEventEntity, AuditOutcome } from './entities/audit-event.entity';
 
 export interface AuditRecord {
@@ -30,9 +31,9 @@ export interface AuditedChange {
   then?: Array<{ name: string; sql: string }>;
 }
 
-/** audit_append (migration AuditAppendFunction) locks, links and inserts in one call. */
+/** audit_append (migration AuditKeyedChain) locks, links and inserts in one call. */
 const appendCall = (first: number): string =>
-  `audit_append(${Array.from({ length: 11 }, (_, i) => `$${first + i}`).join(', ')})`;
+  `audit_append(${Array.from({ length: 14 }, (_, i) => `$${first + i}`).join(', ')})`;
 
 const APPEND_SQL = `SELECT seq, prev_hash, hash FROM ${appendCall(1)}`;
 
@@ -42,10 +43,23 @@ type Linked = Array<{ seq: string; prev_hash: string; hash: string }>;
 export class AuditService {
   private readonly logger = new Logger('Audit');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly chainKeyId: string;
+  private readonly innerPad: Buffer;
+  private readonly outerPad: Buffer;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    const { id, key } = deriveChainKey(config.masterKey);
+    const { inner, outer } = hmacPads(key);
+    this.chainKeyId = id;
+    this.innerPad = inner;
+    this.outerPad = outer;
+  }
 
   /**
-   * Appends one event to the hash chain. Appends are serialised by a transaction-scoped advisory
+   * Appends one event to the keyed hash chain. Appends are serialised by a transaction-scoped advisory
    * lock so two events never claim the same predecessor. Pass `manager` to join the caller's
    * transaction: the event then commits or rolls back with the change it records, and the lock
    * is held until that transaction ends, so make the append its last statement. Without
@@ -124,6 +138,9 @@ export class AuditService {
       event.requestId,
       JSON.stringify(event.details),
       canonicalEvent(event),
+      this.chainKeyId,
+      this.innerPad,
+      this.outerPad,
     ];
   }
 
@@ -131,6 +148,7 @@ export class AuditService {
     event.seq = linked.seq;
     event.prevHash = linked.prev_hash;
     event.hash = linked.hash;
+    event.chainKey = this.chainKeyId;
     this.logger.log({ audit: this.toLogLine(event) }, `audit ${event.action}`);
     return event;
   }

@@ -7,6 +7,7 @@ import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error'
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { insertRequest, serviceDataSource } from './support/database';
 
+const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
 const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
 
 describe('PrivacyRequestCommits', () => {
@@ -17,7 +18,7 @@ describe('PrivacyRequestCommits', () => {
   beforeAll(async () => {
     ds = await serviceDataSource();
     repo = new PrivacyRequestRepository(ds);
-    commits = new PrivacyRequestCommits(repo, new AuditService(ds), AUTO_APPROVAL);
+    commits = new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL);
   });
   afterAll(() => ds.destroy());
 
@@ -82,7 +83,7 @@ describe('PrivacyRequestCommits', () => {
 
   describe('with REQUEST_APPROVAL=manual', () => {
     const manual = () =>
-      new PrivacyRequestCommits(repo, new AuditService(ds), {
+      new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), {
         privacyRequests: { approval: 'manual' },
       } as AppConfig);
     const verify = async (type: 'access' | 'opt_out_sale'): Promise<string> => {

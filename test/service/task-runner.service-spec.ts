@@ -29,6 +29,7 @@ class FakeStore {
   }
 }
 
+const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
 const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
 
 describe('TaskRunner', () => {
@@ -51,7 +52,7 @@ describe('TaskRunner', () => {
       connectors,
       protector,
       {} as ExportPartWriter,
-      new PrivacyRequestCommits(repo, new AuditService(ds), AUTO_APPROVAL),
+      new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL),
     );
   });
   afterAll(() => ds.destroy());

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AuditBreak } from '../checkpoints/audit-integrity.service';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 
 class AuditActorDto {
@@ -42,7 +43,10 @@ export class AuditEventDto {
   @ApiProperty({ example: { fields: 12 }, description: 'Counts and ids only, never personal data' })
   details!: Record<string, unknown>;
 
-  @ApiProperty({ example: 'a3f1…', description: 'SHA-256 chain hash of this event' })
+  @ApiProperty({
+    example: 'a3f1…',
+    description: 'HMAC-SHA-256 chain hash of this event (SHA-256 for events before keying)',
+  })
   hash!: string;
 }
 
@@ -77,7 +81,14 @@ export class AuditVerifyDto {
 
   @ApiPropertyOptional({
     example: '5b0a7c2e-3d4f-4e6a-8b9c-0d1e2f3a4b5c',
-    description: 'First event whose chain link does not hold',
+    description: 'First event whose chain link or checkpoint does not hold',
   })
   firstBrokenId?: string;
+
+  @ApiPropertyOptional({
+    enum: AuditBreak,
+    example: AuditBreak.Truncated,
+    description: 'Why verification failed',
+  })
+  reason?: AuditBreak;
 }

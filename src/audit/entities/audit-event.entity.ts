@@ -43,4 +43,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'char', length: 64 })
   hash!: string;
+
+  /** The id of the HMAC key that linked this event; null for events linked by plain SHA-256. */
+  @Column({ name: 'chain_key', type: 'text', nullable: true })
+  chainKey!: string | null;
 }
