@@ -58,7 +58,7 @@ export class HmacResponseDto {
   @ApiProperty({
     description:
       '`hmac:v1:<alias>:<key version>:<base64url HMAC-SHA-256>`; the same data and key version give the same value',
-    example: 'hmac:v1:tokens:1:3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    example: 'hmac:v1:tokens:1:7RIelW48mxREZAXbT_zC4IHMJpIFu-cVwbMbTDzodLE',
   })
   hmac!: string;
 }
@@ -80,7 +80,7 @@ export class HmacVerifyRequestDto {
 
   @ApiProperty({
     description: 'An HMAC from POST /v1/crypto/hmac',
-    example: 'hmac:v1:tokens:1:3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    example: 'hmac:v1:tokens:1:7RIelW48mxREZAXbT_zC4IHMJpIFu-cVwbMbTDzodLE',
   })
   @IsString()
   @MaxLength(TOKEN_CHARS)
@@ -111,7 +111,8 @@ export class SignResponseDto {
   @ApiProperty({
     description:
       '`sig:v1:<alias>:<key version>:<base64url signature>`; ES256 signatures are r||s (64 bytes, as in JWS); `<alias>:<key version>` is the kid of the public key',
-    example: 'sig:v1:receipts:2:MEUCIQ...',
+    example:
+      'sig:v1:receipts:2:DAxioQWqDiCbkEfEFASg5LFp79seMFEKhMydKU8vjBGP9TrL_yTHJk7Ib_priBYwbkmyIuQ38THQRtT2LNdJxw',
   })
   signature!: string;
 }
@@ -128,7 +129,8 @@ export class VerifyRequestDto {
 
   @ApiProperty({
     description: 'A signature from POST /v1/crypto/sign',
-    example: 'sig:v1:receipts:2:MEUCIQ...',
+    example:
+      'sig:v1:receipts:2:DAxioQWqDiCbkEfEFASg5LFp79seMFEKhMydKU8vjBGP9TrL_yTHJk7Ib_priBYwbkmyIuQ38THQRtT2LNdJxw',
   })
   @IsString()
   @MaxLength(TOKEN_CHARS)
