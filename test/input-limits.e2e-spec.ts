@@ -98,6 +98,13 @@ describe('Input limits before validation', () => {
     expectFieldProblem(path, 'key');
   });
 
+  it('refuses a path parameter that is not percent-encoded UTF-8 without quoting it', async () => {
+    const res = await request(t.http)
+      .get(`/v1/purposes/${MARKER}%ED%A0%80`)
+      .set('Authorization', `Bearer ${admin}`);
+    expectFieldProblem(res, 'path');
+  });
+
   it('refuses a privacy request without a subject with a 400 naming it', async () => {
     const res = await request(t.http)
       .post('/v1/privacy-requests')

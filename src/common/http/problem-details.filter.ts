@@ -72,6 +72,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // The router's 400s (a path parameter that is not percent-encoded UTF-8, JSON that does not
+      // parse) quote the input in their message; no service code throws a bare 400.
+      if (status === 400) {
+        const inPath = exception.message.startsWith('Failed to decode param');
+        return problem(400, CODE_BY_STATUS[400], DETAIL_BY_STATUS[400], {
+          ...extras,
+          ...(inPath && {
+            errors: [{ field: 'path', message: 'must be percent-encoded UTF-8' }],
+          }),
+        });
+      }
       // The router's 404 ("Cannot GET /path") would echo the URL, which may hold an identifier;
       // services throw domain errors, so a NotFoundException is only ever the router's.
       const detail =
