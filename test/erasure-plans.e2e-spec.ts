@@ -41,7 +41,7 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     t = await createTestApp({ PRIVACY_RECONCILE_INTERVAL_MS: '1000', LOG_LEVEL: 'silent' });
     token = await adminToken(t.http);
     writer = (await createApiKey(t.http, token, ['requests:write'])).key;
-    reader = (await createApiKey(t.http, token, ['requests:read'])).key;
+    reader = token;
     for (const [type, url] of [
       ['postgres', shop.postgresUrl],
       ['mysql', shop.mysqlUrl],

@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { createApiKey, uniqueEmail } from './support/factories';
+import { uniqueEmail } from './support/factories';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -41,7 +41,8 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
       SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',
     });
-    reader = (await createApiKey(t.http, await adminToken(t.http), ['requests:read'])).key;
+    // Public requests belong to no API key: people read them, by role.
+    reader = await adminToken(t.http);
   });
 
   afterAll(async () => {

@@ -34,7 +34,7 @@ describe('retention of request records and access packages', () => {
     await db.connect();
     const admin = await adminToken(t.http);
     writer = (await createApiKey(t.http, admin, ['requests:write'])).key;
-    reader = (await createApiKey(t.http, admin, ['requests:read'])).key;
+    reader = admin;
     dpo = (await createUser(t.http, admin, ['dpo'])).token;
     retention = t.app.get(RequestRetention);
     repository = t.app.get(PrivacyRequestRepository);

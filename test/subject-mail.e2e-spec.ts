@@ -60,7 +60,7 @@ describe('mail to data subjects and their status look-up', () => {
     t = await createTestApp(env);
     admin = await adminToken(t.http);
     writer = (await createApiKey(t.http, admin, ['requests:write'])).key;
-    reader = (await createApiKey(t.http, admin, ['requests:read'])).key;
+    reader = admin;
     dpo = { Authorization: `Bearer ${(await createUser(t.http, admin, ['dpo'])).token}` };
     await deleteAllStores(t, admin);
     await request(t.http)

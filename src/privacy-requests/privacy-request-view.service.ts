@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { RequestContext } from 'src/common/access/request-context.decorator';
+import { RequestContext, SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { ExportLinkDto, PrivacyRequestDto } from './dto/privacy-request.dto';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import { ExportLinks } from './export/export-link.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from './privacy-request.error';
 import { PrivacyRequestRepository } from './privacy-request.repository';
+import { apiKeyOf } from './request-owner';
 
 /** A request as its callers see it, its export link, and the download behind the link. */
 @Injectable()
@@ -17,16 +18,17 @@ export class PrivacyRequestViewService {
     private readonly audit: AuditService,
   ) {}
 
-  async load(id: string): Promise<PrivacyRequestEntity> {
-    const request = await this.requests.findById(id);
+  /** The request if `ctx`'s caller may see it; a request of another API key is `NotFound`. */
+  async load(ctx: RequestContext, id: string): Promise<PrivacyRequestEntity> {
+    const request = await this.requests.findVisible(id, apiKeyOf(ctx));
     if (!request) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
     }
     return request;
   }
 
-  async get(id: string): Promise<PrivacyRequestDto> {
-    const r = await this.load(id);
+  async get(ctx: RequestContext, id: string): Promise<PrivacyRequestDto> {
+    const r = await this.load(ctx, id);
     const tasks = await this.requests.findTasks(id);
     const events = await this.requests.findAuditTrail(id);
     return {
@@ -64,7 +66,7 @@ export class PrivacyRequestViewService {
   }
 
   async exportLink(ctx: RequestContext, id: string): Promise<ExportLinkDto> {
-    const link = this.links.issue(await this.load(id));
+    const link = this.links.issue(await this.load(ctx, id));
     await this.audit.record(ctx, {
       action: 'privacy_request.export_link_issued',
       target: { type: 'privacy_request', id },
@@ -73,7 +75,8 @@ export class PrivacyRequestViewService {
   }
 
   async download(ctx: RequestContext, token: string): Promise<{ id: string; body: Readable }> {
-    const request = await this.load(this.links.verify(token));
+    // The link itself is the credential: whoever holds a valid one may download.
+    const request = await this.load(SYSTEM, this.links.verify(token));
     const body = this.links.open(request);
     await this.audit.record(ctx, {
       action: 'privacy_request.export_downloaded',

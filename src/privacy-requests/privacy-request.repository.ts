@@ -239,6 +239,17 @@ export class PrivacyRequestRepository {
     return this.dataSource.manager.findOneBy(PrivacyRequestEntity, { id });
   }
 
+  /**
+   * The request as a caller may see it: with `apiKeyId`, only a request that key filed (any
+   * other is as unknown as a missing id); without, any request (people see requests by role).
+   */
+  findVisible(id: string, apiKeyId: string | null): Promise<PrivacyRequestEntity | null> {
+    return this.dataSource.manager.findOneBy(
+      PrivacyRequestEntity,
+      apiKeyId === null ? { id } : { id, requestedBy: apiKeyId },
+    );
+  }
+
   async findStatus(id: string): Promise<RequestStatus | undefined> {
     const rows = await this.dataSource.query<Array<{ status: RequestStatus }>>(
       'SELECT status FROM privacy_requests WHERE id = $1',

@@ -83,11 +83,18 @@ export class PrivacyRequestsController {
 
   @Get(':id')
   @Access({ roles: ['admin', 'dpo', 'auditor'], scopes: ['requests:read'] })
-  @ApiOperation({ summary: 'A request with its per-store tasks and its events' })
+  @ApiOperation({
+    summary: 'A request with its per-store tasks and its events',
+    description:
+      'An API key sees only the requests it filed; admin users see every request. Access: requests:read, admin, dpo, auditor.',
+  })
   @ApiOkResponse({ type: PrivacyRequestDto })
-  @ApiNotFoundResponse({ description: 'No such request' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<PrivacyRequestDto> {
-    return this.view.get(id);
+  @ApiNotFoundResponse({ description: 'No such request, or one filed by another API key' })
+  get(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PrivacyRequestDto> {
+    return this.view.get(ctx, id);
   }
 
   @Get(':id/export')
@@ -95,8 +102,9 @@ export class PrivacyRequestsController {
   @ApiOperation({
     summary: 'An expiring link to the access package of a completed request',
     description:
-      'The package lives EXPORT_LINK_TTL from completion and is then deleted; a link never outlives it. Access: requests:read, dpo.',
+      'The package lives EXPORT_LINK_TTL from completion and is then deleted; a link never outlives it. An API key gets links only for the requests it filed. Access: requests:read, dpo.',
   })
+  @ApiNotFoundResponse({ description: 'No such request, or one filed by another API key' })
   @ApiOkResponse({ type: ExportLinkDto })
   @ApiConflictResponse({ description: 'Not a completed access request' })
   @ApiGoneResponse({ description: 'The package has expired and was deleted (problem+json)' })
@@ -112,12 +120,15 @@ export class PrivacyRequestsController {
   @ApiOperation({
     summary: 'Signed proof that a completed erasure left nothing of the subject behind',
     description:
-      'A compact JWS signed with the consent receipt keys (published at /v1/.well-known/jwks.json). It names the request and its completion time, the subject only as a salted SHA-256 hash (salt in the payload, derived per request, so the holder of the identifiers can check it), and per store what each step did and the rows still reaching the subject when read again after the erasure (0). Access: requests:read, admin, dpo, auditor.',
+      'A compact JWS signed with the consent receipt keys (published at /v1/.well-known/jwks.json). It names the request and its completion time, the subject only as a salted SHA-256 hash (salt in the payload, derived per request, so the holder of the identifiers can check it), and per store what each step did and the rows still reaching the subject when read again after the erasure (0). An API key gets certificates only for the requests it filed. Access: requests:read, admin, dpo, auditor.',
   })
   @ApiOkResponse({ type: ErasureCertificateDto })
-  @ApiNotFoundResponse({ description: 'No such request' })
+  @ApiNotFoundResponse({ description: 'No such request, or one filed by another API key' })
   @ApiConflictResponse({ description: 'Not an erasure request, or not completed (problem+json)' })
-  async certificate(@Param('id', new ParseUUIDPipe()) id: string): Promise<ErasureCertificateDto> {
-    return { certificate: await this.certificates.issue(id) };
+  async certificate(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ErasureCertificateDto> {
+    return { certificate: await this.certificates.issue(ctx, id) };
   }
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { ReceiptSigner } from 'src/consent/receipts/receipt-signer.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { apiKeyOf } from '../request-owner';
 import { SubjectProtector } from '../subject-protector.service';
 import {
   CERTIFICATE_TYP,
@@ -29,8 +31,9 @@ export class ErasureCertificates {
     private readonly keys: ServiceKeys,
   ) {}
 
-  async issue(id: string): Promise<string> {
-    const request = await this.requests.findById(id);
+  /** The certificate of request `id`, if `ctx`'s caller may see the request. */
+  async issue(ctx: RequestContext, id: string): Promise<string> {
+    const request = await this.requests.findVisible(id, apiKeyOf(ctx));
     if (!request) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.NotFound, 'No such request');
     }
