@@ -16,6 +16,7 @@ import { ApiKeyAliases1764000900000 } from './1764000900000-api-key-aliases';
 import { ApiKeyRateLimits1764000910000 } from './1764000910000-api-key-rate-limits';
 import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
 import { AuditKeyedChain1764001000000 } from './1764001000000-audit-keyed-chain';
+import { ExportLinkDownloads1764001100000 } from './1764001100000-export-link-downloads';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   ApiKeyRateLimits1764000910000,
   KeyringSettings1764000950000,
   AuditKeyedChain1764001000000,
+  ExportLinkDownloads1764001100000,
 ];

@@ -126,9 +126,10 @@ describe('privacy requests', () => {
     expect(done.status).toBe('completed');
     expect(done.tasks.map((x) => x.status)).toEqual(['completed', 'completed', 'completed']);
 
+    const withoutRead = (await createApiKey(t.http, token, ['requests:write'])).key;
     await request(t.http)
       .get(`/v1/privacy-requests/${created.body.id}/export`)
-      .set('Authorization', `Bearer ${writer}`)
+      .set('Authorization', `Bearer ${withoutRead}`)
       .expect(403);
     const link = await request(t.http)
       .get(`/v1/privacy-requests/${created.body.id}/export`)

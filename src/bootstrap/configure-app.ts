@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from 'src/common/http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from 'src/common/http/problem';
+import { noStoreMiddleware } from 'src/common/http/no-store.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from 'src/common/http/input-limits';
 import { InputTextPipe } from 'src/common/http/input-text.pipe';
@@ -64,6 +65,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   const uiHeaders = securityHeaders(UI_CSP);
 
   app.use(requestIdMiddleware);
+  app.use(noStoreMiddleware);
   app.use(metricsMiddleware(app.get(MetricsService)));
   app.use((req: Request, res: Response, next: NextFunction) =>
     req.path.startsWith('/docs') || req.path.startsWith('/admin/queues')

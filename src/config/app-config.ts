@@ -37,6 +37,8 @@ export class AppConfig {
   readonly privacyRequests!: {
     exportDir: string;
     exportLinkTtlSeconds: number;
+    /** Downloads one export link allows; null: any number until it expires. */
+    exportLinkMaxDownloads: number | null;
     /** Per jurisdiction, the zone its days are counted in and its holidays. */
     calendars: Record<Jurisdiction, Calendar>;
     /** For a request that names no jurisdiction (opt-outs of sale and sharing are CCPA's). */

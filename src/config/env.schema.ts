@@ -182,6 +182,13 @@ export class EnvSchema {
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 604800, 12h or 7d' })
   EXPORT_LINK_TTL = '7d';
 
+  /** How many times one export link downloads its package; unset: any number within its TTL. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EXPORT_LINK_MAX_DOWNLOADS?: number;
+
   /** Holidays of every jurisdiction: comma-separated local YYYY-MM-DD dates. */
   @Matches(HOLIDAYS, { message: HOLIDAYS_MESSAGE })
   PRIVACY_HOLIDAYS = '';

@@ -113,6 +113,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),
+      exportLinkMaxDownloads: schema.EXPORT_LINK_MAX_DOWNLOADS ?? null,
       calendars,
       defaultJurisdiction: schema.DEFAULT_JURISDICTION,
       retentionMonths,

@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { RequestContext, SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import { AppConfig } from 'src/config/app-config';
 import { ExportLinkDto, PrivacyRequestDto } from './dto/privacy-request.dto';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import { ExportLinks } from './export/export-link.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from './privacy-request.error';
 import { PrivacyRequestRepository } from './privacy-request.repository';
 import { apiKeyOf } from './request-owner';
+
+/** How a download count knows its link: a hash, so the stored count opens nothing. */
+function linkHash(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
 
 /** A request as its callers see it, its export link, and the download behind the link. */
 @Injectable()
@@ -16,6 +23,7 @@ export class PrivacyRequestViewService {
     private readonly requests: PrivacyRequestRepository,
     private readonly links: ExportLinks,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   /** The request if `ctx`'s caller may see it; a request of another API key is `NotFound`. */
@@ -78,6 +86,11 @@ export class PrivacyRequestViewService {
     // The link itself is the credential: whoever holds a valid one may download.
     const request = await this.load(SYSTEM, this.links.verify(token));
     const body = this.links.open(request);
+    const max = this.config.privacyRequests.exportLinkMaxDownloads;
+    if (max !== null && !(await this.requests.countDownload(request.id, linkHash(token), max))) {
+      body.destroy();
+      throw new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
+    }
     await this.audit.record(ctx, {
       action: 'privacy_request.export_downloaded',
       target: { type: 'privacy_request', id: request.id },

@@ -411,13 +411,37 @@ export class PrivacyRequestRepository {
     );
   }
 
-  /** Forgets a deleted package; matches nothing if another package has replaced it since. */
+  /**
+   * Forgets a deleted package and the download counts of its links; matches nothing if another
+   * package has replaced it since.
+   */
   async clearExport(id: string, path: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE privacy_requests SET export_path = NULL, export_checksum = NULL, updated_at = now()
-        WHERE id = $1 AND export_path = $2`,
+      `WITH cleared AS (
+         UPDATE privacy_requests SET export_path = NULL, export_checksum = NULL, updated_at = now()
+          WHERE id = $1 AND export_path = $2
+         RETURNING id
+       )
+       DELETE FROM export_link_downloads d USING cleared c WHERE d.request_id = c.id`,
       [id, path],
     );
+  }
+
+  /**
+   * Counts one download through the link whose token hashes to `linkHash`, if it has had fewer
+   * than `max`; false when it has used them all. One statement, so concurrent downloads of a
+   * single-use link let exactly one through.
+   */
+  async countDownload(requestId: string, linkHash: Buffer, max: number): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO export_link_downloads AS d (link_hash, request_id, downloads)
+       VALUES ($1, $2, 1)
+       ON CONFLICT (link_hash) DO UPDATE SET downloads = d.downloads + 1
+        WHERE d.downloads < $3
+       RETURNING downloads`,
+      [linkHash, requestId, max],
+    );
+    return rows.length === 1;
   }
 
   /**

@@ -67,6 +67,8 @@ export class AccessTokenService {
       const { payload } = await jwtVerify(token, this.config.auth.tokenSecret, {
         issuer: ISSUER,
         algorithms: ['HS256'],
+        // A token without an expiry would work forever; every token this service signs has one.
+        requiredClaims: ['exp'],
       });
       return payload.typ === typ && typeof payload.sub === 'string' ? payload : undefined;
     } catch (e) {

@@ -10,6 +10,9 @@ import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request
 import { packageContext } from './export-package.builder';
 
 const LABEL = 'dsr-export-link';
+/** `<uuid>.<expiry in epoch seconds>.<base64url HMAC-SHA256>`, nothing before or after. */
+const TOKEN =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([1-9][0-9]{0,11})\.([A-Za-z0-9_-]{43})$/;
 
 /** Expiring links signed with a service key: `<requestId>.<expiry>.<hmac>`. */
 @Injectable()
@@ -51,13 +54,17 @@ export class ExportLinks {
     };
   }
 
-  /** The request id a valid, unexpired token names; otherwise 404 (never says which part failed). */
+  /**
+   * The request id a valid, unexpired token names; otherwise 404 (never says which part failed).
+   * The token is read exactly: an extra segment or any trailing data is not the token.
+   */
   verify(token: string): string {
-    const [id, expiry, mac] = token.split('.');
+    const parts = TOKEN.exec(token);
     const invalid = new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
-    if (!id || !expiry || !mac || !/^\d+$/.test(expiry)) {
+    if (!parts) {
       throw invalid;
     }
+    const [, id, expiry, mac] = parts;
     const expected = Buffer.from(this.keys.hmac(LABEL, `${id}.${expiry}`));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
