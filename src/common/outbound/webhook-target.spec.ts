@@ -9,6 +9,11 @@ describe('assertWebhookTarget', () => {
     'http://[::1]/x',
     'https://10.0.0.5/x',
     'http://169.254.169.254/latest',
+    'http://[::127.0.0.1]/x',
+    'http://[::ffff:169.254.169.254]/x',
+    'http://[64:ff9b::127.0.0.1]/x',
+    'http://[2002:7f00:1::]/x',
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/x',
   ])('refuses %s as a validation failure of its field', (url) => {
     let error: unknown;
     try {
