@@ -2,8 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EnvelopeCrypto } from '@libs/crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { CryptoCacheBus, CryptoCacheEvent } from './crypto-cache.bus';
-import { FieldCryptoError } from './crypto.error';
+import { FieldCryptoError, FieldCryptoErrorCode } from './crypto.error';
 import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
+
+/**
+ * Context keys starting with this belong to the service's own ciphertexts: the public crypto API
+ * refuses them (400), so a `crypto:decrypt` key can never present the context those were sealed
+ * under, however well it guesses the rest.
+ */
+export const SERVICE_CONTEXT_PREFIX = 'svc:';
+
+/** The context of one of the service's own fields, bound to the row (and user) it belongs to. */
+export function serviceContext(
+  field: string,
+  binding: Record<string, string>,
+): Record<string, string> {
+  const context: Record<string, string> = { [`${SERVICE_CONTEXT_PREFIX}field`]: field };
+  for (const [k, v] of Object.entries(binding)) {
+    context[`${SERVICE_CONTEXT_PREFIX}${k}`] = v;
+  }
+  return context;
+}
 
 export interface PersonalDataEncryptOptions {
   /** Bound to the ciphertext as AAD (e.g. `{table: 'consents', column: 'subject_id'}`); required again to decrypt. */
@@ -45,6 +64,29 @@ export class PersonalDataCipher {
       return await this.crypto.fields.decrypt(ciphertext, { context: opts.context });
     } catch (error) {
       throw FieldCryptoError.from(error);
+    }
+  }
+
+  /**
+   * Decrypts one of the service's own values under its reserved context; a value sealed before
+   * contexts were reserved is read under the `legacy` context it was sealed with, so existing
+   * installations keep working; values written since use the reserved context only.
+   */
+  async decryptOwn(
+    ciphertext: string,
+    context: Record<string, string>,
+    legacy: Record<string, string>,
+  ): Promise<string> {
+    try {
+      return await this.decrypt(ciphertext, { context });
+    } catch (error) {
+      if (
+        !(error instanceof FieldCryptoError) ||
+        error.code !== FieldCryptoErrorCode.AuthenticationFailed
+      ) {
+        throw error;
+      }
+      return this.decrypt(ciphertext, { context: legacy });
     }
   }
 

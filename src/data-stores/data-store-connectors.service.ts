@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { allowListGuard, type OutboundGuard } from 'src/common/outbound/post-json';
 import { AppConfig } from 'src/config/app-config';
-import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
 import type { Connector } from './connectors/connector.interface';
 import { ConnectorSpec, createConnector } from './connectors/connector.factory';
 import { DataStoreError, DataStoreErrorCode } from './data-store.error';
@@ -13,7 +13,11 @@ import { DataStoreEntity } from './entities/data-store.entity';
 
 const HTTP_TIMEOUT_MS = 15000;
 
-export const connectionContext = (id: string): Record<string, string> => ({
+export const connectionContext = (id: string): Record<string, string> =>
+  serviceContext('data_stores.connection', { store: id });
+
+/** The context connections were sealed under before the reserved namespace; read only. */
+const legacyConnectionContext = (id: string): Record<string, string> => ({
   table: 'data_stores',
   column: 'connection',
   id,
@@ -95,9 +99,11 @@ export class DataStoreConnectors implements OnApplicationShutdown {
         'A manual data store has no connection: its tasks are done by a person',
       );
     }
-    const plain = await this.cipher.decrypt(store.connectionCiphertext, {
-      context: connectionContext(store.id),
-    });
+    const plain = await this.cipher.decryptOwn(
+      store.connectionCiphertext,
+      connectionContext(store.id),
+      legacyConnectionContext(store.id),
+    );
     return JSON.parse(plain) as StoreConnection;
   }
 

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
 import type { Correction, Subject } from 'src/data-stores/data-store.types';
 
-const CONTEXT = { table: 'privacy_requests', column: 'subject' };
-const CORRECTIONS_CONTEXT = { table: 'privacy_requests', column: 'corrections' };
+/** The contexts values were sealed under before the reserved namespace; read only. */
+const LEGACY_CONTEXT = { table: 'privacy_requests', column: 'subject' };
+const LEGACY_CORRECTIONS_CONTEXT = { table: 'privacy_requests', column: 'corrections' };
+
+const subjectContext = (requestId: string): Record<string, string> =>
+  serviceContext('privacy_requests.subject', { request: requestId });
+const correctionsContext = (requestId: string): Record<string, string> =>
+  serviceContext('privacy_requests.corrections', { request: requestId });
 
 /** The request's subject is stored encrypted; blind indexes find requests by email or id. */
 @Injectable()
@@ -12,9 +18,12 @@ export class SubjectProtector {
 
   async seal(
     subject: Subject,
+    requestId: string,
   ): Promise<{ ciphertext: string; emailIndex: string | null; subjectIdIndex: string | null }> {
     return {
-      ciphertext: await this.cipher.encrypt(JSON.stringify(subject), { context: CONTEXT }),
+      ciphertext: await this.cipher.encrypt(JSON.stringify(subject), {
+        context: subjectContext(requestId),
+      }),
       emailIndex: subject.email ? this.cipher.blindIndex('dsr.email', subject.email) : null,
       subjectIdIndex: subject.subjectId
         ? this.cipher.blindIndex('dsr.subject_id', subject.subjectId)
@@ -22,18 +31,26 @@ export class SubjectProtector {
     };
   }
 
-  async open(ciphertext: string): Promise<Subject> {
-    return JSON.parse(await this.cipher.decrypt(ciphertext, { context: CONTEXT })) as Subject;
+  async open(ciphertext: string, requestId: string): Promise<Subject> {
+    return JSON.parse(
+      await this.cipher.decryptOwn(ciphertext, subjectContext(requestId), LEGACY_CONTEXT),
+    ) as Subject;
   }
 
   /** A rectification's corrections hold new personal values: encrypted the same way. */
-  sealCorrections(corrections: Correction[]): Promise<string> {
-    return this.cipher.encrypt(JSON.stringify(corrections), { context: CORRECTIONS_CONTEXT });
+  sealCorrections(corrections: Correction[], requestId: string): Promise<string> {
+    return this.cipher.encrypt(JSON.stringify(corrections), {
+      context: correctionsContext(requestId),
+    });
   }
 
-  async openCorrections(ciphertext: string): Promise<Correction[]> {
+  async openCorrections(ciphertext: string, requestId: string): Promise<Correction[]> {
     return JSON.parse(
-      await this.cipher.decrypt(ciphertext, { context: CORRECTIONS_CONTEXT }),
+      await this.cipher.decryptOwn(
+        ciphertext,
+        correctionsContext(requestId),
+        LEGACY_CORRECTIONS_CONTEXT,
+      ),
     ) as Correction[];
   }
 

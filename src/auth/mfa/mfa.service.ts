@@ -37,7 +37,7 @@ export class MfaService {
     const secret = this.totp.generateSecret();
     await this.users.update(
       { id: userId },
-      { totpPendingSecret: this.keys.seal(SECRET_LABEL, secret) },
+      { totpPendingSecret: this.keys.seal(SECRET_LABEL, secret, userId) },
     );
     await this.audit.record(ctx, {
       action: 'auth.mfa.enroll',
@@ -55,7 +55,7 @@ export class MfaService {
     if (!user.totpPendingSecret) {
       throw new AuthError(AuthErrorCode.MfaNotPending, 'Start with POST /v1/auth/mfa/totp/enroll.');
     }
-    const secret = this.keys.open(SECRET_LABEL, user.totpPendingSecret);
+    const secret = this.keys.open(SECRET_LABEL, user.totpPendingSecret, userId);
     if (!(await this.totp.check(userId, secret, code))) {
       await this.audit.record(ctx, {
         action: 'auth.mfa.confirm',
@@ -93,7 +93,11 @@ export class MfaService {
   ): Promise<'totp' | 'backup' | undefined> {
     const normalised = code.replace(/[\s-]/g, '').toLowerCase();
     if (/^\d{6}$/.test(normalised)) {
-      return (await this.totp.check(userId, this.keys.open(SECRET_LABEL, sealedSecret), normalised))
+      return (await this.totp.check(
+        userId,
+        this.keys.open(SECRET_LABEL, sealedSecret, userId),
+        normalised,
+      ))
         ? 'totp'
         : undefined;
     }

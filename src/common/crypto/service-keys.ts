@@ -27,20 +27,42 @@ export class ServiceKeys {
     return createHmac('sha256', this.subkey(label)).update(value).digest('base64url');
   }
 
-  /** AES-256-GCM with the label as associated data: a sealed value only opens for its own use. */
-  seal(label: string, plaintext: string): string {
+  /**
+   * AES-256-GCM with the label (and `owner`, e.g. a user id) as associated data: a sealed value
+   * only opens for its own use and its own row.
+   */
+  seal(label: string, plaintext: string, owner?: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.subkey(label), iv);
-    cipher.setAAD(Buffer.from(label));
+    cipher.setAAD(ServiceKeys.aad(label, owner));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
   }
 
-  open(label: string, sealed: string): string {
+  /**
+   * Opens a value sealed for `owner`; one sealed before values named their owner (label only)
+   * still opens, so existing installations keep working.
+   */
+  open(label: string, sealed: string, owner?: string): string {
+    try {
+      return this.openWith(label, sealed, ServiceKeys.aad(label, owner));
+    } catch (error) {
+      if (owner === undefined) {
+        throw error;
+      }
+      return this.openWith(label, sealed, ServiceKeys.aad(label));
+    }
+  }
+
+  private openWith(label: string, sealed: string, aad: Buffer): string {
     const raw = Buffer.from(sealed, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', this.subkey(label), raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(label));
+    decipher.setAAD(aad);
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  private static aad(label: string, owner?: string): Buffer {
+    return Buffer.from(owner === undefined ? label : `${label}\n${owner}`);
   }
 }

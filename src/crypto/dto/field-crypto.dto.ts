@@ -10,20 +10,21 @@ import {
   MinLength,
 } from 'class-validator';
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
-import { IsStringMap } from './is-string-map.validator';
+import { IsStringMap, NoServiceContextKeys } from './is-string-map.validator';
 
 /** The optional `context` of every crypto call: documented and validated the same in all. */
 export function FieldContext(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
       description:
-        'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt.',
+        'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt. Keys starting with `svc:` are reserved for the service (400).',
       example: { table: 'customers', tenant: 'acme' },
       type: 'object',
       additionalProperties: { type: 'string' },
     }),
     IsOptional(),
     IsStringMap(),
+    NoServiceContextKeys(),
   );
 }
 

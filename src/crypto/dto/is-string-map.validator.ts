@@ -1,3 +1,4 @@
+import { SERVICE_CONTEXT_PREFIX } from '../personal-data.cipher';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 function isStringMap(value: unknown): boolean {
@@ -30,6 +31,30 @@ export function IsStringMap(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: `${String(propertyName)} must be an object of strings`, ...options },
       validator: { validate: isStringMap },
+    });
+  };
+}
+
+/**
+ * Refuses context keys in the service's reserved namespace (`svc:`): the service's own
+ * ciphertexts are bound to such keys, so the public API can never open them.
+ */
+export function NoServiceContextKeys(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol): void => {
+    registerDecorator({
+      name: 'noServiceContextKeys',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: `${String(propertyName)} keys starting with ${SERVICE_CONTEXT_PREFIX} are reserved for the service`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'object' ||
+          value === null ||
+          Object.keys(value).every((k) => !k.startsWith(SERVICE_CONTEXT_PREFIX)),
+      },
     });
   };
 }

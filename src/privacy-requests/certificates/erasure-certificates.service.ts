@@ -55,7 +55,7 @@ export class ErasureCertificates {
       subject: {
         alg: 'sha256',
         salt,
-        hash: subjectHash(await this.protector.open(request.subjectCiphertext), salt),
+        hash: subjectHash(await this.protector.open(request.subjectCiphertext, request.id), salt),
       },
       stores: tasks.map((t) => certifiedStore(t.dataStoreName, t.result)),
     };

@@ -91,7 +91,10 @@ export class PrivacyRequestIntakeService {
     let stores: StoreRef[] | undefined;
     if (input.type === 'rectification') {
       stores = await this.corrections.check(input.corrections);
-      request.correctionsCiphertext = await this.protector.sealCorrections(input.corrections ?? []);
+      request.correctionsCiphertext = await this.protector.sealCorrections(
+        input.corrections ?? [],
+        request.id,
+      );
     } else if (input.corrections !== undefined) {
       throw new PrivacyRequestError(
         PrivacyRequestErrorCode.InvalidCorrections,
@@ -246,9 +249,10 @@ export class PrivacyRequestIntakeService {
     const jurisdiction = this.deadlines.jurisdictionOf(input.type, input.jurisdiction);
     const deadline = this.deadlines.initial(jurisdiction, input.type, receivedAt);
     const acknowledge = this.deadlines.acknowledgement(jurisdiction, input.type, receivedAt);
-    const sealed = await this.protector.seal(input.subject);
+    const id = randomUUID();
+    const sealed = await this.protector.seal(input.subject, id);
     return this.requests.build({
-      id: randomUUID(),
+      id,
       type: input.type,
       jurisdiction,
       source,

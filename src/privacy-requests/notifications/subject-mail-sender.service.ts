@@ -52,7 +52,7 @@ export class SubjectMailSender {
       return this.mails.sendNext(row.requestId);
     }
     try {
-      const subject = await this.protector.open(request.subjectCiphertext);
+      const subject = await this.protector.open(request.subjectCiphertext, request.id);
       if (!subject.email) {
         await this.outbox.skip(row.id, 'the subject has no e-mail address');
         return this.mails.sendNext(row.requestId);

@@ -41,7 +41,7 @@ export class RequestFinisher {
       // store's task waits for a person: marking the last one done runs this step again.
       return;
     }
-    const subject = await this.protector.open(request.subjectCiphertext);
+    const subject = await this.protector.open(request.subjectCiphertext, request.id);
     const keyIds = SubjectProtector.keyIds(subject);
     switch (request.type) {
       case 'access': {

@@ -43,7 +43,7 @@ export class TaskRunner {
       throw new StoreError('permanent', 'store-removed', 'the data store was removed');
     }
     const connector = await this.connectors.forStoreVersion(work.dataStoreId, work.storeVersion);
-    const subject = await this.protector.open(work.subjectCiphertext);
+    const subject = await this.protector.open(work.subjectCiphertext, requestId);
     const ctx = { requestId };
     let result: TaskResult;
     let detail: string;
@@ -75,7 +75,10 @@ export class TaskRunner {
         if (!work.correctionsCiphertext) {
           throw new StoreError('permanent', 'no-corrections', 'the request holds no corrections');
         }
-        const corrections = await this.protector.openCorrections(work.correctionsCiphertext);
+        const corrections = await this.protector.openCorrections(
+          work.correctionsCiphertext,
+          requestId,
+        );
         const collections = await connector.rectify(subject, corrections, ctx);
         result = { collections };
         detail = `rectified ${collections.reduce((n, c) => n + c.rows, 0)} rows`;

@@ -1,0 +1,119 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
+import { createApiKey, uniqueEmail } from './support/factories';
+import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
+import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+
+describe("the public crypto API and the service's own ciphertexts", () => {
+  let own: ScratchDatabases;
+  let shop: ShopFixture;
+  let t: TestApp;
+  let admin: string;
+  let db: DataSource;
+  let decryptKey: string;
+
+  // Stores registered here must not take part in other files' requests: a database of its own.
+  beforeAll(async () => {
+    shop = await createShop({ customers: 3, orders: 1, items: 1 }, 'svcctx');
+    own = await createScratchDatabases('svc_context');
+    t = await createTestApp({
+      DATABASE_URL: own.postgresUrl,
+      DB_MIGRATE: 'true',
+      REDIS_PREFIX: `svc_context_${randomBytes(3).toString('hex')}`,
+    });
+    admin = await adminToken(t.http);
+    db = t.app.get(DataSource);
+    decryptKey = (await createApiKey(t.http, admin, ['crypto:decrypt', 'crypto:encrypt'])).key;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await own?.drop();
+    await shop?.drop();
+  });
+
+  const decrypt = (ciphertext: string, context: Record<string, string>) =>
+    request(t.http)
+      .post('/v1/crypto/decrypt')
+      .set('Authorization', `Bearer ${decryptKey}`)
+      .send({ context, fields: { value: ciphertext } });
+
+  it("cannot decrypt a stored request subject, even with the subject's context guessed", async () => {
+    const writer = (await createApiKey(t.http, admin, ['requests:write'])).key;
+    const email = uniqueEmail('zoë');
+    const created = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ type: 'access', subject: { email }, jurisdiction: 'GDPR' })
+      .expect(201);
+    const [row]: Array<{ c: string }> = await db.query(
+      'SELECT subject_ciphertext AS c FROM privacy_requests WHERE id = $1',
+      [created.body.id],
+    );
+    const legacy = await decrypt(row.c, { table: 'privacy_requests', column: 'subject' });
+    expect(legacy.status).toBe(422);
+    const reserved = await decrypt(row.c, {
+      'svc:field': 'privacy_requests.subject',
+      'svc:request': created.body.id,
+    });
+    expect(reserved.status).toBe(400);
+    expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(email);
+  });
+
+  it("cannot decrypt a data store's stored connection", async () => {
+    const res = await request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        name: 'svc-context-shop',
+        type: 'postgres',
+        connection: { url: shop.postgresUrl },
+        collections: SHOP_COLLECTIONS,
+      })
+      .expect(201);
+    const [row]: Array<{ c: string }> = await db.query(
+      'SELECT connection_ciphertext AS c FROM data_stores WHERE id = $1',
+      [res.body.id],
+    );
+    const legacy = await decrypt(row.c, {
+      table: 'data_stores',
+      column: 'connection',
+      id: res.body.id,
+    });
+    expect(legacy.status).toBe(422);
+    const reserved = await decrypt(row.c, {
+      'svc:field': 'data_stores.connection',
+      'svc:store': res.body.id,
+    });
+    expect(reserved.status).toBe(400);
+    expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(shop.postgresUrl);
+  });
+
+  it('refuses reserved context keys when encrypting too', async () => {
+    const res = await request(t.http)
+      .post('/v1/crypto/encrypt')
+      .set('Authorization', `Bearer ${decryptKey}`)
+      .send({ context: { 'svc:field': 'privacy_requests.subject' }, fields: { a: 'x' } });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('binds a subject to its request and still reads one sealed under the former context', async () => {
+    const protector = t.app.get(SubjectProtector);
+    const requestId = randomUUID();
+    const sealed = await protector.seal({ email: 'ženja@example.org' }, requestId);
+    expect(await protector.open(sealed.ciphertext, requestId)).toEqual({
+      email: 'ženja@example.org',
+    });
+    await expect(protector.open(sealed.ciphertext, randomUUID())).rejects.toThrow();
+    const former = await t.app
+      .get(PersonalDataCipher)
+      .encrypt(JSON.stringify({ email: 'ö@example.org' }), {
+        context: { table: 'privacy_requests', column: 'subject' },
+      });
+    expect(await protector.open(former, requestId)).toEqual({ email: 'ö@example.org' });
+  });
+});
