@@ -206,6 +206,7 @@ describe('http stores in production, with an allow-list', () => {
     t = await createTestApp({
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://127.0.0.1:2525',
+      METRICS_TOKEN: 'metrics-scrape-token-0123456789',
       WORKERS: 'false',
       DATA_STORE_ALLOWED_HOSTS: '127.0.0.0/8, crm.internal',
     });

@@ -27,6 +27,8 @@ export class AppConfig {
     publicPerIp: number;
   };
   readonly bodyLimit!: string;
+  /** The bearer token `/metrics` asks for; null: open (never in production). */
+  readonly metricsToken!: string | null;
   readonly trustProxy!: boolean;
   readonly webhooks!: { allowPrivateNetworks: boolean };
   readonly dataStores!: {

@@ -92,6 +92,12 @@ export class EnvSchema {
   @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
+  /** Bearer token `/metrics` asks for; required in production, optional elsewhere. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @IsOptional()
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'must be an e-mail address' })
   SMTP_FROM = 'privacy@localhost';

@@ -31,7 +31,12 @@ describe('loadConfig', () => {
   });
 
   it('lets webhooks reach private networks outside production only, unless told', () => {
-    const production = { MASTER_KEY: KEY, NODE_ENV: 'production', SMTP_URL: 'smtp://mail' };
+    const production = {
+      MASTER_KEY: KEY,
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail',
+      METRICS_TOKEN: 'metrics-scrape-token-0123',
+    };
     expect(loadConfig({ MASTER_KEY: KEY }, scratch()).webhooks.allowPrivateNetworks).toBe(true);
     expect(loadConfig(production, scratch()).webhooks.allowPrivateNetworks).toBe(false);
     expect(
@@ -45,7 +50,12 @@ describe('loadConfig', () => {
   });
 
   it('lets http stores reach any host outside production, none in production, unless listed', () => {
-    const production = { MASTER_KEY: KEY, NODE_ENV: 'production', SMTP_URL: 'smtp://mail' };
+    const production = {
+      MASTER_KEY: KEY,
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail',
+      METRICS_TOKEN: 'metrics-scrape-token-0123',
+    };
     expect(loadConfig({ MASTER_KEY: KEY }, scratch()).dataStores.allowedHosts).toBeNull();
     const none = loadConfig(production, scratch()).dataStores.allowedHosts;
     expect(none?.allowsHost('127.0.0.1')).toBe(false);
@@ -144,7 +154,20 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'SMTP_URL is required when NODE_ENV=production',
         'MASTER_KEY or MASTER_KEY_FILE is required when NODE_ENV=production',
+        'METRICS_TOKEN is required when NODE_ENV=production (/metrics asks for it)',
       ]),
+    );
+  });
+
+  it('takes METRICS_TOKEN, never echoing a short one', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toContain('METRICS_TOKEN');
+    expect(problemsOf({ METRICS_TOKEN: 'short-token' })).toEqual([
+      'METRICS_TOKEN must be at least 16 characters',
+    ]);
+    const cwd = scratch();
+    expect(loadConfig({}, cwd).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: 'metrics-scrape-token-0123' }, cwd).metricsToken).toBe(
+      'metrics-scrape-token-0123',
     );
   });
 

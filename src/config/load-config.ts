@@ -38,6 +38,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (production && !schema.SMTP_URL) {
     problems.push('SMTP_URL is required when NODE_ENV=production');
   }
+  if (production && !schema.METRICS_TOKEN) {
+    problems.push('METRICS_TOKEN is required when NODE_ENV=production (/metrics asks for it)');
+  }
   let allowedHosts: HostAllowList | null = null;
   try {
     allowedHosts = dataStoreAllowList(schema.DATA_STORE_ALLOWED_HOSTS, production);
@@ -107,6 +110,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       publicPerIp: schema.RATE_LIMIT_PUBLIC_PER_IP,
     },
     bodyLimit: schema.BODY_LIMIT,
+    metricsToken: schema.METRICS_TOKEN ?? null,
     trustProxy: schema.TRUST_PROXY,
     webhooks: { allowPrivateNetworks: schema.WEBHOOK_PRIVATE_NETWORKS ?? !production },
     dataStores: { allowedHosts, maxResponseBytes: schema.DATA_STORE_MAX_RESPONSE_BYTES },

@@ -1,7 +1,14 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from 'src/common/access/access.decorator';
+import { MetricsTokenGuard } from './metrics-token.guard';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('health')
@@ -12,9 +19,16 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
+  @UseGuards(MetricsTokenGuard)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'Access: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (always in production, where the service does not start without it); open otherwise.',
+  })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the bearer token is not it' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
