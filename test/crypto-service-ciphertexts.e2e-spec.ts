@@ -63,6 +63,33 @@ describe("the public crypto API and the service's own ciphertexts", () => {
     expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(email);
   });
 
+  it("cannot reproduce a request's e-mail index with POST /v1/crypto/blind-index", async () => {
+    const writer = (await createApiKey(t.http, admin, ['requests:write'])).key;
+    const email = uniqueEmail('Łukasz');
+    const created = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ type: 'access', subject: { email }, jurisdiction: 'GDPR' })
+      .expect(201);
+    const [row]: Array<{ idx: string }> = await db.query(
+      'SELECT email_index AS idx FROM privacy_requests WHERE id = $1',
+      [created.body.id],
+    );
+    const index = (field: string) =>
+      request(t.http)
+        .post('/v1/crypto/blind-index')
+        .set('Authorization', `Bearer ${decryptKey}`)
+        .send({ field, value: email });
+    const guessed = await index('dsr.email').expect(200);
+    expect(guessed.body.blindIndex).not.toBe(row.idx);
+    await index('svc:dsr.email').expect(400);
+    await request(t.http)
+      .post('/v1/crypto/encrypt')
+      .set('Authorization', `Bearer ${decryptKey}`)
+      .send({ fields: { 'svc:dsr.email': email }, blindIndex: ['svc:dsr.email'] })
+      .expect(400);
+  });
+
   it("cannot decrypt a data store's stored connection", async () => {
     const res = await request(t.http)
       .post('/v1/data-stores')

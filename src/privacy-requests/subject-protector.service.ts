@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
+import {
+  PersonalDataCipher,
+  SERVICE_CONTEXT_PREFIX,
+  serviceContext,
+} from 'src/crypto/personal-data.cipher';
 import type { Correction, Subject } from 'src/data-stores/data-store.types';
 
 /** The contexts values were sealed under before the reserved namespace; read only. */
 const LEGACY_CONTEXT = { table: 'privacy_requests', column: 'subject' };
 const LEGACY_CORRECTIONS_CONTEXT = { table: 'privacy_requests', column: 'corrections' };
+
+/** In the reserved namespace, so `/v1/crypto/*` cannot compute these indexes. */
+const EMAIL_INDEX_FIELD = `${SERVICE_CONTEXT_PREFIX}dsr.email`;
+const SUBJECT_ID_INDEX_FIELD = `${SERVICE_CONTEXT_PREFIX}dsr.subject_id`;
 
 const subjectContext = (requestId: string): Record<string, string> =>
   serviceContext('privacy_requests.subject', { request: requestId });
@@ -24,9 +32,9 @@ export class SubjectProtector {
       ciphertext: await this.cipher.encrypt(JSON.stringify(subject), {
         context: subjectContext(requestId),
       }),
-      emailIndex: subject.email ? this.cipher.blindIndex('dsr.email', subject.email) : null,
+      emailIndex: subject.email ? this.cipher.blindIndex(EMAIL_INDEX_FIELD, subject.email) : null,
       subjectIdIndex: subject.subjectId
-        ? this.cipher.blindIndex('dsr.subject_id', subject.subjectId)
+        ? this.cipher.blindIndex(SUBJECT_ID_INDEX_FIELD, subject.subjectId)
         : null,
     };
   }

@@ -12,6 +12,10 @@ import {
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
 import { IsStringMap, NoServiceContextKeys } from './is-string-map.validator';
 
+/** Blind-index field names of the service's own indexes start with `svc:`; the API refuses them. */
+const NOT_RESERVED_FIELD = /^(?!svc:)/;
+const RESERVED_FIELD_MESSAGE = 'field names starting with svc: are reserved for the service';
+
 /** The optional `context` of every crypto call: documented and validated the same in all. */
 export function FieldContext(): PropertyDecorator {
   return applyDecorators(
@@ -70,6 +74,7 @@ export class EncryptRequestDto {
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
+  @Matches(NOT_RESERVED_FIELD, { each: true, message: RESERVED_FIELD_MESSAGE })
   blindIndex?: string[];
 }
 
@@ -143,10 +148,15 @@ export class RewrapResponseDto {
 }
 
 export class BlindIndexRequestDto {
-  @ApiProperty({ description: 'Field name; each field has its own index key', example: 'email' })
+  @ApiProperty({
+    description:
+      'Field name; each field has its own index key. Names starting with `svc:` are reserved for the service (400).',
+    example: 'email',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
+  @Matches(NOT_RESERVED_FIELD, { message: RESERVED_FIELD_MESSAGE })
   field!: string;
 
   @ApiProperty({
