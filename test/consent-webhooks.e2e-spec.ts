@@ -128,6 +128,34 @@ describe('Consent change webhooks', () => {
     });
   });
 
+  it('shows a webhook URL with its credentials masked, on creation, reading and listing', async () => {
+    const withSecrets = url.replace('http://', 'http://hook-user:pw-s3cr3t@') + '?token=q-s3cr3t';
+    const created = await request(t.http)
+      .post('/v1/admin/webhooks')
+      .set(auth(admin))
+      .send({ url: withSecrets })
+      .expect(201);
+    const masked = url.replace('http://', 'http://***:***@') + '?token=***';
+    expect(created.body.url).toBe(masked);
+    const one = await request(t.http)
+      .get(`/v1/admin/webhooks/${created.body.id}`)
+      .set(auth(admin))
+      .expect(200);
+    expect(one.body.url).toBe(masked);
+    const list = await request(t.http)
+      .get('/v1/admin/webhooks?limit=500')
+      .set(auth(admin))
+      .expect(200);
+    for (const shown of [created.text, one.text, list.text]) {
+      expect(shown).not.toContain('s3cr3t');
+      expect(shown).not.toContain('hook-user');
+    }
+    await request(t.http)
+      .delete(`/v1/admin/webhooks/${created.body.id}`)
+      .set(auth(admin))
+      .expect(204);
+  });
+
   it('lets admins list, pause and delete endpoints; others may not manage them', async () => {
     const created = await request(t.http)
       .post('/v1/admin/webhooks')

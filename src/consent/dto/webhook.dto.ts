@@ -57,7 +57,11 @@ export class WebhookDto {
   @ApiProperty({ example: '6a1f0e2d-3c4b-4a59-8e7d-1f2e3d4c5b6a' })
   id!: string;
 
-  @ApiProperty({ example: 'https://crm.example.com/hooks/consent' })
+  @ApiProperty({
+    example: 'https://***:***@crm.example.com/hooks/consent?token=***',
+    description:
+      'The target as shown: user name, password, query values and fragment masked as `***` (deliveries use the URL as given)',
+  })
   url!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'CRM sync' })

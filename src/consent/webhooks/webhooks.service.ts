@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { maskedUrl } from 'src/common/outbound/masked-url';
 import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
 import { AppConfig } from 'src/config/app-config';
 import { decodeCursor, encodeCursor } from 'src/common/pagination/cursor';
@@ -27,7 +28,8 @@ const isIdCursor = (v: unknown): v is { id: string } =>
 function toDto(r: WebhookRecord): WebhookDto {
   return {
     id: r.id,
-    url: r.url,
+    // The URL may hold credentials (userinfo, query values): shown masked, sent as stored.
+    url: maskedUrl(r.url),
     description: r.description,
     events: r.events,
     active: r.active,
