@@ -54,7 +54,7 @@ describe("the public crypto API and the service's own ciphertexts", () => {
       [created.body.id],
     );
     const legacy = await decrypt(row.c, { table: 'privacy_requests', column: 'subject' });
-    expect(legacy.status).toBe(422);
+    expect(legacy.status).toBe(403);
     const reserved = await decrypt(row.c, {
       'svc:field': 'privacy_requests.subject',
       'svc:request': created.body.id,
@@ -110,13 +110,28 @@ describe("the public crypto API and the service's own ciphertexts", () => {
       column: 'connection',
       id: res.body.id,
     });
-    expect(legacy.status).toBe(422);
+    expect(legacy.status).toBe(403);
     const reserved = await decrypt(row.c, {
       'svc:field': 'data_stores.connection',
       'svc:store': res.body.id,
     });
     expect(reserved.status).toBe(400);
     expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(shop.postgresUrl);
+  });
+
+  it('refuses the internal keyrings to every caller: creating, encrypting, data keys', async () => {
+    const as = (path: string, token: string, body: object) =>
+      request(t.http).post(path).set('Authorization', `Bearer ${token}`).send(body);
+    await as('/v1/keys', admin, { alias: 'internal.mine', provider: 'local' }).expect(403);
+    await as('/v1/crypto/encrypt', admin, {
+      keyAlias: 'internal.service',
+      fields: { a: 'x' },
+    }).expect(403);
+    await as('/v1/crypto/encrypt', decryptKey, {
+      keyAlias: 'internal.service',
+      fields: { a: 'x' },
+    }).expect(403);
+    await as('/v1/crypto/data-keys', decryptKey, { keyAlias: 'internal.service' }).expect(403);
   });
 
   it('refuses reserved context keys when encrypting too', async () => {

@@ -1,3 +1,4 @@
+import { INTERNAL_ALIAS } from './access/key-alias.access';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import {
   EnvelopeCrypto,
@@ -42,11 +43,13 @@ export async function createEnvelopeCrypto(
     blindIndexSecret: keys.subkey('crypto/blind-index'),
   });
   if (provider.capabilities.canEncrypt) {
-    await crypto.keyring.createKeyring(config.crypto.defaultAlias);
-    await db.query(
-      `INSERT INTO key_registrations (alias, provider) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING`,
-      [config.crypto.defaultAlias, provider.kind],
-    );
+    for (const alias of [config.crypto.defaultAlias, INTERNAL_ALIAS]) {
+      await crypto.keyring.createKeyring(alias);
+      await db.query(
+        `INSERT INTO key_registrations (alias, provider) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING`,
+        [alias, provider.kind],
+      );
+    }
   }
   if (retired.length > 0 && provider.capabilities.canEncrypt) {
     await rewrapUnderActiveRoot(crypto, db, audit);

@@ -195,9 +195,7 @@ export class FieldCryptoService {
     action: string,
     fields: Record<string, string>,
   ): Promise<void> {
-    if (ctx.caller?.kind !== 'apiKey' || ctx.caller.keyAliases === null) {
-      return;
-    }
+    // Every caller: the internal keyrings are refused even to unrestricted keys and users.
     const aliases = new Set<string>();
     for (const ciphertext of Object.values(fields)) {
       try {

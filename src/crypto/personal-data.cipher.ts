@@ -29,6 +29,8 @@ export interface PersonalDataEncryptOptions {
   context?: Record<string, string>;
   /** Seal under this subject's own key, so `shredSubject` makes the value unreadable for good. */
   subjectId?: string;
+  /** Keyring alias; the service default when absent (`INTERNAL_ALIAS` for the service's own values). */
+  keyAlias?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export class PersonalDataCipher {
       return await this.crypto.fields.encrypt(value, {
         context: opts.context,
         subjectId: opts.subjectId,
+        keyAlias: opts.keyAlias,
       });
     } catch (error) {
       throw FieldCryptoError.from(error);

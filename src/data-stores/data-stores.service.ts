@@ -1,3 +1,4 @@
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -68,6 +69,7 @@ export class DataStoresService {
       connectionDisplay: displayUrl(connection.url),
       connectionCiphertext: await this.cipher.encrypt(JSON.stringify(connection), {
         context: connectionContext(id),
+        keyAlias: INTERNAL_ALIAS,
       }),
     });
     return this.save(ctx, entity, 'data_store.created');
@@ -95,6 +97,7 @@ export class DataStoresService {
       store.connectionDisplay = displayUrl(connection.url);
       store.connectionCiphertext = await this.cipher.encrypt(JSON.stringify(connection), {
         context: connectionContext(id),
+        keyAlias: INTERNAL_ALIAS,
       });
     }
     const saved = await this.save(ctx, store, 'data_store.updated');

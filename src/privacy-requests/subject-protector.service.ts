@@ -1,3 +1,4 @@
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { Injectable } from '@nestjs/common';
 import {
   PersonalDataCipher,
@@ -31,6 +32,7 @@ export class SubjectProtector {
     return {
       ciphertext: await this.cipher.encrypt(JSON.stringify(subject), {
         context: subjectContext(requestId),
+        keyAlias: INTERNAL_ALIAS,
       }),
       emailIndex: subject.email ? this.cipher.blindIndex(EMAIL_INDEX_FIELD, subject.email) : null,
       subjectIdIndex: subject.subjectId
@@ -49,6 +51,7 @@ export class SubjectProtector {
   sealCorrections(corrections: Correction[], requestId: string): Promise<string> {
     return this.cipher.encrypt(JSON.stringify(corrections), {
       context: correctionsContext(requestId),
+      keyAlias: INTERNAL_ALIAS,
     });
   }
 

@@ -1,10 +1,22 @@
 import type { Caller } from 'src/common/access/caller';
 import { FieldCryptoError, FieldCryptoErrorCode } from '../crypto.error';
 
-/** True when `caller` may use keyring `alias`: users and unrestricted API keys may use any. */
+/** Keyrings of the service's own values: no caller of the public API may name or use them. */
+export const INTERNAL_ALIAS_PREFIX = 'internal.';
+
+/** The keyring the service seals its own values under (request subjects, store connections). */
+export const INTERNAL_ALIAS = `${INTERNAL_ALIAS_PREFIX}service`;
+
+export const isInternalAlias = (alias: string): boolean => alias.startsWith(INTERNAL_ALIAS_PREFIX);
+
+/**
+ * True when `caller` may use keyring `alias`: users and unrestricted API keys may use any
+ * keyring but the internal ones.
+ */
 export function isKeyAliasAllowed(caller: Caller | undefined, alias: string): boolean {
   return (
-    caller?.kind !== 'apiKey' || caller.keyAliases === null || caller.keyAliases.includes(alias)
+    !isInternalAlias(alias) &&
+    (caller?.kind !== 'apiKey' || caller.keyAliases === null || caller.keyAliases.includes(alias))
   );
 }
 

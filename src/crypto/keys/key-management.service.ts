@@ -1,3 +1,4 @@
+import { assertKeyAliasAllowed } from '../access/key-alias.access';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -94,6 +95,7 @@ export class KeyManagementService {
   }
 
   async create(ctx: RequestContext, body: CreateKeyDto): Promise<KeyDto> {
+    assertKeyAliasAllowed(ctx.caller, body.alias);
     const provider = this.provider;
     if (body.provider !== (provider.kind as string)) {
       throw new FieldCryptoError(
