@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
@@ -25,6 +25,17 @@ import { ManagedCryptoService } from './managed-crypto.service';
 const WRONG_KEY =
   'Key of the wrong type, algorithm not of the key, malformed value, or key version disabled / below minDecryptionVersion (the detail names it)';
 
+/** The refusals every managed-key operation shares; `unknown` says which key was not found. */
+function ManagedKeyProblems(unknown: string): MethodDecorator {
+  return applyDecorators(
+    ApiBadRequestResponse({ description: 'Invalid body (problem+json)' }),
+    ApiNotFoundResponse({ description: unknown }),
+    ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' }),
+    ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' }),
+    ApiUnprocessableEntityResponse({ description: WRONG_KEY }),
+  );
+}
+
 @ApiTags('field encryption')
 @Controller('v1/crypto')
 export class ManagedCryptoController {
@@ -37,11 +48,7 @@ export class ManagedCryptoController {
     summary: 'HMAC-SHA-256 of data under the active version of an hmac-sha256 keyring',
   })
   @ApiOkResponse({ type: HmacResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
-  @ApiNotFoundResponse({ description: 'No key with this alias' })
-  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
-  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
-  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  @ManagedKeyProblems('No key with this alias')
   async hmac(
     @ReqContext() ctx: RequestContext,
     @Body() body: HmacRequestDto,
@@ -54,11 +61,7 @@ export class ManagedCryptoController {
   @Access({ scopes: ['crypto:encrypt', 'crypto:decrypt'] })
   @ApiOperation({ summary: 'Checks an HMAC under the key version it names' })
   @ApiOkResponse({ type: VerifyResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
-  @ApiNotFoundResponse({ description: 'No key with this alias and version' })
-  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
-  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
-  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  @ManagedKeyProblems('No key with this alias and version')
   async verifyHmac(
     @ReqContext() ctx: RequestContext,
     @Body() body: HmacVerifyRequestDto,
@@ -76,11 +79,7 @@ export class ManagedCryptoController {
       'Signs data with the active version of an ecdsa-p256 (ES256) or ed25519 (EdDSA) keyring',
   })
   @ApiOkResponse({ type: SignResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
-  @ApiNotFoundResponse({ description: 'No key with this alias' })
-  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
-  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
-  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  @ManagedKeyProblems('No key with this alias')
   async sign(
     @ReqContext() ctx: RequestContext,
     @Body() body: SignRequestDto,
@@ -104,11 +103,7 @@ export class ManagedCryptoController {
       'Verifies a signature with the public key of the version it names (also after rotations)',
   })
   @ApiOkResponse({ type: VerifyResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (problem+json)' })
-  @ApiNotFoundResponse({ description: 'No key with this alias and version' })
-  @ApiForbiddenResponse({ description: 'The API key is limited to other key aliases' })
-  @ApiPayloadTooLargeResponse({ description: 'data over 64 KiB' })
-  @ApiUnprocessableEntityResponse({ description: WRONG_KEY })
+  @ManagedKeyProblems('No key with this alias and version')
   async verify(
     @ReqContext() ctx: RequestContext,
     @Body() body: VerifyRequestDto,
