@@ -1,10 +1,18 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { verifyWebhook } from 'src/consent/webhooks/webhook-signature';
+import {
+  CONSENT_WEBHOOK_QUEUE,
+  DELIVERY_BACKOFF_MS,
+  DeliverJobData,
+} from 'src/consent/webhooks/webhook.jobs';
 import { createPurpose, purposeKey, recordConsent, subjectEmail } from './support/consent-fixtures';
 import { createApiKey, createUser } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 interface Received {
@@ -12,21 +20,21 @@ interface Received {
   body: string;
 }
 
-async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
+/** Resolves once the probe holds; bounded by the test's own timeout, never by a guess of load. */
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) {
       return value;
     }
-    if (Date.now() > deadline) {
-      throw new Error('timed out waiting');
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
+// Deliveries are queue jobs: any app on the same database and Redis prefix would take them, with
+// its own settings (one refuses loopback targets). This file's app has both to itself.
 describe('Consent change webhooks', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let admin: string;
   let key: string;
@@ -51,12 +59,14 @@ describe('Consent change webhooks', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/consent`;
-    t = await createTestApp();
+    own = await ownDatabase('consent_webhooks');
+    t = await createTestApp(own.env);
     admin = await adminToken(t.http);
     key = (await createApiKey(t.http, admin, ['consent:read', 'consent:write'])).key;
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+    await own?.drop();
     await new Promise((r) => server.close(r));
   });
 
@@ -91,7 +101,20 @@ describe('Consent change webhooks', () => {
     });
     expect(rec.status).toBe(201);
     const forEvent = () => received.filter((r) => r.headers['x-webhook-id'] === rec.body.receiptId);
-    await waitFor(() => (forEvent().length >= 2 ? true : undefined));
+    await until(() => (forEvent().length >= 1 ? true : undefined));
+    // The 503 puts the job back as delayed by the backoff; promoting it runs the retry now, so
+    // the test waits for the retry itself, however long the backoff is.
+    const queue = t.app.get<Queue<DeliverJobData>>(getQueueToken(CONSENT_WEBHOOK_QUEUE));
+    const job = (await queue.getJob(`${rec.body.receiptId}_${created.body.id}`)) as Job;
+    expect(job.opts.backoff).toEqual({ type: 'exponential', delay: DELIVERY_BACKOFF_MS });
+    await until(async () => ((await job.getState()) === 'delayed' ? true : undefined));
+    await job.promote().catch(async (e: unknown) => {
+      // The backoff may have run out meanwhile; only a job still waiting is an error.
+      if ((await job.getState()) === 'delayed') {
+        throw e;
+      }
+    });
+    await until(() => (forEvent().length >= 2 ? true : undefined));
     const [first, second] = forEvent();
     // The first attempt got a 503; the retry carries the same event.
     expect(JSON.parse(first.body).id).toBe(JSON.parse(second.body).id);
@@ -189,10 +212,12 @@ describe('Consent change webhooks', () => {
       purpose,
       granted: false,
     });
-    await waitFor(() =>
+    await until(() =>
       received.some((r) => r.headers['x-webhook-id'] === rec.body.receiptId) ? true : undefined,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Only the active endpoint got a delivery job; the paused one was never queued.
+    const queue = t.app.get<Queue<DeliverJobData>>(getQueueToken(CONSENT_WEBHOOK_QUEUE));
+    expect(await queue.getJob(`${rec.body.receiptId}_${id}`)).toBeUndefined();
     const pausedHits = received.filter((r) => r.headers['x-webhook-id'] === rec.body.receiptId);
     expect(pausedHits).toHaveLength(1);
 

@@ -1,11 +1,13 @@
 import request from 'supertest';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
-import { createShop, deleteAllStores, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
+import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { TestHttpStore } from './support/http-store';
 
 jest.setTimeout(120000);
 
 describe('data stores', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   let shop: ShopFixture;
@@ -15,15 +17,13 @@ describe('data stores', () => {
   beforeAll(async () => {
     shop = await createShop({ customers: 30, orders: 2, items: 2 }, 'ds');
     storeUrl = await store.start();
-    t = await createTestApp();
+    own = await ownDatabase('data_stores');
+    t = await createTestApp(own.env);
     token = await adminToken(t.http);
   });
   afterAll(async () => {
-    // The run's database is shared by every e2e file: leave no store behind for the others.
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     await store.stop();
     await shop?.drop();
   });

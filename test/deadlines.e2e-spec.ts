@@ -8,6 +8,7 @@ import {
   RequestType,
 } from 'src/privacy-requests/deadlines/deadline-rules';
 import { createApiKey, createUser, uniqueEmail } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -30,13 +31,16 @@ interface View {
 }
 
 describe('deadlines in the jurisdiction’s own time', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let writer: string;
   let reader: string;
   let dpo: string;
 
   beforeAll(async () => {
+    own = await ownDatabase('deadlines');
     t = await createTestApp({
+      ...own.env,
       // No workers: requests stay open so they can be extended and listed as open.
       WORKERS: 'false',
       DEFAULT_JURISDICTION: 'UK_GDPR',
@@ -52,6 +56,7 @@ describe('deadlines in the jurisdiction’s own time', () => {
 
   afterAll(async () => {
     await t?.close();
+    await own?.drop();
   });
 
   /** Local dates `days` from today, so holidays fall inside the periods under test. */

@@ -3,7 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import request from 'supertest';
 import { withDatabase } from './setup/services';
-import { deleteAllStores } from './support/shop-fixture';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -105,6 +105,7 @@ async function createMariadb(name: string): Promise<string> {
 }
 
 describe('discovery scans propose a description', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   const db = `discovery_${randomBytes(3).toString('hex')}`;
@@ -113,14 +114,13 @@ describe('discovery scans propose a description', () => {
   beforeAll(async () => {
     urls.postgres = await createPostgres(db);
     urls.mysql = await createMariadb(db);
-    t = await createTestApp();
+    own = await ownDatabase('discovery');
+    t = await createTestApp(own.env);
     token = await adminToken(t.http);
   });
   afterAll(async () => {
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     const admin = new Client({
       connectionString: withDatabase(process.env.DATABASE_URL as string, 'postgres'),
     });

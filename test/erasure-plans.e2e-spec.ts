@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
 import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
 import { TestHttpStore } from './support/http-store';
-import { deleteAllStores } from './support/shop-fixture';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 import { subjectHash } from 'src/privacy-requests/certificates/erasure-certificate';
 
@@ -22,6 +22,7 @@ type Engine = (typeof ENGINES)[number];
 type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
 describe('erasure on foreign keys: plans, proof and certificates', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   let writer: string;
@@ -38,7 +39,12 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
   beforeAll(async () => {
     shop = await createFkShop(8, TAG, [LOOK_ALIKE]);
     const httpUrl = await http.start();
-    t = await createTestApp({ PRIVACY_RECONCILE_INTERVAL_MS: '1000', LOG_LEVEL: 'silent' });
+    own = await ownDatabase('erasure_plans');
+    t = await createTestApp({
+      ...own.env,
+      PRIVACY_RECONCILE_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'silent',
+    });
     token = await adminToken(t.http);
     writer = (await createApiKey(t.http, token, ['requests:write'])).key;
     reader = token;
@@ -87,10 +93,8 @@ describe('erasure on foreign keys: plans, proof and certificates', () => {
     for (const close of closers) {
       await close().catch(() => undefined);
     }
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     await http.stop();
     await shop?.drop();
   });

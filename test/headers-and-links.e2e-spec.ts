@@ -4,17 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { adminToken, BOOTSTRAP_ADMIN, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(60000);
 
 describe('response caching, token expiry and export links', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let admin: string;
   let key: string;
 
   beforeAll(async () => {
+    own = await ownDatabase('headers_links');
     t = await createTestApp({
+      ...own.env,
       EXPORT_DIR: mkdtempSync(join(tmpdir(), 'links-exports-')),
       EXPORT_LINK_MAX_DOWNLOADS: '1',
     });
@@ -23,6 +27,7 @@ describe('response caching, token expiry and export links', () => {
   });
   afterAll(async () => {
     await t?.close();
+    await own?.drop();
   });
 
   /** A completed access request's download path (no store registered: it completes at once). */

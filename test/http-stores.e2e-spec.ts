@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
 import { deleteAllStores } from './support/shop-fixture';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -51,6 +52,7 @@ describe('http stores', () => {
   let storeUrl: string;
   let elsewhereUrl: string;
   const exportDir = mkdtempSync(join(tmpdir(), 'http-store-exports-'));
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   let key: string;
@@ -58,16 +60,18 @@ describe('http stores', () => {
   beforeAll(async () => {
     storeUrl = await store.start();
     elsewhereUrl = await elsewhere.start();
-    t = await createTestApp({ EXPORT_DIR: exportDir, DATA_STORE_MAX_RESPONSE_BYTES: '4096' });
+    own = await ownDatabase('http_stores');
+    t = await createTestApp({
+      ...own.env,
+      EXPORT_DIR: exportDir,
+      DATA_STORE_MAX_RESPONSE_BYTES: '4096',
+    });
     token = await adminToken(t.http);
-    await deleteAllStores(t, token);
     key = (await createApiKey(t.http, token, ['requests:write', 'requests:read'])).key;
   });
   afterAll(async () => {
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     await store.stop();
     await elsewhere.stop();
   });

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ownDatabase } from './support/own-database';
 import { exitOf, freePort, spawnEntry, waitForHttp } from './support/spawn-service';
 import { BOOTSTRAP_ADMIN } from './support/test-app';
 
@@ -47,6 +48,7 @@ describe('PII kept out of logs (real process, debug level)', () => {
     return [...new Set([...spellings, pii.card, '442079460958', '536228726'])];
   };
 
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let child: ChildProcess;
   let base = '';
   let output = '';
@@ -80,7 +82,8 @@ describe('PII kept out of logs (real process, debug level)', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawnEntry('main', { PORT: String(port), LOG_LEVEL: 'debug' });
+    own = await ownDatabase('pii_logs');
+    child = spawnEntry('main', { ...own.env, PORT: String(port), LOG_LEVEL: 'debug' });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     try {
@@ -112,7 +115,9 @@ describe('PII kept out of logs (real process, debug level)', () => {
   afterAll(async () => {
     if (child.exitCode === null) {
       child.kill('SIGKILL');
+      await exitOf(child, 10_000).catch(() => null);
     }
+    await own?.drop();
   });
 
   it('request bodies: valid, with unknown PII fields, and malformed JSON', async () => {

@@ -14,6 +14,7 @@ import {
   ShopFixture,
 } from './support/shop-fixture';
 import { exitOf, freePort, spawnEntry, spawnRedis } from './support/spawn-service';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(240000);
@@ -39,9 +40,13 @@ describe('privacy request resilience', () => {
   const store = new TestHttpStore('http-store-signing-secret-0789');
   let storeUrl: string;
   const exportDir = mkdtempSync(join(tmpdir(), 'dsr-res-'));
+  // Only this file's worker may take these jobs: another app's would hide a killed worker, and
+  // its sweeper would process a request while this test keeps Redis away.
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
 
   beforeAll(async () => {
     shop = await createShop({ customers: 4, orders: 2, items: 2 }, TAG);
+    own = await ownDatabase('dsr_resilience');
     storeUrl = await store.start();
     for (let i = 1; i <= 4; i++) {
       store.seed(shopCustomer(i, TAG).email);
@@ -50,6 +55,7 @@ describe('privacy request resilience', () => {
   afterAll(async () => {
     await store.stop();
     await shop?.drop();
+    await own?.drop();
   });
 
   async function register(t: TestApp): Promise<{ token: string; key: string }> {
@@ -78,9 +84,10 @@ describe('privacy request resilience', () => {
     };
 
   it('a worker killed with SIGKILL mid-erasure is replaced and the request completes, nothing done twice', async () => {
-    const t = await createTestApp({ WORKERS: 'false', EXPORT_DIR: exportDir });
+    const t = await createTestApp({ ...own.env, WORKERS: 'false', EXPORT_DIR: exportDir });
     const { key } = await register(t);
     const env = {
+      ...own.env,
       WORKERS: 'true',
       LOG_LEVEL: 'warn',
       EXPORT_DIR: exportDir,
@@ -144,6 +151,7 @@ describe('privacy request resilience', () => {
     let redis = startRedis();
     await new Promise((r) => setTimeout(r, 500));
     const t = await createTestApp({
+      ...own.env,
       REDIS_URL: `redis://127.0.0.1:${port}`,
       EXPORT_DIR: exportDir,
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',

@@ -11,13 +11,8 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
 import { TestHttpStore } from './support/http-store';
-import {
-  createShop,
-  deleteAllStores,
-  registerShopStores,
-  shopCustomer,
-  ShopFixture,
-} from './support/shop-fixture';
+import { createShop, registerShopStores, shopCustomer, ShopFixture } from './support/shop-fixture';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
@@ -30,6 +25,7 @@ const ITEMS_OF_CUSTOMER =
   'SELECT 1 FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = ?';
 
 describe('privacy requests', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   let writer: string;
@@ -59,7 +55,9 @@ describe('privacy requests', () => {
     for (let i = 1; i <= CUSTOMERS; i++) {
       store.seed(shopCustomer(i, TAG).email);
     }
+    own = await ownDatabase('privacy_requests');
     t = await createTestApp({
+      ...own.env,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       EXPORT_DIR: mkdtempSync(join(tmpdir(), 'dsr-exports-')),
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',
@@ -80,10 +78,8 @@ describe('privacy requests', () => {
   });
 
   afterAll(async () => {
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     await store.stop();
     await shop?.drop();
     await new Promise<void>((r) => smtp.close(() => r()));

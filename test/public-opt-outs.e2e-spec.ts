@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { uniqueEmail } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -18,6 +19,7 @@ interface View {
 }
 
 describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let reader: string;
   let smtp: SMTPServer;
@@ -37,7 +39,9 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
       },
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    own = await ownDatabase('public_opt_outs');
     t = await createTestApp({
+      ...own.env,
       SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',
     });
@@ -47,6 +51,7 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
 
   afterAll(async () => {
     await t?.close();
+    await own?.drop();
     await new Promise<void>((r) => smtp.close(() => r()));
   });
 
@@ -183,8 +188,9 @@ describe('public opt-outs (CCPA §7026) and Global Privacy Control', () => {
 
   it('rate-limits public opt-outs like every public call', async () => {
     const strict = await createTestApp({
+      ...own.env,
       RATE_LIMIT_PUBLIC_PER_IP: '3',
-      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}:opt-out-limits`,
+      REDIS_PREFIX: `${own.env.REDIS_PREFIX}:opt-out-limits`,
       WORKERS: 'false',
     });
     try {

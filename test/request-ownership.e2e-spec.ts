@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(60000);
@@ -10,6 +11,7 @@ jest.setTimeout(60000);
 const UNKNOWN = '0b7c3a52-4a4e-4b8a-9a57-5a0e2f1d3c11';
 
 describe('privacy request ownership', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let admin: string;
   let owner: string;
@@ -39,7 +41,11 @@ describe('privacy request ownership', () => {
       .expect(201);
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_DIR: mkdtempSync(join(tmpdir(), 'ownership-exports-')) });
+    own = await ownDatabase('request_ownership');
+    t = await createTestApp({
+      ...own.env,
+      EXPORT_DIR: mkdtempSync(join(tmpdir(), 'ownership-exports-')),
+    });
     admin = await adminToken(t.http);
     owner = (await createApiKey(t.http, admin, ['requests:write', 'requests:read'])).key;
     other = (await createApiKey(t.http, admin, ['requests:write', 'requests:read'])).key;
@@ -50,6 +56,7 @@ describe('privacy request ownership', () => {
   });
   afterAll(async () => {
     await t?.close();
+    await own?.drop();
   });
 
   const get = (path: string, key: string) =>

@@ -10,6 +10,7 @@ import { RequestRetention } from 'src/privacy-requests/retention/request-retenti
 import { RETENTION_QUEUE, RetentionJob } from 'src/privacy-requests/retention/retention.jobs';
 import { createApiKey, createUser, uniqueEmail } from './support/factories';
 import { spawnEntry } from './support/spawn-service';
+import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120000);
@@ -17,6 +18,7 @@ jest.setTimeout(120000);
 const TERMINAL = ['completed', 'failed', 'rejected'];
 
 describe('retention of request records and access packages', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let db: Client;
   let writer: string;
@@ -26,7 +28,9 @@ describe('retention of request records and access packages', () => {
   let repository: PrivacyRequestRepository;
 
   beforeAll(async () => {
+    own = await ownDatabase('retention');
     t = await createTestApp({
+      ...own.env,
       EXPORT_DIR: mkdtempSync(join(tmpdir(), 'retention-exports-')),
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',
     });
@@ -43,6 +47,7 @@ describe('retention of request records and access packages', () => {
   afterAll(async () => {
     await db?.end();
     await t?.close();
+    await own?.drop();
   });
 
   async function file(type: string, jurisdiction: string): Promise<string> {
