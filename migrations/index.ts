@@ -17,6 +17,7 @@ import { ApiKeyRateLimits1764000910000 } from './1764000910000-api-key-rate-limi
 import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
 import { AuditKeyedChain1764001000000 } from './1764001000000-audit-keyed-chain';
 import { ExportLinkDownloads1764001100000 } from './1764001100000-export-link-downloads';
+import { SessionsAndDevices1764002000000 } from './1764002000000-sessions-and-devices';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   KeyringSettings1764000950000,
   AuditKeyedChain1764001000000,
   ExportLinkDownloads1764001100000,
+  SessionsAndDevices1764002000000,
 ];

@@ -23,6 +23,7 @@ describe('identity and access', () => {
       expect(res.body).toEqual({
         accessToken: expect.any(String),
         expiresIn: t.config.auth.accessTokenTtlSeconds,
+        refreshToken: expect.any(String),
       });
     });
 
@@ -219,7 +220,11 @@ describe('identity and access', () => {
         .post('/v1/auth/mfa/verify')
         .send({ mfaToken: step.body.mfaToken, code: backupCodes[0] })
         .expect(200);
-      expect(done.body).toEqual({ accessToken: expect.any(String), expiresIn: expect.any(Number) });
+      expect(done.body).toEqual({
+        accessToken: expect.any(String),
+        expiresIn: expect.any(Number),
+        refreshToken: expect.any(String),
+      });
       await request(t.http)
         .get('/v1/auth/mfa/totp/enroll')
         .set(...bearer(done.body.accessToken))

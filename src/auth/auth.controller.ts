@@ -12,6 +12,7 @@ import {
   LoginResponseDto,
   MfaConfirmDto,
   MfaVerifyDto,
+  RefreshDto,
   TokenDto,
   TotpEnrollDto,
 } from './dto/login.dto';
@@ -41,6 +42,19 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or IP' })
   login(@ReqContext() ctx: RequestContext, @Body() body: LoginDto): Promise<LoginResult> {
     return this.auth.login(ctx, body.email, body.password);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public('login')
+  @ApiOperation({
+    summary: 'Trade a refresh token for a new access token and a new refresh token',
+    description:
+      'Access rule: anyone holding a refresh token of a live session. The presented refresh token is spent; a session unused for SESSION_IDLE_TIMEOUT or older than SESSION_MAX_AGE refreshes no more (401).',
+  })
+  @ApiOkResponse({ type: TokenDto })
+  refresh(@ReqContext() ctx: RequestContext, @Body() body: RefreshDto): Promise<TokenDto> {
+    return this.auth.refresh(ctx, body.refreshToken);
   }
 
   @Post('mfa/verify')
@@ -81,7 +95,7 @@ export class AuthController {
     if (caller?.kind !== 'user') {
       throw new AuthError(AuthErrorCode.Forbidden, 'Only admin users have sessions.');
     }
-    await this.auth.logout(ctx, caller.sessionId);
+    await this.auth.logout(ctx, caller.id, caller.sessionId);
   }
 
   @Get('whoami')

@@ -5,6 +5,10 @@ export enum AuthErrorCode {
   InvalidCredentials = 'invalid-credentials',
   InvalidMfaCode = 'invalid-mfa-code',
   InvalidMfaToken = 'invalid-mfa-token',
+  InvalidRefreshToken = 'invalid-refresh-token',
+  SessionNotFound = 'session-not-found',
+  UserNotFound = 'user-not-found',
+  LastAdmin = 'last-admin',
   MfaNotPending = 'mfa-not-pending',
   MfaAlreadyEnabled = 'mfa-already-enabled',
   EmailTaken = 'email-taken',
@@ -24,16 +28,20 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.InvalidCredentials:
       case AuthErrorCode.InvalidMfaCode:
       case AuthErrorCode.InvalidMfaToken:
+      case AuthErrorCode.InvalidRefreshToken:
       case AuthErrorCode.Unauthenticated:
         return 401;
       case AuthErrorCode.Forbidden:
         return 403;
       case AuthErrorCode.ApiKeyNotFound:
+      case AuthErrorCode.SessionNotFound:
+      case AuthErrorCode.UserNotFound:
         return 404;
       case AuthErrorCode.EmailTaken:
       case AuthErrorCode.MfaAlreadyEnabled:
         return 409;
       case AuthErrorCode.MfaNotPending:
+      case AuthErrorCode.LastAdmin:
       case AuthErrorCode.UnknownKeyAlias:
         return 422;
       default:

@@ -14,7 +14,12 @@ import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 import { MfaService } from './mfa/mfa.service';
 import { TotpService } from './mfa/totp.service';
 import { PasswordHasher } from './passwords/password-hasher';
+import { SessionCache } from './sessions/session-cache';
+import { SessionEvents } from './sessions/session-events';
+import { SessionManagementService } from './sessions/session-management.service';
 import { SessionService } from './sessions/session.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsRepository } from './sessions/sessions.repository';
 import { AccessTokenService } from './tokens/access-token.service';
 import { AdminUsersController } from './users/admin-users.controller';
 import { AdminUsersService } from './users/admin-users.service';
@@ -28,7 +33,7 @@ import { AdminUsersService } from './users/admin-users.service';
       ApiKeyEntity,
     ]),
   ],
-  controllers: [AuthController, AdminUsersController, ApiKeysController],
+  controllers: [AuthController, SessionsController, AdminUsersController, ApiKeysController],
   providers: [
     AuthService,
     AdminUsersService,
@@ -37,10 +42,16 @@ import { AdminUsersService } from './users/admin-users.service';
     TotpService,
     PasswordHasher,
     SessionService,
+    SessionCache,
+    SessionEvents,
+    SessionsRepository,
+    SessionManagementService,
     AccessTokenService,
     CallerResolver,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [CallerResolver],
+  // SessionService.isActive tells other capabilities whether an admin session is still open;
+  // SessionEvents publishes every login that opened a session.
+  exports: [CallerResolver, SessionService, SessionEvents],
 })
 export class AuthModule {}

@@ -32,13 +32,14 @@ export class AuthService {
   async login(ctx: RequestContext, email: string, password: string): Promise<LoginResult> {
     const user = await this.users.findByEmail(email);
     const ok = await this.hasher.verify(password, user?.passwordHash);
-    if (!user || !ok) {
+    if (!user || !ok || user.disabledAt) {
       await this.audit.record(ctx, {
         action: 'auth.login',
         outcome: 'failure',
         actor: { type: 'user', id: user?.id ?? null },
-        details: { reason: 'invalid_credentials' },
+        details: { reason: user && ok ? 'disabled' : 'invalid_credentials' },
       });
+      // A disabled user gets the answer of a wrong password: logins tell nothing about accounts.
       throw new AuthError(AuthErrorCode.InvalidCredentials, BAD_CREDENTIALS);
     }
     if (user.totpSecret) {
@@ -49,7 +50,7 @@ export class AuthService {
       });
       return { mfaRequired: true, mfaToken: await this.tokens.signMfa(user.id) };
     }
-    const issued = await this.sessions.open(user.id, user.roles);
+    const issued = await this.sessions.open(ctx, user, 'password');
     await this.audit.record(ctx, { action: 'auth.login', actor: { type: 'user', id: user.id } });
     return issued;
   }
@@ -57,7 +58,7 @@ export class AuthService {
   async verifyMfa(ctx: RequestContext, mfaToken: string, code: string): Promise<IssuedToken> {
     const claims = await this.tokens.verifyMfa(mfaToken);
     const user = claims ? await this.users.findById(claims.userId) : null;
-    if (!claims || !user?.totpSecret) {
+    if (!claims || !user?.totpSecret || user.disabledAt) {
       throw new AuthError(
         AuthErrorCode.InvalidMfaToken,
         'The MFA token is not valid or has expired.',
@@ -86,13 +87,29 @@ export class AuthService {
         'The MFA token is not valid or has expired.',
       );
     }
-    const issued = await this.sessions.open(user.id, user.roles);
+    const issued = await this.sessions.open(ctx, user, 'mfa');
     await this.audit.record(ctx, { action: 'auth.mfa.verify', actor, details: { method } });
     return issued;
   }
 
-  async logout(ctx: RequestContext, sessionId: string): Promise<void> {
-    await this.sessions.revoke(sessionId);
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<IssuedToken> {
+    try {
+      const { issued, userId } = await this.sessions.refresh(refreshToken);
+      await this.audit.record(ctx, {
+        action: 'auth.refresh',
+        actor: { type: 'user', id: userId },
+      });
+      return issued;
+    } catch (e) {
+      if (e instanceof AuthError) {
+        await this.audit.record(ctx, { action: 'auth.refresh', outcome: 'failure' });
+      }
+      throw e;
+    }
+  }
+
+  async logout(ctx: RequestContext, userId: string, sessionId: string): Promise<void> {
+    await this.sessions.end(userId, 'logout', { only: sessionId });
     await this.audit.record(ctx, {
       action: 'auth.logout',
       target: { type: 'session', id: sessionId },

@@ -19,7 +19,14 @@ export class AppConfig {
   readonly publicBaseUrl!: string;
   readonly logLevel!: string;
   readonly corsOrigins!: string[];
-  readonly auth!: { tokenSecret: Buffer; accessTokenTtlSeconds: number };
+  readonly auth!: {
+    tokenSecret: Buffer;
+    accessTokenTtlSeconds: number;
+    /** A session unused this long ends. */
+    sessionIdleSeconds: number;
+    /** A session ends this long after it opened. */
+    sessionMaxAgeSeconds: number;
+  };
   readonly rateLimits!: {
     defaultPerMinute: number;
     loginPerIp: number;

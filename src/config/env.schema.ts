@@ -130,6 +130,14 @@ export class EnvSchema {
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
+  /** An admin session ends after this long unused: seconds, or a number with s, m, h or d. */
+  @Matches(/^\d+[smhd]?$/, { message: 'must look like 1800, 30m or 1h' })
+  SESSION_IDLE_TIMEOUT = '30m';
+
+  /** An admin session ends this long after login, however busy: seconds, or with s, m, h or d. */
+  @Matches(/^\d+[smhd]?$/, { message: 'must look like 43200, 12h or 1d' })
+  SESSION_MAX_AGE = '12h';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

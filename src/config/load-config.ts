@@ -41,6 +41,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (production && !schema.METRICS_TOKEN) {
     problems.push('METRICS_TOKEN is required when NODE_ENV=production (/metrics asks for it)');
   }
+  const idle = durationSeconds(schema.SESSION_IDLE_TIMEOUT);
+  if (idle < 60 || idle > durationSeconds(schema.SESSION_MAX_AGE)) {
+    problems.push('SESSION_IDLE_TIMEOUT must be at least 1m and at most SESSION_MAX_AGE');
+  }
   let allowedHosts: HostAllowList | null = null;
   try {
     allowedHosts = dataStoreAllowList(schema.DATA_STORE_ALLOWED_HOSTS, production);
@@ -102,6 +106,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         ? Buffer.from(schema.AUTH_TOKEN_SECRET, 'utf8')
         : createHmac('sha256', masterKey).update('auth-token-signing').digest(),
       accessTokenTtlSeconds: schema.ACCESS_TOKEN_TTL,
+      sessionIdleSeconds: durationSeconds(schema.SESSION_IDLE_TIMEOUT),
+      sessionMaxAgeSeconds: durationSeconds(schema.SESSION_MAX_AGE),
     },
     rateLimits: {
       defaultPerMinute: schema.RATE_LIMIT_DEFAULT,

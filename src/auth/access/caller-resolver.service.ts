@@ -26,9 +26,11 @@ export class CallerResolver {
         : undefined;
     }
     const claims = await this.tokens.verifyAccess(credential);
-    if (!claims || !(await this.sessions.isActive(claims.sessionId, claims.userId))) {
+    const session = claims && (await this.sessions.resolve(claims.sessionId, claims.userId));
+    if (!claims || !session) {
       return undefined;
     }
-    return { kind: 'user', id: claims.userId, roles: claims.roles, sessionId: claims.sessionId };
+    // Roles as they are now, not as they were when the token was signed.
+    return { kind: 'user', id: claims.userId, roles: session.roles, sessionId: claims.sessionId };
   }
 }

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -139,6 +140,43 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyDto] })
   items!: ApiKeyDto[];
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  nextCursor!: string | null;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true, example: ['auditor'] })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+
+  @ApiPropertyOptional({
+    example: true,
+    description: 'true: no login, and every session of the user ends at once',
+  })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class UserDetailsDto extends UserDto {
+  @ApiProperty({ example: false })
+  disabled!: boolean;
+
+  @ApiProperty({ example: true, description: 'A second factor (TOTP or a passkey) is set up' })
+  secondFactor!: boolean;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
+  createdAt!: string;
+}
+
+export class UserListDto {
+  @ApiProperty({ type: [UserDetailsDto] })
+  items!: UserDetailsDto[];
 
   @ApiProperty({ nullable: true, type: String, example: null })
   nextCursor!: string | null;

@@ -34,12 +34,29 @@ export class MfaConfirmDto {
   code!: string;
 }
 
+const REFRESH_EXAMPLE =
+  '0b6e4f3e-1f7a-4d7e-8c55-1b0f5d2c9a10.q2Zl0w3n4d5Y6x7c8v9b0n1m2a3s4d5f6g7h8j9k0lQ';
+
 export class TokenDto {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' })
   accessToken!: string;
 
   @ApiProperty({ example: 900, description: 'Seconds until the token expires' })
   expiresIn!: number;
+
+  @ApiProperty({
+    example: REFRESH_EXAMPLE,
+    description:
+      'Single use: POST /v1/auth/refresh trades it for new tokens while the session lives',
+  })
+  refreshToken!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ example: REFRESH_EXAMPLE })
+  @IsString()
+  @MaxLength(200)
+  refreshToken!: string;
 }
 
 export class LoginResponseDto {
@@ -48,6 +65,9 @@ export class LoginResponseDto {
 
   @ApiProperty({ required: false, example: 900 })
   expiresIn?: number;
+
+  @ApiProperty({ required: false, example: REFRESH_EXAMPLE })
+  refreshToken?: string;
 
   @ApiProperty({
     required: false,

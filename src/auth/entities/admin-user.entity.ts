@@ -24,6 +24,10 @@ export class AdminUserEntity {
   @Column({ name: 'totp_pending_secret', type: 'text', nullable: true })
   totpPendingSecret!: string | null;
 
+  /** Set while the user is disabled: no login, and every session refused. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

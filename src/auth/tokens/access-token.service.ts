@@ -22,13 +22,17 @@ export class AccessTokenService {
     return this.config.auth.accessTokenTtlSeconds;
   }
 
-  signAccess(claims: AccessClaims): Promise<string> {
+  /**
+   * `sid` names the session; roles are informative only: every request reads the user's current
+   * roles through the session cache. `expiresAt` (epoch seconds) never outlives the session.
+   */
+  signAccess(claims: AccessClaims, expiresAt: number): Promise<string> {
     return new SignJWT({ sid: claims.sessionId, roles: claims.roles, typ: 'access' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setExpirationTime(`${this.accessTtlSeconds}s`)
+      .setExpirationTime(expiresAt)
       .sign(this.config.auth.tokenSecret);
   }
 

@@ -8,6 +8,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { AdminUserEntity } from '../entities/admin-user.entity';
 import { PasswordHasher } from '../passwords/password-hasher';
+import { SessionService } from '../sessions/session.service';
 
 @Injectable()
 export class AdminUsersService implements OnApplicationBootstrap {
@@ -18,6 +19,7 @@ export class AdminUsersService implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly sessions: SessionService,
   ) {}
 
   findByEmail(email: string): Promise<AdminUserEntity | null> {
@@ -63,6 +65,72 @@ export class AdminUsersService implements OnApplicationBootstrap {
       return created;
     });
     return user;
+  }
+
+  /**
+   * Changes roles and the disabled flag; the user's next request sees the change (the session
+   * cache is written before commit, under the row lock). Disabling ends every session. The last
+   * enabled admin cannot lose the role or be disabled.
+   */
+  async update(
+    ctx: RequestContext,
+    id: string,
+    change: { roles?: Role[]; disabled?: boolean },
+  ): Promise<AdminUserEntity> {
+    return this.users.manager.transaction(async (m) => {
+      const user = await m.findOne(AdminUserEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!user) {
+        throw new AuthError(AuthErrorCode.UserNotFound, 'No such user.');
+      }
+      const roles = change.roles ? [...new Set(change.roles)] : user.roles;
+      const disabledAt =
+        change.disabled === undefined
+          ? user.disabledAt
+          : change.disabled
+            ? (user.disabledAt ?? new Date())
+            : null;
+      const wasAdmin = user.roles.includes('admin') && !user.disabledAt;
+      if (wasAdmin && (!roles.includes('admin') || disabledAt)) {
+        // Serialises concurrent demotions, so two admins cannot remove each other at once.
+        await m.query('SELECT pg_advisory_xact_lock($1)', [7_310_003]);
+        const others: Array<{ n: number }> = await m.query(
+          `SELECT count(*)::int AS n FROM admin_users
+            WHERE id <> $1 AND disabled_at IS NULL AND 'admin' = ANY (roles)`,
+          [id],
+        );
+        if (others[0].n === 0) {
+          throw new AuthError(
+            AuthErrorCode.LastAdmin,
+            'This is the last enabled admin: it keeps the admin role and stays enabled.',
+          );
+        }
+      }
+      await m.update(AdminUserEntity, { id }, { roles, disabledAt });
+      if (disabledAt && !user.disabledAt) {
+        await this.sessions.end(id, 'disabled', {}, m);
+      }
+      await this.sessions.publishAccess(id, m);
+      await this.audit.record(
+        ctx,
+        {
+          action: 'admin.user.update',
+          target: { type: 'user', id },
+          details: {
+            ...(change.roles ? { roles, previousRoles: user.roles } : {}),
+            ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+          },
+        },
+        m,
+      );
+      return m.findOneByOrFail(AdminUserEntity, { id });
+    });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.users.existsBy({ id });
   }
 
   /** The first admin, from configuration, when no user exists yet. */

@@ -8,6 +8,7 @@ export interface RequestContext {
   caller?: Caller;
   requestId?: string;
   ip?: string;
+  userAgent?: string;
   /** The service acting on its own (workers, timers, start-up), never on behalf of a caller. */
   system?: true;
 }
@@ -20,6 +21,7 @@ export function requestContextOf(req: Request): RequestContext {
     caller: callerOf(req),
     requestId: typeof req.id === 'string' ? req.id : undefined,
     ip: req.ip,
+    userAgent: req.headers['user-agent'],
   };
 }
 
