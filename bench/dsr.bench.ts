@@ -245,7 +245,7 @@ async function main(): Promise<void> {
     BOOTSTRAP_ADMIN_EMAIL: 'bench-admin@example.test',
     BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
     EXPORT_DIR: mkdtempSync(join(tmpdir(), 'dsr-bench-')),
-    RATE_LIMIT_DEFAULT: '1000000',
+    RATE_LIMIT_API_KEY_DEFAULT: '1000000', RATE_LIMIT_USER_PER_MINUTE: '1000000',
     PRIVACY_RECONCILE_INTERVAL_MS: '5000',
   };
   const port = await freePort();

@@ -10,7 +10,7 @@ describe('API keys with their own rateLimitPerMinute', () => {
   beforeAll(async () => {
     // Counters of its own with a low default, so the budgets are quick to reach.
     t = await createTestApp({
-      RATE_LIMIT_DEFAULT: '10',
+      RATE_LIMIT_API_KEY_DEFAULT: '10',
       WORKERS: 'false',
       REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}:key-budgets-${randomUUID().slice(0, 8)}`,
     });

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access/access.guard';
 import { CallerResolver } from './access/caller-resolver.service';
+import { ApiKeyCache } from './api-keys/api-key-cache';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
@@ -38,6 +39,7 @@ import { AdminUsersService } from './users/admin-users.service';
     AuthService,
     AdminUsersService,
     ApiKeysService,
+    ApiKeyCache,
     MfaService,
     TotpService,
     PasswordHasher,

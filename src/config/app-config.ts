@@ -28,7 +28,14 @@ export class AppConfig {
     sessionMaxAgeSeconds: number;
   };
   readonly rateLimits!: {
-    defaultPerMinute: number;
+    /** Per API key a minute, unless the key has its own budget. */
+    apiKeyPerMinute: number;
+    userPerMinute: number;
+    /** Shared by callers with no or invalid credentials, per address a minute. */
+    anonymousPerIp: number;
+    /** Login, public and anonymous budgets while Redis is down: refuse (503) or count per process. */
+    whenRedisDown: 'closed' | 'open';
+    /** Failed attempts per 15 minutes before each further attempt waits (growing delays). */
     loginPerIp: number;
     loginPerAccount: number;
     publicPerIp: number;

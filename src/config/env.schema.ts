@@ -138,10 +138,27 @@ export class EnvSchema {
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 43200, 12h or 1d' })
   SESSION_MAX_AGE = '12h';
 
+  /** Requests per minute per API key, unless the key sets its own rateLimitPerMinute. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  RATE_LIMIT_DEFAULT = 1200;
+  RATE_LIMIT_API_KEY_DEFAULT = 60000;
+
+  /** Requests per minute per admin user. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_USER_PER_MINUTE = 1200;
+
+  /** Requests per minute per address shared by every caller with no or invalid credentials. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ANONYMOUS_PER_IP = 60;
+
+  /** `closed`: login, public and anonymous calls answer 503 while Redis is down; `open`: counted per process. */
+  @IsIn(['closed', 'open'])
+  RATE_LIMIT_REDIS_DOWN: 'closed' | 'open' = 'closed';
 
   @Transform(toInt)
   @IsInt()

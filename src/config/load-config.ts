@@ -110,7 +110,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       sessionMaxAgeSeconds: durationSeconds(schema.SESSION_MAX_AGE),
     },
     rateLimits: {
-      defaultPerMinute: schema.RATE_LIMIT_DEFAULT,
+      apiKeyPerMinute: schema.RATE_LIMIT_API_KEY_DEFAULT,
+      userPerMinute: schema.RATE_LIMIT_USER_PER_MINUTE,
+      anonymousPerIp: schema.RATE_LIMIT_ANONYMOUS_PER_IP,
+      whenRedisDown: schema.RATE_LIMIT_REDIS_DOWN,
       loginPerIp: schema.RATE_LIMIT_LOGIN_PER_IP,
       loginPerAccount: schema.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       publicPerIp: schema.RATE_LIMIT_PUBLIC_PER_IP,

@@ -6,14 +6,14 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipRateLimit } from 'src/rate-limit/skip-rate-limit.decorator';
 import { Public } from 'src/common/access/access.decorator';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
 @Controller('health')
 @Public()
-@SkipThrottle()
+@SkipRateLimit()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipRateLimit } from 'src/rate-limit/skip-rate-limit.decorator';
 import { Public } from 'src/common/access/access.decorator';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { MetricsService } from './metrics.service';
@@ -14,7 +14,7 @@ import { MetricsService } from './metrics.service';
 @ApiTags('health')
 @Controller('metrics')
 @Public()
-@SkipThrottle()
+@SkipRateLimit()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

@@ -14,7 +14,9 @@ const defaults: Record<string, string | undefined> = {
   BOOTSTRAP_ADMIN_EMAIL: 'root-admin@example.test',
   BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap-password-for-tests',
   // Tests log in often from one address; the rate-limit tests lower these on their own app.
-  RATE_LIMIT_DEFAULT: '100000',
+  RATE_LIMIT_API_KEY_DEFAULT: '100000',
+  RATE_LIMIT_USER_PER_MINUTE: '100000',
+  RATE_LIMIT_ANONYMOUS_PER_IP: '100000',
   RATE_LIMIT_LOGIN_PER_IP: '100000',
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
   RATE_LIMIT_PUBLIC_PER_IP: '100000',

@@ -46,7 +46,7 @@ export class AccessGuard implements CanActivate {
       return true;
     }
     const req = context.switchToHttp().getRequest<Request & { [CALLER_KEY]?: Caller }>();
-    const caller = await this.callers.resolve(req.headers.authorization);
+    const caller = await this.callers.forRequest(req);
     if (!caller) {
       throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
     }

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { Caller } from 'src/common/access/caller';
 import { API_KEY_PREFIX, ApiKeysService } from '../api-keys/api-keys.service';
 import { SessionService } from '../sessions/session.service';
 import { AccessTokenService } from '../tokens/access-token.service';
+
+const RESOLVED = Symbol('resolvedCaller');
+type Resolving = Request & { [RESOLVED]?: Promise<Caller | undefined> };
+
+const credentialOf = (authorization: string | undefined): string | undefined =>
+  /^Bearer\s+(\S{1,2048})\s*$/i.exec(authorization ?? '')?.[1];
 
 /** Turns an Authorization header into a caller: an API key or a user's access token. */
 @Injectable()
@@ -13,16 +20,31 @@ export class CallerResolver {
     private readonly sessions: SessionService,
   ) {}
 
+  /**
+   * The request's caller, resolved once however many guards ask (the rate limiter identifies
+   * the caller before the access guard decides).
+   */
+  forRequest(req: Request): Promise<Caller | undefined> {
+    const r = req as Resolving;
+    r[RESOLVED] ??= this.resolve(req.headers.authorization);
+    return r[RESOLVED];
+  }
+
   async resolve(authorization: string | undefined): Promise<Caller | undefined> {
-    const match = /^Bearer\s+(\S{1,2048})\s*$/i.exec(authorization ?? '');
-    if (!match) {
+    const credential = credentialOf(authorization);
+    if (credential === undefined) {
       return undefined;
     }
-    const credential = match[1];
     if (credential.startsWith(API_KEY_PREFIX)) {
       const key = await this.apiKeys.authenticate(credential);
       return key
-        ? { kind: 'apiKey', id: key.id, scopes: key.scopes, keyAliases: key.keyAliases }
+        ? {
+            kind: 'apiKey',
+            id: key.id,
+            scopes: key.scopes,
+            keyAliases: key.keyAliases,
+            rateLimitPerMinute: key.rateLimitPerMinute,
+          }
         : undefined;
     }
     const claims = await this.tokens.verifyAccess(credential);

@@ -7,6 +7,7 @@ import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey } from './api-key-hash';
 
 /** Every key starts with this, so a leaked key is easy to spot in code and by secret scanners. */
@@ -18,6 +19,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly audit: AuditService,
+    private readonly cache: ApiKeyCache,
   ) {}
 
   async create(
@@ -92,17 +94,30 @@ export class ApiKeysService {
         m,
       );
     });
+    await this.cache.revoked(id);
   }
 
-  /** Looks the key up on every call, so a revocation holds from the next request on. */
+  /**
+   * The active key, from the in-process cache when it holds it (revocations evict it there), so
+   * authenticating a key costs no round trip.
+   */
   async authenticate(key: string): Promise<ApiKeyEntity | undefined> {
-    const found = await this.keys.findOneBy({ keyHash: hashApiKey(key), revokedAt: IsNull() });
+    const hash = hashApiKey(key);
+    let found = this.cache.get(hash);
+    if (found === undefined) {
+      found = await this.keys.findOneBy({ keyHash: hash, revokedAt: IsNull() });
+      this.cache.set(hash, found);
+    }
     if (!found) {
       return undefined;
     }
-    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const now = Date.now();
+    if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Coarse on purpose: one write a minute per key instead of one per request.
-      void this.keys.update({ id: found.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+      found.lastUsedAt = new Date(now);
+      void this.keys
+        .update({ id: found.id }, { lastUsedAt: found.lastUsedAt })
+        .catch(() => undefined);
     }
     return found;
   }

@@ -78,7 +78,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({
     description:
-      "Requests per minute for this key, instead of the service's default budget (RATE_LIMIT_DEFAULT)",
+      "Requests per minute for this key, instead of the service's default budget (RATE_LIMIT_API_KEY_DEFAULT)",
     example: 120000,
     minimum: 1,
     maximum: 10000000,

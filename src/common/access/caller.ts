@@ -23,6 +23,8 @@ export type Caller =
       scopes: Scope[];
       /** Keyring aliases its crypto calls are limited to; null: every alias. */
       keyAliases: string[] | null;
+      /** The key's own requests per minute; null or absent: the configured default. */
+      rateLimitPerMinute?: number | null;
     };
 
 /** Who an audit event or a ledger entry names: the caller, the service itself, or nobody known. */

@@ -7,7 +7,6 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from '../errors/domain-error';
 import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem';
@@ -66,9 +65,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...extras,
         errors: exception.errors,
       });
-    }
-    if (exception instanceof ThrottlerException) {
-      return problem(429, CODE_BY_STATUS[429], DETAIL_BY_STATUS[429], extras);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

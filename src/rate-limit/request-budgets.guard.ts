@@ -1,0 +1,117 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { CallerResolver } from 'src/auth/access/caller-resolver.service';
+import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
+import { Caller } from 'src/common/access/caller';
+import { AppConfig } from 'src/config/app-config';
+import { clientAddress } from './client-address';
+import { LocalBudgets } from './local-budgets';
+import { RateLimitRedis } from './rate-limit-redis';
+import { RateLimitError } from './rate-limit.error';
+import { SKIP_RATE_LIMIT } from './skip-rate-limit.decorator';
+
+const MINUTE = 60_000;
+const PUBLIC_WINDOW_MS = 10 * MINUTE;
+const MAX_FALLBACK_BUCKETS = 10_000;
+
+/**
+ * Budgets by who is calling, decided before the access guard: the caller is identified first
+ * (resolved once per request), then an API key spends its own budget, an admin user theirs, and
+ * every request with no or invalid credentials spends the small budget of its address, so
+ * made-up tokens share one bucket. Public endpoints have a budget per address of their own;
+ * login endpoints are limited by failures (LoginAttemptsInterceptor).
+ */
+@Injectable()
+export class RequestBudgetsGuard implements CanActivate {
+  private readonly fallback = new Map<string, { window: number; count: number }>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly callers: CallerResolver,
+    private readonly local: LocalBudgets,
+    private readonly redis: RateLimitRedis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_RATE_LIMIT, targets)) {
+      return true;
+    }
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    try {
+      await this.spend(req, rule);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimitError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
+  }
+
+  private async spend(req: Request, rule: AccessRule | undefined): Promise<void> {
+    const limits = this.config.rateLimits;
+    const address = clientAddress(req);
+    if (rule?.kind === 'public' && rule.rateLimit === 'login') {
+      return;
+    }
+    if (rule?.kind === 'public' && rule.rateLimit === 'public') {
+      return this.shared(`public:${address}`, PUBLIC_WINDOW_MS, limits.publicPerIp);
+    }
+    const authorization = req.headers.authorization;
+    if (authorization !== undefined) {
+      const caller = await this.callers.forRequest(req);
+      if (caller) {
+        return this.spendOwn(caller);
+      }
+    }
+    await this.shared(`anon:${address}`, MINUTE, limits.anonymousPerIp);
+  }
+
+  private spendOwn(caller: Caller): void {
+    const { retryAfterMs } =
+      caller.kind === 'apiKey'
+        ? this.local.take(
+            `key:${caller.id}`,
+            caller.rateLimitPerMinute ?? this.config.rateLimits.apiKeyPerMinute,
+          )
+        : this.local.take(`user:${caller.id}`, this.config.rateLimits.userPerMinute);
+    if (retryAfterMs !== undefined) {
+      throw RateLimitError.tooMany(retryAfterMs);
+    }
+  }
+
+  /** A budget shared by many requests of one address, counted in Redis. */
+  private async shared(bucket: string, windowMs: number, limit: number): Promise<void> {
+    let hit: { count: number; resetMs: number };
+    try {
+      hit = await this.redis.hit(bucket, windowMs);
+    } catch {
+      if (this.config.rateLimits.whenRedisDown === 'closed') {
+        throw RateLimitError.unavailable();
+      }
+      hit = this.countHere(bucket, windowMs);
+    }
+    if (hit.count > limit) {
+      throw RateLimitError.tooMany(hit.resetMs);
+    }
+  }
+
+  /** `RATE_LIMIT_REDIS_DOWN=open`: the same budget, counted by this process alone. */
+  private countHere(bucket: string, windowMs: number): { count: number; resetMs: number } {
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    const key = `${bucket}:${windowMs}`;
+    const entry = this.fallback.get(key);
+    if (this.fallback.size >= MAX_FALLBACK_BUCKETS) {
+      this.fallback.clear();
+    }
+    const count = entry?.window === window ? entry.count + 1 : 1;
+    this.fallback.set(key, { window, count });
+    return { count, resetMs: (window + 1) * windowMs - now };
+  }
+}
