@@ -31,6 +31,9 @@ async function statuses(
   return out;
 }
 
+// Thousands of requests and password checks: slow on a busy machine, not a timing assertion.
+jest.setTimeout(240_000);
+
 describe('rate limits with the shipped defaults', () => {
   let t: TestApp;
   let setup: TestApp;
