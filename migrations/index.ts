@@ -18,6 +18,7 @@ import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
 import { AuditKeyedChain1764001000000 } from './1764001000000-audit-keyed-chain';
 import { ExportLinkDownloads1764001100000 } from './1764001100000-export-link-downloads';
 import { SessionsAndDevices1764002000000 } from './1764002000000-sessions-and-devices';
+import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   AuditKeyedChain1764001000000,
   ExportLinkDownloads1764001100000,
   SessionsAndDevices1764002000000,
+  MetricsIndexes1764002600000,
 ];

@@ -1,9 +1,11 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { exitGracefullyOnSignals } from './bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './bootstrap/load-config-or-exit';
 import { ensureDatabase } from './database/ensure-database';
+import { QUEUE_NAMES } from './queue/queue-names';
 
 /** Worker-only process: queue workers and schedulers, no HTTP server. */
 async function bootstrap(): Promise<void> {
@@ -18,6 +20,9 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   exitGracefullyOnSignals(app);
   await app.init();
+  new NestLogger('Bootstrap').log(
+    `Worker ready (pid ${process.pid}, ${config.env}): processing ${QUEUE_NAMES.join(', ')}`,
+  );
 }
 
 void bootstrap();

@@ -1,9 +1,9 @@
 import { freePort, exitOf, spawnEntry, waitForHttp } from './support/spawn-service';
 
 describe('entry points', () => {
-  it('starts the API, then on SIGTERM stops taking requests and exits cleanly', async () => {
+  it('starts the API, says where it listens, then on SIGTERM stops taking requests and exits cleanly', async () => {
     const port = await freePort();
-    const child = spawnEntry('main', { PORT: String(port), LOG_LEVEL: 'warn' });
+    const child = spawnEntry('main', { PORT: String(port), LOG_LEVEL: 'info' });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -13,6 +13,9 @@ describe('entry points', () => {
       child.kill('SIGKILL');
       throw new Error(`${(e as Error).message}\n${output}`);
     }
+    expect(output).toContain(`Listening on http://localhost:${port}`);
+    // One line per route at start-up is noise; the listening line stands out instead.
+    expect(output).not.toContain('Mapped {');
     child.kill('SIGTERM');
     expect(await exitOf(child, 20_000)).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
@@ -24,13 +27,10 @@ describe('entry points', () => {
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     const started = Date.now();
-    while (
-      !output.includes('Nest application successfully started') &&
-      !output.includes('dependencies initialized') &&
-      Date.now() - started < 60_000
-    ) {
+    while (!output.includes('Worker ready') && Date.now() - started < 60_000) {
       await new Promise((r) => setTimeout(r, 250));
     }
+    expect(output).toContain(`Worker ready (pid ${child.pid}`);
     await new Promise((r) => setTimeout(r, 2000));
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
     child.kill('SIGTERM');

@@ -1,11 +1,14 @@
 import type { HostAllowList } from 'src/common/outbound/host-allow-list';
 import type { Calendar, Jurisdiction } from 'src/privacy-requests/deadlines/deadline-rules';
 import type { CryptoConfig } from './crypto-config';
+import type { TlsFiles } from './tls-config';
 
 /** Typed, validated configuration. Built once by `loadConfig`; nothing else reads process.env. */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly port!: number;
+  /** HTTPS certificate and key; null: plain HTTP. */
+  readonly tls!: TlsFiles | null;
   readonly databaseUrl!: string;
   readonly dbMigrate!: boolean;
   readonly redis!: { url: string; prefix: string };

@@ -92,6 +92,15 @@ export class EnvSchema {
   @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
+  /** HTTPS: PEM certificate chain and private key, both or neither. */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
   /** Bearer token `/metrics` asks for; required in production, optional elsewhere. */
   @IsOptional()
   @IsString()

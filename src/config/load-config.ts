@@ -8,6 +8,7 @@ import { AppConfig } from './app-config';
 import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
 import { EnvSchema } from './env.schema';
 import { readDotEnv } from './dot-env';
+import { readTlsFiles, type TlsFiles } from './tls-config';
 import { resolveMasterKey, resolvePreviousMasterKeys } from './master-key';
 
 export class ConfigError extends Error {
@@ -51,6 +52,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   } catch (e) {
     problems.push(`DATA_STORE_ALLOWED_HOSTS ${(e as Error).message}`);
   }
+  let tls: TlsFiles | null = null;
+  try {
+    tls = readTlsFiles(schema.TLS_CERT_FILE, schema.TLS_KEY_FILE);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   const calendars = jurisdictionCalendars(schema, problems);
   const retentionMonths = requestRetentionMonths(schema.REQUEST_RETENTION);
   if (retentionMonths < MIN_RETENTION_MONTHS) {
@@ -84,6 +91,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   return new AppConfig({
     env: schema.NODE_ENV,
     port,
+    tls,
     databaseUrl: schema.DATABASE_URL,
     dbMigrate: schema.DB_MIGRATE,
     redis: { url: schema.REDIS_URL, prefix: schema.REDIS_PREFIX },

@@ -3,6 +3,7 @@ import type { EnvelopeCrypto } from '@libs/crypto';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { MetricsService } from 'src/health/metrics.service';
 import { assertKeyAliasAllowed, isKeyAliasAllowed } from './access/key-alias.access';
 import { FieldCryptoError, FieldCryptoErrorCode } from './crypto.error';
 import type {
@@ -30,6 +31,7 @@ export class FieldCryptoService {
     @Inject(ENVELOPE_CRYPTO) private readonly crypto: EnvelopeCrypto,
     private readonly audit: AuditService,
     config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.maxFieldBytes = config.crypto.maxFieldBytes;
     this.defaultAlias = config.crypto.defaultAlias;
@@ -69,9 +71,14 @@ export class FieldCryptoService {
     }
     // A subject that already has a key keeps its own keyring, whatever alias was asked for.
     const first = names.length > 0 ? fields[names[0]] : undefined;
+    const alias =
+      first !== undefined
+        ? this.crypto.fields.describe(first).alias
+        : (body.keyAlias ?? this.defaultAlias);
     if (first !== undefined) {
-      await this.checkAlias(ctx, 'crypto.encrypt', this.crypto.fields.describe(first).alias);
+      await this.checkAlias(ctx, 'crypto.encrypt', alias);
     }
+    this.count('encrypt', new Map([[alias, names.length]]));
     if (body.blindIndex === undefined) {
       return { fields };
     }
@@ -85,10 +92,11 @@ export class FieldCryptoService {
   async decrypt(ctx: RequestContext, body: DecryptRequestDto): Promise<DecryptResponseDto> {
     const names = this.checkCount(body.fields);
     this.checkCiphertextSizes(body.fields, names);
-    await this.checkCiphertextAliases(ctx, 'crypto.decrypt', body.fields);
+    const aliases = await this.checkCiphertextAliases(ctx, 'crypto.decrypt', body.fields);
     const options = { context: body.context };
     try {
       const fields = await this.crypto.fields.decryptMany(body.fields, options);
+      this.count('decrypt', aliases);
       await this.audit.record(ctx, {
         action: 'crypto.decrypt',
         details: { fieldCount: names.length },
@@ -111,10 +119,11 @@ export class FieldCryptoService {
   async rewrap(ctx: RequestContext, body: RewrapRequestDto): Promise<RewrapResponseDto> {
     const names = this.checkCount(body.fields);
     this.checkCiphertextSizes(body.fields, names);
-    await this.checkCiphertextAliases(ctx, 'crypto.rewrap', body.fields);
+    const aliases = await this.checkCiphertextAliases(ctx, 'crypto.rewrap', body.fields);
     const options = { context: body.context };
     try {
       const fields = await this.crypto.fields.rewrapMany(body.fields, options);
+      this.count('rewrap', aliases);
       await this.audit.record(ctx, {
         action: 'crypto.rewrap',
         details: { fieldCount: names.length },
@@ -187,25 +196,35 @@ export class FieldCryptoService {
   }
 
   /**
-   * The alias each ciphertext names, checked before any key is used. Unreadable ciphertexts are
-   * left to the decryption, which names the failing field.
+   * The alias each ciphertext names, checked before any key is used, with how many fields name
+   * it. Unreadable ciphertexts are left to the decryption, which names the failing field.
    */
   private async checkCiphertextAliases(
     ctx: RequestContext,
     action: string,
     fields: Record<string, string>,
-  ): Promise<void> {
+  ): Promise<Map<string, number>> {
     // Every caller: the internal keyrings are refused even to unrestricted keys and users.
-    const aliases = new Set<string>();
+    const aliases = new Map<string, number>();
     for (const ciphertext of Object.values(fields)) {
       try {
-        aliases.add(this.crypto.fields.describe(ciphertext).alias);
+        const alias = this.crypto.fields.describe(ciphertext).alias;
+        aliases.set(alias, (aliases.get(alias) ?? 0) + 1);
       } catch {
         continue;
       }
     }
-    for (const alias of aliases) {
+    for (const alias of aliases.keys()) {
       await this.checkAlias(ctx, action, alias);
+    }
+    return aliases;
+  }
+
+  /** One call per keyring it touched, and its fields; in memory, nothing awaited. */
+  private count(operation: 'encrypt' | 'decrypt' | 'rewrap', aliases: Map<string, number>): void {
+    for (const [keyAlias, fields] of aliases) {
+      this.metrics.cryptoOperations.inc({ operation, key_alias: keyAlias });
+      this.metrics.cryptoFields.inc({ operation, key_alias: keyAlias }, fields);
     }
   }
 

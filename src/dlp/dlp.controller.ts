@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -6,7 +6,9 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Access, Authenticated } from 'src/common/access/access.decorator';
+import { MetricsService } from 'src/health/metrics.service';
 import { DlpService } from './dlp.service';
 import {
   DlpEntityListDto,
@@ -19,7 +21,10 @@ import {
 @ApiTags('dlp')
 @Controller('v1/dlp')
 export class DlpController {
-  constructor(private readonly dlp: DlpService) {}
+  constructor(
+    private readonly dlp: DlpService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Post('scan')
   @HttpCode(200)
@@ -28,7 +33,8 @@ export class DlpController {
   @ApiOkResponse({ type: DlpScanResultDto })
   @ApiBadRequestResponse({ description: 'Unknown entity, or neither/both of text and json' })
   @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
-  scan(@Body() body: DlpScanDto): DlpScanResultDto {
+  scan(@Body() body: DlpScanDto, @Req() req: Request): DlpScanResultDto {
+    this.count('scan', body, req);
     return this.dlp.scan(body);
   }
 
@@ -39,7 +45,8 @@ export class DlpController {
   @ApiOkResponse({ type: DlpRedactResultDto })
   @ApiBadRequestResponse({ description: 'Unknown entity, bad operator, or neither/both inputs' })
   @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
-  redact(@Body() body: DlpRedactDto): Promise<DlpRedactResultDto> {
+  redact(@Body() body: DlpRedactDto, @Req() req: Request): Promise<DlpRedactResultDto> {
+    this.count('redact', body, req);
     return this.dlp.redact(body);
   }
 
@@ -49,5 +56,11 @@ export class DlpController {
   @ApiOkResponse({ type: DlpEntityListDto })
   entities(): DlpEntityListDto {
     return this.dlp.entities();
+  }
+
+  /** Bytes are the body as received (Content-Length), so counting costs nothing per value. */
+  private count(operation: 'scan' | 'redact', body: DlpScanDto, req: Request): void {
+    this.metrics.dlpScans.inc({ operation, input: body.text !== undefined ? 'text' : 'json' });
+    this.metrics.dlpBytes.inc({ operation }, Number(req.headers['content-length'] ?? 0) || 0);
   }
 }

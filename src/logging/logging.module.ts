@@ -1,20 +1,48 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { destination, type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from 'src/config/app-config';
 import { loggableTarget } from './log-path';
 import { redactLogLine } from './pii-log-redactor';
+import { isProbe, isStartupNoise } from './quiet-contexts';
 import { REDACT_PATHS } from './redact-paths';
+
+export interface LoggingOptions {
+  /** Where lines go: stdout (default), or stderr for a command-line tool whose stdout is its answer. */
+  destination?: 1 | 2;
+}
+
+/**
+ * Development reads logs in a terminal: colourised, one line per event, through pino-pretty (in
+ * the same thread, after redaction). Production and tests keep one JSON object per line.
+ */
+function destinationFor(config: AppConfig, fd: 1 | 2): DestinationStream | undefined {
+  if (config.env !== 'development') {
+    return fd === 2 ? destination({ dest: 2, sync: true }) : undefined;
+  }
+  return pinoPretty({
+    destination: fd,
+    sync: true,
+    colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY,
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    ignore: 'pid,hostname,context,req,res,responseTime,requestId',
+    messageFormat: '{if context}[{context}] {end}{msg}{if res.statusCode} {res.statusCode}{end}',
+  });
+}
 
 @Module({})
 export class LoggingModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: LoggingOptions = {}): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
-            pinoHttp: {
+          useFactory: (config: AppConfig) => {
+            const pinoHttp: Options = {
               level: config.logLevel,
               // The request id middleware runs first and sets req.id.
               genReqId: (req) => req.id,
@@ -23,15 +51,24 @@ export class LoggingModule {
               customProps: (req, res) =>
                 res.writableFinished ? loggableTarget(req) : { requestId: req.id },
               redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-              hooks: { streamWrite: redactLogLine },
+              hooks: {
+                streamWrite: redactLogLine,
+                logMethod(args, method) {
+                  if (!isStartupNoise(args)) {
+                    method.apply(this, args);
+                  }
+                },
+              },
               serializers: {
                 // The URL is added once routed (see customProps): paths hold identifiers and tokens.
                 req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-              autoLogging: { ignore: (req) => req.url === '/health/live' },
-            },
-          }),
+              autoLogging: { ignore: (req) => isProbe(req.url) },
+            };
+            const stream = destinationFor(config, options.destination ?? 1);
+            return { pinoHttp: stream ? [pinoHttp, stream] : pinoHttp };
+          },
         }),
       ],
     };

@@ -4,6 +4,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { postJson, PrivateAddressError } from 'src/common/outbound/post-json';
 import { AppConfig } from 'src/config/app-config';
+import { MetricsService } from 'src/health/metrics.service';
 import { ConsentLedgerRepository } from '../ledger/consent-ledger.repository';
 import { ConsentSubjects } from '../ledger/consent-subject';
 import { signWebhook, SIGNATURE_HEADER } from './webhook-signature';
@@ -24,6 +25,7 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     private readonly ledger: ConsentLedgerRepository,
     private readonly subjects: ConsentSubjects,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -44,6 +46,7 @@ export class WebhookDeliveryProcessor extends WorkerHost {
   private async deliver(data: DeliverJobData): Promise<{ status: number } | { skipped: string }> {
     const hook = await this.webhooks.find(data.webhookId);
     if (!hook || !hook.active) {
+      this.metrics.webhookDeliveries.inc({ outcome: 'skipped' });
       return { skipped: 'endpoint removed or paused' };
     }
     const event = await this.ledger.findEvent(data.eventId);
@@ -81,17 +84,22 @@ export class WebhookDeliveryProcessor extends WorkerHost {
       });
     } catch (e) {
       if (e instanceof PrivateAddressError) {
+        this.metrics.webhookDeliveries.inc({ outcome: 'refused' });
         throw new UnrecoverableError(e.message);
       }
+      this.metrics.webhookDeliveries.inc({ outcome: 'failed' });
       throw e;
     }
     if (status === 410) {
+      this.metrics.webhookDeliveries.inc({ outcome: 'gone' });
       throw new UnrecoverableError('Endpoint answered 410 Gone');
     }
     if (status < 200 || status >= 300) {
+      this.metrics.webhookDeliveries.inc({ outcome: 'failed' });
       this.logger.warn(`Webhook ${hook.id} answered ${status}`);
       throw new Error(`Webhook endpoint answered ${status}`);
     }
+    this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
     return { status };
   }
 }
