@@ -6,6 +6,7 @@ import { AuditService } from './audit.service';
 import { AuditCheckpointRepository } from './checkpoints/audit-checkpoint.repository';
 import { AuditCheckpointSigner } from './checkpoints/audit-checkpoint.signer';
 import { AuditIntegrityService } from './checkpoints/audit-integrity.service';
+import { DeniedCallsRecorder } from './denied/denied-calls.recorder';
 import { AuditEventEntity } from './entities/audit-event.entity';
 
 @Global()
@@ -18,7 +19,8 @@ import { AuditEventEntity } from './entities/audit-event.entity';
     AuditCheckpointRepository,
     AuditCheckpointSigner,
     AuditIntegrityService,
+    DeniedCallsRecorder,
   ],
-  exports: [AuditService, AuditIntegrityService],
+  exports: [AuditService, AuditIntegrityService, DeniedCallsRecorder],
 })
 export class AuditModule {}

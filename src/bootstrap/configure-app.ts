@@ -10,6 +10,7 @@ import { jsonDeeperThan, MAX_JSON_DEPTH } from 'src/common/http/input-limits';
 import { InputTextPipe } from 'src/common/http/input-text.pipe';
 import { ValidationFailed } from 'src/common/http/validation-failed';
 import { createValidationPipe } from 'src/common/http/validation.pipe';
+import { DeniedCallsRecorder } from 'src/audit/denied/denied-calls.recorder';
 import { AppConfig } from 'src/config/app-config';
 import { metricsMiddleware } from 'src/health/metrics.middleware';
 import { MetricsService } from 'src/health/metrics.service';
@@ -67,6 +68,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(requestIdMiddleware);
   app.use(noStoreMiddleware);
   app.use(metricsMiddleware(app.get(MetricsService)));
+  app.use(app.get(DeniedCallsRecorder).middleware());
   app.use((req: Request, res: Response, next: NextFunction) =>
     req.path.startsWith('/docs') || req.path.startsWith('/admin/queues')
       ? uiHeaders(req, res, next)

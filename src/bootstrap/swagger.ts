@@ -1,5 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { describeAccess } from 'src/common/access/access-rule-text';
+import { ACCESS_EXTENSION, AccessRule } from 'src/common/access/access.decorator';
+
+/** Every operation's description states its access rule, taken from its access metadata. */
+function describeAccessRules(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const value of Object.values(item) as unknown[]) {
+      const op = value as { description?: string; [ACCESS_EXTENSION]?: AccessRule } | undefined;
+      const rule = op?.[ACCESS_EXTENSION];
+      if (op && rule) {
+        const access = `**Access:** ${describeAccess(rule)}`;
+        op.description = op.description ? `${op.description}\n\n${access}` : access;
+      }
+    }
+  }
+  return document;
+}
 
 export function buildOpenApiDocument(app: INestApplication) {
   const config = new DocumentBuilder()
@@ -15,7 +32,7 @@ export function buildOpenApiDocument(app: INestApplication) {
       description: 'An admin access token or an API key',
     })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return describeAccessRules(SwaggerModule.createDocument(app, config));
 }
 
 export function setupSwagger(app: INestApplication): void {

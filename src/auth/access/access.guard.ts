@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { PUBLIC_ROUTE } from 'src/audit/denied/denied-calls.recorder';
+import { describeAccess } from 'src/common/access/access-rule-text';
 import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { CALLER_KEY } from 'src/common/access/current-caller.decorator';
@@ -42,20 +44,20 @@ export class AccessGuard implements CanActivate {
       );
       throw new AuthError(AuthErrorCode.Forbidden, 'This route is not open to any caller.');
     }
+    const req = context
+      .switchToHttp()
+      .getRequest<Request & { [CALLER_KEY]?: Caller; [PUBLIC_ROUTE]?: true }>();
     if (rule.kind === 'public') {
+      req[PUBLIC_ROUTE] = true;
       return true;
     }
-    const req = context.switchToHttp().getRequest<Request & { [CALLER_KEY]?: Caller }>();
     const caller = await this.callers.forRequest(req);
     if (!caller) {
       throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
     }
     req[CALLER_KEY] = caller;
     if (!isAllowed(rule, caller)) {
-      throw new AuthError(
-        AuthErrorCode.Forbidden,
-        'The caller lacks the role or scope for this route.',
-      );
+      throw new AuthError(AuthErrorCode.Forbidden, describeAccess(rule));
     }
     return true;
   }

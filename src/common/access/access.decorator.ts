@@ -1,5 +1,10 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Role, Scope } from './caller';
 
 export const ACCESS_KEY = 'access:rule';
@@ -14,15 +19,24 @@ export type AccessRule =
   | { kind: 'authenticated' }
   | { kind: 'restricted'; roles: Role[]; scopes: Scope[]; allScopes?: boolean };
 
+/** The OpenAPI extension that carries each operation's rule; swagger.ts turns it into words. */
+export const ACCESS_EXTENSION = 'x-access';
+
+const declared = (rule: AccessRule) =>
+  applyDecorators(SetMetadata(ACCESS_KEY, rule), ApiExtension(ACCESS_EXTENSION, rule));
+
 export const Public = (rateLimit?: 'login' | 'public'): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_KEY, { kind: 'public', rateLimit } satisfies AccessRule);
+  declared({ kind: 'public', rateLimit } satisfies AccessRule);
 
 const secured = (rule: AccessRule): MethodDecorator & ClassDecorator =>
   applyDecorators(
-    SetMetadata(ACCESS_KEY, rule),
+    declared(rule),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing or invalid credentials (problem+json).' }),
-    ApiForbiddenResponse({ description: 'The caller lacks the role or scope (problem+json).' }),
+    ApiForbiddenResponse({
+      description:
+        'The caller lacks the role or scope; the detail names the one required (problem+json).',
+    }),
   );
 
 export const Authenticated = (): MethodDecorator & ClassDecorator =>
