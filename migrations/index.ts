@@ -18,6 +18,8 @@ import { KeyringSettings1764000950000 } from './1764000950000-keyring-settings';
 import { AuditKeyedChain1764001000000 } from './1764001000000-audit-keyed-chain';
 import { ExportLinkDownloads1764001100000 } from './1764001100000-export-link-downloads';
 import { SessionsAndDevices1764002000000 } from './1764002000000-sessions-and-devices';
+import { PasswordResets1764002010000 } from './1764002010000-password-resets';
+import { WebauthnCredentials1764002020000 } from './1764002020000-webauthn-credentials';
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -42,5 +44,7 @@ export const migrations = [
   AuditKeyedChain1764001000000,
   ExportLinkDownloads1764001100000,
   SessionsAndDevices1764002000000,
+  PasswordResets1764002010000,
+  WebauthnCredentials1764002020000,
   MetricsIndexes1764002600000,
 ];

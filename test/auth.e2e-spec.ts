@@ -208,7 +208,11 @@ describe('identity and access', () => {
         .post('/v1/auth/login')
         .send({ email: user.email, password: user.password })
         .expect(200);
-      expect(step.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+      expect(step.body).toEqual({
+        mfaRequired: true,
+        mfaToken: expect.any(String),
+        mfaMethods: ['totp'],
+      });
       expect(step.body).not.toHaveProperty('accessToken');
 
       await request(t.http)

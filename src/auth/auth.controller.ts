@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Authenticated, Public } from 'src/common/access/access.decorator';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { Authenticated, OpenDuringMfaEnrolment, Public } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { CurrentCaller } from 'src/common/access/current-caller.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
@@ -16,6 +17,7 @@ import {
   TokenDto,
   TotpEnrollDto,
 } from './dto/login.dto';
+import { WebauthnLoginOptionsDto } from './dto/webauthn.dto';
 import { WhoAmIDto } from './dto/whoami.dto';
 import { MfaService } from './mfa/mfa.service';
 
@@ -60,13 +62,35 @@ export class AuthController {
   @Post('mfa/verify')
   @HttpCode(200)
   @Public('login')
-  @ApiOperation({ summary: 'Finish an MFA login with a TOTP or backup code' })
+  @ApiOperation({
+    summary: 'Finish an MFA login with a TOTP code, a backup code or a passkey assertion',
+    description: 'Access rule: anyone holding an mfaToken; exactly one of code and webauthn.',
+  })
   @ApiOkResponse({ type: TokenDto })
   verify(@ReqContext() ctx: RequestContext, @Body() body: MfaVerifyDto): Promise<TokenDto> {
-    return this.auth.verifyMfa(ctx, body.mfaToken, body.code);
+    return this.auth.verifyMfa(ctx, body.mfaToken, {
+      code: body.code,
+      webauthn: body.webauthn,
+    });
+  }
+
+  @Post('mfa/webauthn/options')
+  @HttpCode(200)
+  @Public('login')
+  @ApiOperation({
+    summary: 'Passkey options for the second step of a login',
+    description:
+      'Access rule: anyone holding an mfaToken of a user with a passkey. Pass the options to navigator.credentials.get() and send the result as webauthn to POST /v1/auth/mfa/verify; the challenge serves that one MFA token once.',
+  })
+  @ApiOkResponse({ description: 'PublicKeyCredentialRequestOptionsJSON' })
+  webauthnOptions(
+    @Body() body: WebauthnLoginOptionsDto,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.auth.webauthnOptions(body.mfaToken);
   }
 
   @Post('mfa/totp/enroll')
+  @OpenDuringMfaEnrolment()
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Start TOTP enrolment; confirm with a code to turn it on' })
@@ -76,6 +100,7 @@ export class AuthController {
   }
 
   @Post('mfa/totp/confirm')
+  @OpenDuringMfaEnrolment()
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Turn TOTP on; returns ten single-use backup codes, once' })
@@ -85,6 +110,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @OpenDuringMfaEnrolment()
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: "Revoke the access token's session" })
@@ -99,6 +125,7 @@ export class AuthController {
   }
 
   @Get('whoami')
+  @OpenDuringMfaEnrolment()
   @Authenticated()
   @ApiOperation({ summary: 'The caller this request authenticates as' })
   @ApiOkResponse({

@@ -9,6 +9,17 @@ export enum AuthErrorCode {
   SessionNotFound = 'session-not-found',
   UserNotFound = 'user-not-found',
   LastAdmin = 'last-admin',
+  PasswordTooShort = 'password-too-short',
+  PasswordContainsEmail = 'password-contains-email',
+  PasswordCommon = 'password-common',
+  PasswordTooWeak = 'password-too-weak',
+  WrongPassword = 'wrong-password',
+  InvalidResetToken = 'invalid-reset-token',
+  PasskeyRefused = 'passkey-refused',
+  PasskeyTaken = 'passkey-taken',
+  PasskeyNotFound = 'passkey-not-found',
+  TooManyPasskeys = 'too-many-passkeys',
+  MfaEnrolmentRequired = 'mfa-enrolment-required',
   MfaNotPending = 'mfa-not-pending',
   MfaAlreadyEnabled = 'mfa-already-enabled',
   EmailTaken = 'email-taken',
@@ -19,8 +30,12 @@ export enum AuthErrorCode {
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {
-  constructor(code: AuthErrorCode, detail: string) {
-    super(code, detail);
+  constructor(
+    code: AuthErrorCode,
+    detail: string,
+    errors?: Array<{ field?: string; message: string }>,
+  ) {
+    super(code, detail, errors);
   }
 
   get status(): number {
@@ -29,19 +44,30 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.InvalidMfaCode:
       case AuthErrorCode.InvalidMfaToken:
       case AuthErrorCode.InvalidRefreshToken:
+      case AuthErrorCode.InvalidResetToken:
       case AuthErrorCode.Unauthenticated:
         return 401;
       case AuthErrorCode.Forbidden:
+      case AuthErrorCode.MfaEnrolmentRequired:
         return 403;
       case AuthErrorCode.ApiKeyNotFound:
       case AuthErrorCode.SessionNotFound:
+      case AuthErrorCode.PasskeyNotFound:
       case AuthErrorCode.UserNotFound:
         return 404;
       case AuthErrorCode.EmailTaken:
       case AuthErrorCode.MfaAlreadyEnabled:
+      case AuthErrorCode.PasskeyTaken:
         return 409;
       case AuthErrorCode.MfaNotPending:
       case AuthErrorCode.LastAdmin:
+      case AuthErrorCode.PasswordTooShort:
+      case AuthErrorCode.PasswordContainsEmail:
+      case AuthErrorCode.PasswordCommon:
+      case AuthErrorCode.PasswordTooWeak:
+      case AuthErrorCode.WrongPassword:
+      case AuthErrorCode.PasskeyRefused:
+      case AuthErrorCode.TooManyPasskeys:
       case AuthErrorCode.UnknownKeyAlias:
         return 422;
       default:

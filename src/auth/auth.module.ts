@@ -12,9 +12,15 @@ import { AdminUserEntity } from './entities/admin-user.entity';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuthSessionEntity } from './entities/auth-session.entity';
 import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
+import { WebauthnCredentialEntity } from './entities/webauthn-credential.entity';
 import { MfaService } from './mfa/mfa.service';
 import { TotpService } from './mfa/totp.service';
+import { WebauthnController } from './mfa/webauthn.controller';
+import { WebauthnService } from './mfa/webauthn.service';
+import { PasswordChangeService } from './passwords/password-change.service';
 import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordPolicy } from './passwords/password-policy';
+import { PasswordsController } from './passwords/passwords.controller';
 import { SessionCache } from './sessions/session-cache';
 import { SessionEvents } from './sessions/session-events';
 import { SessionManagementService } from './sessions/session-management.service';
@@ -31,10 +37,18 @@ import { AdminUsersService } from './users/admin-users.service';
       AdminUserEntity,
       AuthSessionEntity,
       MfaBackupCodeEntity,
+      WebauthnCredentialEntity,
       ApiKeyEntity,
     ]),
   ],
-  controllers: [AuthController, SessionsController, AdminUsersController, ApiKeysController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    WebauthnController,
+    PasswordsController,
+    AdminUsersController,
+    ApiKeysController,
+  ],
   providers: [
     AuthService,
     AdminUsersService,
@@ -42,7 +56,10 @@ import { AdminUsersService } from './users/admin-users.service';
     ApiKeyCache,
     MfaService,
     TotpService,
+    WebauthnService,
     PasswordHasher,
+    PasswordPolicy,
+    PasswordChangeService,
     SessionService,
     SessionCache,
     SessionEvents,

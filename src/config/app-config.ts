@@ -29,6 +29,9 @@ export class AppConfig {
     sessionIdleSeconds: number;
     /** A session ends this long after it opened. */
     sessionMaxAgeSeconds: number;
+    /** Users without a second factor can only enrol one. */
+    mfaRequired: boolean;
+    webauthn: { rpId: string; rpName: string; origins: string[] };
   };
   readonly rateLimits!: {
     /** Per API key a minute, unless the key has its own budget. */

@@ -139,6 +139,22 @@ export class EnvSchema {
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
+  /** Admin users without a second factor may only enrol one; unset: true in production only. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  MFA_REQUIRED?: boolean;
+
+  /** WebAuthn relying party id (a host name); unset: the host of PUBLIC_BASE_URL. */
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]{1,253}$/i, { message: 'must be a host name' })
+  WEBAUTHN_RP_ID?: string;
+
+  /** Origins passkey ceremonies may come from, comma-separated; unset: PUBLIC_BASE_URL's. */
+  @IsOptional()
+  @IsString()
+  WEBAUTHN_ORIGINS?: string;
+
   /** An admin session ends after this long unused: seconds, or a number with s, m, h or d. */
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 1800, 30m or 1h' })
   SESSION_IDLE_TIMEOUT = '30m';

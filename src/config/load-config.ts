@@ -88,6 +88,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     throw new ConfigError(problems);
   }
   const port = schema.PORT;
+  const publicBaseUrl = (schema.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return new AppConfig({
     env: schema.NODE_ENV,
     port,
@@ -103,7 +104,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     masterKey,
     crypto,
     smtp: { url: schema.SMTP_URL, from: schema.SMTP_FROM, dir: schema.MAIL_DIR },
-    publicBaseUrl: (schema.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicBaseUrl,
     logLevel: schema.LOG_LEVEL,
     corsOrigins: schema.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
@@ -116,6 +117,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       accessTokenTtlSeconds: schema.ACCESS_TOKEN_TTL,
       sessionIdleSeconds: durationSeconds(schema.SESSION_IDLE_TIMEOUT),
       sessionMaxAgeSeconds: durationSeconds(schema.SESSION_MAX_AGE),
+      mfaRequired: schema.MFA_REQUIRED ?? production,
+      webauthn: {
+        rpId: schema.WEBAUTHN_RP_ID ?? new URL(publicBaseUrl).hostname,
+        rpName: 'Privacy Service',
+        origins: (schema.WEBAUTHN_ORIGINS ?? new URL(publicBaseUrl).origin)
+          .split(',')
+          .map((o) => o.trim().replace(/\/+$/, ''))
+          .filter(Boolean),
+      },
     },
     rateLimits: {
       apiKeyPerMinute: schema.RATE_LIMIT_API_KEY_DEFAULT,

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_ROUTE } from 'src/audit/denied/denied-calls.recorder';
 import { describeAccess } from 'src/common/access/access-rule-text';
-import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
+import { ACCESS_KEY, AccessRule, MFA_ENROLMENT_KEY } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { CALLER_KEY } from 'src/common/access/current-caller.decorator';
 import { AuthError, AuthErrorCode } from '../auth.error';
@@ -56,9 +56,24 @@ export class AccessGuard implements CanActivate {
       throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
     }
     req[CALLER_KEY] = caller;
+    if (caller.kind === 'user' && caller.mfaPending && !this.openDuringEnrolment(context)) {
+      throw new AuthError(
+        AuthErrorCode.MfaEnrolmentRequired,
+        'Enrol a second factor first (TOTP or a passkey): MFA is required.',
+      );
+    }
     if (!isAllowed(rule, caller)) {
       throw new AuthError(AuthErrorCode.Forbidden, describeAccess(rule));
     }
     return true;
+  }
+
+  private openDuringEnrolment(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(MFA_ENROLMENT_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
   }
 }

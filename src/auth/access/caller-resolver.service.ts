@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Caller } from 'src/common/access/caller';
+import { AppConfig } from 'src/config/app-config';
 import { API_KEY_PREFIX, ApiKeysService } from '../api-keys/api-keys.service';
 import { SessionService } from '../sessions/session.service';
 import { AccessTokenService } from '../tokens/access-token.service';
@@ -18,6 +19,7 @@ export class CallerResolver {
     private readonly apiKeys: ApiKeysService,
     private readonly tokens: AccessTokenService,
     private readonly sessions: SessionService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -52,7 +54,16 @@ export class CallerResolver {
     if (!claims || !session) {
       return undefined;
     }
-    // Roles as they are now, not as they were when the token was signed.
-    return { kind: 'user', id: claims.userId, roles: session.roles, sessionId: claims.sessionId };
+    // Roles as they are now, not as they were when the token was signed. Single sign-on leaves
+    // the second factor to the identity provider.
+    const mfaPending =
+      this.config.auth.mfaRequired && !session.secondFactor && session.method !== 'oidc';
+    return {
+      kind: 'user',
+      id: claims.userId,
+      roles: session.roles,
+      sessionId: claims.sessionId,
+      ...(mfaPending ? { mfaPending: true } : {}),
+    };
   }
 }

@@ -17,15 +17,23 @@ import {
 } from 'class-validator';
 import { ROLES, Role, SCOPES, Scope } from 'src/common/access/caller';
 
+export const PASSWORD_RULES =
+  'At least 12 characters, not containing the e-mail address, not on the list of common and breached passwords, and a zxcvbn strength of 3 or more; a password that breaks a rule is a 422 naming it (password-too-short, password-contains-email, password-common, password-too-weak).';
+
 export class CreateUserDto {
   @ApiProperty({ example: 'dpo@example.com' })
   @IsEmail()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ example: 'a long passphrase of 12+ chars', minLength: 12, format: 'password' })
+  @ApiProperty({
+    example: 'a long passphrase of 12+ chars',
+    minLength: 12,
+    format: 'password',
+    description: PASSWORD_RULES,
+  })
   @IsString()
-  @MinLength(12)
+  @MinLength(1)
   @MaxLength(1024)
   password!: string;
 
@@ -180,4 +188,15 @@ export class UserListDto {
 
   @ApiProperty({ nullable: true, type: String, example: null })
   nextCursor!: string | null;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({
+    example: '0b6e4f3e-1f7a-4d7e-8c55-1b0f5d2c9a10.q2Zl0w3n4d5Y6x7c8v9b0n1m2a3s4d5f6g7h8j9k0lQ',
+    description: 'Shown once: hand it to the user, who sets a new password with it',
+  })
+  resetToken!: string;
+
+  @ApiProperty({ example: '2026-11-24T09:00:00.000Z' })
+  expiresAt!: string;
 }

@@ -1,5 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsJWT, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsJWT,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { AuthenticationCredentialDto } from './webauthn.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'dpo@example.com' })
@@ -23,9 +34,23 @@ export class MfaVerifyDto {
   @MaxLength(2048)
   mfaToken!: string;
 
-  @ApiProperty({ description: 'A 6-digit TOTP code or a backup code', example: '492039' })
+  @ApiPropertyOptional({
+    description: 'A 6-digit TOTP code or a backup code (or give webauthn instead)',
+    example: '492039',
+  })
+  @IsOptional()
   @Matches(/^[0-9a-zA-Z -]{6,24}$/, { message: 'code must be a TOTP or backup code' })
-  code!: string;
+  code?: string;
+
+  @ApiPropertyOptional({
+    type: AuthenticationCredentialDto,
+    description:
+      'A passkey assertion for the options of POST /v1/auth/mfa/webauthn/options (or give code instead)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuthenticationCredentialDto)
+  webauthn?: AuthenticationCredentialDto;
 }
 
 export class MfaConfirmDto {
@@ -78,6 +103,23 @@ export class LoginResponseDto {
 
   @ApiProperty({ required: false, example: 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJtZmEifQ.sig' })
   mfaToken?: string;
+
+  @ApiProperty({
+    required: false,
+    enum: ['totp', 'webauthn'],
+    isArray: true,
+    example: ['webauthn'],
+    description: 'With mfaRequired: the second factors the user has',
+  })
+  mfaMethods?: Array<'totp' | 'webauthn'>;
+
+  @ApiProperty({
+    required: false,
+    example: true,
+    description:
+      'MFA_REQUIRED and the user has no second factor yet: until one is enrolled, only enrolment (and the session endpoints) answer',
+  })
+  mfaEnrolmentRequired?: boolean;
 }
 
 export class TotpEnrollDto {
@@ -98,4 +140,44 @@ export class BackupCodesDto {
     description: 'Shown once; each works once',
   })
   backupCodes!: string[];
+}
+
+const NEW_PASSWORD_RULES =
+  'At least 12 characters, not containing the e-mail address, not on the list of common and breached passwords, and a zxcvbn strength of 3 or more (422 naming the rule otherwise).';
+
+export class ChangePasswordDto {
+  @ApiProperty({ example: 'the password used until now', format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({
+    example: 'a new long passphrase',
+    format: 'password',
+    description: NEW_PASSWORD_RULES,
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  newPassword!: string;
+}
+
+export class CompleteResetDto {
+  @ApiProperty({
+    example: '0b6e4f3e-1f7a-4d7e-8c55-1b0f5d2c9a10.q2Zl0w3n4d5Y6x7c8v9b0n1m2a3s4d5f6g7h8j9k0lQ',
+  })
+  @IsString()
+  @MaxLength(200)
+  resetToken!: string;
+
+  @ApiProperty({
+    example: 'a new long passphrase',
+    format: 'password',
+    description: NEW_PASSWORD_RULES,
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  newPassword!: string;
 }

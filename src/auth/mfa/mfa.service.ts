@@ -8,6 +8,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { AdminUserEntity } from '../entities/admin-user.entity';
 import { MfaBackupCodeEntity } from '../entities/mfa-backup-code.entity';
+import { SessionService } from '../sessions/session.service';
 import { TotpService } from './totp.service';
 
 const SECRET_LABEL = 'totp-secret';
@@ -24,6 +25,7 @@ export class MfaService {
     private readonly totp: TotpService,
     private readonly keys: ServiceKeys,
     private readonly audit: AuditService,
+    private readonly sessions: SessionService,
   ) {}
 
   async enroll(
@@ -76,6 +78,7 @@ export class MfaService {
         MfaBackupCodeEntity,
         codes.map((c) => ({ userId, codeHash: this.hashBackupCode(c), usedAt: null })),
       );
+      await this.sessions.publishAccess(userId, m);
       await this.audit.record(
         ctx,
         { action: 'auth.mfa.confirm', target: { type: 'user', id: userId } },

@@ -42,8 +42,10 @@ export class PasswordHasher {
     ].join('$');
   }
 
+  /** A stored value that is no scrypt hash (a reset in progress) fails, as slowly as any. */
   async verify(password: string, stored: string | undefined): Promise<boolean> {
-    const encoded = stored ?? this.dummy;
+    const real = stored?.startsWith('scrypt$') === true;
+    const encoded = real && stored ? stored : this.dummy;
     const [scheme, n, r, p, salt, key] = encoded.split('$');
     if (scheme !== 'scrypt' || !salt || !key) {
       return false;
@@ -54,7 +56,7 @@ export class PasswordHasher {
       r: Number(r),
       p: Number(p),
     });
-    return timingSafeEqual(actual, expected) && stored !== undefined;
+    return timingSafeEqual(actual, expected) && real;
   }
 
   private derive(

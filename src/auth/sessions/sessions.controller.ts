@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated } from 'src/common/access/access.decorator';
+import { Authenticated, OpenDuringMfaEnrolment } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
 import { AuthError, AuthErrorCode } from '../auth.error';
@@ -25,6 +25,7 @@ function userOf(ctx: RequestContext): UserCaller {
 @ApiTags('auth')
 @Controller('v1/auth/sessions')
 @Authenticated()
+@OpenDuringMfaEnrolment()
 export class SessionsController {
   constructor(private readonly sessions: SessionManagementService) {}
 

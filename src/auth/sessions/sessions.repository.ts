@@ -117,8 +117,11 @@ export class SessionsRepository {
     const rows = await manager.query<
       Array<{ roles: Role[]; disabled: boolean; second_factor: boolean }>
     >(
-      `SELECT roles, disabled_at IS NOT NULL AS disabled, totp_secret IS NOT NULL AS second_factor
-         FROM admin_users WHERE id = $1`,
+      `SELECT u.roles, u.disabled_at IS NOT NULL AS disabled,
+              (u.totp_secret IS NOT NULL
+                OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id))
+                AS second_factor
+         FROM admin_users u WHERE u.id = $1`,
       [userId],
     );
     const row = rows[0];

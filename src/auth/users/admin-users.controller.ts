@@ -2,11 +2,13 @@ import {
   Body,
   Controller,
   Delete,
+  Get,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Patch,
   Post,
+  Query,
 } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -20,8 +22,24 @@ import {
 } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import {
+  decodeCursor,
+  encodeCursor,
+  isCursorInstant,
+  isCursorUuid,
+} from 'src/common/pagination/cursor';
+import { PageQueryDto } from 'src/common/pagination/page-query.dto';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { CreateUserDto, UpdateUserDto, UserDetailsDto, UserDto } from '../dto/admin.dto';
+import {
+  CreateUserDto,
+  PASSWORD_RULES,
+  PasswordResetDto,
+  UpdateUserDto,
+  UserDetailsDto,
+  UserDto,
+  UserListDto,
+} from '../dto/admin.dto';
+import { PasswordChangeService } from '../passwords/password-change.service';
 import { AdminUserEntity } from '../entities/admin-user.entity';
 import { SessionManagementService } from '../sessions/session-management.service';
 import { AdminUsersService } from './admin-users.service';
@@ -44,7 +62,31 @@ export class AdminUsersController {
   constructor(
     private readonly users: AdminUsersService,
     private readonly sessions: SessionManagementService,
+    private readonly passwords: PasswordChangeService,
   ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List admin users, oldest first',
+    description: 'Access rule: role admin.',
+  })
+  @ApiOkResponse({ type: UserListDto })
+  async list(@Query() query: PageQueryDto): Promise<UserListDto> {
+    type Position = { c: string; id: string };
+    const isPosition = (v: unknown): v is Position =>
+      isCursorInstant((v as Position).c) && isCursorUuid((v as Position).id);
+    const after = decodeCursor<Position>(query.cursor, ['c', 'id'], isPosition);
+    const rows = await this.users.list(query.limit + 1, after);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toUserDetails(r.user, r.secondFactor)),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ c: last.user.createdAt.toISOString(), id: last.user.id })
+          : null,
+    };
+  }
 
   @Post()
   @ApiOperation({
@@ -53,6 +95,7 @@ export class AdminUsersController {
   })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'The e-mail address is taken' })
+  @ApiUnprocessableEntityResponse({ description: `The password breaks a rule. ${PASSWORD_RULES}` })
   async create(@ReqContext() ctx: RequestContext, @Body() body: CreateUserDto): Promise<UserDto> {
     const user = await this.users.create(ctx, body);
     return { id: user.id, email: user.email, roles: user.roles };
@@ -73,7 +116,23 @@ export class AdminUsersController {
     @Body() body: UpdateUserDto,
   ): Promise<UserDetailsDto> {
     const user = await this.users.update(ctx, id, body);
-    return toUserDetails(user, user.totpSecret !== null);
+    return toUserDetails(user, await this.users.hasSecondFactor(id));
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reset a user's password: a single-use token for the user to set a new one",
+    description:
+      'Access rule: role admin. The old password stops working and every session of the user ends at once; the token (shown once, valid 24 hours) goes to POST /v1/auth/password/reset.',
+  })
+  @ApiOkResponse({ type: PasswordResetDto })
+  @ApiNotFoundResponse({ description: 'No such user (problem+json)' })
+  resetPassword(
+    @ReqContext() ctx: RequestContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PasswordResetDto> {
+    return this.passwords.startReset(ctx, id);
   }
 
   @Delete(':id/sessions')

@@ -8,6 +8,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { AdminUserEntity } from '../entities/admin-user.entity';
 import { PasswordHasher } from '../passwords/password-hasher';
+import { PasswordPolicy } from '../passwords/password-policy';
 import { SessionService } from '../sessions/session.service';
 
 @Injectable()
@@ -20,6 +21,7 @@ export class AdminUsersService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly sessions: SessionService,
+    private readonly policy: PasswordPolicy,
   ) {}
 
   findByEmail(email: string): Promise<AdminUserEntity | null> {
@@ -35,6 +37,7 @@ export class AdminUsersService implements OnApplicationBootstrap {
     input: { email: string; password: string; roles: Role[] },
   ): Promise<AdminUserEntity> {
     const email = input.email.trim().toLowerCase();
+    this.policy.assert(input.password, email);
     const passwordHash = await this.hasher.hash(input.password);
     const user = await this.users.manager.transaction(async (m) => {
       const inserted = await m
@@ -127,6 +130,45 @@ export class AdminUsersService implements OnApplicationBootstrap {
       );
       return m.findOneByOrFail(AdminUserEntity, { id });
     });
+  }
+
+  /** Users by creation, oldest first, with whether each has a second factor. */
+  async list(
+    limit: number,
+    after?: { c: string; id: string },
+  ): Promise<Array<{ user: AdminUserEntity; secondFactor: boolean }>> {
+    // Cursors hold milliseconds; PostgreSQL keeps microseconds: order and compare on the former.
+    const qb = this.users
+      .createQueryBuilder('u')
+      .orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(limit);
+    if (after) {
+      qb.where(`(date_trunc('milliseconds', u.created_at), u.id) > (:c::timestamptz, :id)`, after);
+    }
+    const users = await qb.getMany();
+    const withPasskeys = new Set(
+      (
+        await this.users.query<Array<{ user_id: string }>>(
+          `SELECT DISTINCT user_id FROM webauthn_credentials WHERE user_id = ANY ($1)`,
+          [users.map((u) => u.id)],
+        )
+      ).map((r) => r.user_id),
+    );
+    return users.map((user) => ({
+      user,
+      secondFactor: user.totpSecret !== null || withPasskeys.has(user.id),
+    }));
+  }
+
+  async hasSecondFactor(id: string): Promise<boolean> {
+    const rows = await this.users.query<Array<{ yes: boolean }>>(
+      `SELECT (u.totp_secret IS NOT NULL
+                OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id)) AS yes
+         FROM admin_users u WHERE u.id = $1`,
+      [id],
+    );
+    return rows[0]?.yes === true;
   }
 
   async exists(id: string): Promise<boolean> {

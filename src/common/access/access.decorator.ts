@@ -54,3 +54,12 @@ export const Access = (allowed: {
     scopes: allowed.scopes ?? [],
     allScopes: allowed.allScopes,
   });
+
+export const MFA_ENROLMENT_KEY = 'access:mfa-enrolment';
+
+/**
+ * Open to admin users who still have to enrol a second factor (MFA_REQUIRED): enrolment itself,
+ * and what a session needs meanwhile (who am I, my sessions, logout).
+ */
+export const OpenDuringMfaEnrolment = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(MFA_ENROLMENT_KEY, true);

@@ -16,7 +16,14 @@ export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling: an admin user (with roles) or a product backend's API key (with scopes). */
 export type Caller =
-  | { kind: 'user'; id: string; roles: Role[]; sessionId: string }
+  | {
+      kind: 'user';
+      id: string;
+      roles: Role[];
+      sessionId: string;
+      /** MFA_REQUIRED and no second factor yet: only second-factor enrolment is open. */
+      mfaPending?: true;
+    }
   | {
       kind: 'apiKey';
       id: string;
