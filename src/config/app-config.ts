@@ -56,6 +56,10 @@ export class AppConfig {
     allowedHosts: HostAllowList | null;
     maxResponseBytes: number;
   };
+  readonly dlp!: {
+    /** Regions whose national phone formats scans read (DLP_PHONE_REGIONS). */
+    phoneRegions: readonly string[];
+  };
   readonly privacyRequests!: {
     exportDir: string;
     exportLinkTtlSeconds: number;

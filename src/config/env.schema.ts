@@ -276,6 +276,16 @@ export class EnvSchema {
   @IsIn(JURISDICTIONS)
   DEFAULT_JURISDICTION: Jurisdiction = 'GDPR';
 
+  /**
+   * ISO 3166 regions whose national phone formats the DLP scanner reads (international `+`
+   * numbers always are); default: the EU, UK, CH, NO, US, CA, AU, IL, IN and BR.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}(?:\s*,\s*[A-Za-z]{2})*$/, {
+    message: 'must be a comma-separated list of two-letter region codes, e.g. US,GB,DE',
+  })
+  DLP_PHONE_REGIONS?: string;
+
   /** How long request records are kept: months (`24mo`) or years (`2y`); at least 24 months. */
   @Matches(/^\d{1,4}(mo|y)$/, { message: 'must look like 24mo or 3y' })
   REQUEST_RETENTION = '24mo';

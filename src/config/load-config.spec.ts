@@ -117,6 +117,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the phone regions of DLP scans, each known to the phone metadata', () => {
+    expect(loadConfig({ MASTER_KEY: KEY }, scratch()).dlp.phoneRegions).toContain('FR');
+    expect(
+      loadConfig({ MASTER_KEY: KEY, DLP_PHONE_REGIONS: 'us, gb,DE' }, scratch()).dlp.phoneRegions,
+    ).toEqual(['US', 'GB', 'DE']);
+    expect(problemsOf({ MASTER_KEY: KEY, DLP_PHONE_REGIONS: 'US,XX,UK' })).toEqual([
+      'DLP_PHONE_REGIONS names regions without phone metadata: XX, UK',
+    ]);
+    expect(problemsOf({ MASTER_KEY: KEY, DLP_PHONE_REGIONS: 'USA' })).toEqual([
+      'DLP_PHONE_REGIONS must be a comma-separated list of two-letter region codes, e.g. US,GB,DE',
+    ]);
+  });
+
   it('refuses a bad allow-list entry and a tiny response limit, naming the variable', () => {
     expect(
       problemsOf({

@@ -2,6 +2,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHmac } from 'node:crypto';
 import { IANAZone } from 'luxon';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { DEFAULT_PHONE_REGIONS } from '@libs/dlp';
 import type { Calendar, Jurisdiction } from 'src/privacy-requests/deadlines/deadline-rules';
 import { HostAllowList } from 'src/common/outbound/host-allow-list';
 import { AppConfig } from './app-config';
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     problems.push((e as Error).message);
   }
   const calendars = jurisdictionCalendars(schema, problems);
+  const phoneRegions = dlpPhoneRegions(schema.DLP_PHONE_REGIONS, problems);
   const retentionMonths = requestRetentionMonths(schema.REQUEST_RETENTION);
   if (retentionMonths < MIN_RETENTION_MONTHS) {
     problems.push(
@@ -141,6 +144,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     trustProxy: schema.TRUST_PROXY,
     webhooks: { allowPrivateNetworks: schema.WEBHOOK_PRIVATE_NETWORKS ?? !production },
     dataStores: { allowedHosts, maxResponseBytes: schema.DATA_STORE_MAX_RESPONSE_BYTES },
+    dlp: { phoneRegions },
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),
@@ -195,4 +199,18 @@ function jurisdictionCalendars(
 function durationSeconds(value: string): number {
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[value.slice(-1)];
   return unit === undefined ? Number(value) : Number(value.slice(0, -1)) * unit;
+}
+
+/** The regions of DLP_PHONE_REGIONS, upper-cased; each must be one libphonenumber knows. */
+function dlpPhoneRegions(raw: string | undefined, problems: string[]): readonly string[] {
+  const regions = [...new Set((raw ?? '').split(',').map((r) => r.trim().toUpperCase()))];
+  // An unset list takes the default; a malformed one is already reported by the schema.
+  if (raw === undefined || regions.some((r) => !/^[A-Z]{2}$/.test(r))) {
+    return DEFAULT_PHONE_REGIONS;
+  }
+  const unknown = regions.filter((r) => !isSupportedCountry(r));
+  if (unknown.length > 0) {
+    problems.push(`DLP_PHONE_REGIONS names regions without phone metadata: ${unknown.join(', ')}`);
+  }
+  return regions;
 }

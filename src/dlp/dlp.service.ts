@@ -14,6 +14,7 @@ import {
   type TextScanOptions,
 } from '@libs/dlp';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
+import { AppConfig } from 'src/config/app-config';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { DlpServiceError, DlpServiceErrorCode } from './dlp.error';
 import type {
@@ -34,6 +35,7 @@ export class DlpService {
   constructor(
     private readonly keys: ServiceKeys,
     private readonly cipher: PersonalDataCipher,
+    private readonly config: AppConfig,
   ) {}
 
   entities(): DlpEntityListDto {
@@ -75,6 +77,7 @@ export class DlpService {
     return {
       entities: body.entities?.map((e) => checkEntity(e)),
       minScore: body.minScore,
+      phone: { regions: this.config.dlp.phoneRegions },
     };
   }
 

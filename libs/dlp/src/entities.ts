@@ -28,7 +28,8 @@ export const ENTITY_DESCRIPTIONS: Readonly<Record<EntityType, Omit<EntityDescrip
       category: 'contact',
     },
     CREDIT_CARD: {
-      description: 'Payment card number (13 to 19 digits) passing the Luhn check',
+      description:
+        'Payment card number (12 to 19 digits) in an issuer range, passing the Luhn check; 12 and 13 digits only next to card context',
       category: 'financial',
     },
     IBAN_CODE: {
@@ -75,6 +76,27 @@ export const ENTITY_DESCRIPTIONS: Readonly<Record<EntityType, Omit<EntityDescrip
       description:
         'Credential: cloud access key, GitHub/GitLab/Slack/Stripe token, JWT, private key, or a random value after a word like password',
       category: 'credentials',
+    },
+    DE_TAX_ID: {
+      description:
+        'German tax identification number (Steuer-IdNr, 11 digits) passing its MOD 11,10 check',
+      category: 'government_id',
+    },
+    FR_INSEE: {
+      description: 'French social security number (NIR / numéro INSEE) with its mod-97 key',
+      category: 'government_id',
+    },
+    ES_NIF: {
+      description: 'Spanish DNI / NIF of a person: 8 digits and the control letter',
+      category: 'government_id',
+    },
+    ES_NIE: {
+      description: 'Spanish foreigner identity number (NIE): X, Y or Z, 7 digits, control letter',
+      category: 'government_id',
+    },
+    IT_FISCAL_CODE: {
+      description: 'Italian codice fiscale (16 characters) with its check letter',
+      category: 'government_id',
     },
     PERSON: {
       description: "Person's name, from honorifics, labels and a first-name lexicon (best effort)",

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scanText } from './engine/scanner';
-import { DEFAULT_PHONE_REGIONS } from './recognizers/phone.recognizer';
+import { PRESIDIO_PHONE_REGIONS } from './recognizers/phone.recognizer';
 import { isEntityType, type EntityType, type PhoneLeniency, type PhoneOptions } from './types';
 
 /** Presidio's own recognizer tests, kept outside the repository (../shared/datasets). */
@@ -34,7 +34,7 @@ const LENIENCY: readonly PhoneLeniency[] = [
 function phoneOptions(recognizer: string, extra: ParityCase['extra']): PhoneOptions {
   const added = /DEFAULT_SUPPORTED_REGIONS \+ \(([^)]*)\)/.exec(extra?.recognizer ?? recognizer);
   const regions = [
-    ...DEFAULT_PHONE_REGIONS,
+    ...PRESIDIO_PHONE_REGIONS,
     ...(added ? [...added[1].matchAll(/'([A-Z]{2})'/g)].map((m) => m[1]) : []),
   ];
   return { regions, leniency: LENIENCY[extra?.leniency ?? 1] };

@@ -15,6 +15,11 @@ export const ENTITY_TYPES = [
   'MAC_ADDRESS',
   'SECRET',
   'PERSON',
+  'DE_TAX_ID',
+  'FR_INSEE',
+  'ES_NIF',
+  'ES_NIE',
+  'IT_FISCAL_CODE',
 ] as const;
 
 export type EntityType = (typeof ENTITY_TYPES)[number];

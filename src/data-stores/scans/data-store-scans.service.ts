@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Repository } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
+import { AppConfig } from 'src/config/app-config';
 import { SqlConnector } from 'src/data-stores/connectors/sql.connector';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import { DataStoreError, DataStoreErrorCode } from 'src/data-stores/data-store.error';
@@ -34,6 +35,7 @@ export class DataStoreScansService {
     private readonly stores: DataStoresService,
     private readonly connectors: DataStoreConnectors,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async start(ctx: RequestContext, dataStoreId: string): Promise<DataStoreScanEntity> {
@@ -84,7 +86,9 @@ export class DataStoreScansService {
       for (const table of catalogue) {
         for (const { name: field } of table.columns) {
           const values = await connector.sample(table.name, field, SAMPLE_SIZE);
-          const result = classifyColumn(field, values);
+          const result = classifyColumn(field, values, {
+            phone: { regions: this.config.dlp.phoneRegions },
+          });
           columns.push({
             collection: table.name,
             field,

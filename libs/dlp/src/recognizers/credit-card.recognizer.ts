@@ -1,24 +1,114 @@
+import { hasContextBefore } from '../engine/context';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import type { Finding } from '../types';
+import { cardIssued, SHORT_CARD_DIGITS } from '../validators/card-issuer.validator';
 import { luhnValid } from '../validators/luhn.validator';
+import { frInseeValid } from '../validators/national-id.validators';
 
 /**
- * Presidio's card pattern: issuer-like first digits, 13 to 19 digits in groups split by an
- * optional space or dash; 13-digit numbers starting with 1 are excluded. Luhn decides.
+ * A run of digit groups split by single spaces or dashes, not glued to a word. A card is a
+ * stretch of whole groups of it with one kind of separator, 12 to 19 digits long, issued by a
+ * network (see card-issuer.validator) and passing Luhn. Printed cards open with a group of four
+ * or more digits and only the last group is shorter than three ("4556 7375 8689 9"), which
+ * also keeps long runs of pairs (phone numbers, tables) from being tried at every group.
  */
-const CARD =
-  /(?<![\w-])(?!1\d{12}(?!\d))(?:4\d{3}|5[0-5]\d{2}|6\d{3}|1\d{3}|3\d{3}|2[2-7]\d{2})[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}(?![\w-])/g;
+const RUN = /(?<![\w+-]|\d[.,])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)/g;
+const GROUP = /\d+/g;
+const MIN_DIGITS = 12;
+const MAX_DIGITS = 19;
+
+const CONTEXT = [
+  'credit',
+  'card',
+  'visa',
+  'mastercard',
+  'maestro',
+  'amex',
+  'cc',
+  'pan',
+  'debit',
+  'jcb',
+  'payment',
+];
+
+interface Group {
+  start: number;
+  end: number;
+}
+
+/**
+ * UATP numbers (15 digits from 1) share their shape with French social security numbers; one
+ * that is a valid NIR is a card only next to card context.
+ */
+function insteadNir(digits: string): boolean {
+  return digits.length === 15 && digits.charCodeAt(0) === 49 && frInseeValid(digits);
+}
+
+/** The last group of the longest card made of whole groups from `first` on, or -1. */
+function cardAt(
+  text: string,
+  groups: readonly Group[],
+  first: number,
+  hasCardContext: () => boolean,
+): number {
+  let digits = '';
+  let sep = '';
+  let best = -1;
+  for (let last = first; last < groups.length; last++) {
+    if (last > first) {
+      const s = text[groups[last].start - 1];
+      if (sep === '') {
+        sep = s;
+      } else if (s !== sep) {
+        break;
+      }
+    }
+    const length = groups[last].end - groups[last].start;
+    digits += text.slice(groups[last].start, groups[last].end);
+    if (digits.length > MAX_DIGITS) {
+      break;
+    }
+    if (
+      digits.length >= MIN_DIGITS &&
+      cardIssued(digits) &&
+      luhnValid(digits) &&
+      ((digits.length > SHORT_CARD_DIGITS && !insteadNir(digits)) || hasCardContext())
+    ) {
+      best = last;
+    }
+    if (length < 3) {
+      break;
+    }
+  }
+  return best;
+}
 
 export const creditCardRecognizer: Recognizer = {
   entity: 'CREDIT_CARD',
-  context: ['credit', 'card', 'visa', 'mastercard', 'amex', 'cc', 'pan', 'debit'],
+  context: CONTEXT,
   mayMatch: () => true,
-  find(text, _ctx, out) {
-    forEachMatch(CARD, text, (m) => {
-      const seps = m[0].replace(/\d/g, '');
-      if (new Set(seps).size > 1 || !luhnValid(m[0])) {
+  find(text, _ctx, out: Finding[]) {
+    forEachMatch(RUN, text, (m) => {
+      if (m[0].length < MIN_DIGITS) {
         return;
       }
-      out.push({ entity: 'CREDIT_CARD', start: m.index, end: m.index + m[0].length, score: 1 });
+      const groups: Group[] = [];
+      GROUP.lastIndex = 0;
+      let g: RegExpExecArray | null;
+      while ((g = GROUP.exec(m[0])) !== null) {
+        groups.push({ start: m.index + g.index, end: m.index + g.index + g[0].length });
+      }
+      for (let first = 0; first < groups.length; first++) {
+        const start = groups[first].start;
+        if (groups[first].end - start < 4) {
+          continue;
+        }
+        const last = cardAt(text, groups, first, () => hasContextBefore(CONTEXT, text, start));
+        if (last >= 0) {
+          out.push({ entity: 'CREDIT_CARD', start, end: groups[last].end, score: 1 });
+          first = last;
+        }
+      }
     });
   },
 };

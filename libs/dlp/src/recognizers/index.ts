@@ -3,9 +3,14 @@ import type { EntityType } from '../types';
 import { creditCardRecognizer } from './credit-card.recognizer';
 import { cryptoWalletRecognizer } from './crypto-wallet.recognizer';
 import { dateOfBirthRecognizer } from './date-of-birth.recognizer';
+import { deTaxIdRecognizer } from './de-tax-id.recognizer';
 import { emailRecognizer } from './email.recognizer';
+import { esNieRecognizer } from './es-nie.recognizer';
+import { esNifRecognizer } from './es-nif.recognizer';
+import { frInseeRecognizer } from './fr-insee.recognizer';
 import { ibanRecognizer } from './iban.recognizer';
 import { ipAddressRecognizer } from './ip-address.recognizer';
+import { itFiscalCodeRecognizer } from './it-fiscal-code.recognizer';
 import { macAddressRecognizer } from './mac-address.recognizer';
 import { personRecognizer } from './person.recognizer';
 import { phoneRecognizer } from './phone.recognizer';
@@ -33,4 +38,9 @@ export const RECOGNIZERS: Readonly<Record<EntityType, Recognizer>> = {
   MAC_ADDRESS: macAddressRecognizer,
   SECRET: secretRecognizer,
   PERSON: personRecognizer,
+  DE_TAX_ID: deTaxIdRecognizer,
+  FR_INSEE: frInseeRecognizer,
+  ES_NIF: esNifRecognizer,
+  ES_NIE: esNieRecognizer,
+  IT_FISCAL_CODE: itFiscalCodeRecognizer,
 };

@@ -1,4 +1,5 @@
 import { findNumbers, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { joinedWordsBefore } from '../engine/context';
 import type { Finding, PhoneLeniency } from '../types';
 import {
   forEachMatch,
@@ -12,7 +13,51 @@ import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-
 import { regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
-export const DEFAULT_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
+export const PRESIDIO_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
+
+/**
+ * Regions whose national formats are read by default: the EU, the UK, Switzerland and Norway,
+ * the US, Canada and Australia, and Presidio's others. Tried in this order for each window, and
+ * a region whose numbering plan rules out every digit run there is skipped.
+ */
+export const DEFAULT_PHONE_REGIONS: readonly string[] = [
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'AT',
+  'CH',
+  'IE',
+  'PT',
+  'PL',
+  'SE',
+  'DK',
+  'NO',
+  'FI',
+  'CZ',
+  'SK',
+  'HU',
+  'RO',
+  'BG',
+  'GR',
+  'HR',
+  'SI',
+  'LU',
+  'LT',
+  'LV',
+  'EE',
+  'CY',
+  'MT',
+  'CA',
+  'AU',
+  'IL',
+  'IN',
+  'BR',
+];
 
 /**
  * Prefilter: a run of digits and phone punctuation. Only runs holding enough digits, and not
@@ -40,12 +85,29 @@ function remember(key: string, spans: readonly [number, number][]): void {
 const NON_DIGITS = /\D+/;
 
 const GROUPS = /\d+/g;
-const MONEY = /^\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)/;
+/** An amount (1,234.56) opening the candidate; dotted pairs (06.12.34.56.78) are no amount. */
+const MONEY = /^\d{1,3}(?:,\d{3})*\.\d{2}(?!\.?\d)/;
 
 /**
- * Cheap shape test before the matcher: a national number is one block of 9+ digits or ends in
- * a group of 3+ digits, and is not glued to a word, a UUID or an amount. Numbers written with
- * `+` skip the group rule (some countries write pairs).
+ * Postcodes: Portuguese NNNN-NNN, Brazilian NNNNN-NNN, US ZIP+4 NNNNN-NNNN, Polish NN-NNN
+ * inside a longer run never come alone as a phone number.
+ */
+const POSTCODE = /^\d{4,5}-\d{3,4}$/;
+const MAX_GROUPS = 8;
+/** An ISO date (2024-05-01) closing a candidate, as log lines start with one. */
+const ISO_DATE_TAIL = /(?:^|[ ./-])\d{4}-[01]\d-[0-3]\d$/;
+
+/** A candidate that is a short number and then an ISO date holds no phone number. */
+function dateTailed(candidate: string): boolean {
+  const tail = ISO_DATE_TAIL.exec(candidate);
+  return tail !== null && digitCount(candidate.slice(0, tail.index)) < 7;
+}
+const MAX_SINGLE_DIGIT_GROUPS = 2;
+
+/**
+ * Cheap shape test before the matcher: a national number written as one block has 9+ digits,
+ * and no number is glued to a word, a UUID or an amount, or shaped like a postcode. Any group
+ * lengths pass (pairs as in 06 12 34 56 78 included).
  */
 function phoneShaped(candidate: string, before: number, leniency: PhoneLeniency): boolean {
   if (before === 45 || before === 95 || (leniency !== 'POSSIBLE' && isAsciiAlnum(before))) {
@@ -54,14 +116,22 @@ function phoneShaped(candidate: string, before: number, leniency: PhoneLeniency)
   if (candidate.startsWith('+')) {
     return true;
   }
-  if (MONEY.test(candidate)) {
+  if (MONEY.test(candidate) || (leniency !== 'POSSIBLE' && POSTCODE.test(candidate))) {
     return false;
   }
   const groups = candidate.match(GROUPS) ?? [];
   if (groups.length === 1) {
     return groups[0].length >= 9;
   }
-  return groups[groups.length - 1].length >= 3;
+  // Numbers are written in a few groups, rarely of one digit ("+1", "(0)", a 9-digit number
+  // in pairs); runs of many short groups are tables and lists, which the matcher is slow on.
+  let single = 0;
+  for (const g of groups) {
+    if (g.length === 1 && ++single > MAX_SINGLE_DIGIT_GROUPS) {
+      return false;
+    }
+  }
+  return groups.length <= MAX_GROUPS;
 }
 
 function digitCount(s: string): number {
@@ -255,6 +325,86 @@ function onlySettledDigits(
   return inside > 0;
 }
 
+/** Words naming the number before it as something else: an order, a parcel, an account, an id. */
+const ID_LABELS = new Set([
+  'order',
+  'invoice',
+  'inv',
+  'ref',
+  'reference',
+  'parcel',
+  'tracking',
+  'shipment',
+  'account',
+  'acct',
+  'ticket',
+  'case',
+  'booking',
+  'badge',
+  'serial',
+  'sku',
+  'id',
+  'iban',
+  'postcode',
+  'zip',
+  'plz',
+  'cep',
+  'steuer',
+  'idnr',
+  'dni',
+  'nie',
+  'nif',
+  'nhs',
+  'ssn',
+  'insee',
+  'passport',
+  'policy',
+  'contract',
+  'transaction',
+  'receipt',
+  'vat',
+  'tax',
+  'card',
+  'customer',
+  'member',
+  'employee',
+]);
+/** Words that make a number a phone number even after an id label ("customer hotline"). */
+const PHONE_WORDS =
+  / (?:phone|telephone|tel|mobile|cell|call|fax|whatsapp|ring|text|hotline|portable|handy|telefon|telefono|movil|cellulare|landline) /;
+const LABEL_WORDS = 3;
+
+/** Whether one of the last few words before `start` labels the number as another kind of id. */
+function underIdLabel(text: string, start: number): boolean {
+  const joined = joinedWordsBefore(text, start);
+  if (PHONE_WORDS.test(joined)) {
+    return false;
+  }
+  const words = joined.trim().split(' ');
+  for (let i = Math.max(0, words.length - LABEL_WORDS); i < words.length; i++) {
+    if (ID_LABELS.has(words[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const SCORE = 0.4;
+/**
+ * A national number written as one block of digits, which order, parcel and invoice numbers
+ * also are: it needs a context word to reach the default threshold.
+ */
+const BLOCK_SCORE = 0.2;
+
+function isOneBlock(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if (!isAsciiDigit(text.charCodeAt(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 export const phoneRecognizer: Recognizer = {
   entity: 'PHONE_NUMBER',
   context: [
@@ -269,7 +419,7 @@ export const phoneRecognizer: Recognizer = {
     'number',
     'whatsapp',
   ],
-  maxScore: 0.4,
+  maxScore: SCORE,
   yieldToSettled: true,
   mayMatch: () => true,
   find(text, ctx, out) {
@@ -283,12 +433,17 @@ export const phoneRecognizer: Recognizer = {
         const k = start * 65536 + (end - start);
         if (!seen.has(k)) {
           seen.add(k);
-          out.push({ entity: 'PHONE_NUMBER', start, end, score: 0.4 });
+          if (leniency !== 'POSSIBLE' && underIdLabel(text, start)) {
+            continue;
+          }
+          const score = isOneBlock(text, start, end) ? BLOCK_SCORE : SCORE;
+          out.push({ entity: 'PHONE_NUMBER', start, end, score });
         }
       }
     };
+    const keyPrefix = `${leniency}|${regions.join(',')}|`;
     const matched = (window: string, coreStart: number, coreLength: number) => {
-      const key = `${leniency}|${regions.join(',')}|${window}`;
+      const key = keyPrefix + window;
       let spans = cache.get(key);
       if (spans === undefined) {
         spans = findInWindow(window, coreStart, coreLength, regions, leniency);
@@ -304,7 +459,8 @@ export const phoneRecognizer: Recognizer = {
         digits < 7 ||
         NOT_PHONE.test(m[0]) ||
         LONG_BLOCK.test(m[0]) ||
-        !phoneShaped(m[0], text.charCodeAt(m.index - 1), leniency)
+        !phoneShaped(m[0], text.charCodeAt(m.index - 1), leniency) ||
+        dateTailed(m[0])
       ) {
         return;
       }

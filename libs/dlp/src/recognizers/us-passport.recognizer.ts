@@ -7,7 +7,9 @@ const EIGHT_DIGITS = /\d\d\d\d\d\d\d\d/;
 
 export const usPassportRecognizer: Recognizer = {
   entity: 'US_PASSPORT',
-  context: ['us', 'united', 'states', 'passport', 'passport#', 'travel', 'document'],
+  // Presidio also lists "us", which as the pronoun ("contact us about order 123456789") lifts
+  // any nine-digit number.
+  context: ['united', 'states', 'passport', 'passport#', 'travel', 'document'],
   maxScore: 0.1,
   // Eight digits in a row; spelt out, the engine finds them faster than with a repeat count.
   mayMatch: (text) => EIGHT_DIGITS.test(text),

@@ -1,0 +1,15 @@
+import { esNieValid } from '../validators/national-id.validators';
+import { checkedPatternRecognizer } from './checked-pattern';
+
+/** X, Y or Z, seven digits, an optional dash, the control letter. */
+const ES_NIE = /(?<![\w+.,/-])[XYZxyz]\d{7}-?[A-Za-z](?![\w-])/g;
+const NIE_HINT = /[XYZxyz]\d{7}/;
+
+export const esNieRecognizer = checkedPatternRecognizer({
+  entity: 'ES_NIE',
+  pattern: ES_NIE,
+  valid: esNieValid,
+  score: 0.85,
+  context: ['nie', 'extranjero', 'extranjeros', 'identificacion', 'residencia'],
+  mayMatch: (text) => NIE_HINT.test(text),
+});

@@ -1,0 +1,15 @@
+import { esNifValid } from '../validators/national-id.validators';
+import { checkedPatternRecognizer } from './checked-pattern';
+
+/** Seven or eight digits, an optional dash, the control letter. */
+const ES_NIF = /(?<![\w+.,/-])\d{7,8}-?[A-Za-z](?![\w-])/g;
+const DIGITS_LETTER = /\d{7}-?[A-Za-z]/;
+
+export const esNifRecognizer = checkedPatternRecognizer({
+  entity: 'ES_NIF',
+  pattern: ES_NIF,
+  valid: esNifValid,
+  score: 0.85,
+  context: ['dni', 'nif', 'documento', 'identidad', 'identificacion', 'fiscal'],
+  mayMatch: (text) => DIGITS_LETTER.test(text),
+});
