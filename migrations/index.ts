@@ -20,6 +20,7 @@ import { ExportLinkDownloads1764001100000 } from './1764001100000-export-link-do
 import { SessionsAndDevices1764002000000 } from './1764002000000-sessions-and-devices';
 import { PasswordResets1764002010000 } from './1764002010000-password-resets';
 import { WebauthnCredentials1764002020000 } from './1764002020000-webauthn-credentials';
+import { OidcSubjects1764002030000 } from './1764002030000-oidc-subjects';
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -46,5 +47,6 @@ export const migrations = [
   SessionsAndDevices1764002000000,
   PasswordResets1764002010000,
   WebauthnCredentials1764002020000,
+  OidcSubjects1764002030000,
   MetricsIndexes1764002600000,
 ];

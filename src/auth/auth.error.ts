@@ -20,6 +20,10 @@ export enum AuthErrorCode {
   PasskeyNotFound = 'passkey-not-found',
   TooManyPasskeys = 'too-many-passkeys',
   MfaEnrolmentRequired = 'mfa-enrolment-required',
+  OidcNotConfigured = 'oidc-not-configured',
+  OidcUnavailable = 'oidc-unavailable',
+  OidcRefused = 'oidc-refused',
+  OidcNoAccess = 'oidc-no-access',
   MfaNotPending = 'mfa-not-pending',
   MfaAlreadyEnabled = 'mfa-already-enabled',
   EmailTaken = 'email-taken',
@@ -45,14 +49,17 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.InvalidMfaToken:
       case AuthErrorCode.InvalidRefreshToken:
       case AuthErrorCode.InvalidResetToken:
+      case AuthErrorCode.OidcRefused:
       case AuthErrorCode.Unauthenticated:
         return 401;
       case AuthErrorCode.Forbidden:
       case AuthErrorCode.MfaEnrolmentRequired:
+      case AuthErrorCode.OidcNoAccess:
         return 403;
       case AuthErrorCode.ApiKeyNotFound:
       case AuthErrorCode.SessionNotFound:
       case AuthErrorCode.PasskeyNotFound:
+      case AuthErrorCode.OidcNotConfigured:
       case AuthErrorCode.UserNotFound:
         return 404;
       case AuthErrorCode.EmailTaken:
@@ -70,6 +77,8 @@ export class AuthError extends DomainError<AuthErrorCode> {
       case AuthErrorCode.TooManyPasskeys:
       case AuthErrorCode.UnknownKeyAlias:
         return 422;
+      case AuthErrorCode.OidcUnavailable:
+        return 503;
       default:
         return assertUnreachable(this.code);
     }

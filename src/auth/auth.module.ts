@@ -17,6 +17,9 @@ import { MfaService } from './mfa/mfa.service';
 import { TotpService } from './mfa/totp.service';
 import { WebauthnController } from './mfa/webauthn.controller';
 import { WebauthnService } from './mfa/webauthn.service';
+import { OidcClient } from './oidc/oidc-client';
+import { OidcLoginService } from './oidc/oidc-login.service';
+import { OidcController } from './oidc/oidc.controller';
 import { PasswordChangeService } from './passwords/password-change.service';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
@@ -45,6 +48,7 @@ import { AdminUsersService } from './users/admin-users.service';
     AuthController,
     SessionsController,
     WebauthnController,
+    OidcController,
     PasswordsController,
     AdminUsersController,
     ApiKeysController,
@@ -57,6 +61,8 @@ import { AdminUsersService } from './users/admin-users.service';
     MfaService,
     TotpService,
     WebauthnService,
+    OidcClient,
+    OidcLoginService,
     PasswordHasher,
     PasswordPolicy,
     PasswordChangeService,

@@ -32,6 +32,15 @@ export class AppConfig {
     /** Users without a second factor can only enrol one. */
     mfaRequired: boolean;
     webauthn: { rpId: string; rpName: string; origins: string[] };
+    /** Single sign-on; null when OIDC_ISSUER is not set. */
+    oidc: {
+      issuer: string;
+      clientId: string;
+      clientSecret: string | null;
+      rolesClaim: string;
+      redirectUri: string;
+      scopes: string;
+    } | null;
   };
   readonly rateLimits!: {
     /** Per API key a minute, unless the key has its own budget. */

@@ -155,6 +155,33 @@ export class EnvSchema {
   @IsString()
   WEBAUTHN_ORIGINS?: string;
 
+  /** OpenID Connect issuer for single sign-on (its discovery document is read on first use). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OIDC_CLIENT_ID?: string;
+
+  /** Unset: a public client (PKCE only, token endpoint auth `none`). */
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
+  /** Claim holding the user's roles (array or space/comma separated); dots reach into objects. */
+  @Matches(/^[A-Za-z0-9_:/.-]{1,200}$/, { message: 'must be a claim name or a dotted path' })
+  OIDC_ROLES_CLAIM = 'roles';
+
+  /** Where the provider sends the browser back; unset: PUBLIC_BASE_URL/v1/auth/oidc/callback. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OIDC_REDIRECT_URI?: string;
+
+  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must start with openid' })
+  OIDC_SCOPES = 'openid email profile';
+
   /** An admin session ends after this long unused: seconds, or a number with s, m, h or d. */
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 1800, 30m or 1h' })
   SESSION_IDLE_TIMEOUT = '30m';

@@ -30,6 +30,44 @@ describe('loadConfig', () => {
     expect(config.bootstrapAdmin).toBeUndefined();
   });
 
+  it('gives admin sessions 30 minutes idle and 12 hours in all, and MFA_REQUIRED in production only', () => {
+    const production = {
+      MASTER_KEY: KEY,
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail',
+      METRICS_TOKEN: 'metrics-scrape-token-0123',
+    };
+    const development = loadConfig({ MASTER_KEY: KEY }, scratch());
+    expect(development.auth).toMatchObject({
+      sessionIdleSeconds: 1800,
+      sessionMaxAgeSeconds: 43200,
+      mfaRequired: false,
+      oidc: null,
+    });
+    expect(loadConfig(production, scratch()).auth.mfaRequired).toBe(true);
+    expect(loadConfig({ ...production, MFA_REQUIRED: 'false' }, scratch()).auth.mfaRequired).toBe(
+      false,
+    );
+  });
+
+  it('refuses an idle timeout longer than the maximum age, and an OIDC issuer without a client', () => {
+    expect(
+      problemsOf({ MASTER_KEY: KEY, SESSION_IDLE_TIMEOUT: '13h', SESSION_MAX_AGE: '12h' }),
+    ).toEqual([expect.stringContaining('SESSION_IDLE_TIMEOUT')]);
+    expect(problemsOf({ MASTER_KEY: KEY, OIDC_ISSUER: 'https://id.example.com' })).toEqual([
+      'OIDC_CLIENT_ID is required with OIDC_ISSUER',
+    ]);
+    const oidc = loadConfig(
+      { MASTER_KEY: KEY, OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'privacy' },
+      scratch(),
+    ).auth.oidc;
+    expect(oidc).toMatchObject({
+      redirectUri: 'http://localhost:3000/v1/auth/oidc/callback',
+      rolesClaim: 'roles',
+      clientSecret: null,
+    });
+  });
+
   it('lets webhooks reach private networks outside production only, unless told', () => {
     const production = {
       MASTER_KEY: KEY,

@@ -44,6 +44,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (production && !schema.METRICS_TOKEN) {
     problems.push('METRICS_TOKEN is required when NODE_ENV=production (/metrics asks for it)');
   }
+  if (schema.OIDC_ISSUER && !schema.OIDC_CLIENT_ID) {
+    problems.push('OIDC_CLIENT_ID is required with OIDC_ISSUER');
+  }
   const idle = durationSeconds(schema.SESSION_IDLE_TIMEOUT);
   if (idle < 60 || idle > durationSeconds(schema.SESSION_MAX_AGE)) {
     problems.push('SESSION_IDLE_TIMEOUT must be at least 1m and at most SESSION_MAX_AGE');
@@ -129,6 +132,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
           .map((o) => o.trim().replace(/\/+$/, ''))
           .filter(Boolean),
       },
+      oidc:
+        schema.OIDC_ISSUER && schema.OIDC_CLIENT_ID
+          ? {
+              issuer: schema.OIDC_ISSUER,
+              clientId: schema.OIDC_CLIENT_ID,
+              clientSecret: schema.OIDC_CLIENT_SECRET ?? null,
+              rolesClaim: schema.OIDC_ROLES_CLAIM,
+              redirectUri: schema.OIDC_REDIRECT_URI ?? `${publicBaseUrl}/v1/auth/oidc/callback`,
+              scopes: schema.OIDC_SCOPES,
+            }
+          : null,
     },
     rateLimits: {
       apiKeyPerMinute: schema.RATE_LIMIT_API_KEY_DEFAULT,

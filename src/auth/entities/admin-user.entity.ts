@@ -38,6 +38,10 @@ export class AdminUserEntity {
   @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
   passwordChangedAt!: Date | null;
 
+  /** `<issuer> <sub>` of a user who signs in through OpenID Connect. */
+  @Column({ name: 'oidc_subject', type: 'text', nullable: true, unique: true })
+  oidcSubject!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
