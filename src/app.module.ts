@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { PagesModule } from './pages/pages.module';
 import { PrivacyRequestsModule } from './privacy-requests/privacy-requests.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './queue/redis.module';
@@ -51,6 +52,7 @@ export class AppModule {
         DlpModule,
         ConsentModule.register({ workers }),
         IncidentsModule,
+        PagesModule,
         ReportsModule,
       ],
     };

@@ -14,6 +14,9 @@ import { DeniedCallsRecorder } from 'src/audit/denied/denied-calls.recorder';
 import { AppConfig } from 'src/config/app-config';
 import { metricsMiddleware } from 'src/health/metrics.middleware';
 import { MetricsService } from 'src/health/metrics.service';
+import { mountPageAssets } from 'src/pages/page-assets';
+import { QUEUE_BOARD_PATH } from 'src/pages/queue-board/queue-board-cookie';
+import { ASSETS_PATH } from 'src/pages/render/layout';
 import { mountQueueBoard } from './queue-board';
 import { setupSwagger } from './swagger';
 
@@ -23,7 +26,7 @@ const API_CSP = {
   baseUri: ["'none'"],
   formAction: ["'none'"],
 };
-/** Swagger UI and the queue board are pages: they load their own scripts, styles and images. */
+/** Swagger UI is a page: it loads its own scripts, styles and images. */
 const UI_CSP = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
@@ -35,6 +38,45 @@ const UI_CSP = {
   formAction: ["'self'"],
   objectSrc: ["'none'"],
 };
+
+/**
+ * The privacy center and the console: scripts and styles only from same-origin files (no inline
+ * code at all), data only from this service's API.
+ */
+const PAGE_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
+/**
+ * The queue board's page resolves its assets against `<base href="/admin/queues/">`, so it needs
+ * `base-uri 'self'`; its inline styles (a loading spinner, React style props) need
+ * `'unsafe-inline'` for styles, never for scripts. Fonts only from here: its link to a font host
+ * is removed from the page (queue-board.ts).
+ */
+const BOARD_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  objectSrc: ["'none'"],
+};
+const PAGE_PATHS = ['/privacy', '/console', ASSETS_PATH];
+
+const under = (path: string, prefix: string): boolean =>
+  path === prefix || path.startsWith(`${prefix}/`);
 
 /** Runs on the raw bytes, so a deeply nested body is refused before it is parsed at all. */
 function refuseDeepJson(_req: Request, _res: Response, raw: Buffer): void {
@@ -64,15 +106,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   const filter = new ProblemDetailsFilter();
   const apiHeaders = securityHeaders(API_CSP);
   const uiHeaders = securityHeaders(UI_CSP);
+  const pageHeaders = securityHeaders(PAGE_CSP);
+  const boardHeaders = securityHeaders(BOARD_CSP);
 
   app.use(requestIdMiddleware);
   app.use(noStoreMiddleware);
   app.use(metricsMiddleware(app.get(MetricsService)));
   app.use(app.get(DeniedCallsRecorder).middleware());
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/docs') || req.path.startsWith('/admin/queues')
+    req.path.startsWith('/docs')
       ? uiHeaders(req, res, next)
-      : apiHeaders(req, res, next),
+      : under(req.path, QUEUE_BOARD_PATH)
+        ? boardHeaders(req, res, next)
+        : PAGE_PATHS.some((p) => under(req.path, p))
+          ? pageHeaders(req, res, next)
+          : apiHeaders(req, res, next),
   );
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -94,6 +142,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     const body = filter.toProblem(err, req);
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   });
+  mountPageAssets(app);
   mountQueueBoard(app);
   app.useGlobalPipes(new InputTextPipe(), createValidationPipe());
   app.useGlobalFilters(filter);
