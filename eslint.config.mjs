@@ -60,6 +60,8 @@ export default tseslint.config(
           'Node',
           'PublicKeyCredential',
           'setInterval',
+          'setTimeout',
+          'clearTimeout',
           'console',
         ].map((name) => [name, 'readonly']),
       ),

@@ -48,7 +48,7 @@ describe('queue board in a browser: cookie, CSP and first-party page', () => {
       .expect(200);
     expect(page.text).toContain('<base href="/admin/queues/"');
     expect(page.text).not.toMatch(/href="(https?:)?\/\//);
-    const csp = page.headers['content-security-policy'] as string;
+    const csp = page.headers['content-security-policy'];
     expect(csp).toContain("base-uri 'self'");
     expect(csp).toContain("font-src 'self'");
     expect(csp).toContain("script-src 'self'");

@@ -19,15 +19,19 @@ const C = T.console;
 const L = T.labels;
 const PAGE_SIZE = 50;
 
-/** The access token lives in memory only: a reload asks for the login again. */
+/** The tokens live in memory only: a reload asks for the login again. */
 let token;
+let refreshToken;
+let refreshTimer;
 let mfaToken;
 let nextCursor = null;
 let current;
 const charts = {};
 
 function endSession(message) {
+  clearTimeout(refreshTimer);
   token = undefined;
+  refreshToken = undefined;
   mfaToken = undefined;
   current = undefined;
   $('app').hidden = true;
@@ -52,8 +56,32 @@ async function call(method, path, body) {
   }
 }
 
-async function loggedIn(accessToken) {
-  token = accessToken;
+/**
+ * Keeps the session going while the console is open: a minute before the access token expires,
+ * the refresh token buys new ones (and a new board cookie). An idle or ended session refuses.
+ */
+function keepAlive(tokens) {
+  token = tokens.accessToken;
+  refreshToken = tokens.refreshToken;
+  clearTimeout(refreshTimer);
+  if (!refreshToken || !tokens.expiresIn) {
+    return;
+  }
+  refreshTimer = setTimeout(
+    async () => {
+      try {
+        keepAlive(await api('POST', '/v1/auth/refresh', { body: { refreshToken } }));
+        await openBoardSession();
+      } catch {
+        endSession(T.errors.sessionEnded);
+      }
+    },
+    Math.max(10, tokens.expiresIn - 60) * 1000,
+  );
+}
+
+async function loggedIn(tokens) {
+  keepAlive(tokens);
   mfaToken = undefined;
   $('login-step').hidden = true;
   $('mfa-step').hidden = true;
@@ -94,7 +122,7 @@ async function login(event) {
       void offerPasskey();
       return;
     }
-    await loggedIn(res.accessToken);
+    await loggedIn(res);
   } catch (error) {
     showError(error, { 401: T.errors.badLogin });
   }
@@ -109,7 +137,7 @@ async function verifyMfa(event) {
     const res = await busy(form, () =>
       api('POST', '/v1/auth/mfa/verify', { body: { mfaToken, code } }),
     );
-    await loggedIn(res.accessToken);
+    await loggedIn(res);
   } catch (error) {
     showError(error, { 401: T.errors.wrongCode, 422: T.errors.wrongCode });
     $('mfa-code').focus();
@@ -142,7 +170,7 @@ async function usePasskey() {
     const res = await api('POST', '/v1/auth/mfa/verify', {
       body: { mfaToken, webauthn: credential.toJSON() },
     });
-    await loggedIn(res.accessToken);
+    await loggedIn(res);
   } catch {
     showAlert(C.passkeyFailed);
   }
