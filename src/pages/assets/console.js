@@ -119,7 +119,7 @@ async function login(event) {
       $('login-step').hidden = true;
       $('mfa-form').reset();
       reveal($('mfa-step'), $('mfa-heading'));
-      void offerPasskey();
+      void offerPasskey(res.mfaMethods);
       return;
     }
     await loggedIn(res);
@@ -144,19 +144,19 @@ async function verifyMfa(event) {
   }
 }
 
-/** The passkey button shows only when the service offers WebAuthn for this login. */
-async function offerPasskey() {
+/** The passkey button shows only when the login offers a passkey (`mfaMethods`). */
+async function offerPasskey(methods) {
   const button = $('passkey');
   button.hidden = true;
-  if (!window.PublicKeyCredential?.parseRequestOptionsFromJSON) {
+  if (!methods?.includes('webauthn') || !window.PublicKeyCredential?.parseRequestOptionsFromJSON) {
     return;
   }
   try {
     const options = await api('POST', '/v1/auth/mfa/webauthn/options', { body: { mfaToken } });
-    button.dataset.options = JSON.stringify(options.publicKey ?? options);
+    button.dataset.options = JSON.stringify(options);
     button.hidden = false;
   } catch {
-    button.hidden = true;
+    showAlert(C.passkeyUnavailable);
   }
 }
 
