@@ -21,6 +21,7 @@ import { SessionsAndDevices1764002000000 } from './1764002000000-sessions-and-de
 import { PasswordResets1764002010000 } from './1764002010000-password-resets';
 import { WebauthnCredentials1764002020000 } from './1764002020000-webauthn-credentials';
 import { OidcSubjects1764002030000 } from './1764002030000-oidc-subjects';
+import { SecurityKnownDevices1764002100000 } from './1764002100000-security-known-devices';
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -48,5 +49,6 @@ export const migrations = [
   PasswordResets1764002010000,
   WebauthnCredentials1764002020000,
   OidcSubjects1764002030000,
+  SecurityKnownDevices1764002100000,
   MetricsIndexes1764002600000,
 ];

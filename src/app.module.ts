@@ -20,6 +20,8 @@ import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './queue/redis.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReportsModule } from './reports/reports.module';
+import { SecurityAlertsModule } from './security-alerts/security-alerts.module';
+import { SecurityEventBusModule } from './security-alerts/security-event-bus';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -39,6 +41,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CommonModule,
+        SecurityEventBusModule,
         AuditModule,
         AuditCheckpointsModule.register({ workers }),
         // Rate limits run before authentication, so guessing keys is throttled too.
@@ -54,6 +57,7 @@ export class AppModule {
         IncidentsModule,
         PagesModule,
         ReportsModule,
+        SecurityAlertsModule,
       ],
     };
   }

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { SecurityEventBus } from 'src/security-alerts/security-event-bus';
 import { canonicalEvent, deriveChainKey, hmacPads } from './audit-chain';
 import { AuditEventEntity, AuditOutcome } from './entities/audit-event.entity';
 
@@ -50,6 +51,8 @@ export class AuditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     config: AppConfig,
+    /** Anomaly detection watches audited acts; absent where no detection runs. */
+    @Optional() private readonly securityEvents?: SecurityEventBus,
   ) {
     const { id, key } = deriveChainKey(config.masterKey);
     const { inner, outer } = hmacPads(key);
@@ -75,6 +78,7 @@ export class AuditService {
       APPEND_SQL,
       this.appendParams(event),
     );
+    this.securityEvents?.audited(event, ctx);
     return this.linked(event, linked);
   }
 
@@ -106,7 +110,11 @@ export class AuditService {
       ...change.params,
       ...this.appendParams(event),
     ]);
-    return linked ? this.linked(event, linked) : null;
+    if (!linked) {
+      return null;
+    }
+    this.securityEvents?.audited(event, ctx);
+    return this.linked(event, linked);
   }
 
   private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {

@@ -55,6 +55,8 @@ export class AppConfig {
     loginPerAccount: number;
     publicPerIp: number;
   };
+  /** Security alerts are also POSTed here, signed with the secret; null: not sent. */
+  readonly securityAlerts!: { webhookUrl: string | null; webhookSecret: string | null };
   readonly bodyLimit!: string;
   /** The bearer token `/metrics` asks for; null: open (never in production). */
   readonly metricsToken!: string | null;

@@ -227,6 +227,16 @@ export class EnvSchema {
   @Min(1)
   RATE_LIMIT_PUBLIC_PER_IP = 30;
 
+  /** Where security alerts are POSTed (signed with ALERT_WEBHOOK_SECRET); unset: not sent. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ALERT_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  ALERT_WEBHOOK_SECRET?: string;
+
   @Matches(/^\d+(kb|mb)$/i, { message: 'must look like 512kb or 2mb' })
   BODY_LIMIT = '2mb';
 

@@ -38,6 +38,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (hasBootstrapEmail !== Boolean(schema.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
   }
+  if (schema.ALERT_WEBHOOK_URL && !schema.ALERT_WEBHOOK_SECRET) {
+    problems.push('ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL (it signs every alert)');
+  }
   if (production && !schema.SMTP_URL) {
     problems.push('SMTP_URL is required when NODE_ENV=production');
   }
@@ -152,6 +155,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       loginPerIp: schema.RATE_LIMIT_LOGIN_PER_IP,
       loginPerAccount: schema.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       publicPerIp: schema.RATE_LIMIT_PUBLIC_PER_IP,
+    },
+    securityAlerts: {
+      webhookUrl: schema.ALERT_WEBHOOK_URL ?? null,
+      webhookSecret: schema.ALERT_WEBHOOK_SECRET ?? null,
     },
     bodyLimit: schema.BODY_LIMIT,
     metricsToken: schema.METRICS_TOKEN ?? null,

@@ -1,13 +1,20 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
 import { AuthError, AuthErrorCode } from 'src/auth/auth.error';
 import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
+import { coarseAddress } from 'src/auth/sessions/coarse-address';
 import { AppConfig } from 'src/config/app-config';
+import { SecurityEventBus } from 'src/security-alerts/security-event-bus';
 import { clientAddress } from './client-address';
 import { LoginThrottle } from './login-throttle';
 import { RateLimitError } from './rate-limit.error';
+
+/** Detection tells accounts apart by a hash, so no e-mail address reaches an alert. */
+const accountRef = (account: string): string =>
+  createHash('sha256').update(account).digest('hex').slice(0, 16);
 
 /** The account an attempt is for: the e-mail, or the user an MFA token names. */
 function accountOf(req: Request): string | undefined {
@@ -41,6 +48,7 @@ export class LoginAttemptsInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly throttle: LoginThrottle,
     private readonly config: AppConfig,
+    private readonly securityEvents: SecurityEventBus,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -85,6 +93,14 @@ export class LoginAttemptsInterceptor implements NestInterceptor {
           return throwError(() => error);
         }
         const per = error.code === AuthErrorCode.InvalidMfaToken ? undefined : account;
+        if (per !== undefined) {
+          this.securityEvents.push({
+            type: 'login.failure',
+            at: Date.now(),
+            address: coarseAddress(address) ?? 'unknown',
+            account: accountRef(per),
+          });
+        }
         return from(this.throttle.failed(address, per).catch(() => undefined)).pipe(
           mergeMap(() => throwError(() => error)),
         );
