@@ -61,6 +61,11 @@ export class SoftAuthenticator {
     this.publicJwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
   }
 
+  /** The private key as PKCS#8 DER, base64: what a browser's virtual authenticator imports. */
+  privateKeyPkcs8(): string {
+    return this.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  }
+
   /** Answers register/options as navigator.credentials.create() would. */
   create(options: { challenge: string }): Record<string, unknown> {
     const clientDataJSON = Buffer.from(
