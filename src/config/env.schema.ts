@@ -17,6 +17,7 @@ import {
   JURISDICTIONS,
 } from 'src/privacy-requests/deadlines/deadline-rules';
 
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: each repetition starts with a comma
 const HOLIDAYS = /^(\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2})*$/;
 const HOLIDAYS_MESSAGE = 'must be comma-separated YYYY-MM-DD dates';
 
@@ -318,6 +319,7 @@ export class EnvSchema {
    * numbers always are); default: the EU, UK, CH, NO, US, CA, AU, IL, IN and BR.
    */
   @IsOptional()
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: each repetition starts with a comma
   @Matches(/^[A-Za-z]{2}(?:\s*,\s*[A-Za-z]{2})*$/, {
     message: 'must be a comma-separated list of two-letter region codes, e.g. US,GB,DE',
   })

@@ -8,6 +8,7 @@ export function coarseAddress(ip: string | undefined): string | null {
   if (!ip) {
     return null;
   }
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: three fixed repetitions, each after a dot
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   const v4 = mapped ? mapped[1] : ip;
   if (isIPv4(v4)) {

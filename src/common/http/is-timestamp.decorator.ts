@@ -1,6 +1,7 @@
 import { ValidationOptions, ValidateBy, buildMessage } from 'class-validator';
 
 const TIMESTAMP =
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: every optional group starts with its own fixed separator
   /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
 /**

@@ -41,6 +41,7 @@ export class ConsentEvidenceDto {
 
   @ApiPropertyOptional({ description: 'Language of the notice (BCP 47)', example: 'en-GB' })
   @IsOptional()
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: each repeated subtag starts with a hyphen
   @Matches(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, { message: 'locale must be a BCP 47 tag' })
   locale?: string;
 }

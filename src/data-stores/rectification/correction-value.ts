@@ -7,8 +7,10 @@ import {
 } from 'src/data-stores/identity/column-types';
 import { isWellFormedUnicode } from 'src/data-stores/identity/email-normaliser';
 
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: each optional part starts with its own fixed separator
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: each optional part starts with its own fixed separator
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 const DECIMAL_TYPES = new Set(['numeric', 'decimal']);

@@ -105,6 +105,7 @@ export class CorrectionDto {
   value!: CorrectionValue;
 }
 
+// eslint-disable-next-line security/detect-unsafe-regex -- linear: one optional fraction after a fixed separator
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const JURISDICTION_DEFAULT =
   'Default: CCPA for opt_out_sale and opt_out_sharing (rights of the CCPA), else DEFAULT_JURISDICTION (GDPR unless configured)';

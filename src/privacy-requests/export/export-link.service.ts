@@ -78,10 +78,12 @@ export class ExportLinks {
 
   open(request: PrivacyRequestEntity): Readable {
     const expired = request.exportExpiresAt !== null && request.exportExpiresAt <= new Date();
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path the package builder stored: EXPORT_DIR and the request's UUID
     if (!request.exportPath || expired || !existsSync(request.exportPath)) {
       throw new PrivacyRequestError(PrivacyRequestErrorCode.LinkInvalid, 'No such export');
     }
     return this.cipher.decryptStream(
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path the package builder stored: EXPORT_DIR and the request's UUID
       createReadStream(request.exportPath),
       packageContext(request.id),
     );

@@ -34,6 +34,7 @@ export class ExportPackageBuilder {
     stores: Map<string, string>,
   ): Promise<{ path: string; checksum: string }> {
     const dir = this.config.privacyRequests.exportDir;
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- EXPORT_DIR and the request's UUID, or a part file written there by this service
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${request.id}.zip.enc`);
     const zip = archiver('zip', { zlib: { level: 1 } });
@@ -42,6 +43,7 @@ export class ExportPackageBuilder {
     tap.on('data', (chunk: Buffer) => hash.update(chunk));
     const written = pipeline(
       this.cipher.encryptStream(zip.pipe(tap), packageContext(request.id)),
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- EXPORT_DIR and the request's UUID, or a part file written there by this service
       createWriteStream(path),
     );
     const manifest = {
@@ -62,6 +64,7 @@ export class ExportPackageBuilder {
       for (const c of task.result.exported ?? []) {
         for (const f of c.files) {
           const name = `${folder}/${f.name}`;
+          // eslint-disable-next-line security/detect-non-literal-fs-filename -- EXPORT_DIR and the request's UUID, or a part file written there by this service
           zip.append(this.cipher.decryptStream(createReadStream(f.part), partContext(request.id)), {
             name,
           });

@@ -35,6 +35,7 @@ class EncryptedPart {
     });
     const tap = new PassThrough();
     this.input.pipe(tap);
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- EXPORT_DIR, the request's and task's UUIDs and a sanitised collection name
     this.done = pipeline(cipher.encryptStream(tap, context), createWriteStream(path));
   }
 
@@ -72,6 +73,7 @@ export class ExportPartWriter {
     subject: Subject,
   ): Promise<ExportedCollection[]> {
     const dir = this.partDir(requestId, taskId);
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- EXPORT_DIR, the request's and task's UUIDs and a sanitised collection name
     mkdirSync(dir, { recursive: true });
     const out: ExportedCollection[] = [];
     for await (const { collection, records } of connector.export(subject, { requestId })) {

@@ -48,8 +48,10 @@ export class MailTransport implements OnModuleDestroy {
       messageId: `<${label.requestId}.${label.kind}@${this.domain()}>`,
     })) as { message?: Buffer };
     if (this.dir && info.message) {
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- MAIL_DIR, a time stamp, the request's UUID and a fixed mail kind
       await mkdir(this.dir, { recursive: true });
       const file = join(this.dir, `${stamp()}-${label.requestId}-${label.kind}.eml`);
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- MAIL_DIR, a time stamp, the request's UUID and a fixed mail kind
       await writeFile(file, info.message, { mode: 0o600 });
       this.logger.log(
         `Mail (${label.kind}) of privacy request ${label.requestId} written to ${file}`,

@@ -157,10 +157,12 @@ export class ManagedKeys {
     use: (secret: Buffer) => T,
   ): Promise<T> {
     let secret = this.keyring.take(alias, version, 1, type);
+    // eslint-disable-next-line security/detect-possible-timing-attacks -- a test for a key that is not cached, not a comparison of secret values
     if (secret === undefined) {
       await this.keyring.load(alias, version, type);
       secret = this.keyring.take(alias, version, 1, type);
     }
+    // eslint-disable-next-line security/detect-possible-timing-attacks -- a test for a key that is not cached, not a comparison of secret values
     if (secret === undefined) {
       throw new CryptoError(
         CryptoErrorCode.UnknownKey,
