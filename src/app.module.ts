@@ -27,16 +27,18 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Run BullMQ workers (and schedulers) in this process. */
   workers: boolean;
+  /** Log to stderr (the command-line tool, whose stdout is its answer); default stdout. */
+  logToStderr?: boolean;
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, workers }: AppModuleOptions): DynamicModule {
+  static register({ config, workers, logToStderr }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(),
+        LoggingModule.forRoot({ destination: logToStderr ? 2 : 1 }),
         DatabaseModule,
         RedisModule,
         QueueModule,

@@ -95,6 +95,14 @@ export class LoginThrottle {
       .exec();
   }
 
+  /** Forgets the account's failed logins (an operator's unlock); address delays stay. */
+  async clearAccount(account: string): Promise<void> {
+    const { account: key } = this.keys('', account);
+    if (key) {
+      await this.redis.client.del(key);
+    }
+  }
+
   private keys(address: string, account: string | undefined) {
     const base = `${this.redis.prefix}:login`;
     // Accounts are named by a hash, so Redis holds no e-mail addresses.

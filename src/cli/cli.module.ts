@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from 'src/auth/auth.module';
+import { AdminUserEntity } from 'src/auth/entities/admin-user.entity';
+import { MfaBackupCodeEntity } from 'src/auth/entities/mfa-backup-code.entity';
+import { PasswordHasher } from 'src/auth/passwords/password-hasher';
+import { AccountRecoveryService } from 'src/auth/users/account-recovery.service';
+import { LoginThrottle } from 'src/rate-limit/login-throttle';
+import { RateLimitRedis } from 'src/rate-limit/rate-limit-redis';
+
+/** What only the command-line tool uses, on top of the application's own modules. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AdminUserEntity, MfaBackupCodeEntity]), AuthModule],
+  providers: [AccountRecoveryService, PasswordHasher, LoginThrottle, RateLimitRedis],
+  exports: [AccountRecoveryService],
+})
+export class CliModule {}
