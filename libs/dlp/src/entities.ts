@@ -99,7 +99,8 @@ export const ENTITY_DESCRIPTIONS: Readonly<Record<EntityType, Omit<EntityDescrip
       category: 'government_id',
     },
     PERSON: {
-      description: "Person's name, from honorifics, labels and a first-name lexicon (best effort)",
+      description:
+        'Person\'s name: capitalised words scored by a 197,000-name gazetteer (accent-insensitive) and cues such as honorifics, labels and "my name is" (best effort)',
       category: 'identity',
     },
   };

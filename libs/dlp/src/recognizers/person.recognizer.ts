@@ -1,155 +1,148 @@
-import type nlpModule from 'compromise';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import type { Finding } from '../types';
+import { fold, HONORIFIC_WORDS, names, nlp } from './person/gazetteer';
 
-type Nlp = typeof nlpModule;
+/** A capitalised word: a capital, then letters (accents, inner capitals as in McDonald), ' or -. */
+const WORD = String.raw`\p{Lu}[\p{Ll}\p{M}](?:[\p{L}\p{M}]|['’-]\p{L}){0,30}`;
+/** Up to five capitalised words, with middle initials (with or without a dot) between. */
+const SEQUENCE = new RegExp(
+  String.raw`(?<![\p{L}\p{M}\d_@.'’-])${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,4}`,
+  'gu',
+);
+const TOKEN = new RegExp(String.raw`${WORD}|\p{Lu}\.?`, 'gu');
 
-let loaded: Nlp | undefined;
-/**
- * compromise (tens of MB of lexicon and tagger) is loaded on first use, not at import: most
- * processes that import the recognizers never run PERSON on text that needs it.
- */
-function nlp(): Nlp {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous, deferred load
-  loaded ??= require('compromise') as Nlp;
-  return loaded;
+/** Before a name: a cue that makes what follows one ("my name is", honorifics, labels, said). */
+const STRONG_BEFORE =
+  /(?:\b(?:my name is|my name's|i am|i'm|im|call me|this is|it's|speaking with|signed|regards|sincerely|thanks|thank you|hi|hello|hey|dear|cheers|name|contact|patient|customer|employee|passenger|applicant|attendees|apologies from|reports to|seen by|written by|edited by|met)[,:]?[ \t]*|\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|sig|sra|sr|mme|mlle|herr|frau)\.?[ \t]*)$/i;
+/** Words after a name that make it one: "said", "asked", "wrote". */
+const STRONG_AFTER = /^[ \t]*(?:said|says|asked|wrote|replied|told|called|explained|added)\b/;
+/** Weak cues: "by", "with", "to" a name. */
+const WEAK_BEFORE = /\b(?:by|with|to|for|from|and|cc)[ \t]+$/i;
+/** A speaker label: a name at a line start (after a time stamp) followed by a colon. */
+const SPEAKER_AFTER = /^:[ \t]/;
+const LINE_START_BEFORE = /(?:^|\n)[ \t]*(?:\[[\d:. ]+\][ \t]*)?$/;
+/** A vocative: ", Name!" or ", Name." closing a clause. */
+const VOCATIVE_AFTER = /^[ \t]*(?:[!?.]|$)/;
+const VOCATIVE_BEFORE = /,[ \t]*$/;
+/** After a name: a word that makes the words a street or a company. */
+const PLACE_AFTER =
+  /^[ \t]*(?:&|(?:street|st|avenue|ave|road|rd|lane|drive|way|court|place|square|terrace|gardens|park|close|crescent|mews|flats|knoll|oval|mount|hollow|circle|boulevard|blvd|inc|ltd|llc|gmbh|ag|plc|corp|group|sons|bank|university|hospital|school|hotel|station|airport|investments?|holdings?|partners|consulting|snc|spa|srl|scr|sarl|sa|bv|nv|oy|ab|as)\b)/i;
+/** Names in lower case after a strong cue only. */
+const LOWER_AFTER_CUE =
+  /\b(?:my name is|my name's|i am|i'm|im|call me|this is)[ \t]+(\p{Ll}[\p{Ll}\p{M}'’-]{1,30}(?:[ \t]+\p{Ll}(?:\.|[\p{Ll}\p{M}'’-]{1,30}))?(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'’-]{1,30})?)/giu;
+
+const LOOK_BEHIND = 40;
+/** A house number or postcode just before: the words are a street or a town. */
+const ADDRESS_BEFORE = /\d[\w-]*,?[ \t]$/;
+/** Street and place words that open a name in many languages ("Rua Jardim", "São Paulo"). */
+const STREET_FIRST =
+  /^(?:Rua|Rue|Calle|Camino|Avenida|Av|Via|Viale|Piazza|Praça|Largo|Travessa|Beco|Viela|Alameda|Estrada|Allée|Chemin|Boulevard|Place|Quai|Impasse|Escalinata|Poblado|Colonia|Sección|Urbanización|Paseo|Plaza|Muelle|Puerta|Puente|Subida|Parcela|Contrada|Bairro|Vicolo|Borgo|Ronda|Travesía|Glorieta|Quinta|Monte|Fort|Port|Mount|Saint|St|San|Santa|Santo|São|Bad|Alt|Neu|Sankt|Lake|North|South|East|West|New|Old|Upper|Lower|Great|Little|Payment)\b/u;
+
+interface Token {
+  start: number;
+  end: number;
+  word: string;
+  initial: boolean;
 }
 
-type Lexicon = Record<string, string | string[]>;
-
-const FIRST_TAGS = new Set(['FirstName', 'MaleName', 'FemaleName']);
-const LAST_TAGS = new Set(['LastName']);
-
-function tagsOf(entry: string | string[] | undefined): string[] {
-  return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry];
-}
-
-/** compromise ships ~3,000 first names and ~900 surnames in its lexicon; no model download. */
-function loadNames(): { first: Set<string>; last: Set<string> } {
-  const lexicon = (nlp().model() as { one: { lexicon: Lexicon } }).one.lexicon;
-  const first = new Set<string>();
-  const last = new Set<string>();
-  for (const [word, entry] of Object.entries(lexicon)) {
-    const tags = tagsOf(entry);
-    if (tags.some((t) => FIRST_TAGS.has(t))) {
-      first.add(word);
-    }
-    if (tags.some((t) => LAST_TAGS.has(t))) {
-      last.add(word);
-    }
+function tokens(text: string, start: number, value: string): Token[] {
+  const out: Token[] = [];
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN.exec(value)) !== null) {
+    out.push({
+      start: start + m.index,
+      end: start + m.index + m[0].length,
+      word: fold(m[0].replace(/\.$/, '')),
+      initial: m[0].length <= 2 && !/\p{Ll}/u.test(m[0]),
+    });
   }
-  return { first, last };
+  return out;
 }
 
-let names: { first: Set<string>; last: Set<string> } | undefined;
-function lexicon(): { first: Set<string>; last: Set<string> } {
-  names ??= loadNames();
-  return names;
+function push(out: Finding[], start: number, end: number, score: number): void {
+  out.push({ entity: 'PERSON', start, end, score });
 }
 
-const NAME_WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:[-'’]\p{Lu}?\p{Ll}{1,20})?`;
-const NAME_SEQ = String.raw`${NAME_WORD}(?:[ \t]{1,3}(?:[A-Z]\.[ \t]{1,3})?${NAME_WORD}){0,2}`;
+/**
+ * Scores one run of capitalised words: the gazetteer says which are names, the words around it
+ * how likely a name is there. Leading words that are no names (roles, greetings, common words)
+ * are cut off; a run followed by a street or company word is no person.
+ */
+function scoreRun(text: string, runStart: number, value: string, out: Finding[]): void {
+  const { names: known, stop } = names();
+  let toks = tokens(text, runStart, value);
+  let lead = 0;
+  while (lead < toks.length && (toks[lead].initial || stop.has(toks[lead].word))) {
+    lead++;
+  }
+  toks = toks.slice(lead);
+  // A run cut at the first word that cannot be part of a name (Rachel Green stays whole).
+  const cut = toks.findIndex(
+    (t, i) => i > 0 && !t.initial && stop.has(t.word) && !known.has(t.word),
+  );
+  if (cut > 0) {
+    toks = toks.slice(0, cut);
+  }
+  while (toks.length > 0 && toks[toks.length - 1].initial) {
+    toks.pop();
+  }
+  if (toks.length === 0) {
+    return;
+  }
+  const start = toks[0].start;
+  const end = toks[toks.length - 1].end;
+  if (
+    toks.some((t, i) => i > 0 && PLACE_AFTER.test(t.word)) ||
+    PLACE_AFTER.test(text.slice(end, end + 12)) ||
+    ADDRESS_BEFORE.test(text.slice(Math.max(0, runStart - 12), runStart)) ||
+    STREET_FIRST.test(value)
+  ) {
+    return;
+  }
+  const words = toks.filter((t) => !t.initial);
+  const isKnown = (t: Token) => known.has(t.word) && !stop.has(t.word);
+  const knownCount = words.filter(isKnown).length;
+  const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
+  const after = text.slice(end, end + 16);
+  const lineStart = LINE_START_BEFORE.test(before);
+  const strong =
+    STRONG_BEFORE.test(before) ||
+    STRONG_AFTER.test(after) ||
+    (lineStart && SPEAKER_AFTER.test(after)) ||
+    (VOCATIVE_BEFORE.test(before) && VOCATIVE_AFTER.test(after));
+  let score = 0;
+  if (words.length >= 2) {
+    if (knownCount === words.length) {
+      score = 0.8;
+    } else if (knownCount > 0) {
+      score = strong ? 0.8 : 0.6;
+    } else {
+      score = strong && !lineStart ? 0.5 : 0;
+    }
+  } else if (knownCount === 1) {
+    // A known name alone with no cue is left out: scored low, a context word nearby
+    // ("Customer Care | Reynolds") would lift it.
+    score = strong ? 0.75 : WEAK_BEFORE.test(before) ? 0.25 : 0;
+  }
+  if (score > 0) {
+    push(out, start, end, score);
+  }
+}
 
 /** Honorifics and salutations: what follows is a name. */
 const HONORIFIC = new RegExp(
-  String.raw`(?<![\w])(?:(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\.?|(Dear|Hi|Hello|Hey|Thanks|Regards|Sincerely|Cheers))[ \t,]{1,3}(${NAME_SEQ})`,
+  String.raw`(?<![\w])(?:(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\.?)[ \t]{1,3}(${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,2})`,
   'gu',
 );
 /** Labels such as "Name:" or "Patient -". */
 const LABEL = new RegExp(
-  String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant)[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${NAME_SEQ})`,
+  String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant|passenger|cardholder|account holder|solicitante)[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,3})`,
   'giu',
 );
-/**
- * Texts where HONORIFIC can match: one of its words at a word start, then a dot, comma or space.
- * Starting with one letter class lets the regex engine skip ahead fast, which HONORIFIC itself,
- * a lookbehind before an alternation, does not.
- */
-const HONORIFIC_HINT =
-  /[MDPSLRHTC](?<![\w].)(?:r|rs|s|iss|x|ame|ear|rof|ir|incerely|ady|ord|ev|egards|ello|ey|i|hanks|heers)[., \t]/;
-/** Texts where LABEL can yield a name: a separator, then a capital letter. */
+const HONORIFIC_HINT = /(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
 const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
-/** Two or three capitalised words: a name when the first is a known first name. */
-const CAPITALISED = new RegExp(String.raw`(?<![\p{L}\d_@.])(${NAME_SEQ})`, 'gu');
-const NOT_NAME = new Set([
-  'street',
-  'st',
-  'avenue',
-  'ave',
-  'road',
-  'rd',
-  'inc',
-  'ltd',
-  'llc',
-  'corp',
-  'university',
-  'county',
-  'city',
-  'bank',
-  'hospital',
-  'school',
-  'park',
-  'lane',
-  'drive',
-  'company',
-  'group',
-]);
-
-const HONORIFICS = new Set([
-  'mr',
-  'mrs',
-  'ms',
-  'miss',
-  'mx',
-  'dr',
-  'prof',
-  'sir',
-  'dame',
-  'lady',
-  'lord',
-  'rev',
-  'dear',
-  'hi',
-  'hello',
-  'hey',
-  'thanks',
-  'regards',
-  'sincerely',
-  'cheers',
-]);
-
-function push(
-  out: Parameters<Recognizer['find']>[2],
-  start: number,
-  value: string,
-  score: number,
-): void {
-  out.push({ entity: 'PERSON', start, end: start + value.length, score });
-}
-
-function lexiconScore(value: string): number {
-  const { first, last } = lexicon();
-  if (!/[ \t]/.test(value)) {
-    // Most capitalised words stand alone: no split needed.
-    const word = value.toLowerCase();
-    return first.has(word) && !NOT_NAME.has(word) && !HONORIFICS.has(word) ? 0.25 : 0;
-  }
-  const words = value.split(/[ \t]+/).filter((w) => !/^[A-Z]\.$/.test(w));
-  const lower = words.map((w) => w.toLowerCase());
-  if (lower.some((w) => NOT_NAME.has(w) || HONORIFICS.has(w))) {
-    return 0;
-  }
-  if (words.length >= 2 && first.has(lower[0])) {
-    return last.has(lower[lower.length - 1]) ? 0.75 : 0.6;
-  }
-  if (
-    words.length >= 2 &&
-    last.has(lower[lower.length - 1]) &&
-    first.has(lower[lower.length - 2])
-  ) {
-    return 0.6;
-  }
-  return words.length === 1 && first.has(lower[0]) ? 0.25 : 0;
-}
+const CUE_HINT = /\b(?:name|i am|i'm|im|call me|this is)\b/i;
 
 export interface PersonOptions {
   /** Also run compromise's full tagger (much slower; better recall on unusual names). */
@@ -179,25 +172,37 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
     find(text, _ctx, out) {
       if (HONORIFIC_HINT.test(text)) {
         forEachMatch(HONORIFIC, text, (m) => {
-          if (HONORIFICS.has(m[3].split(/[ \t]/)[0].toLowerCase())) {
-            return;
+          const first = fold(m[2].split(/[ \t]/)[0]);
+          if (!HONORIFIC_WORDS.has(first)) {
+            push(out, m.index + m[0].length - m[2].length, m.index + m[0].length, 0.85);
           }
-          push(out, m.index + m[0].length - m[3].length, m[3], m[1] !== undefined ? 0.85 : 0.7);
         });
       }
       if (LABEL_HINT.test(text)) {
         forEachMatch(LABEL, text, (m) => {
           if (/^\p{Lu}/u.test(m[1])) {
-            push(out, m.index + m[0].length - m[1].length, m[1], 0.7);
+            const end = m.index + m[0].length;
+            push(out, end - m[1].length, end, 0.7);
           }
         });
       }
-      forEachMatch(CAPITALISED, text, (m) => {
-        const score = lexiconScore(m[1]);
-        if (score > 0) {
-          push(out, m.index, m[1], score);
-        }
-      });
+      forEachMatch(SEQUENCE, text, (m) => scoreRun(text, m.index, m[0], out));
+      if (CUE_HINT.test(text)) {
+        const { names: known, stop } = names();
+        forEachMatch(LOWER_AFTER_CUE, text, (m) => {
+          const words = m[1].split(/[ \t]+/);
+          let n = 0;
+          while (n < words.length && !stop.has(fold(words[n]).replace(/\.$/, ''))) {
+            n++;
+          }
+          if (n === 0 || !known.has(fold(words[0]))) {
+            return;
+          }
+          const value = words.slice(0, n).join(' ');
+          const start = m.index + m[0].length - m[1].length;
+          push(out, start, start + value.length, 0.7);
+        });
+      }
       if (options.nlp === true) {
         const people = nlp()(text).people().json({ offset: true }) as {
           offset: { start: number; length: number };
@@ -207,7 +212,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
             .slice(p.offset.start, p.offset.start + p.offset.length)
             .replace(/[\s.,;:!?'’]+$/, '');
           if (/^[A-Z]/.test(value)) {
-            push(out, p.offset.start, value, 0.55);
+            push(out, p.offset.start, p.offset.start + value.length, 0.55);
           }
         }
       }
