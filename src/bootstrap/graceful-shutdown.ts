@@ -3,8 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 const FORCE_EXIT_AFTER_MS = 30_000;
 
 /**
- * On SIGTERM or SIGINT: stop taking requests, let workers finish or hand back their current job,
- * close connections, then exit 0. A shutdown that hangs is cut short so orchestrators are not stuck.
+ * On SIGTERM or SIGINT, in this order: workers stop taking jobs and their running jobs finish
+ * (bounded, `WorkerDrain`), timers stop, the HTTP server stops taking requests, then queues,
+ * Redis and the database close; exit 0. A shutdown that hangs is cut short so orchestrators are
+ * not stuck.
  */
 export function exitGracefullyOnSignals(app: INestApplicationContext): void {
   let closing = false;

@@ -83,6 +83,8 @@ export class AppConfig {
     /** Request records older than this many months are purged (at least 24). */
     retentionMonths: number;
     reconcileEveryMs: number;
+    /** A task failing transiently is retried (backoff doubling to a cap) for this long. */
+    taskRetryBudgetMs: number;
     /** `manual`: verified requests wait for a DPO's approval. */
     approval: 'auto' | 'manual';
     manualTaskReminderDays: number;

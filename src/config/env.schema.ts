@@ -335,6 +335,13 @@ export class EnvSchema {
   @Min(500)
   PRIVACY_RECONCILE_INTERVAL_MS = 60000;
 
+  /**
+   * How long a task keeps retrying after a transient failure (an outage of its store, Redis or
+   * PostgreSQL) before it is given up: seconds, or a number with s, m, h or d.
+   */
+  @Matches(/^\d+[smhd]?$/, { message: 'must look like 1800, 30m or 2h' })
+  PRIVACY_TASK_RETRY_BUDGET = '30m';
+
   /** `manual`: verified requests wait as pending_approval until a DPO approves or rejects them. */
   @IsIn(['auto', 'manual'])
   REQUEST_APPROVAL: 'auto' | 'manual' = 'auto';

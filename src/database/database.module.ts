@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from 'src/config/app-config';
+import { initializeWithMigrations } from './locked-migrations';
 import { typeormOptions } from './typeorm-options';
 
 @Module({
@@ -11,6 +12,12 @@ import { typeormOptions } from './typeorm-options';
         ...typeormOptions(config.databaseUrl, config.dbMigrate),
         autoLoadEntities: true,
       }),
+      dataSourceFactory: (options) => {
+        if (!options) {
+          throw new Error('No data source options');
+        }
+        return initializeWithMigrations(options, options.migrationsRun === true);
+      },
     }),
   ],
 })

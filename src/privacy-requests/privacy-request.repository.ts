@@ -39,6 +39,8 @@ export interface TaskWork {
   storeType: DataStoreType | null;
   type: RequestType;
   status: RequestStatus;
+  /** The request's current run; a job of another run does nothing. */
+  generation: number;
   subjectCiphertext: string;
   /** A rectification's corrections; null for other types. */
   correctionsCiphertext: string | null;
@@ -138,15 +140,15 @@ const INSERT_TASKS_SQL = `
     FROM unnest($13::uuid[], $14::uuid[], $15::text[]) AS t(id, store_id, store_name)`;
 
 /**
- * Reads the task's work and, when there is work to do (the task is unfinished and its request
- * active), counts the attempt and marks the task in progress, in the same round trip (a WITH
+ * Reads the task's work and, when there is work to do (the task is unfinished, its request
+ * active, and the job of the request's current run, `$5`), counts the attempt and marks the task in progress, in the same round trip (a WITH
  * update runs whether or not the query reads it). The row returned is from before the update.
  */
 const LOAD_AND_START_SQL = `
   WITH work AS (
     SELECT t.status AS task_status, t.data_store_id, t.data_store_name, r.type, r.status,
-           r.subject_ciphertext, r.corrections_ciphertext, s.updated_at AS store_version,
-           s.type AS store_type
+           r.generation, r.subject_ciphertext, r.corrections_ciphertext,
+           s.updated_at AS store_version, s.type AS store_type
       FROM privacy_request_tasks t
       JOIN privacy_requests r ON r.id = t.request_id
       LEFT JOIN data_stores s ON s.id = t.data_store_id
@@ -155,7 +157,8 @@ const LOAD_AND_START_SQL = `
     UPDATE privacy_request_tasks
        SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
      WHERE id = $1
-       AND EXISTS (SELECT 1 FROM work WHERE task_status = ANY($3) AND status = ANY($4))
+       AND EXISTS (SELECT 1 FROM work WHERE task_status = ANY($3) AND status = ANY($4)
+                     AND ($5::int IS NULL OR generation = $5))
   )
   SELECT * FROM work`;
 
@@ -563,7 +566,11 @@ export class PrivacyRequestRepository {
    * Loads the task's work and starts it when there is work to do: unfinished task, active
    * request. A completed task is never started again.
    */
-  async loadAndStartTask(requestId: string, taskId: string): Promise<TaskWork | undefined> {
+  async loadAndStartTask(
+    requestId: string,
+    taskId: string,
+    generation?: number,
+  ): Promise<TaskWork | undefined> {
     const [row] = await this.dataSource.query<
       Array<{
         task_status: TaskStatus;
@@ -571,12 +578,19 @@ export class PrivacyRequestRepository {
         data_store_name: string;
         type: RequestType;
         status: RequestStatus;
+        generation: number;
         subject_ciphertext: string;
         corrections_ciphertext: string | null;
         store_version: Date | null;
         store_type: DataStoreType | null;
       }>
-    >(LOAD_AND_START_SQL, [taskId, requestId, UNFINISHED_TASK_STATUSES, ACTIVE_STATUSES]);
+    >(LOAD_AND_START_SQL, [
+      taskId,
+      requestId,
+      UNFINISHED_TASK_STATUSES,
+      ACTIVE_STATUSES,
+      generation ?? null,
+    ]);
     return row
       ? {
           taskStatus: row.task_status,
@@ -585,6 +599,7 @@ export class PrivacyRequestRepository {
           storeType: row.store_type,
           type: row.type,
           status: row.status,
+          generation: row.generation,
           subjectCiphertext: row.subject_ciphertext,
           correctionsCiphertext: row.corrections_ciphertext,
           storeVersion: row.store_version,
@@ -592,13 +607,43 @@ export class PrivacyRequestRepository {
       : undefined;
   }
 
-  async completeTask(taskId: string, result: TaskResult, detail: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Records the task's result once: a run that overlapped an earlier one (a stalled job taken
+   * over while its first worker still ran) finds nothing left to do, and its counts ("erased 0
+   * rows") must not replace the real ones. Returns whether this run's result was kept.
+   */
+  async completeTask(taskId: string, result: TaskResult, detail: string): Promise<boolean> {
+    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
       `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3,
               updated_at = now()
-        WHERE id = $1`,
+        WHERE id = $1 AND status <> 'completed'
+       RETURNING id`,
       [taskId, JSON.stringify(result), detail],
     );
+    return rows.length > 0;
+  }
+
+  /** Every task's status, for the reconciler to judge the request by. */
+  findTaskStatuses(requestId: string): Promise<Array<{ id: string; status: TaskStatus }>> {
+    return this.dataSource.query<Array<{ id: string; status: TaskStatus }>>(
+      'SELECT id, status FROM privacy_request_tasks WHERE request_id = $1',
+      [requestId],
+    );
+  }
+
+  /**
+   * A new run of an active request whose current one (`generation`) the queue gave up on:
+   * fresh job ids for its unfinished tasks. Returns the new generation, or null when the
+   * request has left the active statuses or another run replaced that one meanwhile.
+   */
+  async restartRun(m: EntityManager, id: string, generation: number): Promise<number | null> {
+    const [rows] = await m.query<[Array<{ generation: number }>, number]>(
+      `UPDATE privacy_requests SET generation = generation + 1, updated_at = now()
+        WHERE id = $1 AND generation = $2 AND status = ANY($3)
+       RETURNING generation`,
+      [id, generation, ACTIVE_STATUSES],
+    );
+    return rows[0]?.generation ?? null;
   }
 
   /** A manual store's task, started, now waits for a person; one statement for the audit. */

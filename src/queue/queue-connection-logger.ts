@@ -46,7 +46,7 @@ export class QueueConnectionLogger implements OnApplicationBootstrap {
 }
 
 /** The processor's worker; undefined when this process did not start it. */
-function workerOf(host: WorkerHost): WorkerHost['worker'] | undefined {
+export function workerOf(host: WorkerHost): WorkerHost['worker'] | undefined {
   try {
     return host.worker;
   } catch {

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from 'src/config/app-config';
 import { QueueConnectionLogger } from './queue-connection-logger';
 import { redisConnectionOptions } from './redis-connection';
+import { WorkerDrain } from './worker-drain';
 
 @Global()
 @Module({
@@ -23,6 +24,6 @@ import { redisConnectionOptions } from './redis-connection';
       }),
     }),
   ],
-  providers: [QueueConnectionLogger],
+  providers: [QueueConnectionLogger, WorkerDrain],
 })
 export class QueueModule {}

@@ -87,7 +87,7 @@ describe('TaskRunner', () => {
       await runner.run(requestId, taskId);
       return undefined;
     } catch (e) {
-      return runner.recordFailure(requestId, taskId, e, { made, allowed: 5 });
+      return runner.recordFailure(requestId, taskId, e, { made, last: made >= 5 });
     }
   };
 
@@ -108,6 +108,31 @@ describe('TaskRunner', () => {
     await attempt(requestId, taskId, 2);
     expect(store.calls).toBe(1);
     expect((await state(requestId, taskId)).attempts).toBe(1);
+  });
+
+  it("a run overlapping an earlier one that finds nothing left keeps the first run's counts", async () => {
+    const { requestId, taskId } = await setup();
+    const answers = [
+      { rows: 11, after: 50 },
+      { rows: 0, after: 150 },
+    ];
+    store.next = () => {
+      const { rows, after } = answers.shift() ?? { rows: 0, after: 0 };
+      return new Promise((r) =>
+        setTimeout(() => r([{ collection: 'customers', action: 'deleted', rows }]), after),
+      );
+    };
+    await Promise.all([runner.run(requestId, taskId), runner.run(requestId, taskId)]);
+    expect(store.calls).toBe(2);
+    expect((await state(requestId, taskId)).detail).toBe('erased 11 rows');
+  });
+
+  it('a job of a run that was replaced does nothing', async () => {
+    const { requestId, taskId } = await setup();
+    await ds.query('UPDATE privacy_requests SET generation = 3 WHERE id = $1', [requestId]);
+    await runner.run(requestId, taskId, 2);
+    expect(store.calls).toBe(0);
+    expect(await state(requestId, taskId)).toMatchObject({ task: 'pending', attempts: 0 });
   });
 
   it('a permanent store error fails the task and its request on the first attempt', async () => {
@@ -171,7 +196,7 @@ describe('TaskRunner', () => {
       requestId,
       taskId,
       new StoreError('permanent', '42501', 'permission denied on orders (42501)'),
-      { made: 1, allowed: 5 },
+      { made: 1, last: false },
     );
     expect((await state(requestId, taskId)).events).toEqual([
       { action: 'privacy_request.task_failed', outcome: 'failure', actor_type: 'system' },

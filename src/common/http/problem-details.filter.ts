@@ -8,6 +8,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { dependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from '../errors/dependency-outage';
 import { DomainError } from '../errors/domain-error';
 import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem';
 import { ValidationFailed } from './validation-failed';
@@ -24,6 +25,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'too-many-requests',
+  503: 'service-unavailable',
 };
 
 /** Generic wording per status: framework messages can echo input, so they are not passed on. */
@@ -50,6 +52,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const body = this.toProblem(exception, req);
     if (res.headersSent) {
       return;
+    }
+    if (body.status === 503 && !res.getHeader('Retry-After')) {
+      res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     }
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -93,6 +98,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         CODE_BY_STATUS[status] ?? 'bad-request',
         DETAIL_BY_STATUS[status] ?? 'Bad request.',
+        extras,
+      );
+    }
+    // PostgreSQL or Redis away: the caller may try again, and nothing is wrong with its request.
+    const outage = dependencyOutage(exception);
+    if (outage !== undefined) {
+      this.logger.warn(
+        { err: { type: (exception as Error)?.name ?? typeof exception }, dependency: outage },
+        'Dependency unavailable',
+      );
+      return problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        CODE_BY_STATUS[503],
+        'A service this API depends on is unavailable; retry after the time in Retry-After.',
         extras,
       );
     }

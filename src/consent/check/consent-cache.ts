@@ -1,17 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
 import { REDIS } from 'src/queue/redis.module';
 import { ConsentStateSnapshot, PurposeSnapshot, SubjectSignalSnapshot } from '../consent.types';
 
 /**
- * Sets a key only when the stored value's version is lower than the new one. Values are
- * "<version>|<json>". Writers (after commit) and readers (filling a miss from PostgreSQL) both go
- * through it, so a reader holding an older row can never overwrite a newer decision.
+ * Values are "<version>|<json>", or "!<token>": a pending marker a consent write puts on the
+ * keys it will change, inside its transaction just before the commit. Fills (a check that
+ * missed, reading PostgreSQL) set a key only when it holds no marker and no newer version, so a
+ * fill holding a row from before a commit can never land over the marker or the new decision.
  */
-const SET_IF_NEWER = `
+const FILL = `
 local cur = redis.call('GET', KEYS[1])
 if cur then
+  if string.sub(cur, 1, 1) == '!' then
+    return 0
+  end
   local sep = string.find(cur, '|', 1, true)
   if sep and tonumber(string.sub(cur, 1, sep - 1)) >= tonumber(ARGV[1]) then
     return 0
@@ -21,9 +26,60 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
 return 1
 `;
 
-/** Long enough to serve repeated checks; any fill racing a write finishes within milliseconds. */
-const STATE_TTL_SECONDS = 24 * 3600;
-const PURPOSE_TTL_SECONDS = 3600;
+/**
+ * The writer, after its commit, replaces its own marker (ARGV[4]) with the decision; another
+ * writer's marker (a later write of the same subject, serialised behind this one) is left for
+ * that writer, and a newer version is never replaced.
+ */
+const PUBLISH = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  if string.sub(cur, 1, 1) == '!' then
+    if cur ~= '!' .. ARGV[4] then
+      return 0
+    end
+  else
+    local sep = string.find(cur, '|', 1, true)
+    if sep and tonumber(string.sub(cur, 1, sep - 1)) >= tonumber(ARGV[1]) then
+      return 0
+    end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+/** Puts the writer's marker on every key, whatever they held. */
+const MARK = `
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], '!' .. ARGV[1], 'EX', ARGV[2])
+end
+return #KEYS
+`;
+
+/**
+ * A backstop only: the commit protocol keeps entries true. Short, so even a lost write-through
+ * (a process killed between commit and publish, with its marker gone) ages out in minutes.
+ */
+const STATE_TTL_SECONDS = 300;
+const PURPOSE_TTL_SECONDS = 60;
+/**
+ * A marker lives longer than any commit takes; a writer that died leaves it to expire, and until
+ * then checks read PostgreSQL.
+ */
+const MARK_TTL_SECONDS = 30;
+
+/** The consent write about to commit that holds a subject's keys: its token and keys. */
+export interface PendingWrite {
+  token: string;
+  keys: string[];
+}
+
+type CacheScripts = {
+  consentFill(key: string, v: number, json: string, ttl: number): Promise<number>;
+  consentPublish(key: string, v: number, json: string, ttl: number, token: string): Promise<number>;
+  consentMark(n: number, ...keysThenArgs: Array<string | number>): Promise<number>;
+};
 
 type Versioned<T> = { version: number; value: T | null };
 
@@ -45,7 +101,9 @@ export class ConsentCache {
     config: AppConfig,
   ) {
     this.prefix = `${config.redis.prefix}:consent`;
-    this.redis.defineCommand('consentSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+    this.redis.defineCommand('consentFill', { numberOfKeys: 1, lua: FILL });
+    this.redis.defineCommand('consentPublish', { numberOfKeys: 1, lua: PUBLISH });
+    this.redis.defineCommand('consentMark', { lua: MARK });
   }
 
   /** One round trip for everything a (batch) check needs; undefined when Redis fails. */
@@ -71,32 +129,74 @@ export class ConsentCache {
   }
 
   putPurpose(p: PurposeSnapshot): Promise<void> {
-    return this.put(this.purposeKey(p.key), p.version, p, PURPOSE_TTL_SECONDS);
+    return this.fill(this.purposeKey(p.key), p.version, p, PURPOSE_TTL_SECONDS);
   }
 
-  /** `seq` 0 with a null state records "no decision yet"; any recorded event supersedes it. */
+  /** A check's fill: `seq` 0 with a null state records "no decision yet". */
   putState(subjectRef: string, purpose: string, seq: number, state: ConsentStateSnapshot | null) {
-    return this.put(this.stateKey(subjectRef, purpose), seq, state, STATE_TTL_SECONDS);
+    return this.fill(this.stateKey(subjectRef, purpose), seq, state, STATE_TTL_SECONDS);
   }
 
   putSignal(subjectRef: string, seq: number, signal: SubjectSignalSnapshot | null) {
-    return this.put(this.signalKey(subjectRef), seq, signal, STATE_TTL_SECONDS);
+    return this.fill(this.signalKey(subjectRef), seq, signal, STATE_TTL_SECONDS);
   }
 
-  /** Last resort when a write-through failed: without the key, readers go to PostgreSQL. */
-  async forget(subjectRef: string, purposes: string[]): Promise<void> {
-    await this.redis.del(
+  /**
+   * Before a consent write commits: marks the subject's keys it changes (the purposes' states,
+   * and the GPC signal with `signal`), so that from here until the writer publishes, or the
+   * marker expires, checks read PostgreSQL and no fill lands. Throws when Redis does not
+   * answer, which rolls the write back: a decision is never committed with the cache unguarded.
+   */
+  async markPending(
+    subjectRef: string,
+    purposes: string[],
+    signal: boolean,
+  ): Promise<PendingWrite> {
+    const token = randomUUID();
+    const keys = [
       ...purposes.map((p) => this.stateKey(subjectRef, p)),
-      this.signalKey(subjectRef),
+      ...(signal ? [this.signalKey(subjectRef)] : []),
+    ];
+    await this.scripts().consentMark(keys.length, ...keys, token, MARK_TTL_SECONDS);
+    return { token, keys };
+  }
+
+  /** After the commit: the decision replaces the writer's own marker. */
+  async publishState(
+    pending: PendingWrite,
+    subjectRef: string,
+    purpose: string,
+    state: ConsentStateSnapshot,
+  ): Promise<void> {
+    await this.scripts().consentPublish(
+      this.stateKey(subjectRef, purpose),
+      state.seq,
+      JSON.stringify(state),
+      STATE_TTL_SECONDS,
+      pending.token,
     );
   }
 
-  private async put(key: string, version: number, value: unknown, ttl: number): Promise<void> {
-    await (
-      this.redis as Redis & {
-        consentSetIfNewer(key: string, v: number, json: string, ttl: number): Promise<number>;
-      }
-    ).consentSetIfNewer(key, version, JSON.stringify(value), ttl);
+  async publishSignal(
+    pending: PendingWrite,
+    subjectRef: string,
+    signal: SubjectSignalSnapshot,
+  ): Promise<void> {
+    await this.scripts().consentPublish(
+      this.signalKey(subjectRef),
+      signal.seq,
+      JSON.stringify(signal),
+      STATE_TTL_SECONDS,
+      pending.token,
+    );
+  }
+
+  private async fill(key: string, version: number, value: unknown, ttl: number): Promise<void> {
+    await this.scripts().consentFill(key, version, JSON.stringify(value), ttl);
+  }
+
+  private scripts(): CacheScripts {
+    return this.redis as unknown as CacheScripts;
   }
 
   private purposeKey(key: string): string {
@@ -112,8 +212,9 @@ export class ConsentCache {
   }
 }
 
+/** A miss for a missing key and for a pending marker alike: the check reads PostgreSQL. */
 function parse<T>(raw: string | null): Versioned<T> | undefined {
-  if (raw === null) {
+  if (raw === null || raw.startsWith('!')) {
     return undefined;
   }
   const sep = raw.indexOf('|');

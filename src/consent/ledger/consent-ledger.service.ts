@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { ConsentCache } from '../check/consent-cache';
+import { ConsentCache, PendingWrite } from '../check/consent-cache';
 import { ConsentError, ConsentErrorCode } from '../consent.error';
 import { ConsentSource, OptOutCategory } from '../consent.types';
 import { RecordConsentDto, RecordedConsentDto } from '../dto/consent.dto';
@@ -41,6 +41,8 @@ interface WriteResult {
   events: AppendedEvent[];
   /** The GPC signal this write carried, when the write is one that reports it. */
   gpc?: boolean;
+  /** The cache keys this write marked before its commit; none when it recorded nothing. */
+  pending?: PendingWrite;
 }
 
 /**
@@ -240,7 +242,17 @@ export class ConsentLedgerService {
       if (gpc !== undefined && events.length > 0) {
         await this.ledger.setSignal(m, subjectRef, gpc, events[events.length - 1].seq);
       }
-      return { subjectRef, events, gpc };
+      // Last before the commit: from here, checks of these keys read PostgreSQL until the new
+      // state is published, so a process dying after the commit leaves no stale answer behind.
+      const pending =
+        events.length > 0
+          ? await this.cache.markPending(
+              subjectRef,
+              [...new Set(events.map((e) => e.purpose))],
+              gpc !== undefined,
+            )
+          : undefined;
+      return { subjectRef, events, gpc, pending };
     });
     await this.publish(result);
     await this.webhooks.dispatch(result.events.map((e) => e.receiptId));
@@ -248,17 +260,17 @@ export class ConsentLedgerService {
   }
 
   /**
-   * Writes the new state through to the shared cache before the caller is answered, so no
-   * instance can serve an "allowed" from before a withdrawal.
+   * Writes the new state through to the shared cache, over this write's own markers, before the
+   * caller is answered. Should it fail, the markers stay until they expire and checks read
+   * PostgreSQL meanwhile: the decision is recorded and no check can contradict it.
    */
-  private async publish({ subjectRef, events, gpc }: WriteResult): Promise<void> {
-    if (events.length === 0) {
+  private async publish({ subjectRef, events, gpc, pending }: WriteResult): Promise<void> {
+    if (!pending || events.length === 0) {
       return;
     }
-    const purposes = [...new Set(events.map((e) => e.purpose))];
     try {
       for (const e of events) {
-        await this.cache.putState(subjectRef, e.purpose, e.seq, {
+        await this.cache.publishState(pending, subjectRef, e.purpose, {
           seq: e.seq,
           granted: e.granted,
           purposeVersion: e.purposeVersion,
@@ -270,16 +282,12 @@ export class ConsentLedgerService {
       }
       if (gpc !== undefined) {
         const seq = events[events.length - 1].seq;
-        await this.cache.putSignal(subjectRef, seq, { seq, gpc });
+        await this.cache.publishSignal(pending, subjectRef, { seq, gpc });
       }
-    } catch {
-      this.logger.error('Check cache write-through failed; dropping the entries');
-      await this.cache.forget(subjectRef, purposes).catch(() => {
-        throw new ConsentError(
-          ConsentErrorCode.CacheUnavailable,
-          'The decision is recorded, but the check cache could not be updated; retry.',
-        );
-      });
+    } catch (e) {
+      this.logger.warn(
+        `Check cache write-through failed (${(e as Error).name}); checks read PostgreSQL until its markers expire`,
+      );
     }
   }
 }

@@ -116,9 +116,15 @@ export class AdminPrivacyRequestsController {
   @Post(':id/retry')
   @HttpCode(200)
   @Access({ roles: ['admin', 'dpo'] })
-  @ApiOperation({ summary: 'Run a failed request again (its failed tasks only)' })
+  @ApiOperation({
+    summary:
+      'Run a failed or stuck (queued, in_progress) request again: a new run of its unfinished ' +
+      'and failed tasks; completed tasks are kept. Roles: admin, dpo',
+  })
   @ApiOkResponse({ type: CreatedPrivacyRequestDto })
-  @ApiConflictResponse({ description: 'The request has not failed' })
+  @ApiConflictResponse({
+    description: 'The request is completed or rejected, or not yet verified or approved',
+  })
   async retry(
     @ReqContext() ctx: RequestContext,
     @Param('id', new ParseUUIDPipe()) id: string,

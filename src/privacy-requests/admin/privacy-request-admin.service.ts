@@ -18,10 +18,13 @@ import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service'
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
-import { canTransition, isOpen } from '../privacy-request.state';
+import { canTransition, isOpen, RequestStatus } from '../privacy-request.state';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
 
 type Cursor = { d: string; id: string };
+
+/** Statuses a DPO may retry: failed, or active and perhaps stuck. */
+const RETRIED_STATUSES: readonly RequestStatus[] = ['failed', 'queued', 'in_progress'];
 const isCursor = (v: unknown): v is Cursor =>
   isCursorInstant((v as Cursor)?.d) && isCursorUuid((v as Cursor)?.id);
 
@@ -172,19 +175,40 @@ export class PrivacyRequestAdminService {
     return r;
   }
 
+  /**
+   * A new run of a request that failed or seems stuck (`queued`, `in_progress`): fresh job ids,
+   * failed tasks pending again, completed ones kept. Jobs of the replaced run find the request
+   * moved on and do nothing. A request not yet verified or approved has no run to retry, and a
+   * completed or rejected one is closed.
+   */
   async retry(ctx: RequestContext, id: string): Promise<PrivacyRequestEntity> {
+    let replaced = 0;
     const r = await this.locked(id, async (m, r) => {
-      if (r.status !== 'failed') {
+      if (!RETRIED_STATUSES.includes(r.status)) {
         throw new PrivacyRequestError(
           PrivacyRequestErrorCode.InvalidState,
-          'Only a failed request is retried',
+          `A ${r.status} request is not retried: only a failed, queued or in_progress one is`,
         );
       }
+      replaced = r.generation;
       r.generation += 1;
       await this.requests.startNewRun(m, id, r.generation);
-      await this.commits.setStatus(m, ctx, r, 'queued', { retry: r.generation });
+      if (r.status === 'failed') {
+        await this.commits.setStatus(m, ctx, r, 'queued', { retry: r.generation });
+      } else {
+        await this.audit.record(
+          ctx,
+          {
+            action: 'privacy_request.retried',
+            target: { type: 'privacy_request', id },
+            details: { type: r.type, status: r.status, retry: r.generation },
+          },
+          m,
+        );
+      }
       return r;
     });
+    await this.workflow.discard(id, replaced).catch(() => undefined);
     this.workflow.enqueueSoon(id);
     return r;
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
@@ -17,7 +17,7 @@ export interface MailLabel {
  * in the log, so a developer can follow what subjects would receive.
  */
 @Injectable()
-export class MailTransport implements OnModuleDestroy {
+export class MailTransport implements OnApplicationShutdown {
   private readonly logger = new Logger(MailTransport.name);
   private readonly transport: Transporter;
   private readonly dir?: string;
@@ -59,7 +59,8 @@ export class MailTransport implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the workers have drained (a mail being sent finishes first). */
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 

@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { AppConfig } from 'src/config/app-config';
+import { PeriodicSweep } from 'src/queue/periodic-sweep';
 import { SubjectMailOutboxRepository } from './subject-mail-outbox.repository';
 import { SubjectMailOutbox } from './subject-mail-outbox.service';
 
@@ -13,60 +14,44 @@ const PENDING_GRACE_MS = 10_000;
 /**
  * The outbox is the truth: pending rows whose job is lost go on the queue again, and rows left
  * `sending` by a worker that died are failed as delivery unknown (never sent a second time).
- * A timer, not a queued job, so it keeps trying while Redis is down.
  */
 @Injectable()
-export class SubjectMailSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SubjectMailSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+export class SubjectMailSweeper extends PeriodicSweep {
+  protected readonly logger = new Logger(SubjectMailSweeper.name);
 
   constructor(
     private readonly outbox: SubjectMailOutboxRepository,
     private readonly mails: SubjectMailOutbox,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.privacyRequests.reconcileEveryMs);
-    this.timer.unref();
+    config: AppConfig,
+  ) {
+    super('Subject mail sweep', config.privacyRequests.reconcileEveryMs);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  tick(leaseMs = SENDING_LEASE_MS): Promise<void> {
+    return this.once(() => this.sweep(leaseMs), undefined);
   }
 
-  async tick(leaseMs = SENDING_LEASE_MS): Promise<void> {
-    if (this.running) {
-      return;
+  private async sweep(leaseMs: number): Promise<void> {
+    for (const lost of await this.outbox.failInterrupted(leaseMs)) {
+      this.logger.warn(
+        `Mail ${lost.kind} of request ${lost.requestId} was interrupted while sending; not sent again`,
+      );
+      await this.audit.record(SYSTEM, {
+        action: 'privacy_request.subject_mail_failed',
+        outcome: 'failure',
+        target: { type: 'privacy_request', id: lost.requestId },
+        details: { kind: lost.kind, reason: 'interrupted while sending; delivery unknown' },
+      });
     }
-    this.running = true;
-    try {
-      for (const lost of await this.outbox.failInterrupted(leaseMs)) {
-        this.logger.warn(
-          `Mail ${lost.kind} of request ${lost.requestId} was interrupted while sending; not sent again`,
-        );
-        await this.audit.record(SYSTEM, {
-          action: 'privacy_request.subject_mail_failed',
-          outcome: 'failure',
-          target: { type: 'privacy_request', id: lost.requestId },
-          details: { kind: lost.kind, reason: 'interrupted while sending; delivery unknown' },
-        });
+    let requeued = 0;
+    for (const id of await this.outbox.findStalePending(PENDING_GRACE_MS, 500)) {
+      if (await this.mails.requeue(id)) {
+        requeued++;
       }
-      let requeued = 0;
-      for (const id of await this.outbox.findStalePending(PENDING_GRACE_MS, 500)) {
-        if (await this.mails.requeue(id)) {
-          requeued++;
-        }
-      }
-      if (requeued > 0) {
-        this.logger.log(`Re-enqueued ${requeued} subject mails`);
-      }
-    } catch (e) {
-      this.logger.warn(`Subject mail sweep failed (${(e as Error).name})`);
-    } finally {
-      this.running = false;
+    }
+    if (requeued > 0) {
+      this.logger.log(`Re-enqueued ${requeued} subject mails`);
     }
   }
 }

@@ -7,13 +7,20 @@ export enum PrivacyRequestJob {
   Finish = 'finish-request',
 }
 
+/**
+ * `generation`: the run the job belongs to; a job of an earlier run (one the reconciler or a
+ * DPO has replaced) finds the request moved on and does nothing. Absent on jobs queued before
+ * runs were told apart.
+ */
 export interface RunTaskData {
   requestId: string;
   taskId: string;
+  generation?: number;
 }
 
 export interface FinishData {
   requestId: string;
+  generation?: number;
 }
 
 /** Deterministic ids: adding the same work twice is a no-op; a DPO retry bumps the generation. */

@@ -1,55 +1,154 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from 'src/audit/audit.service';
+import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { PeriodicSweep } from 'src/queue/periodic-sweep';
+import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
+import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { isActive } from '../privacy-request.state';
 import { WorkflowQueue } from './workflow-queue.service';
 
+/** What one pass did, for the log and for callers that run a pass themselves. */
+export interface ReconcileOutcome {
+  /** Runs put (back) on the queue: lost by Redis, never added, or given up by the queue. */
+  enqueued: number;
+  /** Requests whose every task had failed for good, failed with that reason. */
+  failed: number;
+}
+
 /**
- * PostgreSQL is the truth: every open request whose run is not on the queue (a crash or a Redis
- * outage between commit and enqueue) is enqueued again. A timer, not a queued job, so it keeps
- * trying while Redis is down.
+ * PostgreSQL is the truth, judged together with the queue: every active request must have a
+ * live run. A run Redis lost (a crash or an outage between commit and enqueue, Redis restarted
+ * empty) is added again under the same job ids; a run the queue gave up on (a job failed for
+ * stalling, or whose failure could not be recorded) is replaced by a new one, logged at warn
+ * and audited; a request whose tasks are all done gets its finishing step; one whose tasks all
+ * ended and some failed for good fails with that reason.
  */
 @Injectable()
-export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(Reconciler.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+export class Reconciler extends PeriodicSweep {
+  protected readonly logger = new Logger(Reconciler.name);
 
   constructor(
     private readonly requests: PrivacyRequestRepository,
     private readonly workflow: WorkflowQueue,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.privacyRequests.reconcileEveryMs);
-    this.timer.unref();
+    private readonly commits: PrivacyRequestCommits,
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    super('Reconcile pass', config.privacyRequests.reconcileEveryMs);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  tick(): Promise<ReconcileOutcome> {
+    return this.once(() => this.pass(), { enqueued: 0, failed: 0 });
   }
 
-  async tick(): Promise<number> {
-    if (this.running) {
-      return 0;
-    }
-    this.running = true;
-    let enqueued = 0;
-    try {
-      for (const request of await this.requests.findActive(500)) {
-        if (!(await this.workflow.isQueued(request))) {
-          await this.workflow.enqueue(request.id);
-          enqueued++;
-        }
+  private async pass(): Promise<ReconcileOutcome> {
+    const outcome: ReconcileOutcome = { enqueued: 0, failed: 0 };
+    for (const request of await this.requests.findActive(500)) {
+      const did = await this.reconcile(request);
+      if (did === 'enqueued') {
+        outcome.enqueued++;
+      } else if (did === 'failed') {
+        outcome.failed++;
       }
-      if (enqueued > 0) {
-        this.logger.log(`Re-enqueued ${enqueued} privacy requests`);
-      }
-    } catch (e) {
-      this.logger.warn(`Reconcile pass failed (${(e as Error).name})`);
-    } finally {
-      this.running = false;
     }
-    return enqueued;
+    if (outcome.enqueued > 0 || outcome.failed > 0) {
+      this.logger.log(
+        `Re-enqueued ${outcome.enqueued} privacy requests, failed ${outcome.failed}`,
+      );
+    }
+    return outcome;
+  }
+
+  private async reconcile(
+    request: PrivacyRequestEntity,
+  ): Promise<'enqueued' | 'failed' | undefined> {
+    const tasks = await this.requests.findTaskStatuses(request.id);
+    const unfinished = tasks.filter((t) => t.status === 'pending' || t.status === 'in_progress');
+    const waiting = tasks.some((t) => t.status === 'waiting');
+    const failed = tasks.filter((t) => t.status === 'failed');
+    const run = await this.workflow.look(
+      request,
+      unfinished.map((t) => t.id),
+    );
+    if (unfinished.length === 0 && !waiting) {
+      if (failed.length > 0) {
+        return (await this.failForGood(request, failed.length)) ? 'failed' : undefined;
+      }
+      // Every task is done: only the finishing step is left, unless it is on its way.
+      if (run.state === 'alive') {
+        return undefined;
+      }
+      return (await this.restart(request, run.state === 'gave-up' ? run.stalled : undefined))
+        ? 'enqueued'
+        : undefined;
+    }
+    if (run.state === 'missing') {
+      await this.workflow.enqueue(request.id);
+      return 'enqueued';
+    }
+    if (run.state === 'gave-up' || (run.state === 'done' && unfinished.length > 0)) {
+      return (await this.restart(request, run.stalled)) ? 'enqueued' : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * A new run for the request's unfinished work. `stalled`: the queue gave the old run up
+   * (BullMQ failed a job for stalling when true); undefined when nothing was given up.
+   */
+  private async restart(request: PrivacyRequestEntity, stalled?: boolean): Promise<boolean> {
+    const generation = await this.requests.transaction(async (m) => {
+      const next = await this.requests.restartRun(m, request.id, request.generation);
+      if (next !== null && stalled !== undefined) {
+        await this.audit.record(
+          SYSTEM,
+          {
+            action: 'privacy_request.run_restarted',
+            outcome: 'failure',
+            target: { type: 'privacy_request', id: request.id },
+            details: {
+              type: request.type,
+              generation: next,
+              reason: stalled ? 'stalled' : 'given up by the queue',
+            },
+          },
+          m,
+        );
+      }
+      return next;
+    });
+    if (generation === null) {
+      return false;
+    }
+    if (stalled !== undefined) {
+      this.logger.warn(
+        `Request ${request.id}: the queue gave up its run (${stalled ? 'stalled' : 'failed'}); ` +
+          `started run ${generation}`,
+      );
+    }
+    await this.workflow.discard(request.id, request.generation);
+    const taskIds = await this.requests.findUnfinishedTaskIds(request.id);
+    await this.workflow.add(request.id, { generation, taskIds });
+    return true;
+  }
+
+  /** Every task ended and some failed for good: the request cannot proceed and fails. */
+  private async failForGood(request: PrivacyRequestEntity, failedTasks: number): Promise<boolean> {
+    const reason = `${failedTasks} task(s) failed for good`;
+    const done = await this.requests.transaction(async (m) => {
+      const locked = await this.requests.lockById(m, request.id);
+      if (!locked || !isActive(locked.status)) {
+        return false;
+      }
+      await this.requests.setFailureReason(m, request.id, reason);
+      await this.commits.setStatus(m, SYSTEM, locked, 'failed', { reason });
+      return true;
+    });
+    if (done) {
+      this.logger.warn(`Request ${request.id} failed: ${reason}`);
+    }
+    return done;
   }
 }

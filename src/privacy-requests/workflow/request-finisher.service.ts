@@ -30,12 +30,23 @@ export class RequestFinisher {
     private readonly mails: SubjectMailOutbox,
   ) {}
 
-  async finish(requestId: string): Promise<void> {
+  /** `generation`: the run the job belongs to; the job of a replaced run does nothing. */
+  async finish(requestId: string, generation?: number): Promise<void> {
     const found = await this.requests.findWithTasks(requestId);
-    if (!found || !isActive(found.request.status)) {
+    if (!found) {
       return;
     }
     const { request, tasks } = found;
+    if (!isActive(request.status)) {
+      if (request.status === 'completed' && request.type === 'access') {
+        // A rerun after a crash between completion and clean-up: the package is recorded.
+        this.packages.removeParts(requestId);
+      }
+      return;
+    }
+    if (generation !== undefined && request.generation !== generation) {
+      return;
+    }
     if (tasks.some((t) => t.status !== 'completed')) {
       // A child failed for good (the task runner already failed the request), or a manual
       // store's task waits for a person: marking the last one done runs this step again.
@@ -55,7 +66,6 @@ export class RequestFinisher {
           Date.now() + this.config.privacyRequests.exportLinkTtlSeconds * 1000,
         );
         await this.requests.setExport(requestId, built.path, built.checksum, expiresAt);
-        this.packages.removeParts(requestId);
         break;
       }
       case 'erasure':
@@ -85,12 +95,35 @@ export class RequestFinisher {
         return assertUnreachable(request.type);
     }
     const completed = await this.complete(request, tasks.length);
+    if (request.type === 'access') {
+      // Only once completion is recorded: a crash before it reruns this step from the parts.
+      this.packages.removeParts(requestId);
+    }
     if (completed && request.notify) {
       this.mails.sendSoon(request.id);
     }
     if (completed && request.webhookUrl) {
       await this.notify(request);
     }
+  }
+
+  /**
+   * The finishing step failed for good (its retry budget spent): the request fails with the
+   * error's class as reason, audited. Returns whether it was recorded (false: it had left the
+   * active statuses already).
+   */
+  async giveUp(requestId: string, error: unknown): Promise<boolean> {
+    const reason = `finishing the request failed (${(error as Error)?.name ?? typeof error})`;
+    this.logger.warn(`Request ${requestId}: ${reason}; given up`);
+    return this.requests.transaction(async (m) => {
+      const request = await this.requests.lockById(m, requestId);
+      if (!request || !isActive(request.status)) {
+        return false;
+      }
+      await this.requests.setFailureReason(m, requestId, reason);
+      await this.commits.setStatus(m, SYSTEM, request, 'failed', { reason });
+      return true;
+    });
   }
 
   /**

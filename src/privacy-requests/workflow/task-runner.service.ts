@@ -23,13 +23,15 @@ export class TaskRunner {
     private readonly commits: PrivacyRequestCommits,
   ) {}
 
-  async run(requestId: string, taskId: string): Promise<void> {
-    const work = await this.requests.loadAndStartTask(requestId, taskId);
+  /** `generation`: the run the job belongs to; a job of a replaced run does nothing. */
+  async run(requestId: string, taskId: string, generation?: number): Promise<void> {
+    const work = await this.requests.loadAndStartTask(requestId, taskId, generation);
     if (
       !work ||
       work.taskStatus === 'completed' ||
       work.taskStatus === 'waiting' ||
-      !isActive(work.status)
+      !isActive(work.status) ||
+      (generation !== undefined && work.generation !== generation)
     ) {
       return;
     }
@@ -94,26 +96,30 @@ export class TaskRunner {
       default:
         return assertUnreachable(work.type);
     }
-    await this.requests.completeTask(taskId, result, detail);
+    if (!(await this.requests.completeTask(taskId, result, detail))) {
+      this.logger.warn(`Task ${taskId} of request ${requestId} ran again; its first result kept`);
+    }
   }
 
   /**
-   * Records why an attempt failed, as a classified store error: a permanent one, or the last
-   * allowed attempt, fails the task and its request at once (audited with outcome failure);
-   * a transient one is left to the queue's retries. Every failure is logged at warn with ids
-   * and the safe reason only. Returns the error and whether it was final.
+   * Records why an attempt failed, as a classified store error: a permanent one, or one on the
+   * last attempt the retry budget allows (`last`), fails the task and its request at once
+   * (audited with outcome failure); a transient one is left to the queue's retries. Every
+   * failure is logged at warn with ids and the safe reason only. Returns the error and whether
+   * it was final. Throws when the failure cannot be recorded (PostgreSQL away): the job is
+   * then retried, so a give-up is never lost.
    */
   async recordFailure(
     requestId: string,
     taskId: string,
     error: unknown,
-    attempt: { made: number; allowed: number },
+    attempt: { made: number; last: boolean },
   ): Promise<{ failure: StoreError; final: boolean }> {
     const failure = classifyDriverError(error);
-    const final = failure.kind === 'permanent' || attempt.made >= attempt.allowed;
+    const final = failure.kind === 'permanent' || attempt.last;
     this.logger.warn(
-      `Task ${taskId} of request ${requestId} failed on attempt ${attempt.made} of ` +
-        `${attempt.allowed}: ${failure.message} (${failure.kind}${final ? ', final' : ', retried'})`,
+      `Task ${taskId} of request ${requestId} failed on attempt ${attempt.made}: ` +
+        `${failure.message} (${failure.kind}${final ? ', final: given up' : ', retried'})`,
     );
     const details = { taskId, reason: failure.message, kind: failure.kind };
     await this.requests.transaction(async (m) => {

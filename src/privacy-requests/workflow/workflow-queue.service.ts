@@ -1,6 +1,6 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue } from 'bullmq';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
@@ -10,19 +10,30 @@ import {
   PrivacyRequestJob,
   taskJobId,
 } from './privacy-request.jobs';
+import { WORKFLOW_ATTEMPTS, WORKFLOW_BACKOFF } from './task-retries';
 
 export const PRIVACY_REQUEST_FLOW = 'privacy-requests-flow';
 
-const TASK_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
-  failParentOnFailure: true,
-};
+const JOB_OPTIONS = { attempts: WORKFLOW_ATTEMPTS, backoff: WORKFLOW_BACKOFF };
 
 /** A run the caller has just committed: what the flow needs, without reading it back. */
 export interface QueuedRun {
   generation: number;
   taskIds: string[];
+}
+
+/**
+ * How the queue holds a request's current run: `alive` (waiting, delayed, running), `missing`
+ * (Redis lost it, or it was never added), `gave-up` (a job failed for good: out of budget, or
+ * failed by BullMQ for stalling, or its failure could not be recorded), `done` (the finishing
+ * step ran).
+ */
+export type RunState = 'alive' | 'missing' | 'gave-up' | 'done';
+
+export interface RunLook {
+  state: RunState;
+  /** For `gave-up`: whether BullMQ failed a job for stalling (its worker died too often). */
+  stalled: boolean;
 }
 
 /**
@@ -64,28 +75,59 @@ export class WorkflowQueue {
     this.enqueueSoon(requestId, { generation, taskIds: [] });
   }
 
-  private async add(requestId: string, run: QueuedRun): Promise<void> {
-    await this.flows.add({
+  add(requestId: string, run: QueuedRun): Promise<unknown> {
+    const { generation } = run;
+    return this.flows.add({
       name: PrivacyRequestJob.Finish,
       queueName: PRIVACY_REQUEST_QUEUE,
-      data: { requestId },
-      opts: {
-        jobId: finishJobId(requestId, run.generation),
-        attempts: 5,
-        backoff: TASK_OPTIONS.backoff,
-      },
+      data: { requestId, generation },
+      opts: { jobId: finishJobId(requestId, generation), ...JOB_OPTIONS },
       children: run.taskIds.map((taskId) => ({
         name: PrivacyRequestJob.RunTask,
         queueName: PRIVACY_REQUEST_QUEUE,
-        data: { requestId, taskId },
-        opts: { jobId: taskJobId(taskId, run.generation), ...TASK_OPTIONS },
+        data: { requestId, taskId, generation },
+        opts: { jobId: taskJobId(taskId, generation), ...JOB_OPTIONS, failParentOnFailure: true },
       })),
     });
   }
 
-  /** Whether the request's current run is on the queue (in any state). */
-  async isQueued(request: PrivacyRequestEntity): Promise<boolean> {
-    const job = await this.queue.getJob(finishJobId(request.id, request.generation));
-    return job !== undefined;
+  /**
+   * How the queue holds the request's current run, judged by the finishing job and, while it
+   * waits for its children, by the job of every task PostgreSQL says is unfinished.
+   */
+  async look(request: PrivacyRequestEntity, unfinishedTaskIds: string[]): Promise<RunLook> {
+    const finish = await this.queue.getJob(finishJobId(request.id, request.generation));
+    const state = await stateOf(finish);
+    if (state === 'missing' || state === 'completed') {
+      return { state: state === 'missing' ? 'missing' : 'done', stalled: false };
+    }
+    if (state === 'failed') {
+      return { state: 'gave-up', stalled: stalledOut(finish) };
+    }
+    if (state === 'waiting-children') {
+      for (const taskId of unfinishedTaskIds) {
+        const child = await this.queue.getJob(taskJobId(taskId, request.generation));
+        const childState = await stateOf(child);
+        if (childState === 'missing' || childState === 'failed') {
+          return { state: 'gave-up', stalled: stalledOut(child) };
+        }
+      }
+    }
+    return { state: 'alive', stalled: false };
   }
+
+  /** Drops a run that was replaced (best effort: a job a worker holds stays, and is stale). */
+  async discard(requestId: string, generation: number): Promise<void> {
+    const finish = await this.queue.getJob(finishJobId(requestId, generation));
+    await finish?.remove({ removeChildren: true }).catch(() => undefined);
+  }
+}
+
+async function stateOf(job: Job | undefined): Promise<string> {
+  return job ? await job.getState() : 'missing';
+}
+
+/** BullMQ's own reason when it fails a job whose worker stopped renewing its lock too often. */
+function stalledOut(job: Job | undefined): boolean {
+  return /stalled more than allowable limit/.test(job?.failedReason ?? '');
 }
