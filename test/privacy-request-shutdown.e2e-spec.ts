@@ -44,10 +44,22 @@ describe('worker shutdown', () => {
     const env = {
       ...own.env,
       DB_MIGRATE: 'false',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       PORT: String(await freePort()),
     };
     const worker: ChildProcess = spawnEntry('worker', env);
+    // Filed once the worker is up, so the signal reaches a process that is running the job.
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error('the worker did not start')), 120000);
+      worker.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        if (seen.includes('Worker ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
     let next: ChildProcess | undefined;
     let signalled = false;
     store.onCall = async (call) => {
