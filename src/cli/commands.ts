@@ -3,11 +3,13 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { AuditIntegrityService } from 'src/audit/checkpoints/audit-integrity.service';
+import { AuditService } from 'src/audit/audit.service';
 import { CreateUserDto } from 'src/auth/dto/admin.dto';
 import { AccountRecoveryService } from 'src/auth/users/account-recovery.service';
 import { AdminUsersService } from 'src/auth/users/admin-users.service';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { Reconciler } from 'src/privacy-requests/workflow/reconciler.service';
 import { WorkflowQueue } from 'src/privacy-requests/workflow/workflow-queue.service';
@@ -139,9 +141,14 @@ export const COMMANDS: Record<string, Command> = {
       const reconciler = new Reconciler(
         service(app, PrivacyRequestRepository),
         service(app, WorkflowQueue),
+        service(app, PrivacyRequestCommits),
+        service(app, AuditService),
         service(app, AppConfig),
       );
-      io.out(`Re-enqueued ${await reconciler.tick()} privacy requests`);
+      const { enqueued, failed } = await reconciler.tick();
+      io.out(
+        `Re-enqueued ${enqueued} privacy requests; failed ${failed} whose tasks had all ended`,
+      );
       return EXIT.ok;
     },
   },

@@ -180,6 +180,7 @@ export class EnvSchema {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   OIDC_REDIRECT_URI?: string;
 
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: each repetition starts with a space
   @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must start with openid' })
   OIDC_SCOPES = 'openid email profile';
 
