@@ -252,19 +252,17 @@ describe('console (/console) and the queue board in a real browser', () => {
     });
   });
 
-  it('shows incidents, and security alerts or that the server has none to show', async () => {
+  it('shows incidents and the security alerts the server has recorded', async () => {
     await step(page, 'console-registers', async () => {
       expect(await text('#incidents')).toBe('No incidents recorded.');
       const alerts = await request(t.http)
         .get('/v1/admin/security/alerts')
         .set('Authorization', `Bearer ${user.token}`);
-      expect(await text('#alerts')).toBe(
-        alerts.status === 404
-          ? 'Security alerts are not available on this server.'
-          : alerts.body.items.length === 0
-            ? 'No security alerts.'
-            : expect.any(String),
-      );
+      expect(alerts.status).toBe(200);
+      // Alerts are detected in batches: the page may have loaded before the first was recorded.
+      const shown = await text('#alerts');
+      const kinds = (alerts.body as { items: { kind: string }[] }).items.map((a) => a.kind);
+      expect(shown === 'No security alerts.' || kinds.some((k) => shown.includes(k))).toBe(true);
     });
   });
 
