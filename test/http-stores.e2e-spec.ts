@@ -213,6 +213,8 @@ describe('http stores in production, with an allow-list', () => {
       METRICS_TOKEN: 'metrics-scrape-token-0123456789',
       WORKERS: 'false',
       DATA_STORE_ALLOWED_HOSTS: '127.0.0.0/8, crm.internal',
+      // The admin here has no second factor; production otherwise only lets it enrol one.
+      MFA_REQUIRED: 'false',
     });
     token = await adminToken(t.http);
   });
