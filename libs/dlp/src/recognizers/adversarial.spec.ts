@@ -20,6 +20,20 @@ const ADVERSARIAL: Record<string, string> = {
   url: 'http://a.com/'.concat('a'.repeat(N)),
 };
 
+/**
+ * Fastest of three runs: a pause of a busy machine is not the pattern's cost, while a backtracking
+ * blow-up shows in every run.
+ */
+function fastestScanMs(text: string, entity: (typeof ENTITY_TYPES)[number]): number {
+  let fastest = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    scanText(text, { entities: [entity], minScore: 0 });
+    fastest = Math.min(fastest, performance.now() - t0);
+  }
+  return fastest;
+}
+
 describe('linear-time patterns', () => {
   // PERSON loads its name lexicon on first use: a one-time cost the bound is not about.
   beforeAll(() => scanText('Dear Alice Smith', { entities: ['PERSON'] }));
@@ -27,9 +41,7 @@ describe('linear-time patterns', () => {
   for (const [name, text] of Object.entries(ADVERSARIAL)) {
     it(`scans 50k chars of ${name} well under a second per entity`, () => {
       for (const entity of ENTITY_TYPES) {
-        const t0 = performance.now();
-        scanText(text, { entities: [entity], minScore: 0 });
-        expect({ entity, fast: performance.now() - t0 < 500 }).toEqual({ entity, fast: true });
+        expect({ entity, fast: fastestScanMs(text, entity) < 500 }).toEqual({ entity, fast: true });
       }
     });
   }
