@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { EnvelopeCrypto } from '@libs/crypto';
 import Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
+import { ChannelSubscriber } from 'src/queue/channel-subscriber';
 import { REDIS } from 'src/queue/redis.module';
 import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
 
@@ -27,7 +28,7 @@ export enum CryptoCacheEvent {
 export class CryptoCacheBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CryptoCacheBus.name);
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: ChannelSubscriber;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -38,20 +39,18 @@ export class CryptoCacheBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.channel) {
-        this.apply(message);
-      }
-    });
-    this.subscriber.on('error', (error: Error) =>
-      this.logger.warn({ err: { type: error.name } }, 'crypto cache subscriber error'),
+    this.subscriber = new ChannelSubscriber(
+      this.redis,
+      this.channel,
+      'Crypto cache events',
+      this.logger,
+      (message) => this.apply(message),
     );
-    await this.subscriber.subscribe(this.channel);
+    await this.subscriber.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+    await this.subscriber?.close();
   }
 
   /** Applies locally at once, then tells the other instances. */

@@ -1,6 +1,7 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
+import { OutageNotice } from 'src/logging/outage-notice';
 import { redisConnectionOptions } from './redis-connection';
 
 /** The shared Redis client for rate limits, caches and pub/sub (queues have their own). */
@@ -12,8 +13,21 @@ export const REDIS = Symbol('REDIS');
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Redis({ ...redisConnectionOptions(config.redis.url), maxRetriesPerRequest: 2 }),
+      useFactory: (config: AppConfig) => {
+        const redis = new Redis({
+          ...redisConnectionOptions(config.redis.url),
+          maxRetriesPerRequest: 2,
+        });
+        // Without a listener ioredis prints every failed reconnect to the console, past the logger.
+        const outage = new OutageNotice(
+          new Logger('Redis'),
+          'Redis unreachable; retrying',
+          'Redis reachable again',
+        );
+        redis.on('error', (error: Error) => outage.failed(error));
+        redis.on('ready', () => outage.reached());
+        return redis;
+      },
     },
   ],
   exports: [REDIS],

@@ -10,6 +10,7 @@ export class CuttableProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private hold?: { marker: string; started: () => void };
 
   constructor(
     private readonly targetHost: string,
@@ -28,7 +29,26 @@ export class CuttableProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      const hold = this.hold;
+      if (!hold) {
+        client.pipe(upstream).pipe(client);
+        return;
+      }
+      let holding = false;
+      client.on('data', (chunk: Buffer) => {
+        upstream.write(chunk);
+        if (!holding && chunk.toString('latin1').toLowerCase().includes(hold.marker)) {
+          holding = true;
+          hold.started();
+        }
+      });
+      client.on('end', () => upstream.end());
+      upstream.on('data', (chunk: Buffer) => {
+        if (!holding) {
+          client.write(chunk);
+        }
+      });
+      upstream.on('end', () => client.end());
     });
     await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -48,5 +68,16 @@ export class CuttableProxy {
 
   restore(): Promise<number> {
     return this.start();
+  }
+
+  /**
+   * On connections made from now on, once the client has sent bytes containing `marker`
+   * (lower case), the server's replies are no longer passed on, while its closing still is: a
+   * command left unanswered when the connection ends. Resolves when that happens.
+   */
+  holdRepliesAfter(marker: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.hold = { marker, started: resolve };
+    });
   }
 }

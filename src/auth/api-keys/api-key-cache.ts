@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
+import { ChannelSubscriber } from 'src/queue/channel-subscriber';
 import { REDIS } from 'src/queue/redis.module';
 import type { ApiKeyEntity } from '../entities/api-key.entity';
 
@@ -26,7 +27,7 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyCache.name);
   private readonly entries = new Map<string, Entry>();
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: ChannelSubscriber;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -36,22 +37,23 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+    const subscriber = new ChannelSubscriber(
+      this.redis,
+      this.channel,
+      'API key revocations',
+      this.logger,
+      (id) => this.evictId(id),
+      { maxRetriesPerRequest: null },
+    );
     this.subscriber = subscriber;
-    subscriber.on('message', (channel: string, id: string) => {
-      if (channel === this.channel) {
-        this.evictId(id);
-      }
-    });
-    subscriber.on('ready', () => this.entries.clear());
-    subscriber.on('error', () => undefined);
-    await subscriber.subscribe(this.channel).catch((error: unknown) => {
+    subscriber.onReady(() => this.entries.clear());
+    await subscriber.start().catch((error: unknown) => {
       this.logger.warn({ err: { type: (error as Error).name } }, 'Revocation channel unavailable');
     });
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+    await this.subscriber?.close();
   }
 
   /** The cached answer for a key hash: the key, null when unknown, undefined when not cached. */
