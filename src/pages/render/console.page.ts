@@ -1,6 +1,7 @@
 import { REQUEST_TYPES } from 'src/privacy-requests/deadlines/deadline-rules';
 import { REQUEST_STATUSES } from 'src/privacy-requests/privacy-request.state';
 import type { PageTexts } from '../texts/page-texts';
+import { chartFigure, codeInputAttributes, dataTable, inputField } from './controls';
 import { html } from './html';
 import { layout, options } from './layout';
 
@@ -31,27 +32,18 @@ export function consolePage(texts: PageTexts): string {
     <section id="login-step" aria-labelledby="login-heading">
       <h2 id="login-heading" tabindex="-1">${t.loginHeading}</h2>
       <form id="login-form" method="post" action="/console">
-        <div class="field">
-          <label for="login-email">${t.emailLabel}</label>
-          <input
-            id="login-email"
-            name="email"
-            type="email"
-            autocomplete="username"
-            required
-            spellcheck="false"
-          />
-        </div>
-        <div class="field">
-          <label for="login-password">${t.passwordLabel}</label>
-          <input
-            id="login-password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-          />
-        </div>
+        ${inputField({
+          id: 'login-email',
+          name: 'email',
+          label: t.emailLabel,
+          attrs: { type: 'email', autocomplete: 'username', required: true, spellcheck: 'false' },
+        })}
+        ${inputField({
+          id: 'login-password',
+          name: 'password',
+          label: t.passwordLabel,
+          attrs: { type: 'password', autocomplete: 'current-password', required: true },
+        })}
         <button type="submit">${t.loginSubmit}</button>
       </form>
     </section>
@@ -60,20 +52,13 @@ export function consolePage(texts: PageTexts): string {
       <h2 id="mfa-heading" tabindex="-1">${t.mfaHeading}</h2>
       <p>${t.mfaIntro}</p>
       <form id="mfa-form" method="post" action="/console">
-        <div class="field">
-          <label for="mfa-code">${t.codeLabel}</label>
-          <input
-            id="mfa-code"
-            name="code"
-            type="text"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            required
-            spellcheck="false"
-            aria-describedby="mfa-code-hint"
-          />
-          <p id="mfa-code-hint" class="hint">${t.codeHint}</p>
-        </div>
+        ${inputField({
+          id: 'mfa-code',
+          name: 'code',
+          label: t.codeLabel,
+          hint: t.codeHint,
+          attrs: codeInputAttributes,
+        })}
         <div class="actions">
           <button type="submit">${t.codeSubmit}</button>
           <button type="button" id="passkey" class="secondary" hidden>${t.passkeySubmit}</button>
@@ -113,24 +98,11 @@ export function consolePage(texts: PageTexts): string {
             <button type="submit">${t.filterApply}</button>
           </fieldset>
         </form>
-        <div class="table-wrap" tabindex="0">
-          <table id="requests-table">
-            <caption class="visually-hidden">
-              ${t.requestsHeading}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.colDue}</th>
-                <th scope="col">${t.colType}</th>
-                <th scope="col">${t.colStatus}</th>
-                <th scope="col">${t.colJurisdiction}</th>
-                <th scope="col">${t.colReceived}</th>
-                <th scope="col">${t.colActions}</th>
-              </tr>
-            </thead>
-            <tbody></tbody>
-          </table>
-        </div>
+        ${dataTable(
+          'requests-table',
+          [t.colDue, t.colType, t.colStatus, t.colJurisdiction, t.colReceived, t.colActions],
+          t.requestsHeading,
+        )}
         <p id="no-requests" hidden></p>
         <button type="button" id="more" class="secondary" hidden>${t.more}</button>
       </section>
@@ -139,19 +111,7 @@ export function consolePage(texts: PageTexts): string {
         <h2 id="detail-heading" tabindex="-1">${t.detailHeading}</h2>
         <dl id="detail-facts" class="facts"></dl>
         <h3>${t.tasksHeading}</h3>
-        <div class="table-wrap" tabindex="0">
-          <table id="tasks-table">
-            <thead>
-              <tr>
-                <th scope="col">${t.colDataStore}</th>
-                <th scope="col">${t.colStatus}</th>
-                <th scope="col">${t.colAttempts}</th>
-                <th scope="col">${t.colDetail}</th>
-              </tr>
-            </thead>
-            <tbody></tbody>
-          </table>
-        </div>
+        ${dataTable('tasks-table', [t.colDataStore, t.colStatus, t.colAttempts, t.colDetail])}
         <h3>${t.eventsHeading}</h3>
         <ol id="events" class="events"></ol>
         <h3>${t.actionsHeading}</h3>
@@ -180,30 +140,8 @@ export function consolePage(texts: PageTexts): string {
         <h2 id="sla-heading" tabindex="-1">${t.slaHeading}</h2>
         <dl id="sla-figures" class="figures"></dl>
         <div class="charts">
-          <figure>
-            <figcaption>${c.console.sla.byTypeChart}</figcaption>
-            <div class="chart">
-              <canvas id="chart-type" role="img" aria-label="${c.console.sla.byTypeChart}"></canvas>
-            </div>
-            <details>
-              <summary>${c.console.sla.chartData}</summary>
-              <table id="chart-type-data"></table>
-            </details>
-          </figure>
-          <figure>
-            <figcaption>${c.console.sla.byStatusChart}</figcaption>
-            <div class="chart">
-              <canvas
-                id="chart-status"
-                role="img"
-                aria-label="${c.console.sla.byStatusChart}"
-              ></canvas>
-            </div>
-            <details>
-              <summary>${c.console.sla.chartData}</summary>
-              <table id="chart-status-data"></table>
-            </details>
-          </figure>
+          ${chartFigure('chart-type', c.console.sla.byTypeChart, c.console.sla.chartData)}
+          ${chartFigure('chart-status', c.console.sla.byStatusChart, c.console.sla.chartData)}
         </div>
       </section>
 

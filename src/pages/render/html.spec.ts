@@ -24,6 +24,21 @@ describe('page rendering', () => {
     }
   });
 
+  it('labels every input and points every description at an element of the page', () => {
+    for (const page of [privacyPage(pageTextsFor('en')), consolePage(pageTextsFor('en'))]) {
+      const ids = new Set([...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+      const labelled = new Set([...page.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]));
+      for (const [input] of page.matchAll(/<input\b[^>]*>/g)) {
+        const id = /\sid="([^"]+)"/.exec(input)?.[1] ?? '';
+        expect({ id, labelled: labelled.has(id) }).toEqual({ id, labelled: true });
+        const described = /aria-describedby="([^"]+)"/.exec(input)?.[1];
+        if (described) {
+          expect(ids).toContain(described);
+        }
+      }
+    }
+  });
+
   it('falls back to English for a language it has no texts for', () => {
     expect(pageTextsFor('de-DE,fr;q=0.8').lang).toBe('en');
     expect(pageTextsFor(undefined).lang).toBe('en');

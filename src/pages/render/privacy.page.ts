@@ -1,5 +1,6 @@
 import { JURISDICTIONS, REQUEST_TYPES } from 'src/privacy-requests/deadlines/deadline-rules';
 import type { PageTexts } from '../texts/page-texts';
+import { codeInputAttributes, inputField } from './controls';
 import { html } from './html';
 import { layout, options } from './layout';
 
@@ -35,19 +36,13 @@ export function privacyPage(texts: PageTexts): string {
           </select>
           <p id="jurisdiction-hint" class="hint">${t.jurisdictionHint}</p>
         </div>
-        <div class="field">
-          <label for="email">${t.emailLabel}</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autocomplete="email"
-            required
-            spellcheck="false"
-            aria-describedby="email-hint"
-          />
-          <p id="email-hint" class="hint">${t.emailHint}</p>
-        </div>
+        ${inputField({
+          id: 'email',
+          name: 'email',
+          label: t.emailLabel,
+          hint: t.emailHint,
+          attrs: { type: 'email', autocomplete: 'email', required: true, spellcheck: 'false' },
+        })}
         <button type="submit">${t.submit}</button>
       </form>
     </section>
@@ -57,21 +52,13 @@ export function privacyPage(texts: PageTexts): string {
       <p id="code-sent"></p>
       <p>${t.codeIntro}</p>
       <form id="code-form" method="post" action="/privacy">
-        <div class="field">
-          <label for="code">${t.codeLabel}</label>
-          <input
-            id="code"
-            name="code"
-            type="text"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxlength="6"
-            required
-            aria-describedby="code-hint"
-          />
-          <p id="code-hint" class="hint">${t.codeHint}</p>
-        </div>
+        ${inputField({
+          id: 'code',
+          name: 'code',
+          label: t.codeLabel,
+          hint: t.codeHint,
+          attrs: { ...codeInputAttributes, pattern: '[0-9]{6}', maxlength: 6 },
+        })}
         <div class="actions">
           <button type="submit">${t.codeSubmit}</button>
           <button type="button" id="start-over" class="secondary">${t.startOver}</button>
