@@ -215,6 +215,7 @@ describe('http stores in production, with an allow-list', () => {
       DATA_STORE_ALLOWED_HOSTS: '127.0.0.0/8, crm.internal',
       // The admin here has no second factor; production otherwise only lets it enrol one.
       MFA_REQUIRED: 'false',
+      PASSWORD_HASH_COST: '17',
     });
     token = await adminToken(t.http);
   });

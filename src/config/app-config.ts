@@ -31,6 +31,8 @@ export class AppConfig {
     sessionMaxAgeSeconds: number;
     /** Users without a second factor can only enrol one. */
     mfaRequired: boolean;
+    /** log2 of scrypt's N for new password hashes; a stored hash keeps its own. */
+    passwordHashCost: number;
     webauthn: { rpId: string; rpName: string; origins: string[] };
     /** Single sign-on; null when OIDC_ISSUER is not set. */
     oidc: {

@@ -192,6 +192,16 @@ export class EnvSchema {
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 43200, 12h or 1d' })
   SESSION_MAX_AGE = '12h';
 
+  /**
+   * log2 of scrypt's N for admin passwords: 17 is OWASP's minimum and the floor in production;
+   * lower values only make test suites and development machines faster.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(20)
+  PASSWORD_HASH_COST = 17;
+
   /** Requests per minute per API key, unless the key sets its own rateLimitPerMinute. */
   @Transform(toInt)
   @IsInt()

@@ -50,6 +50,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('hashes passwords at OWASP cost by default and never below it in production', () => {
+    expect(loadConfig({ MASTER_KEY: KEY }, scratch()).auth.passwordHashCost).toBe(17);
+    expect(
+      loadConfig({ MASTER_KEY: KEY, PASSWORD_HASH_COST: '12' }, scratch()).auth.passwordHashCost,
+    ).toBe(12);
+    expect(
+      problemsOf({
+        MASTER_KEY: KEY,
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://mail',
+        METRICS_TOKEN: 'metrics-scrape-token-0123',
+        PASSWORD_HASH_COST: '16',
+      }),
+    ).toEqual(['PASSWORD_HASH_COST must be at least 17 when NODE_ENV=production']);
+  });
+
   it('refuses an idle timeout longer than the maximum age, and an OIDC issuer without a client', () => {
     expect(
       problemsOf({ MASTER_KEY: KEY, SESSION_IDLE_TIMEOUT: '13h', SESSION_MAX_AGE: '12h' }),

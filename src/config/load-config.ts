@@ -50,6 +50,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (schema.OIDC_ISSUER && !schema.OIDC_CLIENT_ID) {
     problems.push('OIDC_CLIENT_ID is required with OIDC_ISSUER');
   }
+  if (production && schema.PASSWORD_HASH_COST < 17) {
+    problems.push('PASSWORD_HASH_COST must be at least 17 when NODE_ENV=production');
+  }
   const idle = durationSeconds(schema.SESSION_IDLE_TIMEOUT);
   if (idle < 60 || idle > durationSeconds(schema.SESSION_MAX_AGE)) {
     problems.push('SESSION_IDLE_TIMEOUT must be at least 1m and at most SESSION_MAX_AGE');
@@ -127,6 +130,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       sessionIdleSeconds: durationSeconds(schema.SESSION_IDLE_TIMEOUT),
       sessionMaxAgeSeconds: durationSeconds(schema.SESSION_MAX_AGE),
       mfaRequired: schema.MFA_REQUIRED ?? production,
+      passwordHashCost: schema.PASSWORD_HASH_COST,
       webauthn: {
         rpId: schema.WEBAUTHN_RP_ID ?? new URL(publicBaseUrl).hostname,
         rpName: 'Privacy Service',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { AppConfig } from 'src/config/app-config';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -9,37 +10,29 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
-/** OWASP's scrypt minimum is N=2^17, r=8, p=1; parameters travel with the hash. */
-const PARAMS = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LEN = 32;
+const R = 8;
+const P = 1;
 
+/** scrypt, N = 2^PASSWORD_HASH_COST (OWASP's minimum is 2^17, r=8, p=1); parameters travel with the hash. */
 @Injectable()
 export class PasswordHasher {
+  private readonly params: { N: number; r: number; p: number };
   /**
    * Verifying this costs as much as a real hash (same parameters), so unknown accounts answer as
    * slowly as known ones. Random salt and key instead of a derived hash: deriving one at start-up
    * would briefly take N * r * 128 bytes (128 MiB) in every process, workers included.
    */
-  private readonly dummy = [
-    'scrypt',
-    PARAMS.N,
-    PARAMS.r,
-    PARAMS.p,
-    randomBytes(16).toString('base64'),
-    randomBytes(KEY_LEN).toString('base64'),
-  ].join('$');
+  private readonly dummy: string;
+
+  constructor(config: AppConfig) {
+    this.params = { N: 2 ** config.auth.passwordHashCost, r: R, p: P };
+    this.dummy = this.encode(randomBytes(16), randomBytes(KEY_LEN));
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await this.derive(password, salt, PARAMS);
-    return [
-      'scrypt',
-      PARAMS.N,
-      PARAMS.r,
-      PARAMS.p,
-      salt.toString('base64'),
-      key.toString('base64'),
-    ].join('$');
+    return this.encode(salt, await this.derive(password, salt, this.params));
   }
 
   /** A stored value that is no scrypt hash (a reset in progress) fails, as slowly as any. */
@@ -57,6 +50,11 @@ export class PasswordHasher {
       p: Number(p),
     });
     return timingSafeEqual(actual, expected) && real;
+  }
+
+  private encode(salt: Buffer, key: Buffer): string {
+    const { N, r, p } = this.params;
+    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
   }
 
   private derive(
