@@ -29,6 +29,9 @@ const servers = {
 
 module.exports = {
   testTimeout: 60000,
+  // Jest's default on a 2-core machine is one worker; e2e files wait on servers far more than they
+  // compute, and each has its own database and Redis prefix, so two run side by side safely.
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,libs}/**/*.spec.ts'] },
     {
