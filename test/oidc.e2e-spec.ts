@@ -194,6 +194,46 @@ describe('single sign-on (OpenID Connect) against a loopback provider', () => {
     expect(rows).toEqual([]);
   });
 
+  it('makes one user of two simultaneous first logins, both answered with tokens', async () => {
+    const email = uniqueEmail('sso-twin');
+    await account('twin', { email, email_verified: true, roles: ['dpo'] });
+    const browsers = [new Browser(), new Browser(), new Browser()];
+    const callbacks = await Promise.all(browsers.map((b) => b.toCallback(base, 'twin')));
+    const answers = await Promise.all(
+      browsers.map((b, i) => b.fetch(callbacks[i], { headers: { accept: 'application/json' } })),
+    );
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const rows = await t.app
+      .get(DataSource)
+      .query<unknown[]>(`SELECT 1 FROM admin_users WHERE email = $1`, [email]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('ends the open sessions of a user whose claim lost every role, and audits it', async () => {
+    const email = uniqueEmail('sso-gina');
+    await account('gina', { email, email_verified: true, roles: ['dpo'] });
+    const tokens = (await (await jsonLogin('gina')).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    await account('gina', { email, email_verified: true, roles: ['viewer'] });
+    expect((await jsonLogin('gina')).status).toBe(403);
+    await request(t.http)
+      .get('/v1/admin/privacy-requests?limit=1')
+      .set(...bearer(tokens.accessToken))
+      .expect(401);
+    await request(t.http)
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: tokens.refreshToken })
+      .expect(401);
+    const [refusal] = await t.app.get(DataSource).query<Array<{ details: unknown }>>(
+      `SELECT e.details FROM audit_events e JOIN admin_users u ON u.id::text = e.actor_id
+        WHERE u.email = $1 AND e.action = 'auth.oidc.login' AND e.outcome = 'denied'`,
+      [email],
+    );
+    expect(refusal.details).toEqual({ reason: 'no_role', sessionsEnded: 1 });
+  });
+
   it('refuses a callback that comes back without the state cookie of its login (401)', async () => {
     await account('dave', { email: uniqueEmail('sso-dave'), email_verified: true, roles: ['dpo'] });
     const browser = new Browser();

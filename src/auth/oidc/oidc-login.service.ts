@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
 import { ROLES, Role } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
@@ -38,6 +38,13 @@ export function rolesFromClaims(claims: Record<string, unknown>, path: string): 
       ? value.split(/[\s,]+/)
       : [];
   return ROLES.filter((role) => names.includes(role));
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return (
+    e instanceof QueryFailedError &&
+    (e.driverError as { code?: unknown } | undefined)?.code === '23505'
+  );
 }
 
 /**
@@ -114,20 +121,58 @@ export class OidcLoginService {
       typeof claims.email === 'string' && claims.email_verified !== false
         ? claims.email.trim().toLowerCase()
         : undefined;
-    if (roles.length === 0 || !email) {
+    const subject = `${oidc.issuer} ${sub}`;
+    if (roles.length === 0) {
+      await this.refuseWithoutRole(ctx, subject);
+      throw new AuthError(
+        AuthErrorCode.OidcNoAccess,
+        `The identity provider grants no role of this service (claim ${oidc.rolesClaim}).`,
+      );
+    }
+    if (!email) {
       await this.audit.record(ctx, {
         action: 'auth.oidc.login',
         outcome: 'denied',
-        details: { reason: roles.length === 0 ? 'no_role' : 'no_verified_email' },
+        details: { reason: 'no_verified_email' },
       });
       throw new AuthError(
         AuthErrorCode.OidcNoAccess,
-        roles.length === 0
-          ? `The identity provider grants no role of this service (claim ${oidc.rolesClaim}).`
-          : 'The identity provider gave no verified e-mail address.',
+        'The identity provider gave no verified e-mail address.',
       );
     }
-    return this.upsert(ctx, `${oidc.issuer} ${sub}`, email, roles);
+    try {
+      return await this.upsert(ctx, subject, email, roles);
+    } catch (e) {
+      // Two first logins of one user race to create it: the loser finds the winner's row.
+      if (!isUniqueViolation(e)) {
+        throw e;
+      }
+      return this.upsert(ctx, subject, email, roles);
+    }
+  }
+
+  /**
+   * The provider no longer grants this user any role: the refusal also ends the sessions the user
+   * still has, so losing every role at the provider locks the user out at the next login.
+   */
+  private async refuseWithoutRole(ctx: RequestContext, subject: string): Promise<void> {
+    await this.users.manager.transaction(async (m) => {
+      const user = await m.findOne(AdminUserEntity, {
+        where: { oidcSubject: subject },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const ended = user ? await this.sessions.end(user.id, 'no_role', {}, m) : [];
+      await this.audit.record(
+        ctx,
+        {
+          action: 'auth.oidc.login',
+          outcome: 'denied',
+          ...(user ? { actor: { type: 'user' as const, id: user.id } } : {}),
+          details: { reason: 'no_role', ...(user ? { sessionsEnded: ended.length } : {}) },
+        },
+        m,
+      );
+    });
   }
 
   /** A single-use code the browser trades for its tokens (kept out of every URL). */

@@ -27,7 +27,7 @@ export interface ActiveSession {
 }
 
 export type RevokeReason =
-  'logout' | 'user' | 'others' | 'admin' | 'disabled' | 'password' | 'idle';
+  'logout' | 'user' | 'others' | 'admin' | 'disabled' | 'password' | 'idle' | 'no_role';
 
 const USER_AGENT_MAX = 512;
 const REFRESH_TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
