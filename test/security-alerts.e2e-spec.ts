@@ -44,8 +44,12 @@ describe('security alerts', () => {
     db = await ownDatabase('alerts');
     t = await createTestApp({
       ...db.env,
-      WORKERS: 'false',
+      // Workers on: access requests complete, so their packages can be downloaded.
+      EXPORT_DIR: mkdtempSync(join(tmpdir(), 'alerts-exports-')),
       TRUST_PROXY: 'true',
+      // Low spike thresholds: 20 fields decrypted by a new key, 3 downloads from one address.
+      ALERT_DECRYPT_SPIKE_FIELDS: '1',
+      ALERT_EXPORT_DOWNLOADS_PER_ADDRESS: '3',
       MAIL_DIR: mailDir,
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
       ALERT_WEBHOOK_SECRET: SECRET,
@@ -204,6 +208,81 @@ describe('security alerts', () => {
     expect(metrics.text).toMatch(
       /security_alerts_total\{kind="admin.api_key_change",severity="medium"\} [1-9]/,
     );
+  });
+
+  /** The signed webhook delivery of an alert, once it arrives. */
+  const delivered = async (alertId: string): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < 60; i += 1) {
+      const delivery = received.find((r) => r.body.includes(alertId));
+      if (delivery) {
+        expect(verifyWebhook(SECRET, delivery.body, delivery.signature)).toBe(true);
+        return JSON.parse(delivery.body) as Record<string, unknown>;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`alert ${alertId} was not delivered`);
+  };
+
+  it('raises crypto.decrypt_spike when a key decrypts far more than it ever has, and sends it signed', async () => {
+    const { id, key } = await createApiKey(t.http, admin, ['crypto:encrypt', 'crypto:decrypt']);
+    const fields = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`field${i}`, `value ${i}`]),
+    );
+    const sealed = await request(t.http)
+      .post('/v1/crypto/encrypt')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ fields })
+      .expect(200);
+    await request(t.http)
+      .post('/v1/crypto/decrypt')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ fields: (sealed.body as { fields: Record<string, string> }).fields })
+      .expect(200);
+    const alert = await eventually((all) => all.find((a) => a.actor.id === id), {
+      kind: 'crypto.decrypt_spike',
+    });
+    expect(alert).toMatchObject({
+      severity: 'high',
+      actor: { type: 'api_key', id },
+      details: { fieldsThisMinute: 20, warm: false },
+    });
+    expect(await delivered(alert.id)).toMatchObject({ kind: 'crypto.decrypt_spike' });
+  });
+
+  it('raises export.download_spike when one address downloads many access packages, and sends it signed', async () => {
+    const key = (await createApiKey(t.http, admin, ['requests:write', 'requests:read'])).key;
+    const filed = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ type: 'access', subject: { email: uniqueEmail('downloads') } })
+      .expect(201);
+    let path: string | undefined;
+    for (let i = 0; i < 200 && !path; i += 1) {
+      const link = await request(t.http)
+        .get(`/v1/privacy-requests/${(filed.body as { id: string }).id}/export`)
+        .set('Authorization', `Bearer ${key}`);
+      if (link.status === 200) {
+        path = new URL((link.body as { url: string }).url).pathname;
+      } else {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    expect(path).toBeDefined();
+    for (let i = 0; i < 3; i += 1) {
+      await request(t.http)
+        .get(path as string)
+        .set('X-Forwarded-For', '198.18.7.9')
+        .expect(200);
+    }
+    const alert = await eventually(
+      (all) => all.find((a) => a.details.address === '198.18.7.0/24'),
+      { kind: 'export.download_spike' },
+    );
+    expect(alert).toMatchObject({
+      severity: 'high',
+      details: { scope: 'address', downloads: 3, requests: 1 },
+    });
+    expect(await delivered(alert.id)).toMatchObject({ kind: 'export.download_spike' });
   });
 
   it('filters by kind and since, and pages with a cursor', async () => {

@@ -57,8 +57,17 @@ export class AppConfig {
     loginPerAccount: number;
     publicPerIp: number;
   };
-  /** Security alerts are also POSTed here, signed with the secret; null: not sent. */
-  readonly securityAlerts!: { webhookUrl: string | null; webhookSecret: string | null };
+  /**
+   * Security alerts are also POSTed to the URL, signed with the secret (null: not sent); the
+   * thresholds of the decrypt and download spike detectors.
+   */
+  readonly securityAlerts!: {
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+    decryptSpikeFields: number;
+    exportDownloadsPerAddress: number;
+    exportDownloadsTotal: number;
+  };
   readonly bodyLimit!: string;
   /** The bearer token `/metrics` asks for; null: open (never in production). */
   readonly metricsToken!: string | null;

@@ -249,6 +249,27 @@ export class EnvSchema {
   @MinLength(32, { message: 'must be at least 32 characters' })
   ALERT_WEBHOOK_SECRET?: string;
 
+  /**
+   * Fields an API key decrypts in a minute before it can be a decrypt spike; a key with no
+   * baseline yet needs 20 times as many.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ALERT_DECRYPT_SPIKE_FIELDS = 500;
+
+  /** Access packages downloaded from one address within 10 minutes that raise an alert. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ALERT_EXPORT_DOWNLOADS_PER_ADDRESS = 5;
+
+  /** Access packages downloaded across the service within 10 minutes that raise an alert. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ALERT_EXPORT_DOWNLOADS_TOTAL = 30;
+
   @Matches(/^\d+(kb|mb)$/i, { message: 'must look like 512kb or 2mb' })
   BODY_LIMIT = '2mb';
 

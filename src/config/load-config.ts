@@ -163,6 +163,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     securityAlerts: {
       webhookUrl: schema.ALERT_WEBHOOK_URL ?? null,
       webhookSecret: schema.ALERT_WEBHOOK_SECRET ?? null,
+      decryptSpikeFields: schema.ALERT_DECRYPT_SPIKE_FIELDS,
+      exportDownloadsPerAddress: schema.ALERT_EXPORT_DOWNLOADS_PER_ADDRESS,
+      exportDownloadsTotal: schema.ALERT_EXPORT_DOWNLOADS_TOTAL,
     },
     bodyLimit: schema.BODY_LIMIT,
     metricsToken: schema.METRICS_TOKEN ?? null,

@@ -5,7 +5,9 @@ import { SessionEvents, SessionOpened } from 'src/auth/sessions/session-events';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { MetricsService } from 'src/health/metrics.service';
 import { MailTransport } from 'src/privacy-requests/notifications/mail-transport.service';
+import { AppConfig } from 'src/config/app-config';
 import { AlertWebhook } from './alert-webhook';
+import { COLD_FACTOR } from './detectors/decrypt-spike.detector';
 import { Detectors } from './detectors/detectors';
 import { deviceOf } from './detectors/device';
 import { AlertDraft } from './detectors/security-event';
@@ -24,7 +26,7 @@ const DETECT_EVERY_MS = 1_000;
 @Injectable()
 export class SecurityAlertsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SecurityAlertsService.name);
-  private readonly detectors = new Detectors();
+  private readonly detectors: Detectors;
   private readonly counter: Counter<'kind' | 'severity'>;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -37,7 +39,19 @@ export class SecurityAlertsService implements OnModuleInit, OnApplicationShutdow
     private readonly mail: MailTransport,
     private readonly sessions: SessionEvents,
     metrics: MetricsService,
+    config: AppConfig,
   ) {
+    const thresholds = config.securityAlerts;
+    this.detectors = new Detectors({
+      decrypt: {
+        minFields: thresholds.decryptSpikeFields,
+        coldFields: thresholds.decryptSpikeFields * COLD_FACTOR,
+      },
+      downloads: {
+        perAddress: thresholds.exportDownloadsPerAddress,
+        overall: thresholds.exportDownloadsTotal,
+      },
+    });
     this.counter = new Counter({
       name: 'security_alerts_total',
       help: 'Security alerts raised, by kind and severity',

@@ -15,12 +15,15 @@ export interface DecryptSpikeThresholds {
   cooldownMs: number;
 }
 
+/** A key with no baseline yet must decrypt this many times `minFields` in a minute. */
+export const COLD_FACTOR = 20;
+
 export const DECRYPT_SPIKE_DEFAULTS: DecryptSpikeThresholds = {
   alpha: 0.1,
   factor: 10,
   minFields: 500,
   warmupMinutes: 10,
-  coldFields: 10_000,
+  coldFields: 500 * COLD_FACTOR,
   cooldownMs: 10 * 60_000,
 };
 
