@@ -51,7 +51,10 @@ export class EnvSchema {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection string' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/privacy';
 
-  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  /** One server, a Sentinel group or a Cluster; read by `parseRedisUrl`. */
+  @Matches(/^(rediss?|redis\+sentinel|redis\+cluster):\/\/.+/, {
+    message: 'must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+  })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Namespaces every Redis key (queues, rate limits, caches) so instances can share a server. */

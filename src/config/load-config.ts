@@ -6,6 +6,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DEFAULT_PHONE_REGIONS } from '@libs/dlp';
 import type { Calendar, Jurisdiction } from 'src/privacy-requests/deadlines/deadline-rules';
 import { HostAllowList } from 'src/common/outbound/host-allow-list';
+import { effectiveRedisPrefix, parseRedisUrl } from 'src/queue/redis-connection';
 import { AppConfig } from './app-config';
 import { buildCryptoConfig, type CryptoConfig } from './crypto-config';
 import { EnvSchema } from './env.schema';
@@ -77,6 +78,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       `REQUEST_RETENTION must be at least ${MIN_RETENTION_MONTHS} months (CCPA §7101 keeps request records 24 months); got ${schema.REQUEST_RETENTION}`,
     );
   }
+  let redisPrefix = schema.REDIS_PREFIX;
+  try {
+    redisPrefix = effectiveRedisPrefix(parseRedisUrl(schema.REDIS_URL), schema.REDIS_PREFIX);
+  } catch (e) {
+    problems.push(`REDIS_URL ${(e as Error).message}`);
+  }
   let masterKey: Buffer | undefined;
   try {
     masterKey = resolveMasterKey(schema, cwd);
@@ -107,7 +114,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     tls,
     databaseUrl: schema.DATABASE_URL,
     dbMigrate: schema.DB_MIGRATE,
-    redis: { url: schema.REDIS_URL, prefix: schema.REDIS_PREFIX },
+    redis: { url: schema.REDIS_URL, prefix: redisPrefix },
     workers: schema.WORKERS,
     bootstrapAdmin:
       schema.BOOTSTRAP_ADMIN_EMAIL && schema.BOOTSTRAP_ADMIN_PASSWORD

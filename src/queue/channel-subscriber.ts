@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import { duplicateRedisClient } from './redis-connection';
 
 /**
  * A Redis connection of its own, subscribed to one channel and subscribed again after every
@@ -23,7 +24,7 @@ export class ChannelSubscriber {
     onMessage: (message: string) => void,
     options: RedisOptions = {},
   ) {
-    this.client = base.duplicate({ ...options, autoResubscribe: false });
+    this.client = duplicateRedisClient(base, { ...options, autoResubscribe: false });
     this.client.on('message', (from: string, message: string) => {
       if (from === channel) {
         onMessage(message);

@@ -1,9 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import type { Cluster, RedisOptions } from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
 import { QueueConnectionLogger } from './queue-connection-logger';
-import { redisConnectionOptions } from './redis-connection';
+import { BULL_CONNECTION, BullConnectionModule } from './bull-connection';
 import { WorkerDrain } from './worker-drain';
 
 @Global()
@@ -11,9 +12,10 @@ import { WorkerDrain } from './worker-drain';
   imports: [
     DiscoveryModule,
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.redis.url),
+      imports: [BullConnectionModule],
+      inject: [AppConfig, BULL_CONNECTION],
+      useFactory: (config: AppConfig, connection: RedisOptions | Cluster) => ({
+        connection,
         prefix: `${config.redis.prefix}:bull`,
         defaultJobOptions: {
           attempts: 5,

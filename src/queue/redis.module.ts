@@ -1,8 +1,8 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
 import { OutageNotice } from 'src/logging/outage-notice';
-import { redisConnectionOptions } from './redis-connection';
+import { createRedisClient } from './redis-connection';
 
 /** The shared Redis client for rate limits, caches and pub/sub (queues have their own). */
 export const REDIS = Symbol('REDIS');
@@ -14,10 +14,7 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        const redis = new Redis({
-          ...redisConnectionOptions(config.redis.url),
-          maxRetriesPerRequest: 2,
-        });
+        const redis = createRedisClient(config.redis.url, { maxRetriesPerRequest: 2 });
         // Without a listener ioredis prints every failed reconnect to the console, past the logger.
         const outage = new OutageNotice(
           new Logger('Redis'),

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
 import { OutageNotice } from 'src/logging/outage-notice';
-import { redisConnectionOptions } from 'src/queue/redis-connection';
+import { createRedisClient } from 'src/queue/redis-connection';
 
 /**
  * The rate limiter's own Redis connection: it fails at once while Redis is away instead of
@@ -20,8 +20,7 @@ export class RateLimitRedis implements OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     this.prefix = `${config.redis.prefix}:rl`;
-    this.client = new Redis({
-      ...redisConnectionOptions(config.redis.url),
+    this.client = createRedisClient(config.redis.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 1000,
