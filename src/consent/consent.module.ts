@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConsentCache } from './check/consent-cache';
 import { ConsentCheckService } from './check/consent-check.service';
+import { ConsentValueMoves } from './consent-value-moves';
 import { ConsentsController } from './consents.controller';
 import { ConsentLedgerRepository } from './ledger/consent-ledger.repository';
 import { ConsentLedgerService } from './ledger/consent-ledger.service';
@@ -44,6 +45,7 @@ export class ConsentModule {
         ConsentLedgerService,
         ConsentQueryService,
         ConsentSubjects,
+        ConsentValueMoves,
         PurposesRepository,
         PurposesService,
         ReceiptSigner,

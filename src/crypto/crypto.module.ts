@@ -22,8 +22,13 @@ import { SubjectKeysController } from './keys/subject-keys.controller';
 import { ManagedCryptoController } from './managed/managed-crypto.controller';
 import { ManagedCryptoService } from './managed/managed-crypto.service';
 import { PersonalDataCipher } from './personal-data.cipher';
+import { OwnValueResealer } from './reseal/own-value-resealer';
+import { ServiceValueMovesRepository } from './reseal/service-value-moves.repository';
 
-/** Field encryption for the whole service: other capabilities inject `PersonalDataCipher`. */
+/**
+ * Field encryption for the whole service: other capabilities inject `PersonalDataCipher`, and
+ * `OwnValueResealer` to move their stored values to reserved contexts.
+ */
 @Global()
 @Module({})
 export class CryptoModule implements OnApplicationShutdown {
@@ -49,6 +54,8 @@ export class CryptoModule implements OnApplicationShutdown {
         },
         CryptoCacheBus,
         PersonalDataCipher,
+        ServiceValueMovesRepository,
+        OwnValueResealer,
         FieldCryptoService,
         DataKeysService,
         KeyRegistryRepository,
@@ -56,7 +63,7 @@ export class CryptoModule implements OnApplicationShutdown {
         ManagedCryptoService,
         ...(options.workers ? [KeyRotationProcessor, KeyRotationScheduler] : []),
       ],
-      exports: [PersonalDataCipher],
+      exports: [PersonalDataCipher, OwnValueResealer, ServiceValueMovesRepository],
     };
   }
 

@@ -93,6 +93,46 @@ export class PersonalDataCipher {
     }
   }
 
+  /**
+   * The value sealed anew under its reserved `context` (and `keyAlias`), or null when it already
+   * is. A value still under its `legacy` context is opened with it; a value under a subject's own
+   * key stays under that key (`subjectOf` names the subject from the plaintext).
+   */
+  async resealOwn(
+    ciphertext: string,
+    contexts: { context: Record<string, string>; legacy: Record<string, string> },
+    opts: { keyAlias?: string; subjectOf?: (plaintext: string) => string } = {},
+  ): Promise<string | null> {
+    let plaintext: string;
+    try {
+      plaintext = await this.decrypt(ciphertext, { context: contexts.context });
+      if (opts.keyAlias === undefined || this.aliasOf(ciphertext) === opts.keyAlias) {
+        return null;
+      }
+    } catch (error) {
+      if (
+        !(error instanceof FieldCryptoError) ||
+        error.code !== FieldCryptoErrorCode.AuthenticationFailed
+      ) {
+        throw error;
+      }
+      plaintext = await this.decrypt(ciphertext, { context: contexts.legacy });
+    }
+    return this.encrypt(plaintext, {
+      context: contexts.context,
+      keyAlias: opts.keyAlias,
+      subjectId: opts.subjectOf?.(plaintext),
+    });
+  }
+
+  private aliasOf(ciphertext: string): string {
+    try {
+      return this.crypto.fields.describe(ciphertext).alias;
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+  }
+
   /** Equality look-up key: trimmed and lower-cased, HMAC under a per-field key; stable across restarts. */
   blindIndex(field: string, value: string): string {
     try {

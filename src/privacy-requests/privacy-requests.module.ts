@@ -1,3 +1,4 @@
+import { PrivacyRequestValueMoves } from './privacy-request-value-moves';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -94,6 +95,7 @@ export class PrivacyRequestsModule {
         TaskRunner,
         RequestFinisher,
         ManualTasksService,
+        PrivacyRequestValueMoves,
         ManualTaskReminderService,
         RequestRetention,
         ...(options.workers

@@ -14,7 +14,10 @@ import { DataSource } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { signingKeyContexts } from './signing-key.context';
 import { JwkDto, ReceiptClaimsDto, SigningKeyDto } from '../dto/receipt.dto';
 
 export const RECEIPT_TYP = 'consent-receipt+jwt';
@@ -144,8 +147,9 @@ export class ReceiptSigner {
     if (!row) {
       throw new Error('No active receipt signing key');
     }
+    const { context, legacy } = signingKeyContexts(row.kid);
     const jwk = JSON.parse(
-      await this.cipher.decrypt(row.private_jwk_enc, { context: this.contextOf(row.kid) }),
+      await this.cipher.decryptOwn(row.private_jwk_enc, context, legacy),
     ) as JWK;
     return { kid: row.kid, key: await importJWK(jwk, ALG), loadedAt: Date.now() };
   }
@@ -167,7 +171,8 @@ export class ReceiptSigner {
     const kid = `ck_${now.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
     const sealed = await this.cipher.encrypt(JSON.stringify(await exportJWK(privateKey)), {
-      context: this.contextOf(kid),
+      context: signingKeyContexts(kid).context,
+      keyAlias: INTERNAL_ALIAS,
     });
     await query(
       `INSERT INTO consent_signing_keys (kid, public_jwk, private_jwk_enc, status, created_at)
@@ -178,7 +183,22 @@ export class ReceiptSigner {
     return { kid, createdAt: now.toISOString() };
   }
 
-  private contextOf(kid: string): Record<string, string> {
-    return { table: 'consent_signing_keys', column: 'private_jwk', kid };
-  }
+  /** The private keys as a column `OwnValueResealer` moves to the internal keyring at start-up. */
+  readonly privateKeys: SealedColumn = {
+    name: 'consent_signing_keys.private_jwk',
+    keyAlias: INTERNAL_ALIAS,
+    contexts: signingKeyContexts,
+    page: (after, limit) =>
+      this.dataSource.query<SealedRow[]>(
+        `SELECT kid AS key, private_jwk_enc AS ciphertext FROM consent_signing_keys
+          WHERE $1::text IS NULL OR kid > $1 ORDER BY kid LIMIT $2`,
+        [after, limit],
+      ),
+    replace: async (kid, from, to) => {
+      await this.dataSource.query(
+        `UPDATE consent_signing_keys SET private_jwk_enc = $3 WHERE kid = $1 AND private_jwk_enc = $2`,
+        [kid, from, to],
+      );
+    },
+  };
 }

@@ -1,17 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
-import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
+import { PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
+import type { SealedColumn } from 'src/crypto/reseal/sealed-column';
 import { PrivacyRequestError, PrivacyRequestErrorCode } from '../privacy-request.error';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive, RequestStatus } from '../privacy-request.state';
 import { WorkflowQueue } from '../workflow/workflow-queue.service';
 
-/** The note may say what was found or erased: sealed, bound to its task, never logged. */
-export const noteContext = (taskId: string): Record<string, string> => ({
-  table: 'privacy_request_tasks',
-  column: 'note',
-  id: taskId,
+/**
+ * The note may say what was found or erased: sealed under the internal keyring in the reserved
+ * context bound to its task, never logged; `legacy` is the context notes were sealed under
+ * before, which the public crypto API could present.
+ */
+export const noteContexts = (
+  taskId: string,
+): { context: Record<string, string>; legacy: Record<string, string> } => ({
+  context: serviceContext('privacy_request_tasks.note', { task: taskId }),
+  legacy: { table: 'privacy_request_tasks', column: 'note', id: taskId },
 });
 
 /**
@@ -28,13 +35,21 @@ export class ManualTasksService {
     private readonly workflow: WorkflowQueue,
   ) {}
 
+  /** The sealed notes as a column `OwnValueResealer` moves to the internal keyring. */
+  get notes(): SealedColumn {
+    return { ...this.requests.taskNoteColumn(), keyAlias: INTERNAL_ALIAS, contexts: noteContexts };
+  }
+
   async complete(
     ctx: RequestContext,
     requestId: string,
     taskId: string,
     note: string,
   ): Promise<{ status: RequestStatus; finishing: boolean }> {
-    const noteCiphertext = await this.cipher.encrypt(note, { context: noteContext(taskId) });
+    const noteCiphertext = await this.cipher.encrypt(note, {
+      context: noteContexts(taskId).context,
+      keyAlias: INTERNAL_ALIAS,
+    });
     const done = await this.requests.transaction(async (m) => {
       const request = await this.requests.lockById(m, requestId);
       if (!request) {

@@ -3,13 +3,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import type { SealedColumn } from 'src/crypto/reseal/sealed-column';
 import type { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { SubjectMailOutboxRepository } from './subject-mail-outbox.repository';
+import { reasonContexts } from './reason.context';
 import { SendMailData, sendJobId, SUBJECT_MAIL_QUEUE, SubjectMailJob } from './subject-mail.jobs';
 import type { OutboxEntry, SubjectMailKind } from './subject-mail.types';
-
-const REASON_CONTEXT = { table: 'subject_mail_outbox', column: 'reason' };
 
 /** Up to about eight minutes of retries (2 s doubling) while the mail server is away. */
 const SEND_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 2000 } };
@@ -43,14 +44,18 @@ export class SubjectMailOutbox {
     kind: SubjectMailKind,
     facts: { dueAt?: Date; reason?: string } = {},
   ): Promise<OutboxEntry> {
+    const id = randomUUID();
     return {
-      id: randomUUID(),
+      id,
       kind,
       details: facts.dueAt ? { dueAt: facts.dueAt.toISOString() } : {},
       reasonCiphertext:
         facts.reason === undefined
           ? null
-          : await this.cipher.encrypt(facts.reason, { context: REASON_CONTEXT }),
+          : await this.cipher.encrypt(facts.reason, {
+              context: reasonContexts(id).context,
+              keyAlias: INTERNAL_ALIAS,
+            }),
     };
   }
 
@@ -64,8 +69,14 @@ export class SubjectMailOutbox {
     await this.outbox.insert(m, requestId, await this.entry(kind, facts));
   }
 
-  openReason(ciphertext: string): Promise<string> {
-    return this.cipher.decrypt(ciphertext, { context: REASON_CONTEXT });
+  openReason(ciphertext: string, mailId: string): Promise<string> {
+    const { context, legacy } = reasonContexts(mailId);
+    return this.cipher.decryptOwn(ciphertext, context, legacy);
+  }
+
+  /** The sealed reasons as a column `OwnValueResealer` moves to the internal keyring. */
+  get reasons(): SealedColumn {
+    return { ...this.outbox.reasonColumn(), keyAlias: INTERNAL_ALIAS, contexts: reasonContexts };
   }
 
   /** After commit, without waiting: the request's pending mails go on the queue. */

@@ -123,7 +123,9 @@ export class SubjectMailSender {
       row.details.dueAt ? new Date(row.details.dueAt) : (r.extendedDueAt ?? r.dueAt),
       this.deadlines.calendar(r.jurisdiction),
     );
-    const reason = row.reasonCiphertext ? await this.mails.openReason(row.reasonCiphertext) : '';
+    const reason = row.reasonCiphertext
+      ? await this.mails.openReason(row.reasonCiphertext, row.id)
+      : '';
     const base = { requestId: r.id, type: r.type };
     switch (row.kind) {
       case 'receipt':

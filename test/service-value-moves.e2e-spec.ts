@@ -1,0 +1,207 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { SYSTEM } from 'src/common/access/request-context.decorator';
+import { ConsentValueMoves } from 'src/consent/consent-value-moves';
+import { signingKeyContexts } from 'src/consent/receipts/signing-key.context';
+import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { ManualTasksService, noteContexts } from 'src/privacy-requests/manual/manual-tasks.service';
+import { reasonContexts } from 'src/privacy-requests/notifications/reason.context';
+import { SubjectMailOutbox } from 'src/privacy-requests/notifications/subject-mail-outbox.service';
+import { PrivacyRequestValueMoves } from 'src/privacy-requests/privacy-request-value-moves';
+import { createApiKey, uniqueEmail } from './support/factories';
+import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
+
+describe("the service's own values and the public crypto API", () => {
+  let own: ScratchDatabases;
+  let t: TestApp;
+  let admin: string;
+  let db: DataSource;
+  let cipher: PersonalDataCipher;
+  let cryptoKey: string;
+  let consentKey: string;
+  let requestKey: string;
+  const purpose = `news_${randomBytes(3).toString('hex')}`;
+
+  // Its values are rewritten to their former form and moved again: a database of its own.
+  beforeAll(async () => {
+    own = await createScratchDatabases('svc_moves');
+    t = await createTestApp({
+      DATABASE_URL: own.postgresUrl,
+      DB_MIGRATE: 'true',
+      REDIS_PREFIX: `svc_moves_${randomBytes(3).toString('hex')}`,
+    });
+    admin = await adminToken(t.http);
+    db = t.app.get(DataSource);
+    cipher = t.app.get(PersonalDataCipher);
+    cryptoKey = (await createApiKey(t.http, admin, ['crypto:decrypt', 'crypto:encrypt'])).key;
+    consentKey = (await createApiKey(t.http, admin, ['consent:write', 'consent:read'])).key;
+    requestKey = (await createApiKey(t.http, admin, ['requests:write'])).key;
+    await request(t.http)
+      .post('/v1/purposes')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ key: purpose, name: 'News', description: 'News', legalBasis: 'consent' })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await own?.drop();
+  });
+
+  const decrypt = (ciphertext: string, context: Record<string, string>) =>
+    request(t.http)
+      .post('/v1/crypto/decrypt')
+      .set('Authorization', `Bearer ${cryptoKey}`)
+      .send({ context, fields: { value: ciphertext } });
+
+  const consent = (subjectId: string) =>
+    request(t.http)
+      .post('/v1/consents')
+      .set('Authorization', `Bearer ${consentKey}`)
+      .send({ subjectId, purpose, granted: true })
+      .expect(201);
+
+  const signingKeyRow = async (): Promise<{ kid: string; enc: string }> => {
+    const [row]: Array<{ kid: string; enc: string }> = await db.query(
+      `SELECT kid, private_jwk_enc AS enc FROM consent_signing_keys WHERE status = 'active'`,
+    );
+    return row;
+  };
+
+  const forgetMoves = () => db.query(`DELETE FROM service_value_moves`);
+
+  it('still opens product data sealed through the public API', async () => {
+    const sealed = await request(t.http)
+      .post('/v1/crypto/encrypt')
+      .set('Authorization', `Bearer ${cryptoKey}`)
+      .send({ context: { table: 'orders' }, fields: { note: 'leave at the door' } })
+      .expect(200);
+    const opened = await decrypt(sealed.body.fields.note, { table: 'orders' }).expect(200);
+    expect(opened.body.fields.value).toBe('leave at the door');
+  });
+
+  it("cannot decrypt the signing key's private JWK, under its former context or its own", async () => {
+    await consent(uniqueEmail('signer'));
+    const { kid, enc } = await signingKeyRow();
+    const { context, legacy } = signingKeyContexts(kid);
+    const former = await decrypt(enc, legacy);
+    expect(former.status).toBe(403);
+    expect((await decrypt(enc, context)).status).toBe(400);
+    expect(JSON.stringify(former.body)).not.toContain('"d"');
+  });
+
+  it('moves a signing key sealed under its former context to the internal keyring at start', async () => {
+    await consent(uniqueEmail('before'));
+    const { kid, enc } = await signingKeyRow();
+    const { context, legacy } = signingKeyContexts(kid);
+    const jwk = await cipher.decryptOwn(enc, context, legacy);
+    const formerly = await cipher.encrypt(jwk, { context: legacy });
+    await db.query(`UPDATE consent_signing_keys SET private_jwk_enc = $2 WHERE kid = $1`, [
+      kid,
+      formerly,
+    ]);
+    await forgetMoves();
+    expect((await decrypt(formerly, legacy)).status).toBe(200);
+
+    await t.app.get(ConsentValueMoves).onApplicationBootstrap();
+    const moved = (await signingKeyRow()).enc;
+    expect(moved).not.toBe(formerly);
+    expect((await decrypt(moved, legacy)).status).toBe(403);
+    await forgetMoves();
+    await t.app.get(ConsentValueMoves).onApplicationBootstrap();
+    expect((await signingKeyRow()).enc).toBe(moved);
+
+    const receiptId = (await consent(uniqueEmail('after'))).body.receiptId as string;
+    const receipt = await request(t.http)
+      .get(`/v1/consents/receipts/${receiptId}`)
+      .set('Authorization', `Bearer ${consentKey}`)
+      .expect(200);
+    const jwks = await request(t.http).get('/v1/.well-known/jwks.json').expect(200);
+    const jws = receipt.body.receipt as string;
+    const verified = await jwtVerify(jws, createLocalJWKSet(jwks.body));
+    expect(verified.protectedHeader.kid).toBe(kid);
+  });
+
+  /** A request kept running, whose rows the tests below write as earlier versions did. */
+  const runningRequest = async (): Promise<string> => {
+    const res = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${requestKey}`)
+      .send({ type: 'access', subject: { email: uniqueEmail('moves') }, jurisdiction: 'GDPR' })
+      .expect(201);
+    await db.query(`UPDATE privacy_requests SET status = 'in_progress' WHERE id = $1`, [
+      res.body.id,
+    ]);
+    return res.body.id as string;
+  };
+
+  it("cannot decrypt a subject mail's reason; one sealed before is moved at start", async () => {
+    const outbox = t.app.get(SubjectMailOutbox);
+    const reason = 'Ticket 4711: the archive in Gdańsk is being restored';
+    const fresh = await outbox.entry('extension', { reason });
+    const { context, legacy } = reasonContexts(fresh.id);
+    expect((await decrypt(fresh.reasonCiphertext!, legacy)).status).toBe(403);
+    expect((await decrypt(fresh.reasonCiphertext!, context)).status).toBe(400);
+
+    const requestId = await runningRequest();
+    const formerly = await cipher.encrypt(reason, { context: legacy });
+    await db.query(
+      `INSERT INTO subject_mail_outbox (id, request_id, kind, reason_ciphertext, status)
+       VALUES ($1, $2, 'rejection', $3, 'skipped')`,
+      [fresh.id, requestId, formerly],
+    );
+    expect((await decrypt(formerly, legacy)).body.fields?.value).toBe(reason);
+    await forgetMoves();
+    await t.app.get(PrivacyRequestValueMoves).onApplicationBootstrap();
+    const [row]: Array<{ c: string }> = await db.query(
+      `SELECT reason_ciphertext AS c FROM subject_mail_outbox WHERE id = $1`,
+      [fresh.id],
+    );
+    const refused = await decrypt(row.c, legacy);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain('Gdańsk');
+    expect(await outbox.openReason(row.c, fresh.id)).toBe(reason);
+  });
+
+  it("cannot decrypt a manual task's note; one sealed before is moved at start", async () => {
+    const requestId = await runningRequest();
+    const insertTask = async (status: string, note: string | null): Promise<string> => {
+      const [task]: Array<{ id: string }> = await db.query(
+        `INSERT INTO privacy_request_tasks (request_id, data_store_name, status, note_ciphertext)
+         VALUES ($1, $2, $3, $4) RETURNING id`,
+        [requestId, `by-hand-${randomBytes(3).toString('hex')}`, status, note],
+      );
+      return task.id;
+    };
+    const note = 'Paper file of Jürgen Weiß shredded';
+    const waiting = await insertTask('waiting', null);
+    await insertTask('waiting', null);
+    await t.app.get(ManualTasksService).complete(SYSTEM, requestId, waiting, note);
+    const noteOf = async (id: string): Promise<string> => {
+      const [row] = await db.query<Array<{ c: string }>>(
+        `SELECT note_ciphertext AS c FROM privacy_request_tasks WHERE id = $1`,
+        [id],
+      );
+      return row.c;
+    };
+    const sealed = await noteOf(waiting);
+    expect((await decrypt(sealed, noteContexts(waiting).legacy)).status).toBe(403);
+    expect((await decrypt(sealed, noteContexts(waiting).context)).status).toBe(400);
+
+    const old = await insertTask('completed', 'placeholder');
+    const { legacy } = noteContexts(old);
+    const formerly = await cipher.encrypt(note, { context: legacy });
+    await db.query(`UPDATE privacy_request_tasks SET note_ciphertext = $2 WHERE id = $1`, [
+      old,
+      formerly,
+    ]);
+    expect((await decrypt(formerly, legacy)).body.fields?.value).toBe(note);
+    await forgetMoves();
+    await t.app.get(PrivacyRequestValueMoves).onApplicationBootstrap();
+    const moved = await decrypt(await noteOf(old), legacy);
+    expect(moved.status).toBe(403);
+    expect(JSON.stringify(moved.body)).not.toContain('Weiß');
+  });
+});
