@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { destination, type DestinationStream } from 'pino';
+import { destination, levels, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from 'src/config/app-config';
@@ -42,6 +42,8 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => {
+            const requestLineLevel =
+              (levels.values[config.logLevel] ?? Infinity) > levels.values.info ? 'silent' : 'info';
             const pinoHttp: Options = {
               level: config.logLevel,
               // The request id middleware runs first and sets req.id.
@@ -65,6 +67,9 @@ export class LoggingModule {
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               autoLogging: { ignore: (req) => isProbe(req.url) },
+              // Request lines are written at info: below that level pino-http skips the finished
+              // request at once instead of binding a child logger for a line it then drops.
+              customLogLevel: () => requestLineLevel,
             };
             const stream = destinationFor(config, options.destination ?? 1);
             return { pinoHttp: stream ? [pinoHttp, stream] : pinoHttp };

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, Matches } from 'class-validator';
+import { Prechecked } from 'src/common/http/prechecked.decorator';
+import { MAX_SUBJECT_ID_LENGTH } from '../consent.types';
 import { PURPOSE_KEY_PATTERN } from './purpose.dto';
 import { SubjectIdProperty } from './subject-id.property';
 
@@ -16,6 +18,21 @@ export const CHECK_REASONS = [
 ] as const;
 export type CheckReason = (typeof CHECK_REASONS)[number];
 
+/** The single check's query as its decorators accept it: exactly these two plain strings. */
+function isPlainCheckQuery(query: Readonly<Record<string, unknown>>): boolean {
+  const { subjectId, purpose } = query;
+  return (
+    Object.keys(query).length === 2 &&
+    typeof subjectId === 'string' &&
+    typeof purpose === 'string' &&
+    subjectId.length <= MAX_SUBJECT_ID_LENGTH &&
+    /\S/.test(subjectId) &&
+    PURPOSE_KEY_PATTERN.test(purpose)
+  );
+}
+
+// The check is the hottest route; its usual query skips class-transformer and class-validator.
+@Prechecked(isPlainCheckQuery)
 export class CheckQueryDto {
   @SubjectIdProperty()
   subjectId!: string;
