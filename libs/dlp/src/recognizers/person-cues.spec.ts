@@ -43,4 +43,40 @@ describe('PERSON cues and gazetteer', () => {
   it('does not report a lone known name without a cue', () => {
     expect(people('Victoria is lovely in May.')).toEqual([]);
   });
+
+  it('reads self-introductions in French, Spanish, Italian, German and Portuguese', () => {
+    expect(people("Bonjour, je m'appelle Themba G. Nonyana.")).toEqual(['Themba G. Nonyana']);
+    expect(people('Hola, me llamo Ilqar Ələkbərov.')).toEqual(['Ilqar Ələkbərov']);
+    expect(people('Il sig. Max Karlík ha chiamato.')).toEqual(['Max Karlík']);
+  });
+
+  it('takes the line after a sign-off as its signature', () => {
+    expect(people('Thanks again.\n\nKind regards,\nBhekizizwe Magoza\nSupport')).toEqual([
+      'Bhekizizwe Magoza',
+    ]);
+  });
+
+  it('reads an unknown single name as a time-stamped speaker, not a form label', () => {
+    expect(people('[10:19] Amabela: are you coming?')).toEqual(['Amabela']);
+    expect(people('Anschrift: Hauptweg 4\nSteuer-ID: 12345')).toEqual([]);
+  });
+
+  it('finds a name opening a sentence as a vocative', () => {
+    expect(people('I sent it today. Bafana, can you check it?')).toEqual(['Bafana']);
+  });
+
+  it('finds names after "deliver to", "received from" and a quoted JSON key', () => {
+    expect(people('Deliver to Božena E Hodovanj, Brandenburger Str. 14c')).toEqual([
+      'Božena E Hodovanj',
+    ]);
+    expect(people('Payment received from Aytən A Rəşidova.')).toEqual(['Aytən A Rəşidova']);
+    expect(people('{"customer": "Slavomir D. Baranka"}')).toEqual(['Slavomir D. Baranka']);
+  });
+
+  it('takes unknown two-word names after a weak cue, but not a street after an address label', () => {
+    expect(people('The form was signed with Tanirika Nambeesan present.')).toEqual([
+      'Tanirika Nambeesan',
+    ]);
+    expect(people('Anschrift: Meckhofer Feld 30, 69896 Dorsten')).toEqual([]);
+  });
 });

@@ -13,7 +13,10 @@ const TOKEN = new RegExp(String.raw`${WORD}|\p{Lu}\.?`, 'gu');
 
 /** Before a name: a cue that makes what follows one ("my name is", honorifics, labels, said). */
 const STRONG_BEFORE =
-  /(?:\b(?:my name is|my name's|i am|i'm|im|call me|this is|it's|speaking with|signed|regards|sincerely|thanks|thank you|hi|hello|hey|dear|cheers|name|contact|patient|customer|employee|passenger|applicant|attendees|apologies from|reports to|seen by|written by|edited by|met)[,:]?[ \t]*|\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|sig|sra|sr|mme|mlle|herr|frau)\.?[ \t]*)$/i;
+  /(?:\b(?:my name is|my name's|i am|i'm|im|call me|this is|it's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es|mi chiamo|il mio nome è|ich heiße|ich heisse|mein name ist|meu nome é|chamo-me|speaking with|signed|regards|sincerely|thanks|thank you|hi|hello|hey|dear|cheers|name|person|contact|patient|deliver to|received from|paid by|sent by|signed by|attn|c\/o|care of|customer|employee|passenger|applicant|attendees|apologies from|reports to|seen by|written by|edited by|met)[,:]?[ \t]*|\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|sig|sra|sr|mme|mlle|herr|frau)\.?[ \t]*)$/i;
+/** A sign-off on the line before: the name signs the message. */
+const SIGN_OFF_BEFORE =
+  /\b(?:regards|sincerely|cheers|thanks|thank you|best|yours|greetings|saludos|cordialement|grüße|grüsse|saluti|atenciosamente)[,!.]?[ \t]*\r?\n[ \t]*$/i;
 /** Words after a name that make it one: "said", "asked", "wrote". */
 const STRONG_AFTER = /^[ \t]*(?:said|says|asked|wrote|replied|told|called|explained|added)\b/;
 /** Weak cues: "by", "with", "to" a name. */
@@ -21,6 +24,10 @@ const WEAK_BEFORE = /\b(?:by|with|to|for|from|and|cc)[ \t]+$/i;
 /** A speaker label: a name at a line start (after a time stamp) followed by a colon. */
 const SPEAKER_AFTER = /^:[ \t]/;
 const LINE_START_BEFORE = /(?:^|\n)[ \t]*(?:\[[\d:. ]+\][ \t]*)?$/;
+/** A vocative opening a sentence: "Name, can you ...". */
+const SENTENCE_START_BEFORE = /(?:^|[.!?][ \t]+|\n[ \t]*)$/;
+const VOCATIVE_OPENING_AFTER =
+  /^,[ \t]+(?:can|could|would|will|please|do|did|are|have|you|i|we|let's|thanks|thank)\b/i;
 /** A vocative: ", Name!" or ", Name." closing a clause. */
 const VOCATIVE_AFTER = /^[ \t]*(?:[!?.]|$)/;
 const VOCATIVE_BEFORE = /,[ \t]*$/;
@@ -30,6 +37,14 @@ const PLACE_AFTER =
 /** Names in lower case after a strong cue only. */
 const LOWER_AFTER_CUE =
   /\b(?:my name is|my name's|i am|i'm|im|call me|this is)[ \t]+(\p{Ll}[\p{Ll}\p{M}'’-]{1,30}(?:[ \t]+\p{Ll}(?:\.|[\p{Ll}\p{M}'’-]{1,30}))?(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'’-]{1,30})?)/giu;
+
+/** A chat time stamp just before: a speaker label, not a form field ("Anschrift:"). */
+const TIME_STAMP_BEFORE = /\[[\d:. ]+\][ \t]*$/;
+/** An address label or phrase just before: the words are a street. */
+const ADDRESS_LABEL_BEFORE =
+  /\b(?:address|adresse|anschrift|indirizzo|dirección|direccion|domicilio|morada|endereço|shipped to|ship to)[ \t]*:?[ \t]*$/i;
+/** A word ending as a street name does ("Freiherr-vom-Stein-Str"). */
+const STREET_WORD_END = /-(?:str|strasse|straße|weg|platz|allee|gasse|ring|damm)$/;
 
 const LOOK_BEHIND = 40;
 /** A house number or postcode just before: the words are a street or a town. */
@@ -72,8 +87,14 @@ function push(out: Finding[], start: number, end: number, score: number): void {
 function scoreRun(text: string, runStart: number, value: string, out: Finding[]): void {
   const { names: known, stop } = names();
   let toks = tokens(text, runStart, value);
+  // After a cue ("Il sig. Max Karlík") a leading name that is also a common word stays.
+  const cued = STRONG_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart));
   let lead = 0;
-  while (lead < toks.length && (toks[lead].initial || stop.has(toks[lead].word))) {
+  while (
+    lead < toks.length &&
+    (toks[lead].initial ||
+      (stop.has(toks[lead].word) && !(cued && lead === 0 && known.has(toks[lead].word))))
+  ) {
     lead++;
   }
   toks = toks.slice(lead);
@@ -96,6 +117,8 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     toks.some((t, i) => i > 0 && PLACE_AFTER.test(t.word)) ||
     PLACE_AFTER.test(text.slice(end, end + 12)) ||
     ADDRESS_BEFORE.test(text.slice(Math.max(0, runStart - 12), runStart)) ||
+    ADDRESS_LABEL_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart)) ||
+    STREET_WORD_END.test(toks[toks.length - 1].word) ||
     STREET_FIRST.test(value)
   ) {
     return;
@@ -106,11 +129,15 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
   const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
   const after = text.slice(end, end + 16);
   const lineStart = LINE_START_BEFORE.test(before);
+  const signOff = SIGN_OFF_BEFORE.test(before);
+  const speaker = lineStart && SPEAKER_AFTER.test(after);
   const strong =
+    signOff ||
     STRONG_BEFORE.test(before) ||
     STRONG_AFTER.test(after) ||
-    (lineStart && SPEAKER_AFTER.test(after)) ||
-    (VOCATIVE_BEFORE.test(before) && VOCATIVE_AFTER.test(after));
+    speaker ||
+    (VOCATIVE_BEFORE.test(before) && VOCATIVE_AFTER.test(after)) ||
+    (SENTENCE_START_BEFORE.test(before) && VOCATIVE_OPENING_AFTER.test(after));
   let score = 0;
   if (words.length >= 2) {
     if (knownCount === words.length) {
@@ -118,12 +145,19 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     } else if (knownCount > 0) {
       score = strong ? 0.8 : 0.6;
     } else {
-      score = strong && !lineStart ? 0.5 : 0;
+      score = strong && (!lineStart || signOff) ? 0.5 : WEAK_BEFORE.test(before) ? 0.4 : 0;
     }
   } else if (knownCount === 1) {
     // A known name alone with no cue is left out: scored low, a context word nearby
     // ("Customer Care | Reynolds") would lift it.
     score = strong ? 0.75 : WEAK_BEFORE.test(before) ? 0.25 : 0;
+  } else if (
+    (speaker ? TIME_STAMP_BEFORE.test(before) : strong) &&
+    (!stop.has(words[0].word) || known.has(words[0].word))
+  ) {
+    // One word no lexicon knows as a name ("Thanks, Nonjabulo!", "[10:19] Amabela:"), or a
+    // name that is also a common word ("Max"), where only a name fits.
+    score = 0.5;
   }
   if (score > 0) {
     push(out, start, end, score);
@@ -137,7 +171,7 @@ const HONORIFIC = new RegExp(
 );
 /** Labels such as "Name:" or "Patient -". */
 const LABEL = new RegExp(
-  String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant|passenger|cardholder|account holder|solicitante)[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,3})`,
+  String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant|passenger|cardholder|account holder|solicitante|person)["']?[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,3})`,
   'giu',
 );
 const HONORIFIC_HINT = /(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
@@ -195,7 +229,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
           while (n < words.length && !stop.has(fold(words[n]).replace(/\.$/, ''))) {
             n++;
           }
-          if (n === 0 || !known.has(fold(words[0]))) {
+          if (n === 0 || !words.slice(0, n).some((w) => known.has(fold(w).replace(/\.$/, '')))) {
             return;
           }
           const value = words.slice(0, n).join(' ');
