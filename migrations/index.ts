@@ -23,6 +23,7 @@ import { WebauthnCredentials1764002020000 } from './1764002020000-webauthn-crede
 import { OidcSubjects1764002030000 } from './1764002030000-oidc-subjects';
 import { SecurityKnownDevices1764002100000 } from './1764002100000-security-known-devices';
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
+import { IdempotencyKeys1764003000000 } from './1764003000000-idempotency-keys';
 import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-moves';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -52,5 +53,6 @@ export const migrations = [
   OidcSubjects1764002030000,
   SecurityKnownDevices1764002100000,
   MetricsIndexes1764002600000,
+  IdempotencyKeys1764003000000,
   ServiceValueMoves1764003200000,
 ];

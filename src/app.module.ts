@@ -11,6 +11,7 @@ import { DlpModule } from './dlp/dlp.module';
 import { DatabaseModule } from './database/database.module';
 import { DataStoresModule } from './data-stores/data-stores.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
@@ -43,6 +44,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CommonModule,
+        IdempotencyModule,
         SecurityEventBusModule,
         AuditModule,
         AuditCheckpointsModule.register({ workers }),

@@ -68,6 +68,8 @@ export class AppConfig {
     exportDownloadsPerAddress: number;
     exportDownloadsTotal: number;
   };
+  /** How long an Idempotency-Key and its answer are kept. */
+  readonly idempotencyKeyTtlSeconds!: number;
   readonly bodyLimit!: string;
   /** The bearer token `/metrics` asks for; null: open (never in production). */
   readonly metricsToken!: string | null;

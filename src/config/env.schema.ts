@@ -377,6 +377,13 @@ export class EnvSchema {
   @Matches(/^\d+[smhd]?$/, { message: 'must look like 1800, 30m or 2h' })
   PRIVACY_TASK_RETRY_BUDGET = '30m';
 
+  /**
+   * How long an `Idempotency-Key` of POST /v1/consents and POST /v1/privacy-requests is
+   * remembered with its answer: seconds, or a number with s, m, h or d.
+   */
+  @Matches(/^\d+[smhd]?$/, { message: 'must look like 86400, 24h or 1d' })
+  IDEMPOTENCY_KEY_TTL = '24h';
+
   /** `manual`: verified requests wait as pending_approval until a DPO approves or rejects them. */
   @IsIn(['auto', 'manual'])
   REQUEST_APPROVAL: 'auto' | 'manual' = 'auto';

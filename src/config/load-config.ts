@@ -174,6 +174,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       exportDownloadsPerAddress: schema.ALERT_EXPORT_DOWNLOADS_PER_ADDRESS,
       exportDownloadsTotal: schema.ALERT_EXPORT_DOWNLOADS_TOTAL,
     },
+    idempotencyKeyTtlSeconds: durationSeconds(schema.IDEMPOTENCY_KEY_TTL),
     bodyLimit: schema.BODY_LIMIT,
     metricsToken: schema.METRICS_TOKEN ?? null,
     trustProxy: schema.TRUST_PROXY,

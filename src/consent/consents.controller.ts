@@ -11,6 +11,8 @@ import {
 } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { Idempotent, IdempotencyOf } from 'src/idempotency/idempotent.decorator';
+import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
 import { ConsentCheckService } from './check/consent-check.service';
 import { BatchCheckDto, BatchCheckResultDto, CheckQueryDto, CheckResultDto } from './dto/check.dto';
 import { RecordConsentDto, RecordedConsentDto } from './dto/consent.dto';
@@ -29,6 +31,7 @@ export class ConsentsController {
 
   @Post()
   @Access({ scopes: ['consent:write'] })
+  @Idempotent()
   @ApiOperation({
     summary: 'Record a grant or withdrawal (append-only), with a signed receipt',
     description:
@@ -49,8 +52,9 @@ export class ConsentsController {
     @ReqContext() ctx: RequestContext,
     @Body() body: RecordConsentDto,
     @Headers('sec-gpc') gpc?: string,
+    @IdempotencyOf() idempotency?: IdempotentWrite,
   ): Promise<RecordedConsentDto> {
-    return this.ledger.record(ctx, body, gpc?.trim() === '1');
+    return this.ledger.record(ctx, body, gpc?.trim() === '1', idempotency);
   }
 
   @Get('check')

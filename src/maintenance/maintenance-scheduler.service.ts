@@ -14,5 +14,10 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       { every: 60 * 60 * 1000 },
       { name: MaintenanceJob.PurgeExpiredSessions },
     );
+    await this.queue.upsertJobScheduler(
+      MaintenanceJob.PurgeExpiredIdempotencyKeys,
+      { every: 60 * 60 * 1000 },
+      { name: MaintenanceJob.PurgeExpiredIdempotencyKeys },
+    );
   }
 }

@@ -4,13 +4,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { IdempotencyKeysRepository } from 'src/idempotency/idempotency-keys.repository';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.jobs';
 
 @Processor(MAINTENANCE_QUEUE)
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
+  ) {
     super();
   }
 
@@ -24,6 +28,11 @@ export class MaintenanceProcessor extends WorkerHost {
         );
         const purged = result[1] ?? 0;
         this.logger.log(`Purged ${purged} expired sessions`);
+        return { purged };
+      }
+      case MaintenanceJob.PurgeExpiredIdempotencyKeys: {
+        const purged = await this.idempotencyKeys.purgeExpired();
+        this.logger.log(`Purged ${purged} expired idempotency keys`);
         return { purged };
       }
       default:

@@ -4,7 +4,9 @@ import { EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { AuditRecord, AuditService } from 'src/audit/audit.service';
+import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
 import type { RequestType } from './deadlines/deadline-rules';
+import { createdPrivacyRequest } from './dto/privacy-request.dto';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import type { OutboxEntry } from './notifications/subject-mail.types';
 import { PrivacyRequestRepository, StoreRef } from './privacy-request.repository';
@@ -54,18 +56,31 @@ export class PrivacyRequestCommits {
     chosen?: StoreRef[],
     details: Record<string, unknown> = {},
     mail?: OutboxEntry,
+    /** Its key is claimed and the answer stored in the same transaction as the request. */
+    idempotency?: IdempotentWrite,
   ): Promise<string[]> {
     const stores = chosen ?? taking(request.type, await this.requests.findStores());
     const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
     request.status = this.verifiedStatus(request.type);
-    await this.audit.recordChange(
-      ctx,
-      statusRecord(request, 'pending_verification', request.status, {
-        tasks: tasks.length,
-        ...details,
-      }),
-      this.requests.insertQueuedChange(request, tasks, mail),
-    );
+    const insert = (m?: EntityManager) =>
+      this.audit.recordChange(
+        ctx,
+        statusRecord(request, 'pending_verification', request.status, {
+          tasks: tasks.length,
+          ...details,
+        }),
+        this.requests.insertQueuedChange(request, tasks, mail),
+        m,
+      );
+    if (idempotency) {
+      await this.requests.transaction(async (m) => {
+        await idempotency.claim(m);
+        await insert(m);
+        await idempotency.complete(m, createdPrivacyRequest(request));
+      });
+    } else {
+      await insert();
+    }
     return tasks.map((t) => t.id);
   }
 

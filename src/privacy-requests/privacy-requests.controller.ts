@@ -13,8 +13,11 @@ import {
 } from '@nestjs/swagger';
 import { Access } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { Idempotent, IdempotencyOf } from 'src/idempotency/idempotent.decorator';
+import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
 import { ErasureCertificates } from './certificates/erasure-certificates.service';
 import {
+  createdPrivacyRequest,
   CreatedPrivacyRequestDto,
   CreatePrivacyRequestDto,
   ErasureCertificateDto,
@@ -35,6 +38,7 @@ export class PrivacyRequestsController {
 
   @Post()
   @Access({ scopes: ['requests:write'] })
+  @Idempotent()
   @ApiOperation({
     summary: 'File a request for a subject the calling backend vouches for',
     description:
@@ -76,9 +80,9 @@ export class PrivacyRequestsController {
   async create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreatePrivacyRequestDto,
+    @IdempotencyOf() idempotency?: IdempotentWrite,
   ): Promise<CreatedPrivacyRequestDto> {
-    const r = await this.intake.fromService(ctx, body);
-    return { id: r.id, status: r.status, dueAt: r.dueAt.toISOString() };
+    return createdPrivacyRequest(await this.intake.fromService(ctx, body, idempotency));
   }
 
   @Get(':id')

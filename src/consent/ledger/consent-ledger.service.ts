@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
+import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
 import { ConsentCache, PendingWrite } from '../check/consent-cache';
 import { ConsentError, ConsentErrorCode } from '../consent.error';
 import { ConsentSource, OptOutCategory } from '../consent.types';
@@ -64,13 +65,32 @@ export class ConsentLedgerService {
     private readonly audit: AuditService,
   ) {}
 
-  /** `gpc`: the request carried `Sec-GPC: 1`, which opts the subject out of every opt-out purpose. */
+  /**
+   * `gpc`: the request carried `Sec-GPC: 1`, which opts the subject out of every opt-out purpose.
+   * `idempotency`: its key is claimed and its answer stored in the write's own transaction.
+   */
   async record(
     ctx: RequestContext,
     body: RecordConsentDto,
     gpc: boolean,
+    idempotency?: IdempotentWrite,
   ): Promise<RecordedConsentDto> {
-    const result = await this.write(ctx, body.subjectId, gpc, async (m, subjectRef) => {
+    const answer = (events: AppendedEvent[]): RecordedConsentDto => {
+      const main = events[events.length - 1];
+      return {
+        receiptId: main.receiptId,
+        subjectId: body.subjectId,
+        purpose: main.purpose,
+        granted: main.granted,
+        purposeVersion: main.purposeVersion,
+        recordedAt: main.recordedAt.toISOString(),
+        sequence: main.seq,
+        gpcOptOuts: events
+          .slice(0, -1)
+          .map((e) => ({ purpose: e.purpose, receiptId: e.receiptId })),
+      };
+    };
+    const decide = async (m: EntityManager, subjectRef: string): Promise<Decision[]> => {
       const purpose = await this.purposes.findLatest(body.purpose, m);
       if (!purpose) {
         throw new ConsentError(
@@ -91,20 +111,9 @@ export class ConsentLedgerService {
         gpc,
       });
       return decisions;
-    });
-    const main = result.events[result.events.length - 1];
-    return {
-      receiptId: main.receiptId,
-      subjectId: body.subjectId,
-      purpose: main.purpose,
-      granted: main.granted,
-      purposeVersion: main.purposeVersion,
-      recordedAt: main.recordedAt.toISOString(),
-      sequence: main.seq,
-      gpcOptOuts: result.events
-        .slice(0, -1)
-        .map((e) => ({ purpose: e.purpose, receiptId: e.receiptId })),
     };
+    const idempotent = idempotency && { write: idempotency, answer };
+    return answer((await this.write(ctx, body.subjectId, gpc, decide, idempotent)).events);
   }
 
   /** Withdraws every granted purpose of the subject (used when the subject's data is erased). */
@@ -169,12 +178,14 @@ export class ConsentLedgerService {
     subjectId: string,
     gpc: boolean | undefined,
     decide: (m: EntityManager, subjectRef: string) => Promise<Decision[]>,
+    idempotent?: { write: IdempotentWrite; answer: (events: AppendedEvent[]) => object },
   ): Promise<WriteResult> {
     const subjectRef = this.subjects.ref(subjectId);
     const subjectEnc = await this.subjects.seal(subjectId);
     const actor = actorOf(ctx);
     const signingKey = await this.signer.signingKey();
     const result = await this.ledger.transaction(async (m): Promise<WriteResult> => {
+      await idempotent?.write.claim(m);
       await this.ledger.lockSubject(m, subjectRef);
       const events: AppendedEvent[] = [];
       for (const d of await decide(m, subjectRef)) {
@@ -242,6 +253,7 @@ export class ConsentLedgerService {
       if (gpc !== undefined && events.length > 0) {
         await this.ledger.setSignal(m, subjectRef, gpc, events[events.length - 1].seq);
       }
+      await idempotent?.write.complete(m, idempotent.answer(events));
       // Last before the commit: from here, checks of these keys read PostgreSQL until the new
       // state is published, so a process dying after the commit leaves no stale answer behind.
       const pending =

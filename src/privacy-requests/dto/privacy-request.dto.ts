@@ -202,6 +202,15 @@ export class ReasonDto {
   reason!: string;
 }
 
+/** The answer to a filed request; also what a resend with its Idempotency-Key gets. */
+export function createdPrivacyRequest(r: {
+  id: string;
+  status: RequestStatus;
+  dueAt: Date;
+}): CreatedPrivacyRequestDto {
+  return { id: r.id, status: r.status, dueAt: r.dueAt.toISOString() };
+}
+
 export class CreatedPrivacyRequestDto {
   @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
   id!: string;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { assertWebhookTarget } from 'src/common/outbound/webhook-target';
@@ -70,7 +71,11 @@ export class PrivacyRequestIntakeService {
   ) {}
 
   /** A product backend vouches for the subject: verified and queued at once. */
-  async fromService(ctx: RequestContext, input: IntakeInput): Promise<PrivacyRequestEntity> {
+  async fromService(
+    ctx: RequestContext,
+    input: IntakeInput,
+    idempotency?: IdempotentWrite,
+  ): Promise<PrivacyRequestEntity> {
     if (!input.subject.email && !input.subject.subjectId && !input.subject.phone) {
       throw new PrivacyRequestError(
         PrivacyRequestErrorCode.InvalidSubject,
@@ -105,7 +110,7 @@ export class PrivacyRequestIntakeService {
     const receipt = request.notify
       ? await this.mails.entry('receipt', { dueAt: request.dueAt })
       : undefined;
-    const taskIds = await this.commits.insertQueued(ctx, request, stores, {}, receipt);
+    const taskIds = await this.commits.insertQueued(ctx, request, stores, {}, receipt, idempotency);
     if (request.status === 'queued') {
       this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
     }
