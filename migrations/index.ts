@@ -25,6 +25,7 @@ import { SecurityKnownDevices1764002100000 } from './1764002100000-security-know
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 import { IdempotencyKeys1764003000000 } from './1764003000000-idempotency-keys';
 import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-moves';
+import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-ledger-value-moves';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   MetricsIndexes1764002600000,
   IdempotencyKeys1764003000000,
   ServiceValueMoves1764003200000,
+  ConsentLedgerValueMoves1764003210000,
 ];

@@ -4,6 +4,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { ConsentValueMoves } from 'src/consent/consent-value-moves';
+import { ConsentSubjects } from 'src/consent/ledger/consent-subject';
+import { ConsentSubjectIndexMove } from 'src/consent/ledger/consent-subject-index.move';
 import { signingKeyContexts } from 'src/consent/receipts/signing-key.context';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { ManualTasksService, noteContexts } from 'src/privacy-requests/manual/manual-tasks.service';
@@ -203,5 +205,86 @@ describe("the service's own values and the public crypto API", () => {
     const moved = await decrypt(await noteOf(old), legacy);
     expect(moved.status).toBe(403);
     expect(JSON.stringify(moved.body)).not.toContain('Weiß');
+  });
+
+  /** Writes consent rows as earlier versions did; the ledger allows only this, and only so. */
+  const rewriteLedger = (sql: string, params: unknown[]) =>
+    db.transaction(async (m) => {
+      await m.query(`SELECT set_config('privacy.service_value_move', 'on', true)`);
+      await m.query(sql, params);
+    });
+
+  it("cannot decrypt a consent's sealed subject id; one sealed before is moved at start", async () => {
+    const subjectId = uniqueEmail('ledger');
+    const receiptId = (await consent(subjectId)).body.receiptId as string;
+    const encOf = async (): Promise<string> => {
+      const [row] = await db.query<Array<{ c: string }>>(
+        `SELECT subject_enc AS c FROM consent_events WHERE id = $1`,
+        [receiptId],
+      );
+      return row.c;
+    };
+    const legacy = { table: 'consent_events', column: 'subject_id' };
+    const refused = await decrypt(await encOf(), legacy);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).not.toContain(subjectId);
+    expect((await decrypt(await encOf(), { 'svc:field': 'consent_events.subject' })).status).toBe(
+      400,
+    );
+
+    const formerly = await cipher.encrypt(subjectId, { context: legacy, subjectId });
+    await rewriteLedger(`UPDATE consent_events SET subject_enc = $2 WHERE id = $1`, [
+      receiptId,
+      formerly,
+    ]);
+    expect((await decrypt(formerly, legacy)).body.fields?.value).toBe(subjectId);
+    await forgetMoves();
+    await t.app.get(ConsentValueMoves).onApplicationBootstrap();
+    const moved = await encOf();
+    expect((await decrypt(moved, legacy)).status).toBe(422);
+    expect(await t.app.get(ConsentSubjects).open(moved)).toBe(subjectId);
+  });
+
+  it("cannot compute a consent subject's index with POST /v1/crypto/blind-index; indexes written before are re-indexed", async () => {
+    const subjectId = uniqueEmail('Index');
+    await consent(subjectId);
+    const index = (field: string) =>
+      request(t.http)
+        .post('/v1/crypto/blind-index')
+        .set('Authorization', `Bearer ${cryptoKey}`)
+        .send({ field, value: subjectId });
+    const publicIndex = (await index('consent.subject').expect(200)).body.blindIndex as string;
+    await index('svc:consent.subject').expect(400);
+    const refsOf = async (): Promise<string[]> =>
+      (
+        await db.query<Array<{ ref: string }>>(
+          `SELECT subject_ref AS ref FROM consent_events WHERE subject_ref = ANY($1)
+           UNION ALL SELECT subject_ref FROM consent_states WHERE subject_ref = ANY($1)`,
+          [[publicIndex, t.app.get(ConsentSubjects).ref(subjectId)]],
+        )
+      ).map((r) => r.ref);
+    const stored = await refsOf();
+    expect(stored).toHaveLength(2);
+    expect(stored).not.toContain(publicIndex);
+
+    await rewriteLedger(`UPDATE consent_events SET subject_ref = $2 WHERE subject_ref = $1`, [
+      stored[0],
+      publicIndex,
+    ]);
+    await db.query(`UPDATE consent_states SET subject_ref = $2 WHERE subject_ref = $1`, [
+      stored[0],
+      publicIndex,
+    ]);
+    expect(await refsOf()).toEqual([publicIndex, publicIndex]);
+    await forgetMoves();
+    expect(await t.app.get(ConsentSubjectIndexMove).run()).toBe(1);
+    expect(await refsOf()).toEqual(stored);
+    expect(await t.app.get(ConsentSubjectIndexMove).run()).toBe(0);
+    const check = await request(t.http)
+      .get('/v1/consents/check')
+      .query({ subjectId: ` ${subjectId.toUpperCase()} `, purpose })
+      .set('Authorization', `Bearer ${consentKey}`)
+      .expect(200);
+    expect(check.body.allowed).toBe(true);
   });
 });

@@ -8,6 +8,10 @@ import { ConsentLedgerRepository } from './ledger/consent-ledger.repository';
 import { ConsentLedgerService } from './ledger/consent-ledger.service';
 import { ConsentQueryService } from './ledger/consent-query.service';
 import { ConsentSubjects } from './ledger/consent-subject';
+import {
+  CONSENT_SUBJECT_INDEX_MOVED,
+  ConsentSubjectIndexMove,
+} from './ledger/consent-subject-index.move';
 import { PurposesController } from './purposes/purposes.controller';
 import { PurposesRepository } from './purposes/purposes.repository';
 import { PurposesService } from './purposes/purposes.service';
@@ -45,6 +49,8 @@ export class ConsentModule {
         ConsentLedgerService,
         ConsentQueryService,
         ConsentSubjects,
+        ConsentSubjectIndexMove,
+        CONSENT_SUBJECT_INDEX_MOVED,
         ConsentValueMoves,
         PurposesRepository,
         PurposesService,

@@ -142,6 +142,25 @@ export class PersonalDataCipher {
     }
   }
 
+  /**
+   * An index of one of the service's own values, for a field in the reserved namespace (which
+   * `/v1/crypto/*` refuses), without case or space folding: for values that are themselves
+   * indexes or identifiers.
+   */
+  serviceIndex(field: string, value: string): string {
+    if (!field.startsWith(SERVICE_CONTEXT_PREFIX)) {
+      throw new FieldCryptoError(
+        FieldCryptoErrorCode.InvalidArgument,
+        `Service index fields start with ${SERVICE_CONTEXT_PREFIX}`,
+      );
+    }
+    try {
+      return this.crypto.blindIndex.compute(field, value, { trim: false, lowercase: false });
+    } catch (error) {
+      throw FieldCryptoError.from(error);
+    }
+  }
+
   /** Crypto-shredding: the subject's key is destroyed and every instance drops its cached copy. */
   async shredSubject(subjectId: string): Promise<void> {
     try {

@@ -1,3 +1,4 @@
+import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -80,6 +81,55 @@ export class ConsentLedgerRepository {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1, 0))`, [
       subjectRef,
     ]);
+  }
+
+  /** Up to `limit` subject indexes not starting with `prefix`, wherever the consent tables hold them. */
+  async findSubjectRefsWithout(m: EntityManager, prefix: string, limit: number): Promise<string[]> {
+    const rows = await m.query<Array<{ ref: string }>>(
+      `SELECT ref FROM (
+         SELECT subject_ref AS ref FROM consent_events
+         UNION SELECT subject_ref FROM consent_states
+         UNION SELECT subject_ref FROM consent_subject_signals) r
+        WHERE NOT starts_with(ref, $1) LIMIT $2`,
+      [prefix, limit],
+    );
+    return rows.map((r) => r.ref);
+  }
+
+  /**
+   * Re-indexes subjects everywhere (`from[i]` becomes `to[i]`) in the caller's transaction; the
+   * ledger lets exactly this through its append-only trigger.
+   */
+  async replaceSubjectRefs(m: EntityManager, from: string[], to: string[]): Promise<void> {
+    await m.query(`SELECT set_config('privacy.service_value_move', 'on', true)`);
+    for (const table of ['consent_events', 'consent_states', 'consent_subject_signals']) {
+      await m.query(
+        `UPDATE ${table} t SET subject_ref = r.next
+           FROM unnest($1::text[], $2::text[]) AS r(prev, next) WHERE t.subject_ref = r.prev`,
+        [from, to],
+      );
+    }
+  }
+
+  /** The events' sealed subject ids, read and replaced row by row when they move context. */
+  subjectColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return {
+      name: 'consent_events.subject_enc',
+      page: (after, limit) =>
+        this.dataSource.query<SealedRow[]>(
+          `SELECT seq::text AS key, subject_enc AS ciphertext FROM consent_events
+            WHERE $1::bigint IS NULL OR seq > $1::bigint ORDER BY seq LIMIT $2`,
+          [after, limit],
+        ),
+      replace: (seq, from, to) =>
+        this.dataSource.transaction(async (m) => {
+          await m.query(`SELECT set_config('privacy.service_value_move', 'on', true)`);
+          await m.query(
+            `UPDATE consent_events SET subject_enc = $3 WHERE seq = $1 AND subject_enc = $2`,
+            [seq, from, to],
+          );
+        }),
+    };
   }
 
   async append(m: EntityManager, e: NewConsentEvent): Promise<number> {
