@@ -12,6 +12,8 @@ import { ManualTasksService, noteContexts } from 'src/privacy-requests/manual/ma
 import { reasonContexts } from 'src/privacy-requests/notifications/reason.context';
 import { SubjectMailOutbox } from 'src/privacy-requests/notifications/subject-mail-outbox.service';
 import { PrivacyRequestValueMoves } from 'src/privacy-requests/privacy-request-value-moves';
+import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
+import { WebhooksService } from 'src/consent/webhooks/webhooks.service';
 import { createApiKey, uniqueEmail } from './support/factories';
 import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -286,5 +288,74 @@ describe("the service's own values and the public crypto API", () => {
       .set('Authorization', `Bearer ${consentKey}`)
       .expect(200);
     expect(check.body.allowed).toBe(true);
+  });
+
+  it('keeps consent webhook URLs sealed and shows them masked; one stored plain is sealed at start', async () => {
+    const url = 'https://hooks.example.com/consent?token=tok_8a7f6e5d';
+    const created = await request(t.http)
+      .post('/v1/admin/webhooks')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ url })
+      .expect(201);
+    const id = created.body.id as string;
+    const urlOf = async (): Promise<string> => {
+      const [row] = await db.query<Array<{ url: string }>>(
+        `SELECT url FROM consent_webhooks WHERE id = $1`,
+        [id],
+      );
+      return row.url;
+    };
+    expect(await urlOf()).not.toContain('tok_8a7f6e5d');
+    const shown = await request(t.http)
+      .get(`/v1/admin/webhooks/${id}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(shown.body.url).toContain('hooks.example.com');
+    expect(JSON.stringify(shown.body)).not.toContain('tok_8a7f6e5d');
+    const guessed = await decrypt(await urlOf(), {
+      'svc:field': 'consent_webhooks.url',
+      'svc:webhook': id,
+    });
+    expect(guessed.status).toBe(400);
+
+    await db.query(`UPDATE consent_webhooks SET url = $2 WHERE id = $1`, [id, url]);
+    await forgetMoves();
+    await t.app.get(ConsentValueMoves).onApplicationBootstrap();
+    const sealed = await urlOf();
+    expect(sealed).not.toContain('tok_8a7f6e5d');
+    const [row] = await db.query(`SELECT * FROM consent_webhooks WHERE id = $1`, [id]);
+    expect(await t.app.get(WebhooksService).urlOf(row)).toBe(url);
+  });
+
+  it('keeps completion webhook URLs sealed; one stored plain is sealed at start', async () => {
+    const url = 'https://hooks.example.com/done?token=tok_1b2c3d4e';
+    const filed = await request(t.http)
+      .post('/v1/privacy-requests')
+      .set('Authorization', `Bearer ${requestKey}`)
+      .send({
+        type: 'access',
+        subject: { email: uniqueEmail('hook') },
+        jurisdiction: 'GDPR',
+        webhookUrl: url,
+      })
+      .expect(201);
+    const id = filed.body.id as string;
+    const stored = async (): Promise<string> => {
+      const [row] = await db.query<Array<{ u: string }>>(
+        `SELECT webhook_url AS u FROM privacy_requests WHERE id = $1`,
+        [id],
+      );
+      return row.u;
+    };
+    expect(await stored()).not.toContain('tok_1b2c3d4e');
+    const protector = t.app.get(SubjectProtector);
+    expect(await protector.openWebhookUrl(await stored(), id)).toBe(url);
+
+    await db.query(`UPDATE privacy_requests SET webhook_url = $2 WHERE id = $1`, [id, url]);
+    await forgetMoves();
+    await t.app.get(PrivacyRequestValueMoves).onApplicationBootstrap();
+    const sealed = await stored();
+    expect(sealed).not.toContain('tok_1b2c3d4e');
+    expect(await protector.openWebhookUrl(sealed, id)).toBe(url);
   });
 });

@@ -24,6 +24,9 @@ export function serviceContext(
   return context;
 }
 
+/** True for a URL stored before URLs were sealed: base64url ciphertexts hold no `:`. */
+export const isPlainUrl = (stored: string): boolean => stored.includes(':');
+
 export interface PersonalDataEncryptOptions {
   /** Bound to the ciphertext as AAD (e.g. `{table: 'consents', column: 'subject_id'}`); required again to decrypt. */
   context?: Record<string, string>;
@@ -131,6 +134,14 @@ export class PersonalDataCipher {
     } catch (error) {
       throw FieldCryptoError.from(error);
     }
+  }
+
+  /**
+   * A URL the service keeps sealed (it may carry credentials). One stored before URLs were sealed
+   * is still plain: it has a scheme, which a ciphertext (base64url) never has.
+   */
+  async openUrl(stored: string, context: Record<string, string>): Promise<string> {
+    return isPlainUrl(stored) ? stored : this.decrypt(stored, { context });
   }
 
   /** Equality look-up key: trimmed and lower-cased, HMAC under a per-field key; stable across restarts. */

@@ -671,6 +671,26 @@ export class PrivacyRequestRepository {
     return rows[0]?.status;
   }
 
+  /** The completion webhook URLs, read and replaced row by row when they are sealed. */
+  webhookUrlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return {
+      name: 'privacy_requests.webhook_url',
+      page: (after, limit) =>
+        this.dataSource.query<SealedRow[]>(
+          `SELECT id::text AS key, webhook_url AS ciphertext FROM privacy_requests
+            WHERE webhook_url IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
+            ORDER BY id LIMIT $2`,
+          [after, limit],
+        ),
+      replace: async (id, from, to) => {
+        await this.dataSource.query(
+          `UPDATE privacy_requests SET webhook_url = $3 WHERE id = $1 AND webhook_url = $2`,
+          [id, from, to],
+        );
+      },
+    };
+  }
+
   /** The tasks' sealed notes, read and replaced row by row when they move to a new context. */
   taskNoteColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
     return {

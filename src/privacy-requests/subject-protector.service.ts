@@ -1,10 +1,12 @@
 import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { Injectable } from '@nestjs/common';
 import {
+  isPlainUrl,
   PersonalDataCipher,
   SERVICE_CONTEXT_PREFIX,
   serviceContext,
 } from 'src/crypto/personal-data.cipher';
+import type { SealedColumn } from 'src/crypto/reseal/sealed-column';
 import type { Correction, Subject } from 'src/data-stores/data-store.types';
 
 /** The contexts values were sealed under before the reserved namespace; read only. */
@@ -19,6 +21,9 @@ const subjectContext = (requestId: string): Record<string, string> =>
   serviceContext('privacy_requests.subject', { request: requestId });
 const correctionsContext = (requestId: string): Record<string, string> =>
   serviceContext('privacy_requests.corrections', { request: requestId });
+/** A completion webhook's URL may carry a token in its query: sealed like the subject. */
+const webhookUrlContext = (requestId: string): Record<string, string> =>
+  serviceContext('privacy_requests.webhook_url', { request: requestId });
 
 /** The request's subject is stored encrypted; blind indexes find requests by email or id. */
 @Injectable()
@@ -63,6 +68,28 @@ export class SubjectProtector {
         LEGACY_CORRECTIONS_CONTEXT,
       ),
     ) as Correction[];
+  }
+
+  sealWebhookUrl(url: string, requestId: string): Promise<string> {
+    return this.cipher.encrypt(url, {
+      context: webhookUrlContext(requestId),
+      keyAlias: INTERNAL_ALIAS,
+    });
+  }
+
+  /** The completion webhook's URL, to post to; never logged nor answered. */
+  openWebhookUrl(stored: string, requestId: string): Promise<string> {
+    return this.cipher.openUrl(stored, webhookUrlContext(requestId));
+  }
+
+  /** Stored completion webhook URLs as a column `OwnValueResealer` seals (rows written before). */
+  webhookUrls(column: Pick<SealedColumn, 'name' | 'page' | 'replace'>): SealedColumn {
+    return {
+      ...column,
+      keyAlias: INTERNAL_ALIAS,
+      contexts: (id) => ({ context: webhookUrlContext(id), legacy: webhookUrlContext(id) }),
+      isPlain: isPlainUrl,
+    };
   }
 
   /** The ids the subject's consent records and data key may live under. */

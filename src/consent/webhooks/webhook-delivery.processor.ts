@@ -72,7 +72,7 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     });
     let status: number;
     try {
-      status = await postJson(hook.url, body, {
+      status = await postJson(await this.service.urlOf(hook), body, {
         headers: {
           'user-agent': 'privacy-service-webhooks/1',
           'x-webhook-id': event.id,

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
 import { WebhookEvent } from '../dto/webhook.dto';
 
 export interface WebhookRecord {
   id: string;
+  /** Sealed (`WebhooksService.urlOf` opens it); plain in rows written before URLs were sealed. */
   url: string;
   description: string | null;
   events: WebhookEvent[];
@@ -24,12 +26,18 @@ export class WebhooksRepository {
 
   async insert(
     m: EntityManager,
-    w: { url: string; description: string | null; events: WebhookEvent[]; secretEnc: string },
+    w: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: WebhookEvent[];
+      secretEnc: string;
+    },
   ): Promise<WebhookRecord> {
     const rows = await m.query<WebhookRecord[]>(
-      `INSERT INTO consent_webhooks (url, description, events, secret_enc)
-       VALUES ($1, $2, $3, $4) RETURNING *`,
-      [w.url, w.description, w.events, w.secretEnc],
+      `INSERT INTO consent_webhooks (id, url, description, events, secret_enc)
+       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [w.id, w.url, w.description, w.events, w.secretEnc],
     );
     return rows[0];
   }
@@ -53,6 +61,25 @@ export class WebhooksRepository {
       ],
     );
     return rows[0];
+  }
+
+  /** The stored URLs, read and replaced row by row when they are sealed at start-up. */
+  urlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return {
+      name: 'consent_webhooks.url',
+      page: (after, limit) =>
+        this.dataSource.query<SealedRow[]>(
+          `SELECT id::text AS key, url AS ciphertext FROM consent_webhooks
+            WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2`,
+          [after, limit],
+        ),
+      replace: async (id, from, to) => {
+        await this.dataSource.query(
+          `UPDATE consent_webhooks SET url = $3 WHERE id = $1 AND url = $2`,
+          [id, from, to],
+        );
+      },
+    };
   }
 
   async delete(m: EntityManager, id: string): Promise<boolean> {

@@ -65,10 +65,15 @@ export class OwnValueResealer {
   ): Promise<void> {
     let sealed: string | null;
     try {
-      sealed = await this.cipher.resealOwn(ciphertext, column.contexts(key), {
-        keyAlias: column.keyAlias,
-        subjectOf: column.subjectOf?.bind(column),
-      });
+      sealed = column.isPlain?.(ciphertext)
+        ? await this.cipher.encrypt(ciphertext, {
+            context: column.contexts(key).context,
+            keyAlias: column.keyAlias,
+          })
+        : await this.cipher.resealOwn(ciphertext, column.contexts(key), {
+            keyAlias: column.keyAlias,
+            subjectOf: column.subjectOf?.bind(column),
+          });
     } catch (error) {
       if (error instanceof FieldCryptoError && error.code === FieldCryptoErrorCode.Shredded) {
         return;

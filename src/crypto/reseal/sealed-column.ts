@@ -19,6 +19,8 @@ export interface SealedColumn {
   replace(key: string, from: string, to: string): Promise<void>;
   /** The reserved context of the row's value, and the context it was sealed under before. */
   contexts(key: string): { context: Record<string, string>; legacy: Record<string, string> };
+  /** True for a value stored before it was sealed at all: it is sealed as it is. */
+  isPlain?(stored: string): boolean;
   /** For values under their subject's own key: the subject, read from the plaintext. */
   subjectOf?(plaintext: string): string;
 }

@@ -256,6 +256,10 @@ export class PrivacyRequestIntakeService {
     const acknowledge = this.deadlines.acknowledgement(jurisdiction, input.type, receivedAt);
     const id = randomUUID();
     const sealed = await this.protector.seal(input.subject, id);
+    const webhookUrl =
+      input.webhookUrl === undefined
+        ? null
+        : await this.protector.sealWebhookUrl(input.webhookUrl, id);
     return this.requests.build({
       id,
       type: input.type,
@@ -281,7 +285,7 @@ export class PrivacyRequestIntakeService {
       verificationExpiresAt: null,
       verificationAttempts: 0,
       generation: 0,
-      webhookUrl: input.webhookUrl ?? null,
+      webhookUrl,
       exportPath: null,
       exportChecksum: null,
       exportExpiresAt: null,

@@ -54,9 +54,7 @@ export class Reconciler extends PeriodicSweep {
       }
     }
     if (outcome.enqueued > 0 || outcome.failed > 0) {
-      this.logger.log(
-        `Re-enqueued ${outcome.enqueued} privacy requests, failed ${outcome.failed}`,
-      );
+      this.logger.log(`Re-enqueued ${outcome.enqueued} privacy requests, failed ${outcome.failed}`);
     }
     return outcome;
   }

@@ -163,7 +163,8 @@ export class RequestFinisher {
   private async notify(request: PrivacyRequestEntity): Promise<void> {
     const body = JSON.stringify({ id: request.id, type: request.type, status: 'completed' });
     try {
-      await postJson(request.webhookUrl as string, body, {
+      const url = await this.protector.openWebhookUrl(request.webhookUrl as string, request.id);
+      await postJson(url, body, {
         timeoutMs: 10000,
         allowPrivateNetworks: this.config.webhooks.allowPrivateNetworks,
       });
