@@ -9,6 +9,8 @@
  *   5. each provider's unwrap latency, p50/p99
  *   6, 7. rewrap throughput and data-key generation latency (bench/lib/crypto-rewrap-data-keys.bench-case.ts)
  *   8. HMAC, ES256 / EdDSA signing and verification latency (bench/lib/crypto-managed-keys.bench-case.ts)
+ *   9. keyring rotation re-wrap of subject keys on PostgreSQL (target >= 20,000 keys/s;
+ *      bench/lib/crypto-rotation-rewrap.bench-case.ts)
  * Prints a table and writes bench/results/crypto.json.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
@@ -37,6 +39,7 @@ import { BenchReport } from './lib/bench-report';
 import { measureHttpBatches } from './lib/crypto-http.bench-case';
 import { managedKeys } from './lib/crypto-managed-keys.bench-case';
 import { rewrapAndDataKeys } from './lib/crypto-rewrap-data-keys.bench-case';
+import { rotationRewrap } from './lib/crypto-rotation-rewrap.bench-case';
 import { Runner } from './lib/runner';
 
 const FIELD = Buffer.alloc(64, 0x61).toString('utf8');
@@ -293,6 +296,7 @@ async function main(): Promise<void> {
   await providerUnwrap(report);
   const transit = await rewrapAndDataKeys(report, FIELD, BATCH);
   await managedKeys(report);
+  const rotation = await rotationRewrap(report);
 
   const lib = report.find('2')?.value ?? null;
   const naive = report.find('4')?.value ?? null;
@@ -315,6 +319,8 @@ async function main(): Promise<void> {
     rewrapVsRoundTrip: over(transit.rewrapPerSec, lib),
     dataKeyP99Ms: transit.dataKeyP99Ms,
     dataKeyTargetMet: transit.dataKeyP99Ms < 2,
+    rotationRewrapKeysPerSec: rotation.keysPerSec,
+    rotationRewrapTargetMet: rotation.keysPerSec >= 20_000,
   };
   const times = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)}x`);
   console.log(report.table());

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 
 export interface BenchRow {
@@ -17,6 +17,8 @@ export interface BenchRow {
 export class BenchReport {
   private readonly rows: BenchRow[] = [];
   private readonly startedAt = new Date();
+  /** The machine is shared: its 1/5/15-minute load goes beside every figure. */
+  private readonly loadAtStart = loadavg();
 
   constructor(readonly benchmark: string) {}
 
@@ -48,9 +50,15 @@ export class BenchReport {
       cells
         .map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
         .join('  ');
-    return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join(
-      '\n',
-    );
+    const load = `load average ${this.loadAtStart.map((l) => l.toFixed(2)).join(', ')} at start, ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} now (${cpus().length} cores)`;
+    return [
+      line(header),
+      widths.map((w) => '-'.repeat(w)).join('  '),
+      ...body.map(line),
+      load,
+    ].join('\n');
   }
 
   writeJson(file: string, summary: Record<string, unknown> = {}): void {
@@ -63,6 +71,8 @@ export class BenchReport {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',
         platform: process.platform,
+        loadAverageAtStart: this.loadAtStart,
+        loadAverageAtEnd: loadavg(),
       },
       summary,
       rows: this.rows,

@@ -89,7 +89,8 @@ export async function measureHttpBatches(field: string, batch: number): Promise<
       MASTER_KEY: randomBytes(32).toString('base64'),
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-      RATE_LIMIT_API_KEY_DEFAULT: '100000000', RATE_LIMIT_USER_PER_MINUTE: '100000000',
+      RATE_LIMIT_API_KEY_DEFAULT: '100000000',
+      RATE_LIMIT_USER_PER_MINUTE: '100000000',
       RATE_LIMIT_LOGIN_PER_IP: '1000',
     },
   });

@@ -160,9 +160,17 @@ export function describeKeyStoreConformance(name: string, create: () => Promise<
       const second = await store.listSubjectKeysByKeyringVersion('pii', 1, 2, 'b');
       expect(second.map((r) => r.subjectRef)).toEqual(['d']);
       const next = { keyringVersion: 2, wrappedKey: Buffer.alloc(60, 9) };
-      expect(await store.updateSubjectKeyWrap('a', 2, next)).toBe(false);
-      expect(await store.updateSubjectKeyWrap('a', 1, next)).toBe(true);
-      expect(await store.updateSubjectKeyWrap('c', 1, next)).toBe(false);
+      const wrapA = { subjectRef: 'a', wrappedKey: next.wrappedKey };
+      expect(await store.updateSubjectKeyWraps(2, 3, [wrapA])).toBe(0);
+      expect(await store.updateSubjectKeyWraps(1, 2, [])).toBe(0);
+      // 'c' was shredded and 'zz' never existed: only 'a' moves.
+      expect(
+        await store.updateSubjectKeyWraps(1, 2, [
+          wrapA,
+          { subjectRef: 'c', wrappedKey: next.wrappedKey },
+          { subjectRef: 'zz', wrappedKey: next.wrappedKey },
+        ]),
+      ).toBe(1);
       expect(await store.getSubjectKey('a')).toMatchObject(next);
       expect(
         (await store.listSubjectKeysByKeyringVersion('pii', 2, 10)).map((r) => r.subjectRef),

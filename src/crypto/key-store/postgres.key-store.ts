@@ -210,17 +210,28 @@ export class PostgresKeyStore implements KeyStore {
     return rows.map((row) => PostgresKeyStore.subject(row) as SubjectKeyRecord);
   }
 
-  async updateSubjectKeyWrap(
-    subjectRef: string,
+  async updateSubjectKeyWraps(
     expectedKeyringVersion: number,
-    next: { keyringVersion: number; wrappedKey: Buffer },
-  ): Promise<boolean> {
+    keyringVersion: number,
+    wraps: ReadonlyArray<{ subjectRef: string; wrappedKey: Buffer }>,
+  ): Promise<number> {
+    if (wraps.length === 0) {
+      return 0;
+    }
+    // One statement per batch: a round trip per key capped a rotation at a few thousand keys/s.
     const rows = await this.db.query<Array<{ subject_ref: string }>>(
-      `UPDATE subject_keys SET keyring_version = $3, wrapped_key = $4
-       WHERE subject_ref = $1 AND status = 'active' AND keyring_version = $2 RETURNING subject_ref`,
-      [subjectRef, expectedKeyringVersion, next.keyringVersion, next.wrappedKey],
+      `UPDATE subject_keys AS s SET keyring_version = $2, wrapped_key = v.wrapped_key
+         FROM unnest($3::text[], $4::bytea[]) AS v(subject_ref, wrapped_key)
+        WHERE s.subject_ref = v.subject_ref AND s.status = 'active' AND s.keyring_version = $1
+       RETURNING s.subject_ref`,
+      [
+        expectedKeyringVersion,
+        keyringVersion,
+        wraps.map((w) => w.subjectRef),
+        wraps.map((w) => w.wrappedKey),
+      ],
     );
-    return PostgresKeyStore.rowsOf(rows).length === 1;
+    return PostgresKeyStore.rowsOf(rows).length;
   }
 
   /** TypeORM's pg driver returns [rows, affected] for UPDATE ... RETURNING. */

@@ -16,4 +16,4 @@ export interface RewrapSubjectKeysData {
 export type AutoRotateKeyringsData = Record<string, never>;
 
 /** Subject keys re-wrapped per batch; progress is saved after each batch. */
-export const REWRAP_BATCH_SIZE = 500;
+export const REWRAP_BATCH_SIZE = 2000;

@@ -139,20 +139,23 @@ export class InMemoryKeyStore implements KeyStore {
     return matches.slice(0, limit);
   }
 
-  async updateSubjectKeyWrap(
-    subjectRef: string,
+  async updateSubjectKeyWraps(
     expectedKeyringVersion: number,
-    next: { keyringVersion: number; wrappedKey: Buffer },
-  ): Promise<boolean> {
-    const existing = this.subjects.get(subjectRef);
-    if (
-      existing?.status !== SubjectKeyStatus.Active ||
-      existing.keyringVersion !== expectedKeyringVersion
-    ) {
-      return false;
+    keyringVersion: number,
+    wraps: ReadonlyArray<{ subjectRef: string; wrappedKey: Buffer }>,
+  ): Promise<number> {
+    let moved = 0;
+    for (const { subjectRef, wrappedKey } of wraps) {
+      const existing = this.subjects.get(subjectRef);
+      if (
+        existing?.status === SubjectKeyStatus.Active &&
+        existing.keyringVersion === expectedKeyringVersion
+      ) {
+        this.subjects.set(subjectRef, { ...existing, keyringVersion, wrappedKey });
+        moved += 1;
+      }
     }
-    this.subjects.set(subjectRef, { ...existing, ...next });
-    return true;
+    return moved;
   }
 
   private static keyringId(alias: string, version: number): string {

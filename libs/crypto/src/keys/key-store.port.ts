@@ -107,10 +107,14 @@ export interface KeyStore {
     limit: number,
     after?: string,
   ): Promise<SubjectKeyRecord[]>;
-  /** Compare-and-set on `expectedKeyringVersion`; false when the key changed or was shredded meanwhile. */
-  updateSubjectKeyWrap(
-    subjectRef: string,
+  /**
+   * Moves a batch of subject keys to `keyringVersion` in one write, each by compare-and-set on
+   * `expectedKeyringVersion`: a key that changed or was shredded meanwhile is left alone.
+   * Returns how many moved.
+   */
+  updateSubjectKeyWraps(
     expectedKeyringVersion: number,
-    next: { keyringVersion: number; wrappedKey: Buffer },
-  ): Promise<boolean>;
+    keyringVersion: number,
+    wraps: ReadonlyArray<{ subjectRef: string; wrappedKey: Buffer }>,
+  ): Promise<number>;
 }

@@ -54,4 +54,31 @@ describe('SubjectKeyRewrapper', () => {
     });
     expect(second).toMatchObject({ processed: 2, rewrapped: 2, nextCursor: undefined });
   });
+
+  it('ends with the error of a failed batch write, having reported only the batches written', async () => {
+    const t = await createTestCrypto();
+    for (let i = 0; i < 25; i += 1) {
+      await t.crypto.fields.encrypt('x', { subjectId: `s${i}` });
+    }
+    await t.crypto.keyring.rotateKeyring('pii');
+    const write = t.store.updateSubjectKeyWraps.bind(t.store);
+    let writes = 0;
+    jest.spyOn(t.store, 'updateSubjectKeyWraps').mockImplementation((...args) => {
+      writes += 1;
+      return writes === 2 ? Promise.reject(new Error('database went away')) : write(...args);
+    });
+    const progress: number[] = [];
+    await expect(
+      t.crypto.rewrapper.rewrapAll('pii', {
+        batchSize: 10,
+        onProgress: (p) => void progress.push(p.processed),
+      }),
+    ).rejects.toThrow('database went away');
+    expect(progress).toEqual([10]);
+    // The first batch moved; a rerun picks up the rest.
+    expect(await t.crypto.rewrapper.rewrapAll('pii', { batchSize: 10 })).toEqual({
+      processed: 15,
+      rewrapped: 15,
+    });
+  });
 });

@@ -44,10 +44,29 @@ export class SubjectKeyRewrapper {
   ) {}
 
   async rewrapBatch(request: RewrapBatchRequest): Promise<RewrapBatchResult> {
-    const { alias, fromVersion, limit, after } = request;
+    const batch = await this.prepare(request);
+    const rewrapped = await this.store.updateSubjectKeyWraps(
+      request.fromVersion,
+      batch.targetVersion,
+      batch.wraps,
+    );
+    return {
+      targetVersion: batch.targetVersion,
+      processed: batch.wraps.length,
+      rewrapped,
+      nextCursor: batch.nextCursor,
+    };
+  }
+
+  /** Reads a batch and wraps its keys under the active version, writing nothing yet. */
+  private async prepare({ alias, fromVersion, limit, after }: RewrapBatchRequest): Promise<{
+    targetVersion: number;
+    wraps: Array<{ subjectRef: string; wrappedKey: Buffer }>;
+    nextCursor?: string;
+  }> {
     const targetVersion = await this.keyring.activeVersion(alias);
     if (fromVersion >= targetVersion) {
-      return { targetVersion, processed: 0, rewrapped: 0 };
+      return { targetVersion, wraps: [] };
     }
     const records = await this.store.listSubjectKeysByKeyringVersion(
       alias,
@@ -55,37 +74,38 @@ export class SubjectKeyRewrapper {
       limit,
       after,
     );
-    await this.keyring.load(alias, fromVersion);
-    await this.keyring.load(alias, targetVersion);
-    let rewrapped = 0;
+    const wraps: Array<{ subjectRef: string; wrappedKey: Buffer }> = [];
     for (const record of records) {
       const next = { ...record, keyringVersion: targetVersion };
-      const oldKey = this.keyring.take(alias, fromVersion);
-      const newKey = this.keyring.take(alias, targetVersion);
-      if (oldKey === undefined || newKey === undefined) {
-        throw new CryptoError(
-          CryptoErrorCode.UnknownKey,
-          `keyring keys of ${alias} were evicted during rewrap`,
-        );
-      }
+      const oldKey = await this.keyringKey(alias, fromVersion);
+      const newKey = await this.keyringKey(alias, targetVersion);
       const subjectKey = SubjectKeyWrap.open(oldKey, record, record.wrappedKey);
       const wrappedKey = SubjectKeyWrap.seal(newKey, next, subjectKey);
       subjectKey.fill(0);
-      if (
-        await this.store.updateSubjectKeyWrap(record.subjectRef, fromVersion, {
-          keyringVersion: targetVersion,
-          wrappedKey,
-        })
-      ) {
-        rewrapped += 1;
-      }
+      wraps.push({ subjectRef: record.subjectRef, wrappedKey });
     }
     return {
       targetVersion,
-      processed: records.length,
-      rewrapped,
+      wraps,
       nextCursor: records.length === limit ? records[records.length - 1].subjectRef : undefined,
     };
+  }
+
+  /** A keyring key from the cache, unwrapped into it only when it is not there (or was used up). */
+  private async keyringKey(alias: string, version: number): Promise<Buffer> {
+    const cached = this.keyring.take(alias, version);
+    if (cached !== undefined) {
+      return cached;
+    }
+    await this.keyring.load(alias, version);
+    const loaded = this.keyring.take(alias, version);
+    if (loaded === undefined) {
+      throw new CryptoError(
+        CryptoErrorCode.UnknownKey,
+        `keyring key ${alias} v${version} was evicted during rewrap`,
+      );
+    }
+    return loaded;
   }
 
   /** Every version below the active one, batch by batch, reporting progress after each batch. */
@@ -102,25 +122,33 @@ export class SubjectKeyRewrapper {
     let rewrapped = 0;
     for (let fromVersion = 1; fromVersion < targetVersion; fromVersion += 1) {
       let cursor: string | undefined;
+      // Batch n is written while batch n + 1 is read and wrapped: the database and the
+      // cipher work side by side. Progress is still reported in order, after each write.
+      let writing: Promise<void> = Promise.resolve();
       do {
-        const batch = await this.rewrapBatch({
-          alias,
-          fromVersion,
-          limit: batchSize,
-          after: cursor,
-        });
-        processed += batch.processed;
-        rewrapped += batch.rewrapped;
+        const batch = await this.prepare({ alias, fromVersion, limit: batchSize, after: cursor });
+        await writing;
         cursor = batch.nextCursor;
-        await options.onProgress?.({
-          alias,
-          fromVersion,
-          targetVersion,
-          processed,
-          rewrapped,
-          cursor,
-        });
+        const reached = cursor;
+        writing = this.store
+          .updateSubjectKeyWraps(fromVersion, batch.targetVersion, batch.wraps)
+          .then(async (moved) => {
+            processed += batch.wraps.length;
+            rewrapped += moved;
+            await options.onProgress?.({
+              alias,
+              fromVersion,
+              targetVersion,
+              processed,
+              rewrapped,
+              cursor: reached,
+            });
+          });
+        // Awaited before the next write or after the loop; this only keeps a failure that
+        // arrives while the next batch is prepared from counting as unhandled.
+        writing.catch(() => undefined);
       } while (cursor !== undefined);
+      await writing;
     }
     return { processed, rewrapped };
   }
