@@ -71,7 +71,7 @@ export class OidcController {
   @ApiOperation({
     summary: 'Where the OpenID provider sends the browser back',
     description:
-      "Access rule: anyone returning from the provider with the state cookie of /login. The user's roles come from the OIDC_ROLES_CLAIM claim on every login (no known role: 403); a user is created on first login. With Accept: application/json the answer is the tokens as JSON; otherwise a redirect to /console#sso with a single-use HttpOnly cookie that POST /v1/auth/oidc/session trades for the tokens, so no token is ever put in a URL.",
+      "Access rule: anyone returning from the provider with the state cookie of /login. The user's roles come from the OIDC_ROLES_CLAIM claim on every login (no known role: 403, and every open session of that user is ended); a user is created on first login, once even when two first logins race. With Accept: application/json the answer is the tokens as JSON; otherwise a redirect to /console#sso with a single-use HttpOnly cookie that POST /v1/auth/oidc/session trades for the tokens, so no token is ever put in a URL.",
   })
   @ApiOkResponse({ type: TokenDto, description: 'With Accept: application/json' })
   @ApiFoundResponse({ description: 'Location: /console#sso (browsers)' })
