@@ -98,6 +98,8 @@ export class AppConfig {
     reconcileEveryMs: number;
     /** A task failing transiently is retried (backoff doubling to a cap) for this long. */
     taskRetryBudgetMs: number;
+    /** A task whose worker died (stalled) this many times while running it fails for good. */
+    taskStallLimit: number;
     /** `manual`: verified requests wait for a DPO's approval. */
     approval: 'auto' | 'manual';
     manualTaskReminderDays: number;

@@ -378,6 +378,17 @@ export class EnvSchema {
   PRIVACY_TASK_RETRY_BUDGET = '30m';
 
   /**
+   * How many times a task's worker may die (or lose its lock) while running it before the task
+   * is failed for good: a job that crashes every process that takes it ends, with its reason.
+   * At most 49: below the queue's own stall limit (50), which would fail the job unrecorded.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(49)
+  PRIVACY_TASK_STALL_LIMIT = 10;
+
+  /**
    * How long an `Idempotency-Key` of POST /v1/consents and POST /v1/privacy-requests is
    * remembered with its answer: seconds, or a number with s, m, h or d.
    */

@@ -190,6 +190,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       retentionMonths,
       reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
       taskRetryBudgetMs: durationSeconds(schema.PRIVACY_TASK_RETRY_BUDGET) * 1000,
+      taskStallLimit: schema.PRIVACY_TASK_STALL_LIMIT,
       approval: schema.REQUEST_APPROVAL,
       manualTaskReminderDays: schema.MANUAL_TASK_REMINDER_DAYS,
     },

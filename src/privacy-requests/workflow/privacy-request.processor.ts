@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { AppConfig } from 'src/config/app-config';
+import { StoreError } from 'src/data-stores/connectors/store-error';
 import {
   FinishData,
   PRIVACY_REQUEST_QUEUE,
@@ -16,13 +17,15 @@ import { TaskRunner } from './task-runner.service';
 /**
  * Short locks so a killed worker's job is picked up again within seconds; a live worker renews
  * its lock, so long exports keep theirs. Retries back off exponentially to a cap, until the
- * time budget (PRIVACY_TASK_RETRY_BUDGET) is spent.
+ * time budget (PRIVACY_TASK_RETRY_BUDGET) is spent. A task whose worker died
+ * PRIVACY_TASK_STALL_LIMIT times while running it is failed for good here, with its reason;
+ * the queue's own stall limit, above any allowed setting, is only a backstop.
  */
 @Processor(PRIVACY_REQUEST_QUEUE, {
   concurrency: 8,
   lockDuration: 10000,
   stalledInterval: 5000,
-  maxStalledCount: 5,
+  maxStalledCount: 50,
   settings: { backoffStrategy: cappedBackoff },
 })
 export class PrivacyRequestProcessor extends WorkerHost {
@@ -42,6 +45,9 @@ export class PrivacyRequestProcessor extends WorkerHost {
     switch (name) {
       case PrivacyRequestJob.RunTask: {
         const { requestId, taskId, generation } = job.data as RunTaskData;
+        if (job.stalledCounter >= this.config.privacyRequests.taskStallLimit) {
+          await this.givenUpForStalls(job, requestId, taskId);
+        }
         try {
           await this.tasks.run(requestId, taskId, generation);
         } catch (e) {
@@ -72,6 +78,25 @@ export class PrivacyRequestProcessor extends WorkerHost {
         }
         throw new UnrecoverableError(`Unknown privacy request job ${job.name}`);
     }
+  }
+
+  /**
+   * The job's worker died (or lost its lock) `stalledCounter` times while running it: rather
+   * than let it take down one more, its task fails for good with that reason (logged at warn,
+   * audited, and the request fails).
+   */
+  private async givenUpForStalls(job: Job, requestId: string, taskId: string): Promise<never> {
+    const failure = new StoreError(
+      'permanent',
+      'stalled',
+      `The worker running this task stopped ${job.stalledCounter} times (it crashed or was ` +
+        `killed); given up so it cannot stop another (PRIVACY_TASK_STALL_LIMIT)`,
+    );
+    await this.tasks.recordFailure(requestId, taskId, failure, {
+      made: job.attemptsMade + 1,
+      last: true,
+    });
+    throw new UnrecoverableError(failure.message);
   }
 
   /**
