@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { uniqueEmail } from './support/factories';
-import { createTestApp, TestApp } from './support/test-app';
+import { createUser, uniqueEmail } from './support/factories';
+import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 const CLIENT_ID = 'privacy-console';
 const CLIENT_SECRET = 'loopback-client-secret-for-tests';
@@ -232,6 +232,19 @@ describe('single sign-on (OpenID Connect) against a loopback provider', () => {
       [email],
     );
     expect(refusal.details).toEqual({ reason: 'no_role', sessionsEnded: 1 });
+  });
+
+  it('takes the password of an account linked by e-mail away when its claim loses every role', async () => {
+    const admin = await adminToken(t.http);
+    const linked = await createUser(t.http, admin, ['auditor']);
+    await account('hana', { email: linked.email, email_verified: true, roles: ['auditor'] });
+    expect((await jsonLogin('hana')).status).toBe(200);
+    await account('hana', { email: linked.email, email_verified: true, roles: [] });
+    expect((await jsonLogin('hana')).status).toBe(403);
+    await request(t.http)
+      .post('/v1/auth/login')
+      .send({ email: linked.email, password: linked.password })
+      .expect(401);
   });
 
   it('refuses a callback that comes back without the state cookie of its login (401)', async () => {

@@ -153,7 +153,8 @@ export class OidcLoginService {
 
   /**
    * The provider no longer grants this user any role: the refusal also ends the sessions the user
-   * still has, so losing every role at the provider locks the user out at the next login.
+   * still has and removes the password of an account linked by e-mail, so losing every role at the
+   * provider locks the user out of every way in (an admin's password reset lets them back).
    */
   private async refuseWithoutRole(ctx: RequestContext, subject: string): Promise<void> {
     await this.users.manager.transaction(async (m) => {
@@ -162,13 +163,21 @@ export class OidcLoginService {
         lock: { mode: 'pessimistic_write' },
       });
       const ended = user ? await this.sessions.end(user.id, 'no_role', {}, m) : [];
+      const passwordRemoved = !!user && user.passwordHash !== NO_PASSWORD;
+      if (passwordRemoved) {
+        await m.update(AdminUserEntity, { id: user.id }, { passwordHash: NO_PASSWORD });
+      }
       await this.audit.record(
         ctx,
         {
           action: 'auth.oidc.login',
           outcome: 'denied',
           ...(user ? { actor: { type: 'user' as const, id: user.id } } : {}),
-          details: { reason: 'no_role', ...(user ? { sessionsEnded: ended.length } : {}) },
+          details: {
+            reason: 'no_role',
+            ...(user ? { sessionsEnded: ended.length } : {}),
+            ...(passwordRemoved ? { passwordRemoved } : {}),
+          },
         },
         m,
       );
