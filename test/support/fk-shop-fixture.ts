@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
-import { Client } from 'pg';
-import { withDatabase } from '../setup/services';
-import { mysqlServer } from './shop-fixture';
+import { createScratchDatabases, type ScratchDatabases, seedScratch } from './scratch-databases';
 
 /**
  * A shop whose tables are tied by foreign keys as real schemas are: orders point at customers
@@ -10,11 +6,7 @@ import { mysqlServer } from './shop-fixture';
  * null by the store, reviews are not described at all, customers refer to each other (referred_by), and payments hold a NOT NULL
  * key on orders (so deleting orders would be refused).
  */
-export interface FkShop {
-  postgresUrl: string;
-  mysqlUrl: string;
-  drop(): Promise<void>;
-}
+export type FkShop = ScratchDatabases;
 
 const DDL = [
   `CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL, name VARCHAR(200),
@@ -98,69 +90,24 @@ export async function createFkShop(
   tag: string,
   extra: string[] = [],
 ): Promise<FkShop> {
-  const db = `fkshop_${tag}_${randomBytes(3).toString('hex')}`;
-  const pgAdmin =
-    process.env.E2E_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${db}"`);
-  await admin.end();
-  const mysqlRoot = await mysqlServer();
-  const my = await createConnection({ uri: mysqlRoot });
-  await my.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4`);
-  await my.end();
-  const postgresUrl = withDatabase(pgAdmin, db);
-  const mysqlUrl = withDatabase(mysqlRoot, db);
-
+  const dbs = await createScratchDatabases(tag, 'fkshop');
   const rows: Array<[string, unknown[]]> = [];
   for (let id = 1; id <= count; id++) {
     rows.push(...rowsOf(id, fkEmail(id, tag), id > 1 ? id - 1 : null));
   }
   extra.forEach((email, i) => rows.push(...rowsOf(900 + i, email, null)));
-  const pg = new Client({ connectionString: postgresUrl });
-  await pg.connect();
-  const mc = await createConnection({ uri: mysqlUrl });
-  for (const ddl of DDL) {
-    await pg.query(ddl);
-    await mc.query(ddl);
-  }
-  for (const ddl of PG_INDEXES) {
-    await pg.query(ddl);
-  }
-  // Parents before the rows that point at them.
-  for (const table of ['customers', 'orders', 'payments', 'wishlists', 'reviews', 'visits']) {
-    const values = rows.filter(([t]) => t === table).map(([, v]) => v);
-    for (let i = 0; i < values.length; i += 1000) {
-      const batch = values.slice(i, i + 1000);
-      const width = batch[0].length;
-      const placeholders = batch
-        .map(
-          (_, r) =>
-            `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(',')})`,
-        )
-        .join(',');
-      await pg.query(
-        `INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${placeholders}`,
-        batch.flat(),
-      );
-      await mc.query(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ?`, [batch]);
+  await seedScratch(dbs, async (seed) => {
+    await seed.ddl(DDL);
+    for (const ddl of PG_INDEXES) {
+      await seed.pg.query(ddl);
     }
-  }
-  await pg.end();
-  await mc.end();
-  return {
-    postgresUrl,
-    mysqlUrl,
-    drop: async () => {
-      const a = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-      await a.end();
-      const m = await createConnection({ uri: mysqlRoot });
-      await m.query(`DROP DATABASE IF EXISTS \`${db}\``);
-      await m.end();
-    },
-  };
+    // Parents before the rows that point at them.
+    for (const table of ['customers', 'orders', 'payments', 'wishlists', 'reviews', 'visits']) {
+      const values = rows.filter(([t]) => t === table).map(([, v]) => v);
+      for (let i = 0; i < values.length; i += 1000) {
+        await seed.insert(table, COLUMNS[table], values.slice(i, i + 1000));
+      }
+    }
+  });
+  return dbs;
 }

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
-import { Client } from 'pg';
 import request from 'supertest';
-import { startContainer } from '../setup/containers';
-import { withDatabase } from '../setup/services';
+import {
+  createScratchDatabases,
+  type ScratchDatabases,
+  type ScratchSeeder,
+  seedScratch,
+} from './scratch-databases';
 import type { TestApp } from './test-app';
 
 /** A shop database (customers -> orders -> order_items, addresses, support_tickets) per engine. */
-export interface ShopFixture {
-  postgresUrl: string;
-  mysqlUrl: string;
-  drop(): Promise<void>;
-}
+export type ShopFixture = ScratchDatabases;
 
 export interface ShopCustomer {
   id: number;
@@ -140,89 +137,22 @@ const COLUMNS: Record<string, string> = {
 };
 const TABLE_ORDER = ['customers', 'addresses', 'support_tickets', 'orders', 'order_items'];
 
-/** The MariaDB (or MySQL) server of the tests: MYSQL_URL, the local one, else a container. */
-export async function mysqlServer(): Promise<string> {
-  const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-  try {
-    const c = await createConnection({ uri: url, connectTimeout: 2000 });
-    await c.end();
-    return url;
-  } catch {
-    const c = await startContainer(
-      'mariadb:11',
-      3306,
-      { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
-      /ready for connections.*\n.*ready for connections/s,
-    );
-    return `mysql://root@${c.getHost()}:${c.getMappedPort(3306)}`;
-  }
-}
-
 /** Creates the two databases and inserts `shape` in batches (fast enough for a million rows). */
 export async function createShop(shape: SeedShape, tag: string): Promise<ShopFixture> {
-  const db = `shop_${tag}_${randomBytes(3).toString('hex')}`;
-  const pgAdmin =
-    process.env.E2E_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${db}"`);
-  await admin.end();
-  const postgresUrl = withDatabase(pgAdmin, db);
-  const mysqlRoot = await mysqlServer();
-  const my = await createConnection({ uri: mysqlRoot });
-  await my.query(`CREATE DATABASE \`${db}\``);
-  await my.end();
-  const mysqlUrl = withDatabase(mysqlRoot, db);
-
-  const pg = new Client({ connectionString: postgresUrl });
-  await pg.connect();
-  const mc = await createConnection({ uri: mysqlUrl });
-  for (const ddl of DDL) {
-    await pg.query(ddl);
-    await mc.query(ddl);
-  }
-  await insertAll(shape, tag, pg, mc);
-  await pg.end();
-  await mc.end();
-  return {
-    postgresUrl,
-    mysqlUrl,
-    drop: async () => {
-      const a = new Client({ connectionString: withDatabase(pgAdmin, 'postgres') });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-      await a.end();
-      const m = await createConnection({ uri: mysqlRoot });
-      await m.query(`DROP DATABASE IF EXISTS \`${db}\``);
-      await m.end();
-    },
-  };
+  const dbs = await createScratchDatabases(tag, 'shop');
+  await seedScratch(dbs, async (seed) => {
+    await seed.ddl(DDL);
+    await insertAll(shape, tag, seed);
+  });
+  return dbs;
 }
 
-async function insertAll(
-  shape: SeedShape,
-  tag: string,
-  pg: Client,
-  my: Awaited<ReturnType<typeof createConnection>>,
-): Promise<void> {
+async function insertAll(shape: SeedShape, tag: string, seed: ScratchSeeder): Promise<void> {
   const batches = new Map<string, unknown[][]>(TABLE_ORDER.map((t) => [t, []]));
   const flush = async (table: string): Promise<void> => {
     const rows = batches.get(table) ?? [];
-    if (rows.length === 0) {
-      return;
-    }
     batches.set(table, []);
-    const width = rows[0].length;
-    const values = rows
-      .map(
-        (_, r) =>
-          `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(',')})`,
-      )
-      .join(',');
-    await pg.query(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ${values}`, rows.flat());
-    await my.query(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES ?`, [rows]);
+    await seed.insert(table, COLUMNS[table], rows);
   };
   for (const [table, row] of shopRows(shape, tag)) {
     const rows = batches.get(table) as unknown[][];
