@@ -27,6 +27,7 @@ import {
 } from '../deadlines/deadline-rules';
 import type { CorrectionValue } from 'src/data-stores/data-store.types';
 import { IncidentClockDto } from 'src/incidents/dto/incident.dto';
+import { PrivacyRequestCoreDto } from './privacy-request-core.dto';
 import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
 import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
 
@@ -293,22 +294,7 @@ export class EventDto {
   details!: object;
 }
 
-export class PrivacyRequestDto {
-  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
-  id!: string;
-
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
-  type!: RequestType;
-
-  @ApiProperty({ enum: REQUEST_STATUSES, example: 'in_progress' })
-  status!: RequestStatus;
-
-  @ApiProperty({ enum: JURISDICTIONS, example: 'GDPR' })
-  jurisdiction!: Jurisdiction;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  receivedAt!: string;
-
+export class PrivacyRequestDto extends PrivacyRequestCoreDto {
   @ApiProperty({
     example: '2026-12-23T22:59:59.999Z',
     description:
@@ -369,22 +355,7 @@ export class PrivacyRequestDto {
   events!: EventDto[];
 }
 
-export class PrivacyRequestSummaryDto {
-  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
-  id!: string;
-
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure' })
-  type!: RequestType;
-
-  @ApiProperty({ enum: REQUEST_STATUSES, example: 'queued' })
-  status!: RequestStatus;
-
-  @ApiProperty({ enum: JURISDICTIONS, example: 'CCPA' })
-  jurisdiction!: Jurisdiction;
-
-  @ApiProperty({ example: '2026-11-23T09:00:00.000Z' })
-  receivedAt!: string;
-
+export class PrivacyRequestSummaryDto extends PrivacyRequestCoreDto {
   @ApiProperty({ example: '2027-01-08T07:59:59.999Z', description: 'Extended due date if any' })
   dueAt!: string;
 

@@ -1,10 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  JURISDICTIONS,
-  Jurisdiction,
-  REQUEST_TYPES,
-  RequestType,
-} from '../deadlines/deadline-rules';
+import { PrivacyRequestCoreDto } from './privacy-request-core.dto';
 import { REQUEST_STATUSES, RequestStatus } from '../privacy-request.state';
 
 export class SubjectDownloadDto {
@@ -20,22 +15,7 @@ export class SubjectDownloadDto {
 }
 
 /** What a data subject sees of their request. */
-export class SubjectStatusDto {
-  @ApiProperty({ example: '5d9f1f3a-4b7e-4f3c-9a0e-2c6b1e8d7f10' })
-  id!: string;
-
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
-  type!: RequestType;
-
-  @ApiProperty({ enum: REQUEST_STATUSES, example: 'in_progress' })
-  status!: RequestStatus;
-
-  @ApiProperty({ enum: JURISDICTIONS, example: 'GDPR' })
-  jurisdiction!: Jurisdiction;
-
-  @ApiProperty({ example: '2026-12-03T09:00:00.000Z' })
-  receivedAt!: string;
-
+export class SubjectStatusDto extends PrivacyRequestCoreDto {
   @ApiProperty({
     example: '2027-01-04T22:59:59.999Z',
     description: 'When the answer is due (the extended date once extended)',
