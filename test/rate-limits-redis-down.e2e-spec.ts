@@ -2,27 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
-import { exitOf, freePort, spawnRedis } from './support/spawn-service';
+import { exitOf, freePort, redisReady, spawnRedis } from './support/spawn-service';
 import { adminToken, BOOTSTRAP_ADMIN, createTestApp, TestApp } from './support/test-app';
-
-async function redisUp(url: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      return;
-    } catch {
-      client.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('redis-server did not start');
-}
 
 describe('rate limits while Redis is down', () => {
   let redis: ChildProcess;
@@ -33,7 +14,7 @@ describe('rate limits while Redis is down', () => {
 
   const startRedis = async (): Promise<void> => {
     redis = spawnRedis(Number(new URL(url).port));
-    await redisUp(url);
+    await redisReady(url);
   };
   const stopRedis = async (): Promise<void> => {
     redis.kill('SIGKILL');

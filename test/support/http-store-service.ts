@@ -30,11 +30,14 @@ export interface HttpStoreService {
   close(): Promise<void>;
 }
 
+/** `env`: settings of the whole service (e.g. a private REDIS_URL), for the API and its workers. */
 export async function startHttpStoreService(
   tag: string,
   storeSecret: string,
+  env: Record<string, string> = {},
 ): Promise<HttpStoreService> {
   const own = await ownDatabase(tag);
+  own.env = { ...own.env, ...env };
   const store = new TestHttpStore(storeSecret);
   const url = await store.start();
   const api = await createTestApp({ ...own.env, WORKERS: 'false' });

@@ -40,6 +40,26 @@ export function spawnRedis(port: number): ChildProcess {
   );
 }
 
+/** Resolves once a Redis at `url` answers PING. */
+export async function redisReady(url: string, timeoutMs = 10_000): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return;
+    } catch {
+      client.disconnect();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`no Redis answered at ${url}`);
+}
+
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
