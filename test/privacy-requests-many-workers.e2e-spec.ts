@@ -5,7 +5,7 @@ import { createApiKey } from './support/factories';
 import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
 import { TestHttpStore } from './support/http-store';
 import { ownDatabase } from './support/own-database';
-import { spawnEntry } from './support/spawn-service';
+import { exitOf, spawnEntry } from './support/spawn-service';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
@@ -96,6 +96,7 @@ describe('privacy requests on three worker processes', () => {
     for (const w of workers) {
       if (w.exitCode === null && w.signalCode === null) {
         w.kill('SIGKILL');
+        await exitOf(w, 10000).catch(() => undefined);
       }
     }
     await api?.close();
