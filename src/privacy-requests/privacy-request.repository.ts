@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
-import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
 import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
 import { outboxAfterChange } from './notifications/subject-mail-outbox.repository';
@@ -673,43 +673,18 @@ export class PrivacyRequestRepository {
 
   /** The completion webhook URLs, read and replaced row by row when they are sealed. */
   webhookUrlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
-    return {
-      name: 'privacy_requests.webhook_url',
-      page: (after, limit) =>
-        this.dataSource.query<SealedRow[]>(
-          `SELECT id::text AS key, webhook_url AS ciphertext FROM privacy_requests
-            WHERE webhook_url IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
-            ORDER BY id LIMIT $2`,
-          [after, limit],
-        ),
-      replace: async (id, from, to) => {
-        await this.dataSource.query(
-          `UPDATE privacy_requests SET webhook_url = $3 WHERE id = $1 AND webhook_url = $2`,
-          [id, from, to],
-        );
-      },
-    };
+    return sealedColumnAt(
+      { table: 'privacy_requests', column: 'webhook_url', key: 'id', keyType: 'uuid' },
+      (sql, params) => this.dataSource.query(sql, params),
+    );
   }
 
   /** The tasks' sealed notes, read and replaced row by row when they move to a new context. */
   taskNoteColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
-    return {
-      name: 'privacy_request_tasks.note',
-      page: (after, limit) =>
-        this.dataSource.query<SealedRow[]>(
-          `SELECT id::text AS key, note_ciphertext AS ciphertext FROM privacy_request_tasks
-            WHERE note_ciphertext IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
-            ORDER BY id LIMIT $2`,
-          [after, limit],
-        ),
-      replace: async (id, from, to) => {
-        await this.dataSource.query(
-          `UPDATE privacy_request_tasks SET note_ciphertext = $3
-            WHERE id = $1 AND note_ciphertext = $2`,
-          [id, from, to],
-        );
-      },
-    };
+    return sealedColumnAt(
+      { table: 'privacy_request_tasks', column: 'note_ciphertext', key: 'id', keyType: 'uuid' },
+      (sql, params) => this.dataSource.query(sql, params),
+    );
   }
 
   /** A waiting task done by a person, with their note sealed; false when it was not waiting. */

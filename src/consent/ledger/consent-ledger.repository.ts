@@ -1,4 +1,4 @@
-import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -113,23 +113,14 @@ export class ConsentLedgerRepository {
 
   /** The events' sealed subject ids, read and replaced row by row when they move context. */
   subjectColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
-    return {
-      name: 'consent_events.subject_enc',
-      page: (after, limit) =>
-        this.dataSource.query<SealedRow[]>(
-          `SELECT seq::text AS key, subject_enc AS ciphertext FROM consent_events
-            WHERE $1::bigint IS NULL OR seq > $1::bigint ORDER BY seq LIMIT $2`,
-          [after, limit],
-        ),
-      replace: (seq, from, to) =>
+    return sealedColumnAt(
+      { table: 'consent_events', column: 'subject_enc', key: 'seq', keyType: 'bigint' },
+      (sql, params) =>
         this.dataSource.transaction(async (m) => {
           await m.query(`SELECT set_config('privacy.service_value_move', 'on', true)`);
-          await m.query(
-            `UPDATE consent_events SET subject_enc = $3 WHERE seq = $1 AND subject_enc = $2`,
-            [seq, from, to],
-          );
+          return m.query(sql, params);
         }),
-    };
+    );
   }
 
   async append(m: EntityManager, e: NewConsentEvent): Promise<number> {

@@ -16,7 +16,7 @@ import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
-import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import { signingKeyContexts } from './signing-key.context';
 import { JwkDto, ReceiptClaimsDto, SigningKeyDto } from '../dto/receipt.dto';
 
@@ -185,20 +185,11 @@ export class ReceiptSigner {
 
   /** The private keys as a column `OwnValueResealer` moves to the internal keyring at start-up. */
   readonly privateKeys: SealedColumn = {
-    name: 'consent_signing_keys.private_jwk',
+    ...sealedColumnAt(
+      { table: 'consent_signing_keys', column: 'private_jwk_enc', key: 'kid', keyType: 'text' },
+      (sql, params) => this.dataSource.query(sql, params),
+    ),
     keyAlias: INTERNAL_ALIAS,
     contexts: signingKeyContexts,
-    page: (after, limit) =>
-      this.dataSource.query<SealedRow[]>(
-        `SELECT kid AS key, private_jwk_enc AS ciphertext FROM consent_signing_keys
-          WHERE $1::text IS NULL OR kid > $1 ORDER BY kid LIMIT $2`,
-        [after, limit],
-      ),
-    replace: async (kid, from, to) => {
-      await this.dataSource.query(
-        `UPDATE consent_signing_keys SET private_jwk_enc = $3 WHERE kid = $1 AND private_jwk_enc = $2`,
-        [kid, from, to],
-      );
-    },
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import { WebhookEvent } from '../dto/webhook.dto';
 
 export interface WebhookRecord {
@@ -65,21 +65,10 @@ export class WebhooksRepository {
 
   /** The stored URLs, read and replaced row by row when they are sealed at start-up. */
   urlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
-    return {
-      name: 'consent_webhooks.url',
-      page: (after, limit) =>
-        this.dataSource.query<SealedRow[]>(
-          `SELECT id::text AS key, url AS ciphertext FROM consent_webhooks
-            WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2`,
-          [after, limit],
-        ),
-      replace: async (id, from, to) => {
-        await this.dataSource.query(
-          `UPDATE consent_webhooks SET url = $3 WHERE id = $1 AND url = $2`,
-          [id, from, to],
-        );
-      },
-    };
+    return sealedColumnAt(
+      { table: 'consent_webhooks', column: 'url', key: 'id', keyType: 'uuid' },
+      (sql, params) => this.dataSource.query(sql, params),
+    );
   }
 
   async delete(m: EntityManager, id: string): Promise<boolean> {

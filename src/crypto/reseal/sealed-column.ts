@@ -24,3 +24,42 @@ export interface SealedColumn {
   /** For values under their subject's own key: the subject, read from the plaintext. */
   subjectOf?(plaintext: string): string;
 }
+
+/** Where a sealed column lives: its table, the column and the row key it is paged by. */
+export interface SealedColumnLocation {
+  readonly table: string;
+  readonly column: string;
+  readonly key: string;
+  /** The key's SQL type, so that the cursor compares as the key does. */
+  readonly keyType: 'uuid' | 'text' | 'bigint';
+}
+
+/** Runs one statement on the repository's connection (or in a transaction of its own). */
+export type SqlRunner = <T>(sql: string, params: unknown[]) => Promise<T>;
+
+/**
+ * The paging and compare-and-set statements of a sealed column, for the repository that owns
+ * its table: rows with a value, in key order; a value replaced only if it is still the one read.
+ */
+export function sealedColumnAt(
+  at: SealedColumnLocation,
+  run: SqlRunner,
+): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+  const { table, column, key, keyType } = at;
+  return {
+    name: `${table}.${column}`,
+    page: (after, limit) =>
+      run<SealedRow[]>(
+        `SELECT ${key}::text AS key, ${column} AS ciphertext FROM ${table}
+          WHERE ${column} IS NOT NULL AND ($1::${keyType} IS NULL OR ${key} > $1::${keyType})
+          ORDER BY ${key} LIMIT $2`,
+        [after, limit],
+      ),
+    replace: async (rowKey, from, to) => {
+      await run(
+        `UPDATE ${table} SET ${column} = $3 WHERE ${key} = $1::${keyType} AND ${column} = $2`,
+        [rowKey, from, to],
+      );
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
-import type { SealedColumn, SealedRow } from 'src/crypto/reseal/sealed-column';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type {
   ClaimedMail,
   OutboxDetails,
@@ -42,23 +42,10 @@ export class SubjectMailOutboxRepository {
 
   /** The sealed reasons, read and replaced row by row when they move to a new context. */
   reasonColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
-    return {
-      name: 'subject_mail_outbox.reason',
-      page: (after, limit) =>
-        this.dataSource.query<SealedRow[]>(
-          `SELECT id::text AS key, reason_ciphertext AS ciphertext FROM subject_mail_outbox
-            WHERE reason_ciphertext IS NOT NULL AND ($1::uuid IS NULL OR id > $1::uuid)
-            ORDER BY id LIMIT $2`,
-          [after, limit],
-        ),
-      replace: async (id, from, to) => {
-        await this.dataSource.query(
-          `UPDATE subject_mail_outbox SET reason_ciphertext = $3
-            WHERE id = $1 AND reason_ciphertext = $2`,
-          [id, from, to],
-        );
-      },
-    };
+    return sealedColumnAt(
+      { table: 'subject_mail_outbox', column: 'reason_ciphertext', key: 'id', keyType: 'uuid' },
+      (sql, params) => this.dataSource.query(sql, params),
+    );
   }
 
   /** In the caller's transaction, beside the change the mail announces. */
