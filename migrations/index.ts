@@ -24,6 +24,7 @@ import { OidcSubjects1764002030000 } from './1764002030000-oidc-subjects';
 import { SecurityKnownDevices1764002100000 } from './1764002100000-security-known-devices';
 import { MetricsIndexes1764002600000 } from './1764002600000-metrics-indexes';
 import { IdempotencyKeys1764003000000 } from './1764003000000-idempotency-keys';
+import { DlpCustomRecognizers1764003100000 } from './1764003100000-dlp-custom-recognizers';
 import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-moves';
 import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-ledger-value-moves';
 
@@ -55,6 +56,7 @@ export const migrations = [
   SecurityKnownDevices1764002100000,
   MetricsIndexes1764002600000,
   IdempotencyKeys1764003000000,
+  DlpCustomRecognizers1764003100000,
   ServiceValueMoves1764003200000,
   ConsentLedgerValueMoves1764003210000,
 ];

@@ -83,6 +83,8 @@ export class AppConfig {
   readonly dlp!: {
     /** Regions whose national phone formats scans read (DLP_PHONE_REGIONS). */
     phoneRegions: readonly string[];
+    /** Time each custom recognizer may spend on one scanned text (DLP_RECOGNIZER_BUDGET_MS). */
+    recognizerBudgetMs: number;
   };
   readonly privacyRequests!: {
     exportDir: string;

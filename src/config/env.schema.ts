@@ -360,6 +360,13 @@ export class EnvSchema {
   })
   DLP_PHONE_REGIONS?: string;
 
+  /** Time each custom DLP recognizer may spend on one scanned text, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  DLP_RECOGNIZER_BUDGET_MS = 1000;
+
   /** How long request records are kept: months (`24mo`) or years (`2y`); at least 24 months. */
   @Matches(/^\d{1,4}(mo|y)$/, { message: 'must look like 24mo or 3y' })
   REQUEST_RETENTION = '24mo';

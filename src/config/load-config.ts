@@ -180,7 +180,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     trustProxy: schema.TRUST_PROXY,
     webhooks: { allowPrivateNetworks: schema.WEBHOOK_PRIVATE_NETWORKS ?? !production },
     dataStores: { allowedHosts, maxResponseBytes: schema.DATA_STORE_MAX_RESPONSE_BYTES },
-    dlp: { phoneRegions },
+    dlp: { phoneRegions, recognizerBudgetMs: schema.DLP_RECOGNIZER_BUDGET_MS },
     privacyRequests: {
       exportDir: schema.EXPORT_DIR,
       exportLinkTtlSeconds: durationSeconds(schema.EXPORT_LINK_TTL),

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DlpModule } from 'src/dlp/dlp.module';
 import { DataStoreConnectors } from './data-store-connectors.service';
 import { DataStoresController } from './data-stores.controller';
 import { DataStoresService } from './data-stores.service';
@@ -19,6 +20,7 @@ export class DataStoresModule {
       imports: [
         TypeOrmModule.forFeature([DataStoreEntity, DataStoreScanEntity]),
         BullModule.registerQueue({ name: DATA_STORE_SCAN_QUEUE }),
+        DlpModule,
       ],
       controllers: [DataStoresController, DataStoreScansController],
       providers: [

@@ -5,6 +5,7 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Access, Authenticated } from 'src/common/access/access.decorator';
@@ -33,7 +34,8 @@ export class DlpController {
   @ApiOkResponse({ type: DlpScanResultDto })
   @ApiBadRequestResponse({ description: 'Unknown entity, or neither/both of text and json' })
   @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
-  scan(@Body() body: DlpScanDto, @Req() req: Request): DlpScanResultDto {
+  @ApiUnprocessableEntityResponse({ description: 'A custom recognizer ran out of its time budget' })
+  scan(@Body() body: DlpScanDto, @Req() req: Request): Promise<DlpScanResultDto> {
     this.count('scan', body, req);
     return this.dlp.scan(body);
   }
@@ -45,6 +47,7 @@ export class DlpController {
   @ApiOkResponse({ type: DlpRedactResultDto })
   @ApiBadRequestResponse({ description: 'Unknown entity, bad operator, or neither/both inputs' })
   @ApiPayloadTooLargeResponse({ description: 'Input above the scan limit (1 MiB of text)' })
+  @ApiUnprocessableEntityResponse({ description: 'A custom recognizer ran out of its time budget' })
   redact(@Body() body: DlpRedactDto, @Req() req: Request): Promise<DlpRedactResultDto> {
     this.count('redact', body, req);
     return this.dlp.redact(body);

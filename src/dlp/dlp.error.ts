@@ -8,6 +8,11 @@ export enum DlpServiceErrorCode {
   InputTooDeep = 'dlp-input-too-deep',
   UnknownEntity = 'dlp-unknown-entity',
   InvalidOperator = 'dlp-invalid-operator',
+  InvalidRecognizer = 'dlp-invalid-recognizer',
+  TooManyRecognizers = 'dlp-too-many-recognizers',
+  RecognizerNameTaken = 'dlp-recognizer-name-taken',
+  RecognizerNotFound = 'dlp-recognizer-not-found',
+  RecognizerBudgetExceeded = 'dlp-recognizer-budget-exceeded',
 }
 
 export class DlpServiceError extends DomainError<DlpServiceErrorCode> {
@@ -28,6 +33,10 @@ export class DlpServiceError extends DomainError<DlpServiceErrorCode> {
       case EngineErrorCode.MissingHashKey:
       case EngineErrorCode.MissingEncrypter:
         return new DlpServiceError(DlpServiceErrorCode.InvalidOperator, error.message);
+      case EngineErrorCode.InvalidRecognizer:
+        return new DlpServiceError(DlpServiceErrorCode.InvalidRecognizer, error.message);
+      case EngineErrorCode.RecognizerBudgetExceeded:
+        return new DlpServiceError(DlpServiceErrorCode.RecognizerBudgetExceeded, error.message);
       default:
         return assertUnreachable(error.code);
     }
@@ -42,6 +51,14 @@ export class DlpServiceError extends DomainError<DlpServiceErrorCode> {
         return 400;
       case DlpServiceErrorCode.InputTooLarge:
         return 413;
+      case DlpServiceErrorCode.RecognizerNotFound:
+        return 404;
+      case DlpServiceErrorCode.RecognizerNameTaken:
+        return 409;
+      case DlpServiceErrorCode.InvalidRecognizer:
+      case DlpServiceErrorCode.TooManyRecognizers:
+      case DlpServiceErrorCode.RecognizerBudgetExceeded:
+        return 422;
       default:
         return assertUnreachable(this.code);
     }

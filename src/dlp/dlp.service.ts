@@ -7,7 +7,8 @@ import {
   redactText,
   scanJson,
   scanText,
-  type EntityType,
+  type CustomRecognizer,
+  type EntityLabel,
   type Finding,
   type Operator,
   type OperatorConfig,
@@ -17,6 +18,7 @@ import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { AppConfig } from 'src/config/app-config';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { DlpServiceError, DlpServiceErrorCode } from './dlp.error';
+import { CustomRecognizerRegistry } from './recognizers/custom-recognizer-registry';
 import type {
   DlpEntityListDto,
   DlpFindingDto,
@@ -36,6 +38,7 @@ export class DlpService {
     private readonly keys: ServiceKeys,
     private readonly cipher: PersonalDataCipher,
     private readonly config: AppConfig,
+    private readonly customRecognizers: CustomRecognizerRegistry,
   ) {}
 
   entities(): DlpEntityListDto {
@@ -48,8 +51,8 @@ export class DlpService {
     };
   }
 
-  scan(body: DlpScanDto): DlpScanResultDto {
-    const opts = this.scanOptions(body);
+  async scan(body: DlpScanDto): Promise<DlpScanResultDto> {
+    const opts = await this.scanOptions(body);
     return this.engine(() => ({
       findings:
         body.text !== undefined
@@ -59,7 +62,8 @@ export class DlpService {
   }
 
   async redact(body: DlpRedactDto): Promise<DlpRedactResultDto> {
-    const opts = { ...this.scanOptions(body), ...this.operatorConfig(body.operators) };
+    const scanOpts = await this.scanOptions(body);
+    const opts = { ...scanOpts, ...this.operatorConfig(body.operators, scanOpts.custom ?? []) };
     return this.engineAsync(async () => {
       if (body.text !== undefined) {
         const r = await redactText(body.text, opts);
@@ -70,25 +74,32 @@ export class DlpService {
     });
   }
 
-  private scanOptions(body: DlpScanDto): TextScanOptions {
+  private async scanOptions(body: DlpScanDto): Promise<TextScanOptions> {
     if ((body.text === undefined) === (body.json === undefined)) {
       throw new DlpServiceError(DlpServiceErrorCode.NoInput, 'Give exactly one of text or json');
     }
+    const custom = await this.customRecognizers.current();
     return {
-      entities: body.entities?.map((e) => checkEntity(e)),
+      entities: body.entities?.map((e) => checkEntity(e, custom)),
       minScore: body.minScore,
       phone: { regions: this.config.dlp.phoneRegions },
+      custom,
+      customBudgetMs: this.config.dlp.recognizerBudgetMs,
+      allowList: body.allowList,
     };
   }
 
   /** Validates the caller's operator map; only the operators used get their key or cipher. */
-  private operatorConfig(raw: Record<string, unknown> | undefined): OperatorConfig {
+  private operatorConfig(
+    raw: Record<string, unknown> | undefined,
+    custom: readonly CustomRecognizer[],
+  ): OperatorConfig {
     if (raw === undefined) {
       return {};
     }
-    const operators: Partial<Record<EntityType | 'DEFAULT', Operator>> = {};
+    const operators: Partial<Record<EntityLabel, Operator>> = {};
     for (const [name, op] of Object.entries(raw)) {
-      const entity = name === 'DEFAULT' ? name : checkEntity(name);
+      const entity = name === 'DEFAULT' ? name : checkEntity(name, custom);
       operators[entity] = checkOperator(op);
     }
     const used = new Set(Object.values(operators).map((o) => o?.type));
@@ -118,11 +129,11 @@ export class DlpService {
   }
 }
 
-function checkEntity(name: string): EntityType {
-  if (!isEntityType(name)) {
+function checkEntity(name: string, custom: readonly CustomRecognizer[]): EntityLabel {
+  if (!isEntityType(name) && !custom.some((c) => c.entity === name)) {
     throw new DlpServiceError(
       DlpServiceErrorCode.UnknownEntity,
-      `Unknown entity type ${JSON.stringify(name.slice(0, 40))}; see GET /v1/dlp/entities`,
+      `Unknown entity type ${JSON.stringify(name.slice(0, 40))}; see GET /v1/dlp/entities and GET /v1/dlp/recognizers`,
     );
   }
   return name;

@@ -2,10 +2,11 @@ import { ENTITY_DESCRIPTIONS, type DataCategory } from './entities';
 import { contextWords, hasContext, MIN_SCORE_WITH_CONTEXT } from './engine/context';
 import { scanText } from './engine/scanner';
 import { RECOGNIZERS } from './recognizers';
-import type { EntityType, PhoneOptions } from './types';
+import type { CustomRecognizer } from './custom/custom-recognizer';
+import { isEntityType, type EntityLabel, type PhoneOptions } from './types';
 
 export interface ColumnEntity {
-  entity: EntityType;
+  entity: EntityLabel;
   /** Share of the non-empty sampled values holding at least one finding of this entity. */
   matchRatio: number;
 }
@@ -19,7 +20,7 @@ export interface ColumnClassification {
 }
 
 export interface ColumnClassifierOptions {
-  entities?: readonly EntityType[];
+  entities?: readonly EntityLabel[];
   /**
    * Default 0.5. The column name is context: an entity it names (`ssn`, `phone_number`, `iban`)
    * has its weak shapes boosted, and counts from the boosted floor (0.4) instead.
@@ -30,6 +31,10 @@ export interface ColumnClassifierOptions {
   /** Values longer than this are cut before scanning (default 4096). */
   maxValueLength?: number;
   phone?: PhoneOptions;
+  /** Custom recognizers, counted like the built-in ones. */
+  custom?: readonly CustomRecognizer[];
+  /** Time each custom recognizer may spend on one value. */
+  customBudgetMs?: number;
 }
 
 function asText(value: unknown): string | undefined {
@@ -60,13 +65,14 @@ export function classifyColumn(
   const maxValueLength = options.maxValueLength ?? 4096;
   const minScore = options.minScore ?? 0.5;
   const words = contextWords(columnName);
-  const named = new Set(
-    (Object.keys(RECOGNIZERS) as EntityType[]).filter((e) =>
-      hasContext(RECOGNIZERS[e].context, words),
-    ),
-  );
+  const named = new Set<EntityLabel>([
+    ...Object.values(RECOGNIZERS)
+      .filter((r) => hasContext(r.context, words))
+      .map((r) => r.entity),
+    ...(options.custom ?? []).filter((r) => hasContext(r.context, words)).map((r) => r.entity),
+  ]);
   const floor = named.size > 0 ? Math.min(minScore, MIN_SCORE_WITH_CONTEXT) : minScore;
-  const counts = new Map<EntityType, number>();
+  const counts = new Map<EntityLabel, number>();
   let sampled = 0;
   for (const value of values) {
     const raw = asText(value);
@@ -75,12 +81,14 @@ export function classifyColumn(
     }
     sampled++;
     const text = raw.length > maxValueLength ? raw.slice(0, maxValueLength) : raw;
-    const seen = new Set<EntityType>();
+    const seen = new Set<EntityLabel>();
     for (const f of scanText(text, {
       entities: options.entities,
       minScore: floor,
       context: [columnName],
       phone: options.phone,
+      custom: options.custom,
+      customBudgetMs: options.customBudgetMs,
     })) {
       if (f.score >= minScore || named.has(f.entity)) {
         seen.add(f.entity);
@@ -93,9 +101,10 @@ export function classifyColumn(
   const entities = [...counts.entries()]
     .map(([entity, n]) => ({ entity, matchRatio: sampled === 0 ? 0 : n / sampled }))
     .sort((a, b) => b.matchRatio - a.matchRatio || a.entity.localeCompare(b.entity));
-  const best = entities[0];
+  // Custom labels carry no category, so the best built-in entity suggests one.
+  const best = entities.find((e) => isEntityType(e.entity));
   const suggestedCategory =
-    best !== undefined && best.matchRatio >= (options.minRatio ?? 0.3)
+    best !== undefined && isEntityType(best.entity) && best.matchRatio >= (options.minRatio ?? 0.3)
       ? ENTITY_DESCRIPTIONS[best.entity].category
       : null;
   return { sampled, entities, suggestedCategory };

@@ -5,6 +5,8 @@ export enum DlpErrorCode {
   MissingHashKey = 'missing_hash_key',
   MissingEncrypter = 'missing_encrypter',
   InvalidOperator = 'invalid_operator',
+  InvalidRecognizer = 'invalid_recognizer',
+  RecognizerBudgetExceeded = 'recognizer_budget_exceeded',
 }
 
 /** The only error libs/dlp throws; its message never contains scanned values. */

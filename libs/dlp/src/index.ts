@@ -5,6 +5,12 @@ export {
   type ColumnEntity,
 } from './column-classifier';
 export {
+  compileCustomRecognizer,
+  type CustomRecognizer,
+  type CustomRecognizerSpec,
+} from './custom/custom-recognizer';
+export { CUSTOM_RECOGNIZER_LIMITS } from './custom/custom-spec';
+export {
   entityDescriptions,
   ENTITY_DESCRIPTIONS,
   type DataCategory,
@@ -29,10 +35,12 @@ export {
 } from './operators/redactor';
 export { DEFAULT_PHONE_REGIONS } from './recognizers/phone.recognizer';
 export {
+  DEFAULT_CUSTOM_BUDGET_MS,
   DEFAULT_MAX_LENGTH,
   DEFAULT_MIN_SCORE,
   ENTITY_TYPES,
   isEntityType,
+  type EntityLabel,
   type EntityType,
   type Finding,
   type JsonFinding,

@@ -164,11 +164,14 @@ export function createLogRedactor(options: LogRedactorOptions = {}): LogRedactor
   const minScore = options.minScore ?? 0.4;
   const maxLength = options.maxLength ?? 65_536;
 
+  // Only built-in entities are asked for, so every finding's label is one.
   const find = (text: string): Span[] => {
-    const spans: Span[] = scanText(text, { entities, minScore, maxLength });
+    const spans = scanText(text, { entities, minScore, maxLength }) as Span[];
     const unglued = numberEntities.length > 0 ? unglue(text) : undefined;
     if (unglued !== undefined) {
-      spans.push(...scanText(unglued, { entities: numberEntities, minScore, maxLength }));
+      spans.push(
+        ...(scanText(unglued, { entities: numberEntities, minScore, maxLength }) as Span[]),
+      );
       spans.sort((a, b) => a.start - b.start || b.end - a.end);
     }
     return spans;

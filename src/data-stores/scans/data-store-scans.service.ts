@@ -15,6 +15,7 @@ import {
   ScanColumnResult,
 } from 'src/data-stores/entities/data-store-scan.entity';
 import { DataStoresService } from 'src/data-stores/data-stores.service';
+import { CustomRecognizerRegistry } from 'src/dlp/recognizers/custom-recognizer-registry';
 import { DATA_STORE_SCAN_QUEUE, DataStoreScanJob, ScanJobData } from './data-store-scan.jobs';
 import { suggestCollections } from './suggested-collections';
 
@@ -36,6 +37,7 @@ export class DataStoreScansService {
     private readonly connectors: DataStoreConnectors,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly customRecognizers: CustomRecognizerRegistry,
   ) {}
 
   async start(ctx: RequestContext, dataStoreId: string): Promise<DataStoreScanEntity> {
@@ -83,11 +85,14 @@ export class DataStoreScansService {
       const { connector } = await this.connectors.forStoreId(scan.dataStoreId);
       const columns: ScanColumnResult[] = [];
       const catalogue = await connector.catalogue();
+      const custom = await this.customRecognizers.current();
       for (const table of catalogue) {
         for (const { name: field } of table.columns) {
           const values = await connector.sample(table.name, field, SAMPLE_SIZE);
           const result = classifyColumn(field, values, {
             phone: { regions: this.config.dlp.phoneRegions },
+            custom,
+            customBudgetMs: this.config.dlp.recognizerBudgetMs,
           });
           columns.push({
             collection: table.name,

@@ -7,6 +7,7 @@ import {
   IsOptional,
   IsString,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 
@@ -30,7 +31,8 @@ export class DlpScanDto {
   json?: unknown;
 
   @ApiPropertyOptional({
-    description: 'Only these entity types (see GET /v1/dlp/entities); default all.',
+    description:
+      'Only these entity types (see GET /v1/dlp/entities) and custom recognizer labels (see GET /v1/dlp/recognizers); default all.',
     example: ['EMAIL_ADDRESS', 'PHONE_NUMBER'],
   })
   @IsOptional()
@@ -38,6 +40,18 @@ export class DlpScanDto {
   @ArrayMaxSize(64)
   @IsString({ each: true })
   entities?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Values that are not personal data here (a support address, a company name): findings whose text equals one of them, case and surrounding space aside, are left out.',
+    example: ['support@example.com'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(256, { each: true })
+  allowList?: string[];
 
   @ApiPropertyOptional({
     description: 'Drop findings scoring below this (0 to 1); default 0.3.',
@@ -53,7 +67,7 @@ export class DlpScanDto {
 export class DlpRedactDto extends DlpScanDto {
   @ApiPropertyOptional({
     description:
-      'Operator per entity type, or `DEFAULT` for the rest: `{type: "redact"}`, `{type: "replace", value}`, `{type: "mask", char, keepLast}`, `{type: "hash"}` (HMAC under the service key), `{type: "encrypt"}` (field-encryption ciphertext). Default: replace with `<ENTITY>`.',
+      'Operator per entity type or custom label, or `DEFAULT` for the rest: `{type: "redact"}`, `{type: "replace", value}`, `{type: "mask", char, keepLast}`, `{type: "hash"}` (HMAC under the service key), `{type: "encrypt"}` (field-encryption ciphertext). Default: replace with `<ENTITY>`.',
     example: {
       EMAIL_ADDRESS: { type: 'mask', char: '*', keepLast: 4 },
       PHONE_NUMBER: { type: 'hash' },

@@ -1,8 +1,10 @@
+import type { CustomRecognizer } from '../custom/custom-recognizer';
 import { DlpError, DlpErrorCode } from '../errors';
 import { RECOGNIZERS } from '../recognizers';
 import { DEFAULT_PHONE_REGIONS } from '../recognizers/phone.recognizer';
 import { createPersonRecognizer } from '../recognizers/person.recognizer';
 import {
+  DEFAULT_CUSTOM_BUDGET_MS,
   DEFAULT_MAX_LENGTH,
   DEFAULT_MIN_SCORE,
   ENTITY_TYPES,
@@ -30,19 +32,26 @@ export interface TextScanOptions extends ScanOptions {
   personNlp?: boolean;
 }
 
-export function checkEntities(entities: readonly string[] | undefined): readonly EntityType[] {
+/** The built-in entities asked for; a label neither built in nor custom is refused. */
+export function checkEntities(
+  entities: readonly string[] | undefined,
+  custom: readonly CustomRecognizer[] = [],
+): readonly EntityType[] {
   if (entities === undefined) {
     return ENTITY_TYPES;
   }
-  return entities.map((e) => {
-    if (!isEntityType(e)) {
+  const builtIn: EntityType[] = [];
+  for (const e of entities) {
+    if (isEntityType(e)) {
+      builtIn.push(e);
+    } else if (!custom.some((c) => c.entity === e)) {
       throw new DlpError(
         DlpErrorCode.UnknownEntity,
         `Unknown entity type ${JSON.stringify(e.slice(0, 40))}`,
       );
     }
-    return e;
-  });
+  }
+  return builtIn;
 }
 
 /** False when no finding of this recognizer can reach `minScore` in this text. */
@@ -128,7 +137,8 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
       `Text of ${text.length} code units exceeds the limit of ${maxLength}`,
     );
   }
-  const entities = checkEntities(opts.entities);
+  const custom = opts.custom ?? [];
+  const entities = checkEntities(opts.entities, custom);
   const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
   const ctx: RecognizerContext = {
     phone: {
@@ -140,6 +150,9 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
+  if (custom.length > 0 && text.length > 0) {
+    runCustom(text, opts, hint, raw);
+  }
   for (const recognizer of runOrder(entities, opts)) {
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
@@ -162,5 +175,44 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   if (hint.length > 0) {
     valueFindings(text, hint, entities, raw);
   }
-  return resolveOverlaps(raw.filter((f) => f.score >= minScore));
+  const found = resolveOverlaps(raw.filter((f) => f.score >= minScore));
+  return opts.allowList !== undefined && opts.allowList.length > 0
+    ? dropAllowed(text, found, opts.allowList)
+    : found;
+}
+
+/** The custom recognizers asked for, each within its time budget, with the context boost. */
+function runCustom(text: string, opts: TextScanOptions, hint: readonly string[], raw: Finding[]) {
+  const budget = opts.customBudgetMs ?? DEFAULT_CUSTOM_BUDGET_MS;
+  for (const recognizer of opts.custom ?? []) {
+    if (opts.entities !== undefined && !opts.entities.includes(recognizer.entity)) {
+      continue;
+    }
+    const first = raw.length;
+    recognizer.find(text, Date.now() + budget, raw);
+    const hinted = hasContext(recognizer.context, hint);
+    for (let i = first; i < raw.length; i++) {
+      const f = raw[i];
+      if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {
+        f.score = boost(f.score);
+      }
+    }
+  }
+}
+
+/** Allow lists in normalised form, per list: JSON scans pass the same list for every value. */
+const allowSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function dropAllowed<T extends Finding>(text: string, findings: T[], allowList: readonly string[]) {
+  let allowed = allowSets.get(allowList);
+  if (allowed === undefined) {
+    allowed = new Set(allowList.map(normaliseAllowed));
+    allowSets.set(allowList, allowed);
+  }
+  const set = allowed;
+  return findings.filter((f) => !set.has(normaliseAllowed(text.slice(f.start, f.end))));
+}
+
+function normaliseAllowed(value: string): string {
+  return value.trim().toLowerCase();
 }

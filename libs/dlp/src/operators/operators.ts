@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DlpError, DlpErrorCode } from '../errors';
-import type { EntityType } from '../types';
+import type { EntityLabel } from '../types';
 
 /** How one entity's findings are rewritten. */
 export type Operator =
@@ -11,17 +11,17 @@ export type Operator =
   | { type: 'encrypt' };
 
 /** Produces a field ciphertext for a value; the service plugs libs/crypto in here. */
-export type Encrypter = (value: string, entity: EntityType) => string | Promise<string>;
+export type Encrypter = (value: string, entity: EntityLabel) => string | Promise<string>;
 
 export interface OperatorConfig {
-  /** Per entity; `DEFAULT` applies to the rest. Without either: replace with `<ENTITY>`. */
-  operators?: Partial<Record<EntityType | 'DEFAULT', Operator>>;
+  /** Per entity label; `DEFAULT` applies to the rest. Without either: replace with `<ENTITY>`. */
+  operators?: Partial<Record<EntityLabel, Operator>>;
   /** HMAC-SHA-256 key for `hash`; required when any finding uses it. */
   hashKey?: string | Uint8Array;
   encrypt?: Encrypter;
 }
 
-export function operatorFor(entity: EntityType, config: OperatorConfig): Operator {
+export function operatorFor(entity: EntityLabel, config: OperatorConfig): Operator {
   return config.operators?.[entity] ?? config.operators?.DEFAULT ?? { type: 'replace' };
 }
 
@@ -75,7 +75,7 @@ function mask(value: string, char: string, keepLast: number): string {
 /** The replacement for one value; only `encrypt` can be asynchronous. */
 export function applyOperator(
   value: string,
-  entity: EntityType,
+  entity: EntityLabel,
   config: OperatorConfig,
 ): string | Promise<string> {
   const op = operatorFor(entity, config);
