@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DataStoreValueMoves } from 'src/data-stores/data-store-value-moves';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { ConsentValueMoves } from 'src/consent/consent-value-moves';
 import { ConsentSubjects } from 'src/consent/ledger/consent-subject';
@@ -16,6 +17,7 @@ import { SubjectProtector } from 'src/privacy-requests/subject-protector.service
 import { WebhooksService } from 'src/consent/webhooks/webhooks.service';
 import { createApiKey, uniqueEmail } from './support/factories';
 import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
+import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 describe("the service's own values and the public crypto API", () => {
@@ -27,6 +29,7 @@ describe("the service's own values and the public crypto API", () => {
   let cryptoKey: string;
   let consentKey: string;
   let requestKey: string;
+  let shop: ShopFixture | undefined;
   const purpose = `news_${randomBytes(3).toString('hex')}`;
 
   // Its values are rewritten to their former form and moved again: a database of its own.
@@ -52,6 +55,7 @@ describe("the service's own values and the public crypto API", () => {
   afterAll(async () => {
     await t?.close();
     await own?.drop();
+    await shop?.drop();
   });
 
   const decrypt = (ciphertext: string, context: Record<string, string>) =>
@@ -357,5 +361,51 @@ describe("the service's own values and the public crypto API", () => {
     const sealed = await stored();
     expect(sealed).not.toContain('tok_1b2c3d4e');
     expect(await protector.openWebhookUrl(sealed, id)).toBe(url);
+  });
+
+  it('moves a request subject and a store connection sealed before to the internal keyring', async () => {
+    const requestId = await runningRequest();
+    const subject = { email: uniqueEmail('früher') };
+    const legacySubject = { table: 'privacy_requests', column: 'subject' };
+    const formerSubject = await cipher.encrypt(JSON.stringify(subject), {
+      context: legacySubject,
+    });
+    await db.query(`UPDATE privacy_requests SET subject_ciphertext = $2 WHERE id = $1`, [
+      requestId,
+      formerSubject,
+    ]);
+    shop = await createShop({ customers: 1, orders: 1, items: 1 }, 'moves');
+    const store = await request(t.http)
+      .post('/v1/data-stores')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        name: 'moves-shop',
+        type: 'postgres',
+        connection: { url: shop.postgresUrl },
+        collections: SHOP_COLLECTIONS,
+      })
+      .expect(201);
+    const legacyConnection = { table: 'data_stores', column: 'connection', id: store.body.id };
+    const formerConnection = await cipher.encrypt(JSON.stringify({ url: shop.postgresUrl }), {
+      context: legacyConnection,
+    });
+    await db.query(`UPDATE data_stores SET connection_ciphertext = $2 WHERE id = $1`, [
+      store.body.id,
+      formerConnection,
+    ]);
+    expect((await decrypt(formerSubject, legacySubject)).status).toBe(200);
+    expect((await decrypt(formerConnection, legacyConnection)).status).toBe(200);
+
+    await forgetMoves();
+    await t.app.get(PrivacyRequestValueMoves).onApplicationBootstrap();
+    await t.app.get(DataStoreValueMoves).onApplicationBootstrap();
+    const [row] = await db.query<Array<{ s: string; c: string }>>(
+      `SELECT r.subject_ciphertext AS s, d.connection_ciphertext AS c
+         FROM privacy_requests r, data_stores d WHERE r.id = $1 AND d.id = $2`,
+      [requestId, store.body.id],
+    );
+    expect((await decrypt(row.s, legacySubject)).status).toBe(403);
+    expect((await decrypt(row.c, legacyConnection)).status).toBe(403);
+    expect(await t.app.get(SubjectProtector).open(row.s, requestId)).toEqual(subject);
   });
 });

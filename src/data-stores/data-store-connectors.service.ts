@@ -4,7 +4,9 @@ import { Repository } from 'typeorm';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { allowListGuard, type OutboundGuard } from 'src/common/outbound/post-json';
 import { AppConfig } from 'src/config/app-config';
+import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
+import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type { Connector } from './connectors/connector.interface';
 import { ConnectorSpec, createConnector } from './connectors/connector.factory';
 import { DataStoreError, DataStoreErrorCode } from './data-store.error';
@@ -105,6 +107,18 @@ export class DataStoreConnectors implements OnApplicationShutdown {
       legacyConnectionContext(store.id),
     );
     return JSON.parse(plain) as StoreConnection;
+  }
+
+  /** The stored connections as a column `OwnValueResealer` moves (values sealed before). */
+  get connections(): SealedColumn {
+    return {
+      ...sealedColumnAt(
+        { table: 'data_stores', column: 'connection_ciphertext', key: 'id', keyType: 'uuid' },
+        (sql, params) => this.stores.query(sql, params),
+      ),
+      keyAlias: INTERNAL_ALIAS,
+      contexts: (id) => ({ context: connectionContext(id), legacy: legacyConnectionContext(id) }),
+    };
   }
 
   async forget(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { DataStoreValueMoves } from './data-store-value-moves';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -26,6 +27,7 @@ export class DataStoresModule {
       providers: [
         DataStoresService,
         DataStoreConnectors,
+        DataStoreValueMoves,
         DataStoreScansService,
         ...(options.workers ? [DataStoreScanProcessor] : []),
       ],

@@ -6,7 +6,8 @@ import { PrivacyRequestRepository } from './privacy-request.repository';
 import { SubjectProtector } from './subject-protector.service';
 
 /**
- * Before the service answers, mail reasons and manual tasks' notes sealed under contexts the
+ * Before the service answers, request subjects and corrections, mail reasons and manual tasks'
+ * notes sealed under contexts (or the keyring) the
  * public crypto API could present are moved to their reserved ones, and completion webhook URLs
  * stored plain are sealed (see `OwnValueResealer`).
  */
@@ -23,6 +24,8 @@ export class PrivacyRequestValueMoves implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.resealer.move(this.mails.reasons);
     await this.resealer.move(this.tasks.notes);
+    await this.resealer.move(this.protector.subjects(this.requests.subjectColumn()));
+    await this.resealer.move(this.protector.corrections(this.requests.correctionsColumn()));
     await this.resealer.move(this.protector.webhookUrls(this.requests.webhookUrlColumn()));
   }
 }

@@ -671,12 +671,25 @@ export class PrivacyRequestRepository {
     return rows[0]?.status;
   }
 
-  /** The completion webhook URLs, read and replaced row by row when they are sealed. */
-  webhookUrlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+  /** The sealed subjects and corrections, read and replaced row by row when they move context. */
+  subjectColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return this.requestColumn('subject_ciphertext');
+  }
+
+  correctionsColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return this.requestColumn('corrections_ciphertext');
+  }
+
+  private requestColumn(column: string): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
     return sealedColumnAt(
-      { table: 'privacy_requests', column: 'webhook_url', key: 'id', keyType: 'uuid' },
+      { table: 'privacy_requests', column, key: 'id', keyType: 'uuid' },
       (sql, params) => this.dataSource.query(sql, params),
     );
+  }
+
+  /** The completion webhook URLs, read and replaced row by row when they are sealed. */
+  webhookUrlColumn(): Pick<SealedColumn, 'name' | 'page' | 'replace'> {
+    return this.requestColumn('webhook_url');
   }
 
   /** The tasks' sealed notes, read and replaced row by row when they move to a new context. */

@@ -82,6 +82,24 @@ export class SubjectProtector {
     return this.cipher.openUrl(stored, webhookUrlContext(requestId));
   }
 
+  /** Stored subjects as a column `OwnValueResealer` moves (values sealed under the former context). */
+  subjects(column: Pick<SealedColumn, 'name' | 'page' | 'replace'>): SealedColumn {
+    return {
+      ...column,
+      keyAlias: INTERNAL_ALIAS,
+      contexts: (id) => ({ context: subjectContext(id), legacy: LEGACY_CONTEXT }),
+    };
+  }
+
+  /** Stored corrections as a column `OwnValueResealer` moves, like the subjects. */
+  corrections(column: Pick<SealedColumn, 'name' | 'page' | 'replace'>): SealedColumn {
+    return {
+      ...column,
+      keyAlias: INTERNAL_ALIAS,
+      contexts: (id) => ({ context: correctionsContext(id), legacy: LEGACY_CORRECTIONS_CONTEXT }),
+    };
+  }
+
   /** Stored completion webhook URLs as a column `OwnValueResealer` seals (rows written before). */
   webhookUrls(column: Pick<SealedColumn, 'name' | 'page' | 'replace'>): SealedColumn {
     return {
