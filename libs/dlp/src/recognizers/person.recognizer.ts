@@ -87,13 +87,15 @@ function push(out: Finding[], start: number, end: number, score: number): void {
 function scoreRun(text: string, runStart: number, value: string, out: Finding[]): void {
   const { names: known, stop } = names();
   let toks = tokens(text, runStart, value);
-  // After a cue ("Il sig. Max Karlík") a leading name that is also a common word stays.
-  const cued = STRONG_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart));
+  // After a cue ("Il sig. Max Karlík") a leading name that is also a common word stays; the cue
+  // is looked for only then, since the test costs more than the rest of the run's scoring.
+  const keepsLead = (t: Token): boolean =>
+    known.has(t.word) &&
+    STRONG_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart));
   let lead = 0;
   while (
     lead < toks.length &&
-    (toks[lead].initial ||
-      (stop.has(toks[lead].word) && !(cued && lead === 0 && known.has(toks[lead].word))))
+    (toks[lead].initial || (stop.has(toks[lead].word) && !(lead === 0 && keepsLead(toks[lead]))))
   ) {
     lead++;
   }
