@@ -16,12 +16,12 @@ import { PrivacyRequestValueMoves } from 'src/privacy-requests/privacy-request-v
 import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
 import { WebhooksService } from 'src/consent/webhooks/webhooks.service';
 import { createApiKey, uniqueEmail } from './support/factories';
-import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
+import { ownDatabase } from './support/own-database';
 import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 describe("the service's own values and the public crypto API", () => {
-  let own: ScratchDatabases;
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let admin: string;
   let db: DataSource;
@@ -34,12 +34,8 @@ describe("the service's own values and the public crypto API", () => {
 
   // Its values are rewritten to their former form and moved again: a database of its own.
   beforeAll(async () => {
-    own = await createScratchDatabases('svc_moves');
-    t = await createTestApp({
-      DATABASE_URL: own.postgresUrl,
-      DB_MIGRATE: 'true',
-      REDIS_PREFIX: `svc_moves_${randomBytes(3).toString('hex')}`,
-    });
+    own = await ownDatabase('svc_moves');
+    t = await createTestApp(own.env);
     admin = await adminToken(t.http);
     db = t.app.get(DataSource);
     cipher = t.app.get(PersonalDataCipher);
