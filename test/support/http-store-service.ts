@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { createApiKey } from './factories';
@@ -30,13 +31,24 @@ export interface HttpStoreService {
   close(): Promise<void>;
 }
 
-/** `env`: settings of the whole service (e.g. a private REDIS_URL), for the API and its workers. */
+/**
+ * `env`: settings of the whole service (e.g. a private REDIS_URL), for the API and its workers;
+ * with a DATABASE_URL of its own (a private cluster) no database is made on the shared server.
+ */
 export async function startHttpStoreService(
   tag: string,
   storeSecret: string,
   env: Record<string, string> = {},
 ): Promise<HttpStoreService> {
-  const own = await ownDatabase(tag);
+  const own = env.DATABASE_URL
+    ? {
+        env: {
+          DB_MIGRATE: 'true',
+          REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_${tag}_${randomUUID().slice(0, 8)}`,
+        },
+        drop: () => Promise.resolve(),
+      }
+    : await ownDatabase(tag);
   own.env = { ...own.env, ...env };
   const store = new TestHttpStore(storeSecret);
   const url = await store.start();

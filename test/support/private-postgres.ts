@@ -8,6 +8,9 @@ export interface PrivateCluster {
   version: string;
   name: string;
   port: number;
+  /** Stops the server at once (`-m immediate`), as a crash or a lost host would. */
+  stop(): void;
+  start(): void;
   /** Stops and removes the cluster with its data; safe to call twice. */
   drop(): void;
 }
@@ -44,6 +47,12 @@ export function createPrivateCluster(
     version,
     name,
     port,
+    stop() {
+      execFileSync('pg_ctlcluster', [version, name, 'stop', '-m', 'immediate'], { stdio: 'pipe' });
+    },
+    start() {
+      execFileSync('pg_ctlcluster', [version, name, 'start'], { stdio: 'pipe' });
+    },
     drop() {
       if (!dropped) {
         dropped = true;
@@ -61,6 +70,25 @@ export function createPrivateCluster(
     throw e;
   }
   return cluster;
+}
+
+/** Resolves once the server at `connectionString` accepts a connection. */
+export async function postgresReady(connectionString: string, timeoutMs = 20_000): Promise<void> {
+  const { Client } = await import('pg');
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const probe = new Client({ connectionString });
+    try {
+      await probe.connect();
+      await probe.end();
+      return;
+    } catch (e) {
+      await probe.end().catch(() => undefined);
+      if (Date.now() > deadline) {
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
 }
 
 /** Writes `content` as a file the postgres user owns (mode 0600, as a server key must be). */
