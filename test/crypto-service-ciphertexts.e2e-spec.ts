@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
-import { createApiKey, uniqueEmail } from './support/factories';
+import { createApiKey, publicDecrypt, uniqueEmail } from './support/factories';
 import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
 import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -36,10 +36,7 @@ describe("the public crypto API and the service's own ciphertexts", () => {
   });
 
   const decrypt = (ciphertext: string, context: Record<string, string>) =>
-    request(t.http)
-      .post('/v1/crypto/decrypt')
-      .set('Authorization', `Bearer ${decryptKey}`)
-      .send({ context, fields: { value: ciphertext } });
+    publicDecrypt(t.http, decryptKey, ciphertext, context);
 
   it("cannot decrypt a stored request subject, even with the subject's context guessed", async () => {
     const writer = (await createApiKey(t.http, admin, ['requests:write'])).key;

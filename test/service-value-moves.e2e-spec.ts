@@ -15,7 +15,7 @@ import { SubjectMailOutbox } from 'src/privacy-requests/notifications/subject-ma
 import { PrivacyRequestValueMoves } from 'src/privacy-requests/privacy-request-value-moves';
 import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
 import { WebhooksService } from 'src/consent/webhooks/webhooks.service';
-import { createApiKey, uniqueEmail } from './support/factories';
+import { createApiKey, publicDecrypt, uniqueEmail } from './support/factories';
 import { ownDatabase } from './support/own-database';
 import { createShop, SHOP_COLLECTIONS, ShopFixture } from './support/shop-fixture';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -55,10 +55,7 @@ describe("the service's own values and the public crypto API", () => {
   });
 
   const decrypt = (ciphertext: string, context: Record<string, string>) =>
-    request(t.http)
-      .post('/v1/crypto/decrypt')
-      .set('Authorization', `Bearer ${cryptoKey}`)
-      .send({ context, fields: { value: ciphertext } });
+    publicDecrypt(t.http, cryptoKey, ciphertext, context);
 
   const consent = (subjectId: string) =>
     request(t.http)

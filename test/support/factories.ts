@@ -36,3 +36,15 @@ export async function createApiKey(
     .expect(201);
   return res.body as { id: string; key: string };
 }
+
+/** `POST /v1/crypto/decrypt` of one value under `context`, as the holder of API key `key`. */
+export const publicDecrypt = (
+  http: App,
+  key: string,
+  ciphertext: string,
+  context: Record<string, string>,
+): request.Test =>
+  request(http)
+    .post('/v1/crypto/decrypt')
+    .set('Authorization', `Bearer ${key}`)
+    .send({ context, fields: { value: ciphertext } });
