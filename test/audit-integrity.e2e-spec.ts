@@ -192,6 +192,21 @@ describe('audit log against its database owner', () => {
     expect(await verify()).toMatchObject({ ok: true });
   });
 
+  it('verifies checkpoints that a process with another public address wrote', async () => {
+    const worker = await createTestApp({
+      DATABASE_URL: own.postgresUrl,
+      REDIS_PREFIX: `audit_integrity_${randomBytes(3).toString('hex')}`,
+      PUBLIC_BASE_URL: 'https://worker-7.internal.example',
+    });
+    try {
+      await append(1);
+      await worker.app.get(AuditIntegrityService).checkpoint();
+    } finally {
+      await worker.close();
+    }
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
   it('extends the checkpoints over new events from the scheduled job', async () => {
     await append(2);
     const [{ n }]: Array<{ n: string }> = await db.query(
