@@ -30,4 +30,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["node", "scripts/healthcheck.js"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js"]
+# A young generation sized for the request rate: the default one is scavenged every ~80 ms under
+# load, and its pauses were the consent check's p99.
+CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]
