@@ -106,11 +106,17 @@ describe('mail as files in development, and no personal data in the log', () => 
     expect(look.status).toBe(200);
     expect(((await look.json()) as { status: string }).status).toBe('completed');
 
-    // Each file is named in the log at info (development prints pino-pretty lines).
-    const infoLines = output.split('\n').filter((l) => /\bINFO\b|"level":30/.test(l));
-    for (const m of [codeMail, receipt, completion]) {
+    // Each file is named in the log at info (development prints pino-pretty lines, which the
+    // pretty-printer's thread may write a moment after the file exists).
+    const named = (file: string): boolean =>
+      output.split('\n').some((l) => /\bINFO\b|"level":30/.test(l) && l.includes(file));
+    const mails = [codeMail, receipt, completion];
+    for (let waited = 0; waited < 10_000 && !mails.every((m) => named(m.file)); waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const m of mails) {
       expect(existsSync(m.file)).toBe(true);
-      expect(infoLines.some((l) => l.includes(m.file))).toBe(true);
+      expect({ file: m.file, named: named(m.file) }).toEqual({ file: m.file, named: true });
     }
   }, 90_000);
 

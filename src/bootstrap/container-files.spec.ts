@@ -92,7 +92,11 @@ describe('docker-compose.yml', () => {
     for (const name of ['app-dev', 'api', 'worker']) {
       expect(services[name].volumes?.some((v) => v.endsWith(`:${exportDir}`))).toBe(true);
     }
-    expect(services.worker.command).toEqual(['node', 'dist/src/worker.js']);
+    expect(services.worker.command).toEqual([
+      'node',
+      '--max-semi-space-size=64',
+      'dist/src/worker.js',
+    ]);
   });
 });
 
