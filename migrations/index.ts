@@ -27,6 +27,7 @@ import { IdempotencyKeys1764003000000 } from './1764003000000-idempotency-keys';
 import { DlpCustomRecognizers1764003100000 } from './1764003100000-dlp-custom-recognizers';
 import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-moves';
 import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-ledger-value-moves';
+import { DropRequestSubjectIndexes1764003600000 } from './1764003600000-drop-request-subject-indexes';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   DlpCustomRecognizers1764003100000,
   ServiceValueMoves1764003200000,
   ConsentLedgerValueMoves1764003210000,
+  DropRequestSubjectIndexes1764003600000,
 ];

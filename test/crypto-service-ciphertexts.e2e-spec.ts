@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DropRequestSubjectIndexes1764003600000 } from '../migrations/1764003600000-drop-request-subject-indexes';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
 import { createApiKey, publicDecrypt, uniqueEmail } from './support/factories';
@@ -60,26 +61,69 @@ describe("the public crypto API and the service's own ciphertexts", () => {
     expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(email);
   });
 
-  it("cannot reproduce a request's e-mail index with POST /v1/crypto/blind-index", async () => {
-    const writer = (await createApiKey(t.http, admin, ['requests:write'])).key;
+  it("keeps no index of a request's subject that POST /v1/crypto/blind-index reproduces, old rows included", async () => {
+    const writer = (await createApiKey(t.http, admin, ['requests:write', 'requests:read'])).key;
     const email = uniqueEmail('Łukasz');
+    const subjectId = `cust-${randomBytes(4).toString('hex')}`;
     const created = await request(t.http)
       .post('/v1/privacy-requests')
       .set('Authorization', `Bearer ${writer}`)
-      .send({ type: 'access', subject: { email }, jurisdiction: 'GDPR' })
+      .send({ type: 'access', subject: { email, subjectId }, jurisdiction: 'GDPR' })
       .expect(201);
-    const [row]: Array<{ idx: string }> = await db.query(
-      'SELECT email_index AS idx FROM privacy_requests WHERE id = $1',
-      [created.body.id],
+    const id = created.body.id as string;
+    const index = async (field: string, value: string): Promise<string> =>
+      (
+        await request(t.http)
+          .post('/v1/crypto/blind-index')
+          .set('Authorization', `Bearer ${decryptKey}`)
+          .send({ field, value })
+          .expect(200)
+      ).body.blindIndex as string;
+    // The indexes requests were stored with before their fields were reserved.
+    const former = [await index('dsr.email', email), await index('dsr.subject_id', subjectId)];
+    const stored = async (): Promise<string> => {
+      const [row]: Array<{ j: string }> = await db.query(
+        'SELECT row_to_json(p)::text AS j FROM privacy_requests p WHERE id = $1',
+        [id],
+      );
+      return row.j;
+    };
+
+    const drop = new DropRequestSubjectIndexes1764003600000();
+    const q = db.createQueryRunner();
+    try {
+      await drop.down(q);
+      await q.query(
+        'UPDATE privacy_requests SET email_index = $2, subject_id_index = $3 WHERE id = $1',
+        [id, ...former],
+      );
+      for (const value of former) {
+        expect(await stored()).toContain(value);
+      }
+      await drop.up(q);
+    } finally {
+      await q.release();
+    }
+
+    const row = await stored();
+    for (const value of former) {
+      expect(row).not.toContain(value);
+    }
+    const columns: Array<{ c: string }> = await db.query(
+      `SELECT column_name AS c FROM information_schema.columns
+        WHERE table_name = 'privacy_requests' AND column_name LIKE '%index%'`,
     );
-    const index = (field: string) =>
-      request(t.http)
-        .post('/v1/crypto/blind-index')
-        .set('Authorization', `Bearer ${decryptKey}`)
-        .send({ field, value: email });
-    const guessed = await index('dsr.email').expect(200);
-    expect(guessed.body.blindIndex).not.toBe(row.idx);
-    await index('svc:dsr.email').expect(400);
+    expect(columns).toEqual([]);
+    const read = await request(t.http)
+      .get(`/v1/privacy-requests/${id}`)
+      .set('Authorization', `Bearer ${writer}`)
+      .expect(200);
+    expect(read.body.id).toBe(id);
+    await request(t.http)
+      .post('/v1/crypto/blind-index')
+      .set('Authorization', `Bearer ${decryptKey}`)
+      .send({ field: 'svc:dsr.email', value: email })
+      .expect(400);
     await request(t.http)
       .post('/v1/crypto/encrypt')
       .set('Authorization', `Bearer ${decryptKey}`)
@@ -144,10 +188,8 @@ describe("the public crypto API and the service's own ciphertexts", () => {
     const protector = t.app.get(SubjectProtector);
     const requestId = randomUUID();
     const sealed = await protector.seal({ email: 'ženja@example.org' }, requestId);
-    expect(await protector.open(sealed.ciphertext, requestId)).toEqual({
-      email: 'ženja@example.org',
-    });
-    await expect(protector.open(sealed.ciphertext, randomUUID())).rejects.toThrow();
+    expect(await protector.open(sealed, requestId)).toEqual({ email: 'ženja@example.org' });
+    await expect(protector.open(sealed, randomUUID())).rejects.toThrow();
     const former = await t.app
       .get(PersonalDataCipher)
       .encrypt(JSON.stringify({ email: 'ö@example.org' }), {

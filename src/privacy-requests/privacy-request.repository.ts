@@ -128,17 +128,16 @@ const TRANSITION_SQL = `
 
 const INSERT_QUEUED_SQL = `
   INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
-    email_index, subject_id_index, received_at, due_at, due_rule, webhook_url, requested_by,
-    corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at, notify,
-    status_token_hash)
-  VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18,
-    CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE now() END, $20, $21)
+    received_at, due_at, due_rule, webhook_url, requested_by, corrections_ciphertext,
+    acknowledge_by, acknowledge_rule, acknowledged_at, notify, status_token_hash)
+  VALUES ($1, $2, $17, $3, $4, $5, $6, $7, $8, $9, $10, $14, $15, $16,
+    CASE WHEN $15::timestamptz IS NULL THEN NULL ELSE now() END, $18, $19)
   RETURNING id`;
 
 const INSERT_TASKS_SQL = `
   INSERT INTO privacy_request_tasks (id, request_id, data_store_id, data_store_name, status)
   SELECT t.id, $1::uuid, t.store_id, t.store_name, 'pending'
-    FROM unnest($13::uuid[], $14::uuid[], $15::text[]) AS t(id, store_id, store_name)`;
+    FROM unnest($11::uuid[], $12::uuid[], $13::text[]) AS t(id, store_id, store_name)`;
 
 /**
  * Reads the task's work and, when there is work to do (the task is unfinished, its request
@@ -287,8 +286,6 @@ export class PrivacyRequestRepository {
       request.jurisdiction,
       request.source,
       request.subjectCiphertext,
-      request.emailIndex,
-      request.subjectIdIndex,
       request.receivedAt,
       request.dueAt,
       request.dueRule,

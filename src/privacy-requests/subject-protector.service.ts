@@ -1,21 +1,12 @@
 import { INTERNAL_ALIAS } from 'src/crypto/access/key-alias.access';
 import { Injectable } from '@nestjs/common';
-import {
-  isPlainUrl,
-  PersonalDataCipher,
-  SERVICE_CONTEXT_PREFIX,
-  serviceContext,
-} from 'src/crypto/personal-data.cipher';
+import { isPlainUrl, PersonalDataCipher, serviceContext } from 'src/crypto/personal-data.cipher';
 import type { SealedColumn } from 'src/crypto/reseal/sealed-column';
 import type { Correction, Subject } from 'src/data-stores/data-store.types';
 
 /** The contexts values were sealed under before the reserved namespace; read only. */
 const LEGACY_CONTEXT = { table: 'privacy_requests', column: 'subject' };
 const LEGACY_CORRECTIONS_CONTEXT = { table: 'privacy_requests', column: 'corrections' };
-
-/** In the reserved namespace, so `/v1/crypto/*` cannot compute these indexes. */
-const EMAIL_INDEX_FIELD = `${SERVICE_CONTEXT_PREFIX}dsr.email`;
-const SUBJECT_ID_INDEX_FIELD = `${SERVICE_CONTEXT_PREFIX}dsr.subject_id`;
 
 const subjectContext = (requestId: string): Record<string, string> =>
   serviceContext('privacy_requests.subject', { request: requestId });
@@ -25,25 +16,20 @@ const correctionsContext = (requestId: string): Record<string, string> =>
 const webhookUrlContext = (requestId: string): Record<string, string> =>
   serviceContext('privacy_requests.webhook_url', { request: requestId });
 
-/** The request's subject is stored encrypted; blind indexes find requests by email or id. */
+/**
+ * The request's subject is stored encrypted and bound to its request. Requests are never looked
+ * up by subject, so no blind index of the subject is kept: one would be a stable, comparable
+ * value derived from the e-mail with no use to the service.
+ */
 @Injectable()
 export class SubjectProtector {
   constructor(private readonly cipher: PersonalDataCipher) {}
 
-  async seal(
-    subject: Subject,
-    requestId: string,
-  ): Promise<{ ciphertext: string; emailIndex: string | null; subjectIdIndex: string | null }> {
-    return {
-      ciphertext: await this.cipher.encrypt(JSON.stringify(subject), {
-        context: subjectContext(requestId),
-        keyAlias: INTERNAL_ALIAS,
-      }),
-      emailIndex: subject.email ? this.cipher.blindIndex(EMAIL_INDEX_FIELD, subject.email) : null,
-      subjectIdIndex: subject.subjectId
-        ? this.cipher.blindIndex(SUBJECT_ID_INDEX_FIELD, subject.subjectId)
-        : null,
-    };
+  seal(subject: Subject, requestId: string): Promise<string> {
+    return this.cipher.encrypt(JSON.stringify(subject), {
+      context: subjectContext(requestId),
+      keyAlias: INTERNAL_ALIAS,
+    });
   }
 
   async open(ciphertext: string, requestId: string): Promise<Subject> {

@@ -27,12 +27,6 @@ export class PrivacyRequestEntity {
   @Column({ name: 'corrections_ciphertext', type: 'text', nullable: true })
   correctionsCiphertext!: string | null;
 
-  @Column({ name: 'email_index', type: 'text', nullable: true })
-  emailIndex!: string | null;
-
-  @Column({ name: 'subject_id_index', type: 'text', nullable: true })
-  subjectIdIndex!: string | null;
-
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
 

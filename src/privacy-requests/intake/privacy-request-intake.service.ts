@@ -255,7 +255,7 @@ export class PrivacyRequestIntakeService {
     const deadline = this.deadlines.initial(jurisdiction, input.type, receivedAt);
     const acknowledge = this.deadlines.acknowledgement(jurisdiction, input.type, receivedAt);
     const id = randomUUID();
-    const sealed = await this.protector.seal(input.subject, id);
+    const subjectCiphertext = await this.protector.seal(input.subject, id);
     const webhookUrl =
       input.webhookUrl === undefined
         ? null
@@ -266,10 +266,8 @@ export class PrivacyRequestIntakeService {
       jurisdiction,
       source,
       status: 'pending_verification',
-      subjectCiphertext: sealed.ciphertext,
+      subjectCiphertext,
       correctionsCiphertext: null,
-      emailIndex: sealed.emailIndex,
-      subjectIdIndex: sealed.subjectIdIndex,
       receivedAt,
       dueAt: deadline.dueAt,
       dueRule: deadline.rule,
