@@ -84,13 +84,42 @@ describeCluster('PostgreSQL down for longer than the retry budget', () => {
     for (const v of views) {
       expect(v.tasks).toEqual([expect.objectContaining({ status: 'completed' })]);
     }
-    // Every subject erased. A store call whose count could not be recorded while the database
-    // was away is redone and reports what it found then, which is nothing.
     expect(emails.filter((e) => service.store.records.has(e))).toEqual([]);
     const verify = await request(service.api.http)
       .get('/v1/audit/verify')
       .set('Authorization', `Bearer ${service.adminToken}`)
       .expect(200);
     expect(verify.body).toMatchObject({ ok: true });
+  });
+
+  it("keeps a task's counts when the database went away between the store call and its record", async () => {
+    const email = 'between.call.and.record@example.test';
+    service.store.seed(email, 2);
+    let stopped = false;
+    service.store.onCall = (call) => {
+      if (call.subject.email === email && !stopped) {
+        // The store does its work and answers; the service then cannot record it.
+        stopped = true;
+        cluster?.stop();
+      }
+      return Promise.resolve();
+    };
+    workers ??= await createTestApp(service.env);
+    const id = await service.file(email);
+    await until(async () => (stopped ? true : undefined));
+    await new Promise((r) => setTimeout(r, 3000));
+    cluster?.start();
+
+    const view = await until(async () => {
+      const v = await viewOrNothing(id);
+      return v?.status === 'completed' ? v : undefined;
+    }, 100000);
+    // The retry recorded what the first call erased (a profile and two events) and did not
+    // call the store again, which would have found nothing.
+    expect(view.tasks).toEqual([
+      expect.objectContaining({ status: 'completed', detail: 'erased 3 rows' }),
+    ]);
+    expect(service.store.calls.filter((c) => c.subject.email === email)).toHaveLength(1);
+    expect(service.store.records.has(email)).toBe(false);
   });
 });

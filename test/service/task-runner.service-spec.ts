@@ -8,6 +8,7 @@ import type { ExportPartWriter } from 'src/privacy-requests/export/export-part.w
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import type { SubjectProtector } from 'src/privacy-requests/subject-protector.service';
+import type { TaskOutcome, TaskOutcomeMemo } from 'src/privacy-requests/workflow/task-outcome-memo';
 import { TaskRunner } from 'src/privacy-requests/workflow/task-runner.service';
 import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
 
@@ -125,6 +126,37 @@ describe('TaskRunner', () => {
     await Promise.all([runner.run(requestId, taskId), runner.run(requestId, taskId)]);
     expect(store.calls).toBe(2);
     expect((await state(requestId, taskId)).detail).toBe('erased 11 rows');
+  });
+
+  it('a run keeps the outcome of its store call before it records it', async () => {
+    const { requestId, taskId } = await setup();
+    const kept: TaskOutcome[] = [];
+    store.next = () => Promise.resolve([{ collection: 'customers', action: 'deleted', rows: 7 }]);
+    await runner.run(requestId, taskId, undefined, {
+      keep: (outcome) => {
+        kept.push(outcome);
+        return Promise.resolve();
+      },
+    });
+    expect(kept).toEqual([expect.objectContaining({ detail: 'erased 7 rows' })]);
+    expect((await state(requestId, taskId)).detail).toBe('erased 7 rows');
+  });
+
+  it('a retry of a run whose outcome was kept records it without calling the store again', async () => {
+    const { requestId, taskId } = await setup('in_progress');
+    const memo: TaskOutcomeMemo = {
+      kept: {
+        result: { collections: [{ collection: 'customers', action: 'deleted', rows: 7 }] },
+        detail: 'erased 7 rows',
+      },
+      keep: () => Promise.reject(new Error('kept already')),
+    };
+    await runner.run(requestId, taskId, undefined, memo);
+    expect(store.calls).toBe(0);
+    expect(await state(requestId, taskId)).toMatchObject({
+      task: 'completed',
+      detail: 'erased 7 rows',
+    });
   });
 
   it('a job of a run that was replaced does nothing', async () => {

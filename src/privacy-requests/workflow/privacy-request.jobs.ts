@@ -1,3 +1,5 @@
+import type { TaskOutcome } from './task-outcome-memo';
+
 export const PRIVACY_REQUEST_QUEUE = 'privacy-requests';
 
 export enum PrivacyRequestJob {
@@ -16,6 +18,8 @@ export interface RunTaskData {
   requestId: string;
   taskId: string;
   generation?: number;
+  /** What the store call did, kept once it returned (see TaskOutcomeMemo). */
+  outcome?: TaskOutcome;
 }
 
 export interface FinishData {

@@ -44,12 +44,16 @@ export class PrivacyRequestProcessor extends WorkerHost {
     const last = (): boolean => budgetSpent(job, this.config.privacyRequests.taskRetryBudgetMs);
     switch (name) {
       case PrivacyRequestJob.RunTask: {
-        const { requestId, taskId, generation } = job.data as RunTaskData;
+        const data = job.data as RunTaskData;
+        const { requestId, taskId, generation } = data;
         if (job.stalledCounter >= this.config.privacyRequests.taskStallLimit) {
           await this.givenUpForStalls(job, requestId, taskId);
         }
         try {
-          await this.tasks.run(requestId, taskId, generation);
+          await this.tasks.run(requestId, taskId, generation, {
+            kept: data.outcome,
+            keep: (outcome) => job.updateData({ ...data, outcome }),
+          });
         } catch (e) {
           const { failure, final } = await this.tasks.recordFailure(requestId, taskId, e, {
             made: job.attemptsMade + 1,

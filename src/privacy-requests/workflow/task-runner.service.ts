@@ -9,8 +9,12 @@ import { PrivacyRequestRepository, TaskWork } from '../privacy-request.repositor
 import { isActive } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
+import type { TaskOutcome, TaskOutcomeMemo } from './task-outcome-memo';
 
-/** Runs one store's part of a request. Idempotent: a completed task is never run again. */
+/**
+ * Runs one store's part of a request. Idempotent: a completed task is never run again, and a
+ * store call whose outcome was kept is not made again (its counts are recorded once).
+ */
 @Injectable()
 export class TaskRunner {
   private readonly logger = new Logger(TaskRunner.name);
@@ -23,8 +27,16 @@ export class TaskRunner {
     private readonly commits: PrivacyRequestCommits,
   ) {}
 
-  /** `generation`: the run the job belongs to; a job of a replaced run does nothing. */
-  async run(requestId: string, taskId: string, generation?: number): Promise<void> {
+  /**
+   * `generation`: the run the job belongs to; a job of a replaced run does nothing. `memo`: where
+   * the outcome of the store call is kept until PostgreSQL has it.
+   */
+  async run(
+    requestId: string,
+    taskId: string,
+    generation?: number,
+    memo?: TaskOutcomeMemo,
+  ): Promise<void> {
     const work = await this.requests.loadAndStartTask(requestId, taskId, generation);
     if (
       !work ||
@@ -41,6 +53,24 @@ export class TaskRunner {
       await this.commits.waitForPerson(SYSTEM, { id: requestId, type: work.type }, taskId);
       return;
     }
+    const outcome = memo?.kept ?? (await this.callStore(requestId, taskId, work));
+    if (memo && !memo.kept) {
+      // Best effort: with Redis away the job cannot finish either, but PostgreSQL may still
+      // record the outcome below.
+      await memo.keep(outcome).catch((e: unknown) => {
+        this.logger.warn(
+          `Task ${taskId} of request ${requestId}: its outcome could not be kept in the queue ` +
+            `(${e instanceof Error ? e.name : 'error'})`,
+        );
+      });
+    }
+    if (!(await this.requests.completeTask(taskId, outcome.result, outcome.detail))) {
+      this.logger.warn(`Task ${taskId} of request ${requestId} ran again; its first result kept`);
+    }
+  }
+
+  /** The store's part: export, erase, rectify or opt out; what it did. */
+  private async callStore(requestId: string, taskId: string, work: TaskWork): Promise<TaskOutcome> {
     if (!work.dataStoreId || !work.storeVersion) {
       throw new StoreError('permanent', 'store-removed', 'the data store was removed');
     }
@@ -96,9 +126,7 @@ export class TaskRunner {
       default:
         return assertUnreachable(work.type);
     }
-    if (!(await this.requests.completeTask(taskId, result, detail))) {
-      this.logger.warn(`Task ${taskId} of request ${requestId} ran again; its first result kept`);
-    }
+    return { result, detail };
   }
 
   /**
