@@ -115,9 +115,12 @@ function regionOf(callingCode: string, nsn: string): string | undefined {
   return undefined;
 }
 
-/** extractNationalNumber: the national prefix (and carrier code) cut when the rules allow it. */
-function nationalNumber(callingCode: string, number: string): string {
-  const p = plan(callingCode);
+/**
+ * extractNationalNumber: the national prefix (and carrier code) cut when the rules allow it,
+ * by the plan of `planKey` (a region, or the calling code for its main region).
+ */
+function nationalNumber(planKey: string, callingCode: string, number: string): string {
+  const p = plan(planKey);
   if (p.prefixForParsing === undefined || number === '') {
     return number;
   }
@@ -165,12 +168,73 @@ export function validInternational(digits: string): boolean {
   if (callingCode === undefined) {
     return false;
   }
-  const nsn = nationalNumber(callingCode, digits.slice(callingCode.length));
+  const nsn = nationalNumber(callingCode, callingCode, digits.slice(callingCode.length));
   if (nsn.length < MIN_LENGTH_FOR_NSN || nsn.length > MAX_LENGTH_FOR_NSN) {
     return false;
   }
   const region = regionOf(callingCode, nsn);
   const p = plan(region ?? callingCode);
+  if (!lengthPossible(p.possibleLengths, nsn.length, false)) {
+    return false;
+  }
+  return p.hasTypes ? hasNumberType(p, nsn) : p.general.test(nsn);
+}
+
+/** What a national number needs besides its plan: calling code and international prefix. */
+interface RegionDialling {
+  callingCode: string;
+  idd: RegExp | undefined;
+}
+
+const dialling = new Map<string, RegionDialling>();
+
+function regionDialling(region: string): RegionDialling {
+  let d = dialling.get(region);
+  if (d === undefined) {
+    const np = selectPlan(region);
+    if (np === undefined) {
+      throw new Error(`No numbering plan for ${region}`);
+    }
+    const idd = np.IDDPrefix();
+    d = { callingCode: np.callingCode(), idd: idd ? new RegExp(`^(?:${idd})`) : undefined };
+    dialling.set(region, d);
+  }
+  return d;
+}
+
+/**
+ * Whether libphonenumber finds `digits` (ASCII digits only), read with `region` as the default
+ * country, a possible and valid number, as its matcher requires at the default leniency. The
+ * parser's order: an international prefix makes the rest international; a leading calling code
+ * of the region is cut when the number is too long or invalid with it; else the number is
+ * national, and its region may turn out to be another one sharing the calling code.
+ */
+export function validNational(digits: string, region: string): boolean {
+  const { callingCode, idd } = regionDialling(region);
+  const iddMatch = idd?.exec(digits);
+  if (iddMatch !== null && iddMatch !== undefined) {
+    const rest = digits.slice(iddMatch[0].length);
+    if (rest !== '' && rest !== digits && rest[0] !== '0') {
+      return validInternational(rest);
+    }
+  }
+  const home = plan(region);
+  if (digits.startsWith(callingCode)) {
+    const shorter = nationalNumber(region, callingCode, digits.slice(callingCode.length));
+    const whole = nationalNumber(region, callingCode, digits);
+    const lengths = home.possibleLengths;
+    if (
+      (!home.general.test(whole) && home.general.test(shorter)) ||
+      (lengths !== undefined && lengths[lengths.length - 1] < whole.length)
+    ) {
+      return validInternational(digits);
+    }
+  }
+  const nsn = nationalNumber(region, callingCode, digits);
+  if (nsn.length < MIN_LENGTH_FOR_NSN || nsn.length > MAX_LENGTH_FOR_NSN) {
+    return false;
+  }
+  const p = plan(regionOf(callingCode, nsn) ?? region);
   if (!lengthPossible(p.possibleLengths, nsn.length, false)) {
     return false;
   }

@@ -18,7 +18,7 @@ export const NON_ASCII = /[\u0080-\uffff]/;
  * Space, tab, line breaks and quotes: the matcher neither joins them to a number nor refuses a
  * number next to them.
  */
-function isPlainBoundary(code: number): boolean {
+export function isPlainBoundary(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 34 || code === 39;
 }
 /**
@@ -30,7 +30,7 @@ const PLAIN_BEFORE = /^[^+([\uff08\uff3b\u0080-\uffff]*$/;
  * After the digits: closing punctuation, then a space or quote and text without digits; the
  * window may end in the start of another `+` number, too short to be one.
  */
-const PLAIN_AFTER = /^(?:[.,;:!?]?(?:["'\s][^\d+\u0080-\uffff]*(?:\+\d{0,2})?)?)$/;
+export const PLAIN_AFTER = /^(?:[.,;:!?]?(?:["'\s][^\d+\u0080-\uffff]*(?:\+\d{0,2})?)?)$/;
 
 /** Where the block of digits right after the `+` at `plusAt` ends. */
 function firstBlockEnd(window: string, plusAt: number): number {

@@ -10,6 +10,7 @@ import {
 } from '../engine/recognizer';
 import { minPossibleLength } from './phone-international';
 import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
+import { plainNationalSpans } from './phone-national-window';
 import { regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -268,6 +269,10 @@ function findInWindow(
     }
     tryRegions = [undefined];
   } else {
+    const plain = plainNationalSpans(window, coreStart, coreLength, regions, leniency);
+    if (plain !== undefined) {
+      return plain;
+    }
     tryRegions = regionsWorthTrying(window, regions);
   }
   for (const region of tryRegions) {

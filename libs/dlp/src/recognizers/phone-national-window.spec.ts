@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import examples from 'libphonenumber-js/examples.mobile.json';
+import {
+  findNumbers,
+  getCountryCallingCode,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
+import metadataJson from 'libphonenumber-js/metadata.max.json';
+import { validNational } from './phone-international';
+import { plainNationalSpans } from './phone-national-window';
+import { DEFAULT_PHONE_REGIONS } from './phone.recognizer';
+
+const allRegions = Object.keys(metadataJson.countries) as CountryCode[];
+
+/** The library's verdict on digits read in a region, as its matcher takes it. */
+function libraryValid(digits: string, region: CountryCode): boolean {
+  const number = parsePhoneNumberFromString(digits, region);
+  return number !== undefined && number.isPossible() && number.isValid();
+}
+
+/**
+ * Digits as national numbers are written and mistaken: a region's example number with digits
+ * changed, added or cut, or random digits after an international prefix, a calling code or a
+ * national prefix.
+ */
+const nationalDigits = (regions: readonly string[]) =>
+  fc
+    .tuple(
+      fc.constantFrom(...regions),
+      fc.oneof(
+        fc.constantFrom('', '0', '00', '011', '0011', '1'),
+        fc.constantFrom(...regions).map((r) => getCountryCallingCode(r as CountryCode)),
+        fc
+          .constantFrom(...regions)
+          .map((r) => getExampleNumber(r as CountryCode, examples)?.nationalNumber ?? ''),
+      ),
+      fc.array(fc.constantFrom(...'0123456789'), { minLength: 0, maxLength: 12 }),
+      fc.integer({ min: 0, max: 3 }),
+    )
+    .map(([region, head, tail, cut]) => ({
+      region,
+      digits: (head + tail.join('')).slice(0, Math.max(1, head.length + tail.length - cut)),
+    }));
+
+describe('validNational', () => {
+  it('agrees with libphonenumber on numbers read in every region', () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(nationalDigits(allRegions), ({ region, digits }) => {
+        const lib = libraryValid(digits, region as CountryCode);
+        valid += lib ? 1 : 0;
+        expect([region, digits, validNational(digits, region)]).toEqual([region, digits, lib]);
+      }),
+      { numRuns: 30_000 },
+    );
+    expect(valid).toBeGreaterThan(500);
+  });
+
+  it('agrees on real numbers, prefixed ones and near misses', () => {
+    for (const [digits, region] of [
+      ['4155550132', 'US'],
+      ['14155550132', 'US'],
+      ['0114930123456', 'US'],
+      ['02079460958', 'GB'],
+      ['442079460958', 'GB'],
+      ['00442079460958', 'DE'],
+      ['030123456', 'DE'],
+      ['4930123456', 'DE'],
+      ['4238774311791', 'DE'],
+      ['0612345678', 'FR'],
+      ['612345678', 'FR'],
+      ['6135550123', 'CA'],
+      ['0412345678', 'AU'],
+      ['0001234567', 'DE'],
+      ['12', 'US'],
+    ] as const) {
+      expect([digits, region, validNational(digits, region)]).toEqual([
+        digits,
+        region,
+        libraryValid(digits, region),
+      ]);
+    }
+  });
+});
+
+describe('plainNationalSpans', () => {
+  /** The matcher's spans over the regions, as the recognizer gathers them. */
+  function librarySpans(window: string, regions: readonly string[]): [number, number][] {
+    const spans: [number, number][] = [];
+    for (const region of regions) {
+      for (const f of findNumbers(window, {
+        defaultCountry: region as CountryCode,
+        v2: true,
+        leniency: 'VALID',
+      } as { defaultCountry: CountryCode; v2: true })) {
+        if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
+          spans.push([f.startsAt, f.endsAt]);
+        }
+      }
+    }
+    return spans;
+  }
+
+  const before = [
+    '',
+    ' ',
+    'ab ',
+    'e: ',
+    '":"',
+    "'",
+    '\n',
+    '\t',
+    'x',
+    ':',
+    '(',
+    '+',
+    '1 ',
+    '-',
+    'é ',
+  ];
+  const after = [
+    '',
+    ' ',
+    ' co',
+    '"}',
+    "'",
+    '\n',
+    ' x1',
+    ' ext',
+    ' an',
+    '.',
+    '.",',
+    ',',
+    '!',
+    '.5',
+    ')',
+    'a',
+    ' 12',
+    ' +4',
+    '%',
+    '-',
+    ' é',
+  ];
+  const regions = ['US', 'GB', 'DE', 'FR', 'AT', 'CA', 'AU'];
+
+  it('gives the matcher spans wherever it answers', () => {
+    let answered = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...before),
+        nationalDigits(regions),
+        fc.constantFrom(...after),
+        (pre, { digits }, post) => {
+          const window = `${pre}${digits}${post}`;
+          const spans = plainNationalSpans(window, pre.length, digits.length, regions, 'VALID');
+          if (spans !== undefined) {
+            answered++;
+            found += spans.length;
+            expect([window, spans]).toEqual([window, librarySpans(window, regions)]);
+          }
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+    expect(answered).toBeGreaterThan(500);
+    expect(found).toBeGreaterThan(50);
+  });
+
+  it('answers plain blocks with every default region and leaves the rest to the matcher', () => {
+    expect(
+      plainNationalSpans('er 4238774311791 an', 3, 13, DEFAULT_PHONE_REGIONS, 'VALID'),
+    ).toEqual([[3, 16]]);
+    expect(plainNationalSpans('":"4307939563339"}', 3, 13, ['DE'], 'VALID')).toEqual([[3, 16]]);
+    expect(plainNationalSpans('is 123456789 ok', 3, 9, ['US'], 'VALID')).toEqual([]);
+    expect(plainNationalSpans('um 4147543903319 7ec7', 3, 13, ['DE'], 'VALID')).toBeUndefined();
+    expect(plainNationalSpans('x:4238774311791 an', 2, 13, ['DE'], 'VALID')).toBeUndefined();
+    expect(plainNationalSpans('er 4238774311791x', 3, 13, ['DE'], 'VALID')).toBeUndefined();
+    expect(plainNationalSpans('er 030 1234567 a', 3, 11, ['DE'], 'VALID')).toBeUndefined();
+    expect(
+      plainNationalSpans('er 4238774311791 an', 3, 13, ['DE'], 'STRICT_GROUPING'),
+    ).toBeUndefined();
+  });
+});
