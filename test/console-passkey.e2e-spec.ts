@@ -1,16 +1,9 @@
 import request from 'supertest';
 import { createUser } from './support/factories';
-import {
-  collectErrors,
-  launchBrowser,
-  seriousAxeViolations,
-  step,
-  TestBrowser,
-} from './support/browser';
-import { ownDatabase } from './support/own-database';
+import { collectErrors, seriousAxeViolations, step } from './support/browser';
+import { BrowserApp, startBrowserApp } from './support/browser-app';
 import { SoftAuthenticator } from './support/soft-authenticator';
-import { freePort } from './support/spawn-service';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import { adminToken } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -19,27 +12,18 @@ jest.setTimeout(120_000);
  * the same key the user enrolled. Served as `localhost`: WebAuthn takes no IP address as RP id.
  */
 describe('console login with a passkey in a real browser', () => {
-  let own: Awaited<ReturnType<typeof ownDatabase>>;
-  let t: TestApp;
-  let base: string;
-  let chromium: TestBrowser;
+  let served: BrowserApp;
 
   beforeAll(async () => {
-    own = await ownDatabase('console_passkey');
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    t = await createTestApp({ ...own.env, PUBLIC_BASE_URL: base });
-    await t.app.listen(port, '127.0.0.1');
-    chromium = await launchBrowser();
+    served = await startBrowserApp('console_passkey', { host: 'localhost' });
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await t?.close();
-    await own?.drop();
+    await served?.close();
   });
 
   it('offers the passkey after the password and logs in with it', async () => {
+    const { t, base, chromium } = served;
     const admin = await adminToken(t.http);
     const user = await createUser(t.http, admin, ['dpo']);
     const key = new SoftAuthenticator(base, 'localhost');

@@ -3,16 +3,9 @@ import { Client } from 'pg';
 import type { Page } from 'puppeteer-core';
 import request from 'supertest';
 import { createApiKey, createUser } from './support/factories';
-import {
-  collectErrors,
-  launchBrowser,
-  seriousAxeViolations,
-  step,
-  TestBrowser,
-} from './support/browser';
-import { ownDatabase } from './support/own-database';
-import { freePort } from './support/spawn-service';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import { collectErrors, seriousAxeViolations, step } from './support/browser';
+import { BrowserApp, startBrowserApp } from './support/browser-app';
+import { adminToken, TestApp } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -21,11 +14,10 @@ jest.setTimeout(120_000);
  * (REQUEST_APPROVAL=manual), so they stay open and listed whatever the workers do.
  */
 describe('console (/console) and the queue board in a real browser', () => {
-  let own: Awaited<ReturnType<typeof ownDatabase>>;
+  let served: BrowserApp;
   let t: TestApp;
   let base: string;
   let db: Client;
-  let chromium: TestBrowser;
   let page: Page;
   let errors: string[];
   /** Paths that answered 404: only the optional endpoints the console probes may. */
@@ -37,11 +29,8 @@ describe('console (/console) and the queue board in a real browser', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    own = await ownDatabase('console_pages');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ ...own.env, PUBLIC_BASE_URL: base, REQUEST_APPROVAL: 'manual' });
-    await t.app.listen(port, '127.0.0.1');
+    served = await startBrowserApp('console_pages', { env: { REQUEST_APPROVAL: 'manual' } });
+    ({ t, base } = served);
     const admin = await adminToken(t.http);
 
     user = await createUser(t.http, admin, ['admin', 'dpo']);
@@ -81,8 +70,7 @@ describe('console (/console) and the queue board in a real browser', () => {
       ids.overdue,
     ]);
 
-    chromium = await launchBrowser();
-    page = await chromium.browser.newPage();
+    page = await served.chromium.browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     errors = collectErrors(page);
     page.on('response', (r) => {
@@ -100,10 +88,8 @@ describe('console (/console) and the queue board in a real browser', () => {
   };
 
   afterAll(async () => {
-    await chromium?.close();
     await db?.end();
-    await t?.close();
-    await own?.drop();
+    await served?.close();
   });
 
   beforeEach(() => {
@@ -287,9 +273,12 @@ describe('console (/console) and the queue board in a real browser', () => {
   it('the queue board opens from the console with its cookie, loads its own assets and nothing from other hosts', async () => {
     await step(page, 'console-board', async () => {
       const opened = new Promise<Page>((resolve) =>
-        chromium.browser.once('targetcreated', (target: { page(): Promise<Page | null> }) => {
-          void target.page().then((p) => p && resolve(p));
-        }),
+        served.chromium.browser.once(
+          'targetcreated',
+          (target: { page(): Promise<Page | null> }) => {
+            void target.page().then((p) => p && resolve(p));
+          },
+        ),
       );
       await page.click('#board-link');
       const board = await opened;
@@ -333,7 +322,7 @@ describe('console (/console) and the queue board in a real browser', () => {
   it('the board cookie is tied to the admin session: revoking the session closes the board at once', async () => {
     await step(page, 'console-board-revoked', async () => {
       await logIn(backupCodes[0]);
-      const board = await chromium.browser.newPage();
+      const board = await served.chromium.browser.newPage();
       expect((await board.goto(`${base}/admin/queues/api/queues`))?.status()).toBe(200);
       const cookie = (await board.cookies(`${base}/admin/queues/`)).find(
         (c) => c.name === 'queue_board_session',

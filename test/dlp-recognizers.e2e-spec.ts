@@ -138,6 +138,8 @@ describe('custom DLP recognizers', () => {
         score: 0.9,
       })
       .expect(201);
+    // What the request leaves out: a deny list ignores case and has no context words.
+    expect(res.body).toMatchObject({ pattern: null, caseSensitive: false, context: [] });
     const json = { note: 'met zebedee  quarrington today' };
     const found = await scan(t, { json, entities: ['PERSON'] });
     expect(found).toEqual([{ entity: 'PERSON', start: 4, end: 24, score: 0.9, path: '$.note' }]);

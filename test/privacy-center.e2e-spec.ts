@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import request from 'supertest';
 import { uniqueEmail } from './support/factories';
-import {
-  collectErrors,
-  launchBrowser,
-  seriousAxeViolations,
-  step,
-  TestBrowser,
-} from './support/browser';
-import { ownDatabase } from './support/own-database';
-import { freePort } from './support/spawn-service';
+import { collectErrors, seriousAxeViolations, step } from './support/browser';
+import { BrowserApp, startBrowserApp } from './support/browser-app';
 import { SmtpCapture } from './support/smtp-capture';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import { adminToken, TestApp } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -30,37 +23,30 @@ const localDay = (at: string, zone: string): string =>
 
 describe('privacy center (/privacy) in a real browser', () => {
   const smtp = new SmtpCapture();
-  let own: Awaited<ReturnType<typeof ownDatabase>>;
+  let served: BrowserApp;
   let t: TestApp;
   let base: string;
   let admin: string;
-  let chromium: TestBrowser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    own = await ownDatabase('privacy_center');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({
-      ...own.env,
-      SMTP_URL: await smtp.start(),
-      PUBLIC_BASE_URL: base,
-      EXPORT_DIR: mkdtempSync(join(tmpdir(), 'privacy-center-exports-')),
-      PRIVACY_RECONCILE_INTERVAL_MS: '1000',
+    served = await startBrowserApp('privacy_center', {
+      env: {
+        SMTP_URL: await smtp.start(),
+        EXPORT_DIR: mkdtempSync(join(tmpdir(), 'privacy-center-exports-')),
+        PRIVACY_RECONCILE_INTERVAL_MS: '1000',
+      },
     });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = served);
     admin = await adminToken(t.http);
-    chromium = await launchBrowser();
-    page = await chromium.browser.newPage();
+    page = await served.chromium.browser.newPage();
     errors = collectErrors(page);
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await t?.close();
+    await served?.close();
     await smtp.stop();
-    await own?.drop();
   });
 
   beforeEach(() => {

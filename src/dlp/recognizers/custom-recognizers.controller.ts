@@ -26,22 +26,7 @@ import {
   CustomRecognizerDto,
   CustomRecognizerListDto,
 } from '../dto/custom-recognizer.dto';
-import type { CustomRecognizerRow } from './custom-recognizer.repository';
 import { CustomRecognizersService } from './custom-recognizers.service';
-
-function toDto(r: CustomRecognizerRow): CustomRecognizerDto {
-  return {
-    id: r.id,
-    name: r.name,
-    entity: r.entity,
-    pattern: r.pattern,
-    denyList: r.denyList,
-    caseSensitive: r.caseSensitive,
-    context: r.context,
-    score: r.score,
-    createdAt: r.createdAt.toISOString(),
-  };
-}
 
 @ApiTags('dlp')
 @Controller('v1/dlp/recognizers')
@@ -61,30 +46,18 @@ export class CustomRecognizersController {
     description:
       'Pattern refused (RE2 cannot run it, or it matches the empty string), neither or both of pattern and denyList, or 100 recognizers already',
   })
-  async create(
+  create(
     @ReqContext() ctx: RequestContext,
     @Body() body: CreateCustomRecognizerDto,
   ): Promise<CustomRecognizerDto> {
-    const isPattern = body.pattern !== undefined;
-    return toDto(
-      await this.recognizers.create(ctx, {
-        name: body.name,
-        entity: body.entity,
-        pattern: body.pattern ?? null,
-        denyList: body.denyList ?? null,
-        caseSensitive: body.caseSensitive ?? isPattern,
-        context: body.context ?? [],
-        score: body.score,
-        createdBy: ctx.caller?.id ?? null,
-      }),
-    );
+    return this.recognizers.create(ctx, body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List the custom recognizers' })
   @ApiOkResponse({ type: CustomRecognizerListDto })
-  async list(): Promise<CustomRecognizerListDto> {
-    return { items: (await this.recognizers.list()).map(toDto), nextCursor: null };
+  list(): Promise<CustomRecognizerListDto> {
+    return this.recognizers.list();
   }
 
   @Delete(':id')

@@ -3,6 +3,11 @@ import { compileCustomRecognizer, DlpError } from '@libs/dlp';
 import { RequestContext } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import { DlpServiceError, DlpServiceErrorCode } from '../dlp.error';
+import {
+  CreateCustomRecognizerDto,
+  CustomRecognizerDto,
+  CustomRecognizerListDto,
+} from '../dto/custom-recognizer.dto';
 import { CustomRecognizerRegistry, toSpec } from './custom-recognizer-registry';
 import {
   CustomRecognizerRepository,
@@ -13,6 +18,40 @@ import {
 /** Every scan runs each of them, so their number is bounded. */
 export const MAX_CUSTOM_RECOGNIZERS = 100;
 
+/**
+ * The recognizer to store, with the documented defaults for what the request leaves out: a
+ * pattern is case-sensitive and a deny list is not; no context words.
+ */
+function newRecognizer(
+  body: CreateCustomRecognizerDto,
+  createdBy: string | null,
+): NewCustomRecognizer {
+  return {
+    name: body.name,
+    entity: body.entity,
+    pattern: body.pattern ?? null,
+    denyList: body.denyList ?? null,
+    caseSensitive: body.caseSensitive ?? body.pattern !== undefined,
+    context: body.context ?? [],
+    score: body.score,
+    createdBy,
+  };
+}
+
+function toDto(r: CustomRecognizerRow): CustomRecognizerDto {
+  return {
+    id: r.id,
+    name: r.name,
+    entity: r.entity,
+    pattern: r.pattern,
+    denyList: r.denyList,
+    caseSensitive: r.caseSensitive,
+    context: r.context,
+    score: r.score,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
 @Injectable()
 export class CustomRecognizersService {
   constructor(
@@ -21,12 +60,13 @@ export class CustomRecognizersService {
     private readonly audit: AuditService,
   ) {}
 
-  list(): Promise<CustomRecognizerRow[]> {
-    return this.repository.list();
+  async list(): Promise<CustomRecognizerListDto> {
+    return { items: (await this.repository.list()).map(toDto), nextCursor: null };
   }
 
   /** Compiles the recognizer first, so one the engine would refuse is never stored. */
-  async create(ctx: RequestContext, input: NewCustomRecognizer): Promise<CustomRecognizerRow> {
+  async create(ctx: RequestContext, body: CreateCustomRecognizerDto): Promise<CustomRecognizerDto> {
+    const input = newRecognizer(body, ctx.caller?.id ?? null);
     try {
       compileCustomRecognizer(toSpec(input));
     } catch (error) {
@@ -65,7 +105,7 @@ export class CustomRecognizersService {
       return saved;
     });
     await this.registry.changed();
-    return row;
+    return toDto(row);
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
