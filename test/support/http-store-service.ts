@@ -108,12 +108,17 @@ export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 
   }
 }
 
-/** Starts `src/worker.ts` as its own process and resolves once it says it is ready. */
+/**
+ * Starts `src/worker.ts` as its own process and resolves once it says it is ready (`onSpawn`
+ * gets the process at once, e.g. to kill it in a teardown even if it never gets ready).
+ */
 export async function spawnWorker(
   env: Record<string, string>,
   timeoutMs = 120000,
+  onSpawn: (worker: ChildProcess) => void = () => undefined,
 ): Promise<ChildProcess> {
   const worker = spawnEntry('worker', { LOG_LEVEL: 'info', ...env });
+  onSpawn(worker);
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error('the worker did not start')), timeoutMs);
