@@ -11,26 +11,40 @@ const SEQUENCE = new RegExp(
 );
 const TOKEN = new RegExp(String.raw`${WORD}|\p{Lu}\.?`, 'gu');
 
+/**
+ * A test that `pattern` (ending in `$`) matches at the end of a string, made a look-behind from
+ * the end: matched once backwards, where the `$` form is tried from every position of the
+ * look-behind window.
+ */
+function atEnd(pattern: RegExp): RegExp {
+  if (!pattern.source.endsWith('$')) {
+    throw new Error(`${pattern.source} does not end in $`);
+  }
+  return new RegExp(`$(?<=${pattern.source.slice(0, -1)})`, pattern.flags);
+}
+
 /** Before a name: a cue that makes what follows one ("my name is", honorifics, labels, said). */
-const STRONG_BEFORE =
-  /(?:\b(?:my name is|my name's|i am|i'm|im|call me|this is|it's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es|mi chiamo|il mio nome è|ich heiße|ich heisse|mein name ist|meu nome é|chamo-me|speaking with|signed|regards|sincerely|thanks|thank you|hi|hello|hey|dear|cheers|name|person|contact|patient|deliver to|received from|paid by|sent by|signed by|attn|c\/o|care of|customer|employee|passenger|applicant|attendees|apologies from|reports to|seen by|written by|edited by|met)[,:]?[ \t]*|\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|sig|sra|sr|mme|mlle|herr|frau)\.?[ \t]*)$/i;
+const STRONG_BEFORE = atEnd(
+  /(?:\b(?:my name is|my name's|i am|i'm|im|call me|this is|it's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es|mi chiamo|il mio nome è|ich heiße|ich heisse|mein name ist|meu nome é|chamo-me|speaking with|signed|regards|sincerely|thanks|thank you|hi|hello|hey|dear|cheers|name|person|contact|patient|deliver to|received from|paid by|sent by|signed by|attn|c\/o|care of|customer|employee|passenger|applicant|attendees|apologies from|reports to|seen by|written by|edited by|met)[,:]?[ \t]*|\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|sig|sra|sr|mme|mlle|herr|frau)\.?[ \t]*)$/i,
+);
 /** A sign-off on the line before: the name signs the message. */
-const SIGN_OFF_BEFORE =
-  /\b(?:regards|sincerely|cheers|thanks|thank you|best|yours|greetings|saludos|cordialement|grüße|grüsse|saluti|atenciosamente)[,!.]?[ \t]*\r?\n[ \t]*$/i;
+const SIGN_OFF_BEFORE = atEnd(
+  /\b(?:regards|sincerely|cheers|thanks|thank you|best|yours|greetings|saludos|cordialement|grüße|grüsse|saluti|atenciosamente)[,!.]?[ \t]*\r?\n[ \t]*$/i,
+);
 /** Words after a name that make it one: "said", "asked", "wrote". */
 const STRONG_AFTER = /^[ \t]*(?:said|says|asked|wrote|replied|told|called|explained|added)\b/;
 /** Weak cues: "by", "with", "to" a name. */
-const WEAK_BEFORE = /\b(?:by|with|to|for|from|and|cc)[ \t]+$/i;
+const WEAK_BEFORE = atEnd(/\b(?:by|with|to|for|from|and|cc)[ \t]+$/i);
 /** A speaker label: a name at a line start (after a time stamp) followed by a colon. */
 const SPEAKER_AFTER = /^:[ \t]/;
-const LINE_START_BEFORE = /(?:^|\n)[ \t]*(?:\[[\d:. ]+\][ \t]*)?$/;
+const LINE_START_BEFORE = atEnd(/(?:^|\n)[ \t]*(?:\[[\d:. ]+\][ \t]*)?$/);
 /** A vocative opening a sentence: "Name, can you ...". */
-const SENTENCE_START_BEFORE = /(?:^|[.!?][ \t]+|\n[ \t]*)$/;
+const SENTENCE_START_BEFORE = atEnd(/(?:^|[.!?][ \t]+|\n[ \t]*)$/);
 const VOCATIVE_OPENING_AFTER =
   /^,[ \t]+(?:can|could|would|will|please|do|did|are|have|you|i|we|let's|thanks|thank)\b/i;
 /** A vocative: ", Name!" or ", Name." closing a clause. */
 const VOCATIVE_AFTER = /^[ \t]*(?:[!?.]|$)/;
-const VOCATIVE_BEFORE = /,[ \t]*$/;
+const VOCATIVE_BEFORE = atEnd(/,[ \t]*$/);
 /** After a name: a word that makes the words a street or a company. */
 const PLACE_AFTER =
   /^[ \t]*(?:&|(?:street|st|avenue|ave|road|rd|lane|drive|way|court|place|square|terrace|gardens|park|close|crescent|mews|flats|knoll|oval|mount|hollow|circle|boulevard|blvd|inc|ltd|llc|gmbh|ag|plc|corp|group|sons|bank|university|hospital|school|hotel|station|airport|investments?|holdings?|partners|consulting|snc|spa|srl|scr|sarl|sa|bv|nv|oy|ab|as)\b)/i;
@@ -39,16 +53,17 @@ const LOWER_AFTER_CUE =
   /\b(?:my name is|my name's|i am|i'm|im|call me|this is)[ \t]+(\p{Ll}[\p{Ll}\p{M}'’-]{1,30}(?:[ \t]+\p{Ll}(?:\.|[\p{Ll}\p{M}'’-]{1,30}))?(?:[ \t]+\p{Ll}[\p{Ll}\p{M}'’-]{1,30})?)/giu;
 
 /** A chat time stamp just before: a speaker label, not a form field ("Anschrift:"). */
-const TIME_STAMP_BEFORE = /\[[\d:. ]+\][ \t]*$/;
+const TIME_STAMP_BEFORE = atEnd(/\[[\d:. ]+\][ \t]*$/);
 /** An address label or phrase just before: the words are a street. */
-const ADDRESS_LABEL_BEFORE =
-  /\b(?:address|adresse|anschrift|indirizzo|dirección|direccion|domicilio|morada|endereço|shipped to|ship to)[ \t]*:?[ \t]*$/i;
+const ADDRESS_LABEL_BEFORE = atEnd(
+  /\b(?:address|adresse|anschrift|indirizzo|dirección|direccion|domicilio|morada|endereço|shipped to|ship to)[ \t]*:?[ \t]*$/i,
+);
 /** A word ending as a street name does ("Freiherr-vom-Stein-Str"). */
 const STREET_WORD_END = /-(?:str|strasse|straße|weg|platz|allee|gasse|ring|damm)$/;
 
 const LOOK_BEHIND = 40;
 /** A house number or postcode just before: the words are a street or a town. */
-const ADDRESS_BEFORE = /\d[\w-]*,?[ \t]$/;
+const ADDRESS_BEFORE = atEnd(/\d[\w-]*,?[ \t]$/);
 /** Street and place words that open a name in many languages ("Rua Jardim", "São Paulo"). */
 const STREET_FIRST =
   /^(?:Rua|Rue|Calle|Camino|Avenida|Av|Via|Viale|Piazza|Praça|Largo|Travessa|Beco|Viela|Alameda|Estrada|Allée|Chemin|Boulevard|Place|Quai|Impasse|Escalinata|Poblado|Colonia|Sección|Urbanización|Paseo|Plaza|Muelle|Puerta|Puente|Subida|Parcela|Contrada|Bairro|Vicolo|Borgo|Ronda|Travesía|Glorieta|Quinta|Monte|Fort|Port|Mount|Saint|St|San|Santa|Santo|São|Bad|Alt|Neu|Sankt|Lake|North|South|East|West|New|Old|Upper|Lower|Great|Little|Payment)\b/u;
@@ -58,18 +73,30 @@ interface Token {
   end: number;
   word: string;
   initial: boolean;
+  /** In the name list. */
+  known: boolean;
+  /** In the stop list. */
+  stop: boolean;
 }
 
+/**
+ * The run's words, each looked up in the gazetteer once: the lists are large, and a lookup
+ * (mostly cache misses) cost more than the rest of the scoring when repeated per rule.
+ */
 function tokens(text: string, start: number, value: string): Token[] {
+  const { names: known, stop } = names();
   const out: Token[] = [];
   TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN.exec(value)) !== null) {
+    const word = fold(m[0].replace(/\.$/, ''));
     out.push({
       start: start + m.index,
       end: start + m.index + m[0].length,
-      word: fold(m[0].replace(/\.$/, '')),
+      word,
       initial: m[0].length <= 2 && !/\p{Ll}/u.test(m[0]),
+      known: known.has(word),
+      stop: stop.has(word),
     });
   }
   return out;
@@ -85,25 +112,21 @@ function push(out: Finding[], start: number, end: number, score: number): void {
  * are cut off; a run followed by a street or company word is no person.
  */
 function scoreRun(text: string, runStart: number, value: string, out: Finding[]): void {
-  const { names: known, stop } = names();
   let toks = tokens(text, runStart, value);
   // After a cue ("Il sig. Max Karlík") a leading name that is also a common word stays; the cue
   // is looked for only then, since the test costs more than the rest of the run's scoring.
   const keepsLead = (t: Token): boolean =>
-    known.has(t.word) &&
-    STRONG_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart));
+    t.known && STRONG_BEFORE.test(text.slice(Math.max(0, runStart - LOOK_BEHIND), runStart));
   let lead = 0;
   while (
     lead < toks.length &&
-    (toks[lead].initial || (stop.has(toks[lead].word) && !(lead === 0 && keepsLead(toks[lead]))))
+    (toks[lead].initial || (toks[lead].stop && !(lead === 0 && keepsLead(toks[lead]))))
   ) {
     lead++;
   }
   toks = toks.slice(lead);
   // A run cut at the first word that cannot be part of a name (Rachel Green stays whole).
-  const cut = toks.findIndex(
-    (t, i) => i > 0 && !t.initial && stop.has(t.word) && !known.has(t.word),
-  );
+  const cut = toks.findIndex((t, i) => i > 0 && !t.initial && t.stop && !t.known);
   if (cut > 0) {
     toks = toks.slice(0, cut);
   }
@@ -126,8 +149,12 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     return;
   }
   const words = toks.filter((t) => !t.initial);
-  const isKnown = (t: Token) => known.has(t.word) && !stop.has(t.word);
-  const knownCount = words.filter(isKnown).length;
+  const knownCount = words.filter((t) => t.known && !t.stop).length;
+  if (words.length >= 2 && knownCount === words.length) {
+    // Every word a name: no cue can change the score, so none is looked for.
+    push(out, start, end, 0.8);
+    return;
+  }
   const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
   const after = text.slice(end, end + 16);
   const lineStart = LINE_START_BEFORE.test(before);
@@ -142,9 +169,7 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     (SENTENCE_START_BEFORE.test(before) && VOCATIVE_OPENING_AFTER.test(after));
   let score = 0;
   if (words.length >= 2) {
-    if (knownCount === words.length) {
-      score = 0.8;
-    } else if (knownCount > 0) {
+    if (knownCount > 0) {
       score = strong ? 0.8 : 0.6;
     } else {
       score = strong && (!lineStart || signOff) ? 0.5 : WEAK_BEFORE.test(before) ? 0.4 : 0;
@@ -155,7 +180,7 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     score = strong ? 0.75 : WEAK_BEFORE.test(before) ? 0.25 : 0;
   } else if (
     (speaker ? TIME_STAMP_BEFORE.test(before) : strong) &&
-    (!stop.has(words[0].word) || known.has(words[0].word))
+    (!words[0].stop || words[0].known)
   ) {
     // One word no lexicon knows as a name ("Thanks, Nonjabulo!", "[10:19] Amabela:"), or a
     // name that is also a common word ("Max"), where only a name fits.
@@ -178,7 +203,11 @@ const LABEL = new RegExp(
 );
 const HONORIFIC_HINT = /(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
 const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
-const CUE_HINT = /\b(?:name|i am|i'm|im|call me|this is)\b/i;
+/**
+ * Whether a cue for a lower-case name is in the text: found from the cue's last letter, which
+ * the engine looks for much faster than for any of the cues' first letters.
+ */
+const CUE_HINT = /[ems]\b(?<=\b(?:name|i am|i'm|im|call me|this is))/i;
 
 export interface PersonOptions {
   /** Also run compromise's full tagger (much slower; better recall on unusual names). */
