@@ -1,56 +1,17 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { ownDatabase } from './support/own-database';
-import { exitOf, freePort } from './support/spawn-service';
+import { RedisGroup } from './support/redis-group';
+import { freePort } from './support/spawn-service';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
 
 const run = promisify(execFile);
-
-/** Private redis-server processes in a scratch directory, all removed by `stop`. */
-class RedisGroup {
-  readonly dir = mkdtempSync(join(tmpdir(), 'redis-topology-'));
-  private readonly processes: ChildProcess[] = [];
-
-  /** Starts `redis-server` with `lines` as its configuration file, once it answers PING. */
-  async start(name: string, port: number, lines: string[], sentinel = false): Promise<void> {
-    const file = join(this.dir, `${name}.conf`);
-    writeFileSync(
-      file,
-      [`port ${port}`, 'bind 127.0.0.1', `dir ${this.dir}`, 'save ""', ...lines].join('\n'),
-    );
-    this.processes.push(
-      spawn('redis-server', sentinel ? [file, '--sentinel'] : [file], { stdio: 'ignore' }),
-    );
-    for (const deadline = Date.now() + 10_000; ;) {
-      try {
-        await run('redis-cli', ['-p', String(port), 'ping']);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) {
-          throw error;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    for (const p of this.processes) {
-      p.kill('SIGKILL');
-      await exitOf(p, 5000).catch(() => undefined);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 /** One API with its workers on `redisUrl`: an erasure through an HTTP backend runs to the end. */
 async function eraseThrough(
@@ -123,7 +84,7 @@ describe('Redis through Sentinel', () => {
         `sentinel monitor privacy-master 127.0.0.1 ${masterPort} 1`,
         'sentinel down-after-milliseconds privacy-master 5000',
       ],
-      true,
+      { sentinel: true },
     );
   });
   afterAll(() => group.stop());
@@ -153,10 +114,13 @@ describe('Redis Cluster', () => {
     for (let i = 0; i < 3; i++) {
       ports.push(await freePort());
     }
+    // The bus port by default is the port + 10000, past 65535 for a high free port.
+    const busPorts = [await freePort(), await freePort(), await freePort()];
     await Promise.all(
-      ports.map((port) =>
+      ports.map((port, i) =>
         group.start(`node-${port}`, port, [
           'cluster-enabled yes',
+          `cluster-port ${busPorts[i]}`,
           `cluster-config-file nodes-${port}.conf`,
           'cluster-node-timeout 5000',
           'appendonly no',
