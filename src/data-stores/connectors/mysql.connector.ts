@@ -139,12 +139,6 @@ export class MysqlConnector extends SqlConnector {
             .catch(failedOn(s.table));
           return header.affectedRows;
         },
-        count: async (s) => {
-          const [rows] = await connection
-            .query<RowDataPacket[]>(s.sql, s.params)
-            .catch(failedOn(s.table));
-          return Number(rows[0].n);
-        },
         counts: async (s) => {
           const [rows] = await connection
             .query<RowDataPacket[]>(s.sql, s.params)

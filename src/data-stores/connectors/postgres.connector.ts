@@ -135,10 +135,6 @@ export class PostgresConnector extends SqlConnector {
       const result = await work({
         run: async (s) =>
           (await client.query(s.sql, s.params).catch(failedOn(s.table))).rowCount ?? 0,
-        count: async (s) =>
-          Number(
-            (await client.query<{ n: string }>(s.sql, s.params).catch(failedOn(s.table))).rows[0].n,
-          ),
         counts: async (s) =>
           Object.values(
             (await client.query<Record<string, string>>(s.sql, s.params).catch(failedOn(s.table)))

@@ -20,8 +20,6 @@ import { SqlStatement, SubjectQueryBuilder } from './subject-query.builder';
 export interface SqlTransaction {
   /** Runs a change and answers the rows it changed. */
   run(statement: SqlStatement): Promise<number>;
-  /** Runs a `SELECT count(*) AS n` and answers n. */
-  count(statement: SqlStatement): Promise<number>;
   /** Runs a one-row SELECT of counts and answers them in column order. */
   counts(statement: SqlStatement): Promise<number[]>;
 }
@@ -97,12 +95,20 @@ export abstract class SqlConnector implements Connector {
 
   private async runPlan(tx: SqlTransaction, plan: ErasurePlan): Promise<CollectionErasure[]> {
     const done: CollectionErasure[] = [];
-    for (const step of plan.steps) {
-      let rows = 0;
-      if (step.statements.length === 0) {
+    for (let i = 0; i < plan.steps.length; i++) {
+      const storeRun = plan.storeRuns.get(i);
+      if (storeRun) {
         // The store deletes or unlinks these rows itself; count them while they are there.
-        rows = await tx.count(step.count);
+        const rows = await tx.counts(storeRun.counts);
+        for (const [k, n] of rows.entries()) {
+          const step = plan.steps[i + k];
+          done.push({ collection: step.collection, action: step.action, rows: n });
+        }
+        i += storeRun.steps - 1;
+        continue;
       }
+      const step = plan.steps[i];
+      let rows = 0;
       for (const statement of step.statements) {
         rows += await tx.run(statement);
       }

@@ -281,6 +281,38 @@ describe('erasure planner', () => {
     );
   });
 
+  it('counts each run of steps the store does itself in one statement, before the delete', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete'), orders('null')],
+      [
+        fk('orders', 'customer_id', 'customers'),
+        fk('wishlists', 'customer_id', 'customers', { onDelete: 'cascade' }),
+        fk('visits', 'customer_id', 'customers', { onDelete: 'cascade' }),
+      ],
+      postgresDialect,
+      'k',
+      CATALOGUE,
+    ).plan(SUBJECT);
+    const cascaded = plan.steps.flatMap((s, i) => (s.statements.length === 0 ? [i] : []));
+    expect(cascaded).toHaveLength(2);
+    expect(cascaded[1]).toBe(cascaded[0] + 1);
+    expect([...plan.storeRuns.keys()]).toEqual([cascaded[0]]);
+    const run = plan.storeRuns.get(cascaded[0]);
+    expect(run?.steps).toBe(2);
+    const each = cascaded.map((i) => plan.steps[i].count);
+    expect(run?.counts.params).toEqual(each.flatMap((c) => c.params));
+    expect(run?.counts.sql).toBe(
+      `SELECT ${each
+        .map((c, k) => {
+          let n = each.slice(0, k).reduce((m, x) => m + x.params.length, 0);
+          return `(${c.sql.replace(/\$\d+/g, () => `$${++n}`)}) AS "n${cascaded[k]}"`;
+        })
+        .join(', ')}`,
+    );
+    expect(plan.steps[plan.steps.length - 1].action).toBe('deleted');
+    expect(cascaded[1]).toBeLessThan(plan.steps.length - 1);
+  });
+
   it('matches a composite key as a row value', () => {
     const plan = new ErasurePlanner(
       [customers('delete')],

@@ -19,7 +19,7 @@ export interface PlanStep {
   action: PlanAction;
   /** What the erasure runs, in order; empty when the store does the step itself (cascade). */
   statements: SqlStatement[];
-  /** `SELECT count(*) AS n`: the rows the step reaches now (dry run, cascades, after-check). */
+  /** `SELECT count(*) AS n`: the rows the step reaches now; `counts` and `storeRuns` join these. */
   count: SqlStatement;
 }
 
@@ -30,6 +30,11 @@ export interface ErasurePlan {
    * order): the dry run and the after-check read the whole plan in one round trip.
    */
   counts: SqlStatement;
+  /**
+   * Each run of consecutive steps the store does itself (no statements), keyed by its first
+   * step: the erasure counts the run's rows in one statement while they are there.
+   */
+  storeRuns: Map<number, { steps: number; counts: SqlStatement }>;
 }
 
 /**
@@ -56,18 +61,41 @@ export class ErasurePlanner {
   }
 
   plan(subject: Subject): ErasurePlan {
+    const steps = this.structure.steps.map((step) => this.render(step, subject));
+    const storeRuns: ErasurePlan['storeRuns'] = new Map();
+    for (let first = 0; first < steps.length; first++) {
+      let end = first;
+      while (end < steps.length && steps[end].statements.length === 0) {
+        end++;
+      }
+      if (end > first) {
+        const run = Array.from({ length: end - first }, (_, k) => first + k);
+        storeRuns.set(first, { steps: run.length, counts: this.countsOf(run, subject) });
+        first = end;
+      }
+    }
+    return {
+      steps,
+      counts: this.countsOf(
+        steps.map((_, i) => i),
+        subject,
+      ),
+      storeRuns,
+    };
+  }
+
+  /** The counts of the steps at `indexes` in one statement, parameters numbered across them. */
+  private countsOf(indexes: number[], subject: Subject): SqlStatement {
     const params: unknown[] = [];
-    const counts = this.structure.steps.map(
-      (step, i) =>
-        `(${this.countSql(tableOf(step), this.reachOf(step, subject), params)}) AS ${this.dialect.quote(`n${i}`)}`,
+    const steps = indexes.map((i) => this.structure.steps[i]);
+    const counts = steps.map(
+      (step, k) =>
+        `(${this.countSql(tableOf(step), this.reachOf(step, subject), params)}) AS ${this.dialect.quote(`n${indexes[k]}`)}`,
     );
     return {
-      steps: this.structure.steps.map((step) => this.render(step, subject)),
-      counts: {
-        sql: `SELECT ${counts.join(', ')}`,
-        params,
-        table: [...new Set(this.structure.steps.map(tableOf))].join(', '),
-      },
+      sql: `SELECT ${counts.join(', ')}`,
+      params,
+      table: [...new Set(steps.map(tableOf))].join(', '),
     };
   }
 

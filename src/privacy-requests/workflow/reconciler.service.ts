@@ -6,7 +6,7 @@ import { PeriodicSweep } from 'src/queue/periodic-sweep';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
-import { isActive } from '../privacy-request.state';
+import { isActive, UNFINISHED_TASK_STATUSES } from '../privacy-request.state';
 import { WorkflowQueue } from './workflow-queue.service';
 
 /** What one pass did, for the log and for callers that run a pass themselves. */
@@ -62,7 +62,13 @@ export class Reconciler extends PeriodicSweep {
   private async reconcile(
     request: PrivacyRequestEntity,
   ): Promise<'enqueued' | 'failed' | undefined> {
-    const tasks = await this.requests.findTaskStatuses(request.id);
+    const now = await this.requests.findRunState(request.id);
+    if (!now || !isActive(now.status) || now.generation !== request.generation) {
+      // It moved since the pass listed it (finished, failed, or given a new run): the next pass
+      // judges it as it will then be.
+      return undefined;
+    }
+    const { tasks } = now;
     const unfinished = tasks.filter((t) => t.status === 'pending' || t.status === 'in_progress');
     const waiting = tasks.some((t) => t.status === 'waiting');
     const failed = tasks.filter((t) => t.status === 'failed');
@@ -78,28 +84,60 @@ export class Reconciler extends PeriodicSweep {
       if (run.state === 'alive') {
         return undefined;
       }
-      return (await this.restart(request, run.state === 'gave-up' ? run.stalled : undefined))
-        ? 'enqueued'
-        : undefined;
+      const stalled = run.state === 'gave-up' ? run.stalled : undefined;
+      return (await this.restart(request, [], stalled)) ? 'enqueued' : undefined;
     }
     if (run.state === 'missing') {
       await this.workflow.enqueue(request.id);
       return 'enqueued';
     }
     if (run.state === 'gave-up' || (run.state === 'done' && unfinished.length > 0)) {
-      return (await this.restart(request, run.stalled)) ? 'enqueued' : undefined;
+      const rerun = tasks.filter((t) => UNFINISHED_TASK_STATUSES.includes(t.status));
+      return (await this.restart(
+        request,
+        rerun.map((t) => t.id),
+        run.stalled,
+      ))
+        ? 'enqueued'
+        : undefined;
     }
     return undefined;
   }
 
   /**
-   * A new run for the request's unfinished work. `stalled`: the queue gave the old run up
-   * (BullMQ failed a job for stalling when true); undefined when nothing was given up.
+   * A new run for the request's unfinished work (`taskIds`, as just read; a task finished
+   * since finds itself done and does nothing). `stalled`: the queue gave the old run up
+   * (BullMQ failed a job for stalling when true); undefined when nothing was given up, and
+   * then there is nothing to audit and the new run is one statement.
    */
-  private async restart(request: PrivacyRequestEntity, stalled?: boolean): Promise<boolean> {
-    const generation = await this.requests.transaction(async (m) => {
+  private async restart(
+    request: PrivacyRequestEntity,
+    taskIds: string[],
+    stalled?: boolean,
+  ): Promise<boolean> {
+    const generation =
+      stalled === undefined
+        ? await this.requests.restartRun(undefined, request.id, request.generation)
+        : await this.restartAudited(request, stalled);
+    if (generation === null) {
+      return false;
+    }
+    if (stalled !== undefined) {
+      this.logger.warn(
+        `Request ${request.id}: the queue gave up its run (${stalled ? 'stalled' : 'failed'}); ` +
+          `started run ${generation}`,
+      );
+    }
+    await this.workflow.discard(request.id, request.generation);
+    await this.workflow.add(request.id, { generation, taskIds });
+    return true;
+  }
+
+  /** The new run and its audit event (the queue gave the old one up), in one transaction. */
+  private restartAudited(request: PrivacyRequestEntity, stalled: boolean): Promise<number | null> {
+    return this.requests.transaction(async (m) => {
       const next = await this.requests.restartRun(m, request.id, request.generation);
-      if (next !== null && stalled !== undefined) {
+      if (next !== null) {
         await this.audit.record(
           SYSTEM,
           {
@@ -117,19 +155,6 @@ export class Reconciler extends PeriodicSweep {
       }
       return next;
     });
-    if (generation === null) {
-      return false;
-    }
-    if (stalled !== undefined) {
-      this.logger.warn(
-        `Request ${request.id}: the queue gave up its run (${stalled ? 'stalled' : 'failed'}); ` +
-          `started run ${generation}`,
-      );
-    }
-    await this.workflow.discard(request.id, request.generation);
-    const taskIds = await this.requests.findUnfinishedTaskIds(request.id);
-    await this.workflow.add(request.id, { generation, taskIds });
-    return true;
   }
 
   /** Every task ended and some failed for good: the request cannot proceed and fails. */
