@@ -71,17 +71,48 @@ const CONTEXT_CHARS = 3;
 /** A single block this long is a card or account number, not a phone number. */
 const LONG_BLOCK = /\d{16}/;
 /**
- * Recent windows and what they held; log lines repeat their numbers (and dates) a lot. Windows
- * are under 50 characters, so the bound keeps the cache near 2 MB.
+ * Recent windows and what they held, per leniency and region list; log lines repeat their
+ * numbers (and dates) a lot. Windows are under 50 characters, so the bound on all of them
+ * together keeps the caches near 2 MB.
  */
 const CACHE_LIMIT = 16384;
-const cache = new Map<string, readonly [number, number][]>();
+const caches = new Map<string, Map<string, readonly [number, number][]>>();
+let cached = 0;
+/** Region lists joined once per array: the default list is passed on every call. */
+const joinedRegions = new WeakMap<readonly string[], string>();
 
-function remember(key: string, spans: readonly [number, number][]): void {
-  if (cache.size >= CACHE_LIMIT) {
-    cache.clear();
+function windowCache(
+  leniency: PhoneLeniency,
+  regions: readonly string[],
+): Map<string, readonly [number, number][]> {
+  let joined = joinedRegions.get(regions);
+  if (joined === undefined) {
+    joined = regions.join(',');
+    joinedRegions.set(regions, joined);
   }
-  cache.set(key, spans);
+  const key = `${leniency}|${joined}`;
+  let cache = caches.get(key);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(key, cache);
+  }
+  return cache;
+}
+
+function remember(
+  cache: Map<string, readonly [number, number][]>,
+  window: string,
+  spans: readonly [number, number][],
+): void {
+  if (cached >= CACHE_LIMIT) {
+    for (const c of caches.values()) {
+      c.clear();
+    }
+    caches.clear();
+    cached = 0;
+  }
+  cache.set(window, spans);
+  cached++;
 }
 const NON_DIGITS = /\D+/;
 
@@ -446,13 +477,13 @@ export const phoneRecognizer: Recognizer = {
         }
       }
     };
-    const keyPrefix = `${leniency}|${regions.join(',')}|`;
+    let cache: Map<string, readonly [number, number][]> | undefined;
     const matched = (window: string, coreStart: number, coreLength: number) => {
-      const key = keyPrefix + window;
-      let spans = cache.get(key);
+      cache ??= windowCache(leniency, regions);
+      let spans = cache.get(window);
       if (spans === undefined) {
         spans = findInWindow(window, coreStart, coreLength, regions, leniency);
-        remember(key, spans);
+        remember(cache, window, spans);
       }
       return spans;
     };
