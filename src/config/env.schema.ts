@@ -52,8 +52,10 @@ export class EnvSchema {
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/privacy';
 
   /** One server, a Sentinel group or a Cluster; read by `parseRedisUrl`. */
-  @Matches(/^(rediss?|redis\+sentinel|redis\+cluster):\/\/.+/, {
-    message: 'must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+  @Matches(/^rediss?(\+sentinel|\+cluster)?:\/\/.+/, {
+    message:
+      'must be a redis://, rediss://, redis+sentinel://, rediss+sentinel://, redis+cluster:// ' +
+      'or rediss+cluster:// URL',
   })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

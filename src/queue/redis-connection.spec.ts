@@ -49,6 +49,44 @@ describe('parseRedisUrl', () => {
     });
   });
 
+  it('speaks TLS to the Sentinels and to the master they name with rediss+sentinel://', () => {
+    expect(parseRedisUrl('rediss+sentinel://s1:26380,s2:26380/mymaster')).toEqual({
+      mode: 'sentinel',
+      options: {
+        sentinels: [
+          { host: 's1', port: 26380 },
+          { host: 's2', port: 26380 },
+        ],
+        name: 'mymaster',
+        username: undefined,
+        password: undefined,
+        db: 0,
+        tls: {},
+        sentinelTLS: {},
+        enableTLSForSentinelMode: true,
+      },
+    });
+  });
+
+  it('speaks TLS to every Cluster node with rediss+cluster://', () => {
+    expect(parseRedisUrl('rediss+cluster://:p@n1:7000,n2')).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 6379 },
+      ],
+      options: { username: undefined, password: 'p', tls: {} },
+    });
+  });
+
+  it('leaves TLS off for redis+sentinel:// and redis+cluster://', () => {
+    const sentinel = parseRedisUrl('redis+sentinel://s1/m');
+    const cluster = parseRedisUrl('redis+cluster://n1');
+    expect(sentinel.options).not.toHaveProperty('tls');
+    expect(sentinel.options).not.toHaveProperty('sentinelTLS');
+    expect(cluster.options).not.toHaveProperty('tls');
+  });
+
   it.each([
     [
       'a Sentinel URL without a master name',
@@ -56,6 +94,9 @@ describe('parseRedisUrl', () => {
       'names its master',
     ],
     ['a Cluster URL with a database', 'redis+cluster://n1:7000/1', 'no database path'],
+    ['a TLS Cluster URL with a database', 'rediss+cluster://n1:7000/1', 'no database path'],
+    ['a TLS Sentinel URL without a master name', 'rediss+sentinel://s1', 'names its master'],
+    ['a scheme with an unknown topology', 'rediss+shard://h:1', 'must be a redis://'],
     ['a port out of range', 'redis+cluster://n1:70000', 'port outside 1-65535'],
     ['a database that is not a number', 'redis+sentinel://s1/m/x', 'database that is not a number'],
     ['an unknown scheme', 'memcached://h:1', 'must be a redis://'],

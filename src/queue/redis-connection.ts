@@ -13,6 +13,9 @@ const DEFAULT_PORT = { standalone: 6379, sentinel: 26379, cluster: 6379 } as con
  * `redis+sentinel://[user:password@]host:port,host:port/master[/db]` (credentials are the
  * master's; `?sentinelPassword=` for Sentinels that ask for one) and
  * `redis+cluster://[user:password@]host:port,host:port` (seed nodes; a Cluster has no db).
+ * `rediss+sentinel://` and `rediss+cluster://` speak TLS to every server (Sentinels, master and
+ * replicas, Cluster nodes), verified as `rediss://` is: against Node's CA store, which
+ * NODE_EXTRA_CA_CERTS extends with a private CA.
  * Throws with what is wrong; the message never holds the URL (it may hold a password).
  */
 export function parseRedisUrl(url: string): RedisTarget {
@@ -33,11 +36,12 @@ export function parseRedisUrl(url: string): RedisTarget {
         },
       };
     }
-    case 'redis+sentinel': {
+    case 'redis+sentinel':
+    case 'rediss+sentinel': {
       const { auth, hosts, path, query } = split(rest);
       const [name, db, ...extra] = path.split('/');
       if (!name || extra.length > 0) {
-        throw new Error('a redis+sentinel:// URL names its master: host:port,host:port/master');
+        throw new Error(`a ${scheme}:// URL names its master: host:port,host:port/master`);
       }
       const sentinelPassword = query.get('sentinelPassword');
       return {
@@ -48,19 +52,30 @@ export function parseRedisUrl(url: string): RedisTarget {
           ...auth,
           db: database(db ?? ''),
           ...(sentinelPassword ? { sentinelPassword } : {}),
+          ...(scheme === 'rediss+sentinel'
+            ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true }
+            : {}),
         },
       };
     }
-    case 'redis+cluster': {
+    case 'redis+cluster':
+    case 'rediss+cluster': {
       const { auth, hosts, path } = split(rest);
       if (path !== '') {
-        throw new Error('a redis+cluster:// URL has no database path (a Cluster has only db 0)');
+        throw new Error(`a ${scheme}:// URL has no database path (a Cluster has only db 0)`);
       }
-      return { mode: 'cluster', nodes: nodes(hosts, DEFAULT_PORT.cluster), options: { ...auth } };
+      return {
+        mode: 'cluster',
+        nodes: nodes(hosts, DEFAULT_PORT.cluster),
+        options: { ...auth, ...(scheme === 'rediss+cluster' ? { tls: {} } : {}) },
+      };
     }
     case undefined:
     default:
-      throw new Error('must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL');
+      throw new Error(
+        'must be a redis://, rediss://, redis+sentinel://, rediss+sentinel://, redis+cluster:// ' +
+          'or rediss+cluster:// URL',
+      );
   }
 }
 
@@ -112,7 +127,7 @@ export function bullConnection(url: string): RedisOptions | Cluster {
 export function redisConnectionOptions(url: string): RedisOptions {
   const target = parseRedisUrl(url);
   if (target.mode === 'cluster') {
-    throw new Error('a redis+cluster:// URL has no single-server options');
+    throw new Error('a Cluster URL has no single-server options');
   }
   return { ...target.options, maxRetriesPerRequest: null };
 }

@@ -42,8 +42,15 @@ function certificate(
   return cert;
 }
 
-/** A throwaway CA and a server certificate it signed for localhost and 127.0.0.1. */
-export function makeTestCertificates(serverName = 'localhost'): TestCertificates {
+/**
+ * A throwaway CA and a server certificate it signed for localhost and 127.0.0.1; `clientAuth`
+ * lets the certificate serve as a client's too (servers that connect to each other, such as a
+ * Redis Cluster's bus, present it both ways).
+ */
+export function makeTestCertificates(
+  serverName = 'localhost',
+  options: { clientAuth?: boolean } = {},
+): TestCertificates {
   const ca = rsaKeys();
   const caName = `Test CA ${randomBytes(4).toString('hex')}`;
   const caCert = certificate(caName, ca.publicKey, { name: caName, key: ca.privateKey }, [
@@ -58,7 +65,7 @@ export function makeTestCertificates(serverName = 'localhost'): TestCertificates
     [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'extKeyUsage', serverAuth: true, clientAuth: options.clientAuth === true },
       {
         name: 'subjectAltName',
         altNames: [
