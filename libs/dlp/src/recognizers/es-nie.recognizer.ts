@@ -1,3 +1,4 @@
+import { hasSevenDigits } from '../engine/digit-runs';
 import { esNieValid } from '../validators/national-id.validators';
 import { checkedPatternRecognizer } from './checked-pattern';
 
@@ -11,5 +12,5 @@ export const esNieRecognizer = checkedPatternRecognizer({
   valid: esNieValid,
   score: 0.85,
   context: ['nie', 'extranjero', 'extranjeros', 'identificacion', 'residencia'],
-  mayMatch: (text) => NIE_HINT.test(text),
+  mayMatch: (text) => hasSevenDigits(text) && NIE_HINT.test(text),
 });

@@ -1,3 +1,4 @@
+import { hasSevenDigits } from '../engine/digit-runs';
 import { esNifValid } from '../validators/national-id.validators';
 import { checkedPatternRecognizer } from './checked-pattern';
 
@@ -11,5 +12,5 @@ export const esNifRecognizer = checkedPatternRecognizer({
   valid: esNifValid,
   score: 0.85,
   context: ['dni', 'nif', 'documento', 'identidad', 'identificacion', 'fiscal'],
-  mayMatch: (text) => DIGITS_LETTER.test(text),
+  mayMatch: (text) => hasSevenDigits(text) && DIGITS_LETTER.test(text),
 });

@@ -1,3 +1,4 @@
+import { hasSevenDigits } from '../engine/digit-runs';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 
 /** Nine digits, or a letter and eight digits (next-generation books): weak without context. */
@@ -12,7 +13,7 @@ export const usPassportRecognizer: Recognizer = {
   context: ['united', 'states', 'passport', 'passport#', 'travel', 'document'],
   maxScore: 0.1,
   // Eight digits in a row; spelt out, the engine finds them faster than with a repeat count.
-  mayMatch: (text) => EIGHT_DIGITS.test(text),
+  mayMatch: (text) => hasSevenDigits(text) && EIGHT_DIGITS.test(text),
   find(text, _ctx, out) {
     forEachMatch(PASSPORT, text, (m) => {
       const letter = m[0].charCodeAt(0) > 57;
