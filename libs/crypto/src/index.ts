@@ -36,6 +36,7 @@ export type {
   KeyringKeyRecord,
   KeyringSettings,
   SubjectKeyRecord,
+  SubjectKeyWrapRecord,
   SubjectKeyTombstone,
   SubjectKeyEntry,
 } from './keys/key-store.port';

@@ -7,6 +7,7 @@ import {
   type KeyringKeyRecord,
   type SubjectKeyEntry,
   type SubjectKeyRecord,
+  type SubjectKeyWrapRecord,
 } from '@libs/crypto';
 import type { DataSource } from 'typeorm';
 
@@ -200,14 +201,23 @@ export class PostgresKeyStore implements KeyStore {
     version: number,
     limit: number,
     after?: string,
-  ): Promise<SubjectKeyRecord[]> {
-    const rows = await this.db.query<SubjectRow[]>(
-      `SELECT ${SUBJECT_COLUMNS} FROM subject_keys
+  ): Promise<SubjectKeyWrapRecord[]> {
+    // Only what a re-wrap needs: the dates cost a parse per row and are never read here.
+    const rows = await this.db.query<
+      Array<{ subject_ref: string; key_id: string; wrapped_key: Buffer }>
+    >(
+      `SELECT subject_ref, key_id, wrapped_key FROM subject_keys
        WHERE status = 'active' AND alias = $1 AND keyring_version = $2 AND subject_ref > $3
        ORDER BY subject_ref LIMIT $4`,
       [alias, version, after ?? '', limit],
     );
-    return rows.map((row) => PostgresKeyStore.subject(row) as SubjectKeyRecord);
+    return rows.map((row) => ({
+      subjectRef: row.subject_ref,
+      keyId: row.key_id,
+      alias,
+      keyringVersion: version,
+      wrappedKey: row.wrapped_key,
+    }));
   }
 
   async updateSubjectKeyWraps(
@@ -218,20 +228,31 @@ export class PostgresKeyStore implements KeyStore {
     if (wraps.length === 0) {
       return 0;
     }
-    // One statement per batch: a round trip per key capped a rotation at a few thousand keys/s.
-    const rows = await this.db.query<Array<{ subject_ref: string }>>(
-      `UPDATE subject_keys AS s SET keyring_version = $2, wrapped_key = v.wrapped_key
-         FROM unnest($3::text[], $4::bytea[]) AS v(subject_ref, wrapped_key)
-        WHERE s.subject_ref = v.subject_ref AND s.status = 'active' AND s.keyring_version = $1
-       RETURNING s.subject_ref`,
-      [
-        expectedKeyringVersion,
-        keyringVersion,
-        wraps.map((w) => w.subjectRef),
-        wraps.map((w) => w.wrappedKey),
-      ],
+    // One statement per batch (a round trip per key capped a rotation at a few thousand keys/s),
+    // and the wrapped keys, all of one length, as one binary parameter cut in slices: a bytea[]
+    // would travel as hex text, encoded here and decoded by the server.
+    const width = wraps[0].wrappedKey.length;
+    const packed = Buffer.allocUnsafe(width * wraps.length);
+    const refs = new Array<string>(wraps.length);
+    for (let i = 0; i < wraps.length; i += 1) {
+      if (wraps[i].wrappedKey.length !== width) {
+        throw new Error('Wrapped subject keys of one batch must all have the same length');
+      }
+      packed.set(wraps[i].wrappedKey, i * width);
+      refs[i] = wraps[i].subjectRef;
+    }
+    const [{ moved }] = await this.db.query<Array<{ moved: number }>>(
+      `WITH moved AS (
+         UPDATE subject_keys AS s
+            SET keyring_version = $2,
+                wrapped_key = substring($4::bytea FROM ((v.n - 1) * $5::int + 1)::int FOR $5::int)
+           FROM unnest($3::text[]) WITH ORDINALITY AS v(subject_ref, n)
+          WHERE s.subject_ref = v.subject_ref AND s.status = 'active' AND s.keyring_version = $1
+         RETURNING 1)
+       SELECT count(*)::int AS moved FROM moved`,
+      [expectedKeyringVersion, keyringVersion, refs, packed, width],
     );
-    return PostgresKeyStore.rowsOf(rows).length;
+    return moved;
   }
 
   /** TypeORM's pg driver returns [rows, affected] for UPDATE ... RETURNING. */

@@ -54,6 +54,12 @@ export interface SubjectKeyRecord {
   readonly createdAt: Date;
 }
 
+/** What a re-wrap reads of an active subject key: its binding and its wrapped key. */
+export type SubjectKeyWrapRecord = Pick<
+  SubjectKeyRecord,
+  'subjectRef' | 'keyId' | 'alias' | 'keyringVersion' | 'wrappedKey'
+>;
+
 /** What remains after crypto-shredding: enough to answer "shredded", nothing to decrypt with. */
 export interface SubjectKeyTombstone {
   readonly status: SubjectKeyStatus.Shredded;
@@ -106,7 +112,7 @@ export interface KeyStore {
     version: number,
     limit: number,
     after?: string,
-  ): Promise<SubjectKeyRecord[]>;
+  ): Promise<SubjectKeyWrapRecord[]>;
   /**
    * Moves a batch of subject keys to `keyringVersion` in one write, each by compare-and-set on
    * `expectedKeyringVersion`: a key that changed or was shredded meanwhile is left alone.

@@ -2,7 +2,7 @@ import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
 import { CryptoError } from '../errors/crypto-error';
 import type { KeyStore } from './key-store.port';
 import type { KeyringManager } from './keyring.manager';
-import { SubjectKeyWrap } from './subject-key.wrap';
+import { SubjectKeyWrap, type SubjectKeyBinding } from './subject-key.wrap';
 
 export interface RewrapBatchRequest {
   readonly alias: string;
@@ -74,81 +74,125 @@ export class SubjectKeyRewrapper {
       limit,
       after,
     );
-    const wraps: Array<{ subjectRef: string; wrappedKey: Buffer }> = [];
-    for (const record of records) {
-      const next = { ...record, keyringVersion: targetVersion };
-      const oldKey = await this.keyringKey(alias, fromVersion);
-      const newKey = await this.keyringKey(alias, targetVersion);
-      const subjectKey = SubjectKeyWrap.open(oldKey, record, record.wrappedKey);
-      const wrappedKey = SubjectKeyWrap.seal(newKey, next, subjectKey);
-      subjectKey.fill(0);
-      wraps.push({ subjectRef: record.subjectRef, wrappedKey });
-    }
     return {
       targetVersion,
-      wraps,
+      wraps: await this.wrapAll(alias, fromVersion, targetVersion, records),
       nextCursor: records.length === limit ? records[records.length - 1].subjectRef : undefined,
     };
   }
 
-  /** A keyring key from the cache, unwrapped into it only when it is not there (or was used up). */
-  private async keyringKey(alias: string, version: number): Promise<Buffer> {
-    const cached = this.keyring.take(alias, version);
-    if (cached !== undefined) {
-      return cached;
+  /**
+   * Both keyring keys are taken once for the whole batch, charged with its size, and used before
+   * anything is awaited (a key taken before an await may be evicted and zeroed meanwhile).
+   */
+  private async wrapAll(
+    alias: string,
+    fromVersion: number,
+    targetVersion: number,
+    records: ReadonlyArray<SubjectKeyBinding & { readonly wrappedKey: Buffer }>,
+  ): Promise<Array<{ subjectRef: string; wrappedKey: Buffer }>> {
+    if (records.length === 0) {
+      return [];
     }
-    await this.keyring.load(alias, version);
-    const loaded = this.keyring.take(alias, version);
-    if (loaded === undefined) {
-      throw new CryptoError(
-        CryptoErrorCode.UnknownKey,
-        `keyring key ${alias} v${version} was evicted during rewrap`,
-      );
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const oldKey = this.keyring.take(alias, fromVersion, records.length);
+      const newKey = oldKey && this.keyring.take(alias, targetVersion, records.length);
+      if (oldKey !== undefined && newKey !== undefined) {
+        const wraps = new Array<{ subjectRef: string; wrappedKey: Buffer }>(records.length);
+        for (let i = 0; i < records.length; i += 1) {
+          const record = records[i];
+          wraps[i] = {
+            subjectRef: record.subjectRef,
+            wrappedKey: SubjectKeyWrap.rewrap(
+              oldKey,
+              newKey,
+              record,
+              targetVersion,
+              record.wrappedKey,
+            ),
+          };
+        }
+        return wraps;
+      }
+      await this.keyring.load(alias, fromVersion);
+      await this.keyring.load(alias, targetVersion);
     }
-    return loaded;
+    throw new CryptoError(
+      CryptoErrorCode.UnknownKey,
+      `keyring keys ${alias} v${fromVersion} and v${targetVersion} were evicted during rewrap`,
+    );
   }
 
-  /** Every version below the active one, batch by batch, reporting progress after each batch. */
+  /**
+   * Every version below the active one, batch by batch, reporting progress after each batch in
+   * order. Batches are read and wrapped while earlier ones are written, and up to
+   * `writesInFlight` writes (2 by default) run at once on their own connections: the database's
+   * update of a batch, not the cipher, is the slower half.
+   */
   async rewrapAll(
     alias: string,
     options: {
       batchSize?: number;
+      writesInFlight?: number;
       onProgress?: (progress: RewrapProgress) => void | Promise<void>;
     } = {},
   ): Promise<{ processed: number; rewrapped: number }> {
     const batchSize = options.batchSize ?? 500;
+    const writesInFlight = Math.max(1, options.writesInFlight ?? 2);
     const targetVersion = await this.keyring.activeVersion(alias);
     let processed = 0;
     let rewrapped = 0;
     for (let fromVersion = 1; fromVersion < targetVersion; fromVersion += 1) {
       let cursor: string | undefined;
-      // Batch n is written while batch n + 1 is read and wrapped: the database and the
-      // cipher work side by side. Progress is still reported in order, after each write.
-      let writing: Promise<void> = Promise.resolve();
-      do {
-        const batch = await this.prepare({ alias, fromVersion, limit: batchSize, after: cursor });
-        await writing;
-        cursor = batch.nextCursor;
-        const reached = cursor;
-        writing = this.store
-          .updateSubjectKeyWraps(fromVersion, batch.targetVersion, batch.wraps)
-          .then(async (moved) => {
-            processed += batch.wraps.length;
-            rewrapped += moved;
-            await options.onProgress?.({
-              alias,
-              fromVersion,
-              targetVersion,
-              processed,
-              rewrapped,
-              cursor: reached,
-            });
+      // Each entry settles once its batch is written and it and every earlier batch reported.
+      const inFlight: Array<Promise<void>> = [];
+      let failure: { error: unknown } | undefined;
+      try {
+        do {
+          const batch = await this.prepare({ alias, fromVersion, limit: batchSize, after: cursor });
+          if (inFlight.length >= writesInFlight) {
+            await inFlight.shift();
+          }
+          if (failure !== undefined) {
+            throw failure.error;
+          }
+          cursor = batch.nextCursor;
+          const reached = cursor;
+          const written = this.store.updateSubjectKeyWraps(
+            fromVersion,
+            batch.targetVersion,
+            batch.wraps,
+          );
+          // Noted at once, so that no further write starts after one has failed.
+          written.catch((error: unknown) => {
+            failure ??= { error };
           });
-        // Awaited before the next write or after the loop; this only keeps a failure that
-        // arrives while the next batch is prepared from counting as unhandled.
-        writing.catch(() => undefined);
-      } while (cursor !== undefined);
-      await writing;
+          const reported = Promise.all([inFlight[inFlight.length - 1], written]).then(
+            async ([, moved]) => {
+              processed += batch.wraps.length;
+              rewrapped += moved;
+              await options.onProgress?.({
+                alias,
+                fromVersion,
+                targetVersion,
+                processed,
+                rewrapped,
+                cursor: reached,
+              });
+            },
+          );
+          // Awaited in order below; this only keeps an early failure from counting as unhandled.
+          reported.catch(() => undefined);
+          inFlight.push(reported);
+        } while (cursor !== undefined);
+        for (const reported of inFlight) {
+          await reported;
+        }
+      } catch (error) {
+        // No write of this call is left running once it has failed.
+        await Promise.allSettled(inFlight);
+        throw error;
+      }
     }
     return { processed, rewrapped };
   }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
 import { CryptoError } from '../errors/crypto-error';
 import { AesGcm } from '../primitives/aes-gcm';
+import { NoncePool } from '../primitives/nonce.pool';
 
 export interface SubjectKeyBinding {
   readonly subjectRef: string;
@@ -11,6 +11,10 @@ export interface SubjectKeyBinding {
 }
 
 const WRAPPED_BYTES = 12 + 32 + 16;
+const AAD_LABEL = 'privacy-service/subject-key/v1\u0000';
+
+/** One randomBytes call per key cost more than the wrap itself in a rotation's re-wrap. */
+const nonces = new NoncePool();
 
 /**
  * Local wrapping of subject keys under a keyring key: AES-256-GCM, nonce || ciphertext || tag,
@@ -18,11 +22,7 @@ const WRAPPED_BYTES = 12 + 32 + 16;
  */
 export class SubjectKeyWrap {
   static seal(keyringKey: Buffer, binding: SubjectKeyBinding, subjectKey: Buffer): Buffer {
-    const nonce = randomBytes(12);
-    return Buffer.concat([
-      nonce,
-      AesGcm.encrypt(keyringKey, nonce, subjectKey, SubjectKeyWrap.aad(binding)),
-    ]);
+    return SubjectKeyWrap.sealAt(keyringKey, binding, binding.keyringVersion, subjectKey);
   }
 
   static open(keyringKey: Buffer, binding: SubjectKeyBinding, wrapped: Buffer): Buffer {
@@ -33,13 +33,48 @@ export class SubjectKeyWrap {
       keyringKey,
       wrapped.subarray(0, 12),
       wrapped.subarray(12),
-      SubjectKeyWrap.aad(binding),
+      SubjectKeyWrap.aad(binding, binding.keyringVersion),
     );
   }
 
-  private static aad(binding: SubjectKeyBinding): Buffer {
+  /**
+   * Opens a key wrapped under `binding.keyringVersion` with `fromKey` and seals it under
+   * `toVersion` with `toKey`; the subject key exists only inside this call.
+   */
+  static rewrap(
+    fromKey: Buffer,
+    toKey: Buffer,
+    binding: SubjectKeyBinding,
+    toVersion: number,
+    wrapped: Buffer,
+  ): Buffer {
+    const subjectKey = SubjectKeyWrap.open(fromKey, binding, wrapped);
+    try {
+      return SubjectKeyWrap.sealAt(toKey, binding, toVersion, subjectKey);
+    } finally {
+      subjectKey.fill(0);
+    }
+  }
+
+  private static sealAt(
+    keyringKey: Buffer,
+    binding: SubjectKeyBinding,
+    keyringVersion: number,
+    subjectKey: Buffer,
+  ): Buffer {
+    return AesGcm.encryptFramed(
+      keyringKey,
+      nonces.next(),
+      subjectKey,
+      SubjectKeyWrap.aad(binding, keyringVersion),
+      undefined,
+      true,
+    );
+  }
+
+  private static aad(binding: SubjectKeyBinding, keyringVersion: number): Buffer {
     return Buffer.from(
-      `privacy-service/subject-key/v1\u0000${binding.subjectRef}\u0000${binding.keyId}\u0000${binding.alias}\u0000${binding.keyringVersion}`,
+      `${AAD_LABEL}${binding.subjectRef}\u0000${binding.keyId}\u0000${binding.alias}\u0000${keyringVersion}`,
       'utf8',
     );
   }
