@@ -5,10 +5,17 @@ import {
   ForeignKeyColumnRow,
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
-import type { CatalogueTable, RecordBatch } from './connector.interface';
+import type { ErasurePlan } from 'src/data-stores/erasure/erasure-planner';
+import type { CatalogueTable, CollectionErasure, RecordBatch } from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
-import { SqlConnector, SqlTransaction } from './sql.connector';
+import {
+  PlannedAnswer,
+  plannedStatements,
+  SqlConnector,
+  SqlTransaction,
+  tally,
+} from './sql.connector';
 import { classifyDriverError, failedOn } from './store-error';
 import type { SqlStatement } from './subject-query.builder';
 
@@ -36,27 +43,83 @@ const FOREIGN_KEYS_SQL = `
 export class MysqlConnector extends SqlConnector {
   private readonly pool: Pool;
 
-  constructor(url: string, collections: CollectionSpec[], hashKey: string) {
+  /** Connections that take a script of statements: the erasure's only, opened on first use. */
+  private scriptPool?: Pool;
+
+  constructor(
+    private readonly url: string,
+    collections: CollectionSpec[],
+    hashKey: string,
+  ) {
     super(collections, mysqlDialect, hashKey);
-    this.pool = createPool({
-      uri: url,
+    this.pool = this.openPool(false);
+  }
+
+  private openPool(multipleStatements: boolean): Pool {
+    const pool = createPool({
+      uri: this.url,
       connectionLimit: 8,
       connectTimeout: 5000,
       dateStrings: false,
       supportBigNumbers: true,
       bigNumberStrings: true,
+      multipleStatements,
     });
     // Erasure finds the subject by scanning its identity column; under REPEATABLE READ the scan
     // keeps every row it read locked until commit, and concurrent erasures of different subjects
     // deadlock on each other. READ COMMITTED keeps only the rows that matched. Set once per
     // connection (queued before any other query on it); single-statement reads do not notice.
-    this.pool.on('connection', (connection) => {
+    pool.on('connection', (connection) => {
       connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => {
         if (err) {
           connection.destroy();
         }
       });
     });
+    return pool;
+  }
+
+  /**
+   * The whole transaction in one round trip: its statements sent as one script, their values
+   * escaped by the driver as for any statement here. The script stops at a failing statement;
+   * the results before it say which one that was, so the failure names its table as it would
+   * statement by statement.
+   */
+  protected override async runErasure(plan: ErasurePlan): Promise<CollectionErasure[]> {
+    this.scriptPool ??= this.openPool(true);
+    const pool = this.scriptPool;
+    const connection = await new Promise<PoolConnection>((resolve, reject) =>
+      pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
+    ).catch(failedOn());
+    const planned = plannedStatements(plan);
+    const script = new ScriptResults();
+    try {
+      await script.run(
+        connection,
+        ['START TRANSACTION', ...planned.map((p) => p.statement.sql), 'COMMIT'].join(';\n'),
+        planned.flatMap((p) => p.statement.params),
+      );
+    } catch (e) {
+      // Rolled back, or dropped when that fails too (the server then rolls back).
+      await new Promise<void>((resolve) =>
+        connection.query('ROLLBACK', (err) => {
+          if (err) {
+            connection.destroy();
+          } else {
+            connection.release();
+          }
+          resolve();
+        }),
+      );
+      // Result 0 is START TRANSACTION's; the one that failed is the next after those answered.
+      throw classifyDriverError(e, planned[script.answered - 1]?.statement.table);
+    }
+    connection.release();
+    return tally(
+      plan,
+      planned,
+      planned.map((p, k) => script.answer(k + 1, p.counts)),
+    );
   }
 
   protected async ping(): Promise<string> {
@@ -158,8 +221,49 @@ export class MysqlConnector extends SqlConnector {
 
   async close(): Promise<void> {
     await this.pool.promise().end();
+    await this.scriptPool?.promise().end();
   }
 }
+
+/** The results of a script of statements, one per statement, as they arrive. */
+class ScriptResults {
+  private readonly results: Array<ResultSetHeader | Array<Record<string, unknown>>> = [];
+
+  /** How many statements have answered: the failing one, if any, is the next. */
+  get answered(): number {
+    return this.results.length;
+  }
+
+  run(connection: PoolConnection, sql: string, params: unknown[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      connection
+        .query(sql, params)
+        // Each statement announces its result with its columns (none for a change).
+        .on('fields', (fields) => this.results.push(fields === undefined ? EMPTY_HEADER : []))
+        .on('result', (result: unknown) => {
+          const last = this.results.length - 1;
+          const rows = this.results[last];
+          if (Array.isArray(rows)) {
+            rows.push(result as Record<string, unknown>);
+          } else {
+            this.results[last] = result as ResultSetHeader;
+          }
+        })
+        .on('error', reject)
+        .on('end', () => resolve());
+    });
+  }
+
+  /** Statement `index`'s rows changed, or the counts of its one row. */
+  answer(index: number, counts: boolean): PlannedAnswer {
+    const result = this.results[index];
+    return counts
+      ? Object.values((result as Array<Record<string, unknown>>)[0]).map(Number)
+      : (result as ResultSetHeader).affectedRows;
+  }
+}
+
+const EMPTY_HEADER = { affectedRows: 0 } as ResultSetHeader;
 
 /**
  * Reads a result set batch by batch: rows are collected from the driver's `result` events, and

@@ -32,6 +32,58 @@ const SCHEMA_FAILURES = new Set<StoreFailure>([
   StoreFailure.DataException,
 ]);
 
+/**
+ * One statement of an erasure, in plan order: a change to the rows of step `first`, or (`counts`)
+ * the count of the run of store-done steps starting there, taken while their rows are there.
+ */
+export interface PlannedStatement {
+  statement: SqlStatement;
+  first: number;
+  counts: boolean;
+}
+
+/** What a planned statement answered: the rows it changed, or its counts in step order. */
+export type PlannedAnswer = number | number[];
+
+/** The statements an erasure runs, in order. */
+export function plannedStatements(plan: ErasurePlan): PlannedStatement[] {
+  const planned: PlannedStatement[] = [];
+  for (let i = 0; i < plan.steps.length; i++) {
+    const storeRun = plan.storeRuns.get(i);
+    if (storeRun) {
+      planned.push({ statement: storeRun.counts, first: i, counts: true });
+      i += storeRun.steps - 1;
+      continue;
+    }
+    for (const statement of plan.steps[i].statements) {
+      planned.push({ statement, first: i, counts: false });
+    }
+  }
+  return planned;
+}
+
+/** Each step's rows from the answers of its planned statements. */
+export function tally(
+  plan: ErasurePlan,
+  planned: PlannedStatement[],
+  answers: PlannedAnswer[],
+): CollectionErasure[] {
+  const rows = plan.steps.map(() => 0);
+  planned.forEach((p, k) => {
+    const answer = answers[k];
+    if (Array.isArray(answer)) {
+      answer.forEach((n, j) => (rows[p.first + j] = n));
+    } else {
+      rows[p.first] += answer;
+    }
+  });
+  return plan.steps.map((step, i) => ({
+    collection: step.collection,
+    action: step.action,
+    rows: rows[i],
+  }));
+}
+
 /** What the SQL stores share: queries built from the description; the driver calls differ. */
 export abstract class SqlConnector implements Connector {
   /**
@@ -83,7 +135,7 @@ export abstract class SqlConnector implements Connector {
   async erase(subject: Subject): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
     try {
-      return await this.transaction((tx) => this.runPlan(tx, plan));
+      return await this.runErasure(plan);
     } catch (e) {
       // A key the plan did not know of, a column gone or of another type: read the schema again.
       if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
@@ -93,28 +145,18 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
-  private async runPlan(tx: SqlTransaction, plan: ErasurePlan): Promise<CollectionErasure[]> {
-    const done: CollectionErasure[] = [];
-    for (let i = 0; i < plan.steps.length; i++) {
-      const storeRun = plan.storeRuns.get(i);
-      if (storeRun) {
-        // The store deletes or unlinks these rows itself; count them while they are there.
-        const rows = await tx.counts(storeRun.counts);
-        for (const [k, n] of rows.entries()) {
-          const step = plan.steps[i + k];
-          done.push({ collection: step.collection, action: step.action, rows: n });
-        }
-        i += storeRun.steps - 1;
-        continue;
+  /** The plan's statements in one transaction, one round trip each. */
+  protected runErasure(plan: ErasurePlan): Promise<CollectionErasure[]> {
+    return this.transaction(async (tx) => {
+      const statements = plannedStatements(plan);
+      const answers: PlannedAnswer[] = [];
+      for (const planned of statements) {
+        answers.push(
+          planned.counts ? await tx.counts(planned.statement) : await tx.run(planned.statement),
+        );
       }
-      const step = plan.steps[i];
-      let rows = 0;
-      for (const statement of step.statements) {
-        rows += await tx.run(statement);
-      }
-      done.push({ collection: step.collection, action: step.action, rows });
-    }
-    return done;
+      return tally(plan, statements, answers);
+    });
   }
 
   /** Every step's count, before anything changes, in a read-only transaction. */
