@@ -9,7 +9,7 @@ import {
 } from 'libphonenumber-js/max';
 import metadataJson from 'libphonenumber-js/metadata.max.json';
 import { validNational } from './phone-international';
-import { plainNationalSpans } from './phone-national-window';
+import { plainNationalSpans, spacedGroupsSpans } from './phone-national-window';
 import { DEFAULT_PHONE_REGIONS } from './phone.recognizer';
 
 const allRegions = Object.keys(metadataJson.countries) as CountryCode[];
@@ -117,6 +117,8 @@ describe('plainNationalSpans', () => {
     '(',
     '+',
     '1 ',
+    '4e ',
+    '7x ',
     '-',
     'é ',
   ];
@@ -182,5 +184,110 @@ describe('plainNationalSpans', () => {
     expect(
       plainNationalSpans('er 4238774311791 an', 3, 13, ['DE'], 'STRICT_GROUPING'),
     ).toBeUndefined();
+  });
+});
+
+describe('spacedGroupsSpans', () => {
+  /** The matcher over the regions in order, stopping at one whose numbers cover the candidate. */
+  function matcherSpans(
+    window: string,
+    coreStart: number,
+    coreEnd: number,
+    regions: readonly string[],
+  ): [number, number][] {
+    const spans: [number, number][] = [];
+    for (const region of regions) {
+      let covered = false;
+      for (const f of findNumbers(window, {
+        defaultCountry: region as CountryCode,
+        v2: true,
+        leniency: 'VALID',
+      } as { defaultCountry: CountryCode; v2: true })) {
+        if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
+          spans.push([f.startsAt, f.endsAt]);
+        }
+        covered ||= f.startsAt <= coreStart + 1 && f.endsAt >= coreEnd;
+      }
+      if (covered) {
+        break;
+      }
+    }
+    return spans;
+  }
+
+  const regions = ['US', 'GB', 'DE', 'FR', 'AT', 'CA', 'AU', 'IT'];
+  /** Example numbers and random digits cut into groups of one to five digits. */
+  const spaced = fc
+    .tuple(
+      fc.oneof(
+        fc
+          .constantFrom(...regions)
+          .map((r) => getExampleNumber(r as CountryCode, examples)?.nationalNumber ?? '12'),
+        fc
+          .array(fc.constantFrom(...'0123456789'), { minLength: 2, maxLength: 16 })
+          .map((d) => d.join('')),
+        fc.constantFrom('4532123456789012', '6016133192681', '17424610', '0612345678'),
+      ),
+      fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 7 }),
+    )
+    .map(([digits, cuts]) => {
+      const groups: string[] = [];
+      let at = 0;
+      for (const n of cuts) {
+        if (at < digits.length) {
+          groups.push(digits.slice(at, at + n));
+          at += n;
+        }
+      }
+      if (at < digits.length) {
+        groups.push(digits.slice(at));
+      }
+      return groups.join(' ');
+    });
+  const before = ['', ' ', 'ab ', '":"', '\n', 'x', '3C ', '9g ', '3x ', '3X ', '1 ', '(', '-'];
+  const after = ['', ' ', ' de', '"}', '.', ',', 'a', ' 12', ' +4', '-', ' é'];
+
+  it('gives the matcher spans wherever it answers', () => {
+    let answered = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...before),
+        spaced,
+        fc.constantFrom(...after),
+        fc.shuffledSubarray(regions, { minLength: 1 }),
+        (pre, core, post, tried) => {
+          const window = `${pre}${core}${post}`;
+          const spans = spacedGroupsSpans(window, pre.length, core.length, tried, 'VALID');
+          if (spans !== undefined) {
+            answered++;
+            found += spans.length;
+            expect([window, tried, spans]).toEqual([
+              window,
+              tried,
+              matcherSpans(window, pre.length, pre.length + core.length, tried),
+            ]);
+          }
+        },
+      ),
+      { numRuns: 1_500 },
+    );
+    expect(answered).toBeGreaterThan(300);
+    expect(found).toBeGreaterThan(100);
+  });
+
+  it('answers card and account groups and leaves other shapes to the matcher', () => {
+    expect(spacedGroupsSpans('am 1742 461 de', 3, 8, ['DE'], 'VALID')).toEqual(
+      matcherSpans('am 1742 461 de', 3, 11, ['DE']),
+    );
+    expect(spacedGroupsSpans('am 1742 461', 3, 8, ['US'], 'VALID')).toEqual([]);
+    expect(spacedGroupsSpans('3C 1742 461 de', 3, 8, ['DE'], 'VALID')).toEqual(
+      matcherSpans('3C 1742 461 de', 3, 11, ['DE']),
+    );
+    expect(spacedGroupsSpans('3x 1742 461 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 1742  461 de', 3, 9, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 1742-461 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 17424610 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 1742 461 de', 3, 8, ['DE'], 'STRICT_GROUPING')).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../engine/recognizer';
 import { minPossibleLength } from './phone-international';
 import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
-import { plainNationalSpans } from './phone-national-window';
+import { plainNationalSpans, spacedGroupsSpans } from './phone-national-window';
 import { regionsWorthTrying } from './phone-prefilter';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -304,7 +304,12 @@ function findInWindow(
     if (plain !== undefined) {
       return plain;
     }
-    tryRegions = regionsWorthTrying(window, regions);
+    const worth = regionsWorthTrying(window, regions);
+    const grouped = spacedGroupsSpans(window, coreStart, coreLength, worth, leniency);
+    if (grouped !== undefined) {
+      return grouped;
+    }
+    tryRegions = worth;
   }
   for (const region of tryRegions) {
     const found = withoutStackTraces(() =>
