@@ -68,6 +68,18 @@ function receiptDay(receivedAt: Date, calendar: Calendar): DateTime {
   return day;
 }
 
+/**
+ * The instants (ms) the local day of `receivedAt` starts and ends at: every deadline here is a
+ * function of that day alone.
+ */
+export function receiptDayBounds(
+  receivedAt: Date,
+  calendar: Calendar,
+): { from: number; to: number } {
+  const day = receiptDay(receivedAt, calendar);
+  return { from: day.toMillis(), to: day.plus({ days: 1 }).toMillis() };
+}
+
 const isWorkingDay = (day: DateTime, calendar: Calendar): boolean =>
   day.weekday <= 5 && !calendar.holidays.has(day.toISODate() ?? '');
 
