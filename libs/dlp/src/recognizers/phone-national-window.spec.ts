@@ -242,8 +242,9 @@ describe('spacedGroupsSpans', () => {
       if (at < digits.length) {
         groups.push(digits.slice(at));
       }
-      return groups.join(' ');
-    });
+      return { groups, hyphens: digits.length % 3 === 0 };
+    })
+    .map(({ groups, hyphens }) => groups.join(hyphens ? '-' : ' '));
   const before = ['', ' ', 'ab ', '":"', '\n', 'x', '3C ', '9g ', '3x ', '3X ', '1 ', '(', '-'];
   const after = ['', ' ', ' de', '"}', '.', ',', 'a', ' 12', ' +4', '-', ' é'];
 
@@ -286,7 +287,11 @@ describe('spacedGroupsSpans', () => {
     );
     expect(spacedGroupsSpans('3x 1742 461 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 1742  461 de', 3, 9, ['DE'], 'VALID')).toBeUndefined();
-    expect(spacedGroupsSpans('am 1742-461 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 3782-822463-10005 de', 3, 17, ['US', 'DE'], 'VALID')).toEqual(
+      matcherSpans('am 3782-822463-10005 de', 3, 20, ['US', 'DE']),
+    );
+    expect(spacedGroupsSpans('am 1742 461-1 de', 3, 10, ['DE'], 'VALID')).toBeUndefined();
+    expect(spacedGroupsSpans('am 1742--461 de', 3, 9, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 17424610 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 1742 461 de', 3, 8, ['DE'], 'STRICT_GROUPING')).toBeUndefined();
   });

@@ -63,18 +63,23 @@ export function plainNationalSpans(
   return regions.some((region) => validNational(digits, region)) ? [[coreStart, end]] : [];
 }
 
-/** Digit groups split by single spaces, a few of them, none longer than the matcher reads whole. */
+/**
+ * Digit groups split by single spaces or by single hyphens, a few of them, none longer than the
+ * matcher reads whole.
+ */
 const SPACED_GROUPS = /^\d{1,17}(?: \d{1,17}){1,7}$/;
+const HYPHENATED_GROUPS = /^\d{1,17}(?:-\d{1,17}){1,7}$/;
 const GROUP = /\d+/g;
 
 /**
- * The matcher's spans for one region in a candidate of spaced groups: it tries the groups from
- * `first` on as one number, then each single group in turn (its inner matches split at spaces
- * only), and after a match goes on from the groups after it.
+ * The matcher's spans for one region in a candidate of groups: it tries the groups from `first`
+ * on as one number, then, when they are split by spaces, each single group in turn (a single
+ * hyphen is no place for an inner match), and after a match goes on from the groups after it.
  */
 function groupSpansIn(
   groups: readonly { start: number; end: number; digits: string }[],
   region: string,
+  splits: boolean,
 ): [number, number][] {
   const spans: [number, number][] = [];
   let first = 0;
@@ -84,7 +89,8 @@ function groupSpansIn(
       spans.push([rest[0].start, rest[rest.length - 1].end]);
       break;
     }
-    const inner = rest.length > 1 ? rest.findIndex((g) => validNational(g.digits, region)) : -1;
+    const inner =
+      splits && rest.length > 1 ? rest.findIndex((g) => validNational(g.digits, region)) : -1;
     if (inner < 0) {
       break;
     }
@@ -96,7 +102,8 @@ function groupSpansIn(
 
 /**
  * The matcher's spans, region after region as the recognizer asks it, for a window whose
- * candidate is two to eight digit groups split by single spaces with only plain text around.
+ * candidate is two to eight digit groups split by single spaces or single hyphens, with only
+ * plain text around.
  * Stops at the first region whose numbers cover the candidate. Undefined when the window needs
  * the matcher.
  */
@@ -109,7 +116,12 @@ export function spacedGroupsSpans(
 ): [number, number][] | undefined {
   const end = coreStart + coreLength;
   const core = window.slice(coreStart, end);
-  if (leniency !== 'VALID' || !SPACED_GROUPS.test(core) || !plainAround(window, coreStart, end)) {
+  const spaced = SPACED_GROUPS.test(core);
+  if (
+    leniency !== 'VALID' ||
+    !(spaced || HYPHENATED_GROUPS.test(core)) ||
+    !plainAround(window, coreStart, end)
+  ) {
     return undefined;
   }
   const groups = [...core.matchAll(GROUP)].map((m) => ({
@@ -120,7 +132,7 @@ export function spacedGroupsSpans(
   const spans: [number, number][] = [];
   for (const region of regions) {
     let covered = false;
-    for (const [s, e] of groupSpansIn(groups, region)) {
+    for (const [s, e] of groupSpansIn(groups, region, spaced)) {
       if (!spans.some(([a, b]) => a === s && b === e)) {
         spans.push([s, e]);
       }
