@@ -15,16 +15,16 @@ const ADMIN = {
 const IN_FLIGHT = 6;
 
 interface HttpClient {
-  /** POSTs a JSON text and resolves with the response text; rejects on a status >= 300. */
-  post(path: string, payload: string, token?: string): Promise<string>;
+  /** POSTs a JSON body and resolves with the response body; rejects on a status >= 300. */
+  post(path: string, payload: string | Buffer, token?: string): Promise<Buffer>;
 }
 
 function httpClient(port: number): HttpClient {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT * 2 });
   return {
-    post: (path: string, payload: string, token?: string): Promise<string> =>
-      new Promise<string>((resolve, reject) => {
-        const body = Buffer.from(payload);
+    post: (path: string, payload: string | Buffer, token?: string): Promise<Buffer> =>
+      new Promise<Buffer>((resolve, reject) => {
+        const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
         const req = request(
           {
             host: '127.0.0.1',
@@ -42,11 +42,12 @@ function httpClient(port: number): HttpClient {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
+              const answer = Buffer.concat(chunks);
               if ((res.statusCode ?? 500) >= 300) {
-                reject(new Error(`${path} answered ${res.statusCode}: ${text.slice(0, 200)}`));
+                const text = answer.toString('utf8', 0, 200);
+                reject(new Error(`${path} answered ${res.statusCode}: ${text}`));
               } else {
-                resolve(text);
+                resolve(answer);
               }
             });
           },
@@ -57,13 +58,29 @@ function httpClient(port: number): HttpClient {
   };
 }
 
+export interface HttpBatchesResult {
+  /** HTTP fields/s and the in-process ceiling's, each its best round of the same alternation. */
+  readonly httpPerSec: number;
+  readonly ceilingPerSec: number;
+  /** CPU time per field: the API process's for HTTP, the benchmark's own for the ceiling. */
+  readonly serverCpuUsPerField: number;
+  readonly ceilingCpuUsPerField: number;
+}
+
 /**
  * Case 3: the real application in a child process on a loopback port (its own scratch database and
- * Redis prefix, workers off), an API key with both crypto scopes, and keep-alive clients that each
- * POST /v1/crypto/encrypt then /v1/crypto/decrypt with 1,000 64-byte fields. Returns fields/s,
- * one field counted per encrypt+decrypt pair as in cases 1 and 2.
+ * Redis prefix, workers off, started with the production scripts' node flags), an API key with
+ * both crypto scopes, and keep-alive clients that each POST /v1/crypto/encrypt then
+ * /v1/crypto/decrypt with 1,000 64-byte fields; one field is counted per encrypt+decrypt pair as
+ * in cases 1 and 2. `ceiling` (case 1, 1,000 fields a call) runs in rounds alternating with the
+ * HTTP rounds, so that load from elsewhere on the machine weighs on both alike; CPU time per
+ * field is measured for both as well, the figure that load skews least.
  */
-export async function measureHttpBatches(field: string, batch: number): Promise<number> {
+export async function measureHttpBatches(
+  field: string,
+  batch: number,
+  ceiling: () => number,
+): Promise<HttpBatchesResult> {
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/privacy';
   const url = new URL(base);
   url.pathname = `/privacy_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
@@ -72,6 +89,8 @@ export async function measureHttpBatches(field: string, batch: number): Promise<
   const server = fork(join(__dirname, 'crypto-http.server.ts'), [], {
     // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server.
     execArgv: [
+      // As `npm start` runs the API.
+      '--max-semi-space-size=64',
       ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? []),
       '-r',
       'ts-node/register/transpile-only',
@@ -101,36 +120,68 @@ export async function measureHttpBatches(field: string, batch: number): Promise<
   try {
     const http = httpClient(port);
     const login = await http.post('/v1/auth/login', JSON.stringify(ADMIN));
-    const { accessToken } = JSON.parse(login) as { accessToken: string };
+    const { accessToken } = JSON.parse(login.toString('utf8')) as { accessToken: string };
     const created = await http.post(
       '/v1/admin/api-keys',
       JSON.stringify({ name: 'bench', scopes: ['crypto:encrypt', 'crypto:decrypt'] }),
       accessToken,
     );
-    const { key } = JSON.parse(created) as { key: string };
+    const { key } = JSON.parse(created.toString('utf8')) as { key: string };
     const fields = Object.fromEntries(Array.from({ length: batch }, (_, i) => [`f${i}`, field]));
     const context = { table: 'users', column: 'email' };
-    const contextJson = JSON.stringify(context);
-    // The client stays cheap so that the numbers are the server's: the encrypt body is serialised
-    // once, and the decrypt body is the encrypt answer (`{"fields":{...}}`) behind the context.
-    const encryptBody = JSON.stringify({ context, fields });
-    const decryptBody = (sealed: string): string => `{"context":${contextJson},${sealed.slice(1)}`;
-    const roundTrip = async (): Promise<string> => {
+    // The client stays cheap so that the numbers are the server's: the encrypt body is encoded
+    // once, and the decrypt body is the encrypt answer's bytes (`{"fields":{...}}`) behind the
+    // context.
+    const encryptBody = Buffer.from(JSON.stringify({ context, fields }));
+    const decryptHead = Buffer.from(`{"context":${JSON.stringify(context)},`);
+    const decryptBody = (sealed: Buffer): Buffer =>
+      Buffer.concat([decryptHead, sealed.subarray(1)]);
+    const roundTrip = async (): Promise<Buffer> => {
       const sealed = await http.post('/v1/crypto/encrypt', encryptBody, key);
       return http.post('/v1/crypto/decrypt', decryptBody(sealed), key);
     };
-    const opened = JSON.parse(await roundTrip()) as { fields: Record<string, string> };
+    const opened = JSON.parse((await roundTrip()).toString('utf8')) as {
+      fields: Record<string, string>;
+    };
     if (Object.keys(opened.fields).length !== batch || opened.fields.f0 !== field) {
       throw new Error('the HTTP round trip did not return the plaintext');
     }
-    const result = await Runner.throughput(
-      async () => {
-        await roundTrip();
-        return batch;
+    const serverCpu = () =>
+      new Promise<number>((resolve) => {
+        server.once('message', (m: { cpuUsage: NodeJS.CpuUsage }) =>
+          resolve(m.cpuUsage.user + m.cpuUsage.system),
+        );
+        server.send('cpu-usage');
+      });
+    let httpFields = 0;
+    let ceilingFields = 0;
+    let ceilingCpu = 0;
+    const serverCpuBefore = await serverCpu();
+    const results = await Runner.interleaved(
+      {
+        http: async () => {
+          await roundTrip();
+          httpFields += batch;
+          return batch;
+        },
+        ceiling: () => {
+          const before = process.cpuUsage();
+          const done = ceiling();
+          const used = process.cpuUsage(before);
+          ceilingCpu += used.user + used.system;
+          ceilingFields += done;
+          return done;
+        },
       },
-      { seconds: 2, warmupSeconds: 1, rounds: 3, concurrency: IN_FLIGHT },
+      { seconds: 2, warmupSeconds: 1, rounds: 4, concurrency: { http: IN_FLIGHT } },
     );
-    return result.opsPerSec;
+    const serverCpuUsed = (await serverCpu()) - serverCpuBefore;
+    return {
+      httpPerSec: results.http.opsPerSec,
+      ceilingPerSec: results.ceiling.opsPerSec,
+      serverCpuUsPerField: serverCpuUsed / httpFields,
+      ceilingCpuUsPerField: ceilingCpu / ceilingFields,
+    };
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.disconnect();

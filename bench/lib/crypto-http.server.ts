@@ -18,6 +18,12 @@ async function main(): Promise<void> {
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
+  // The parent asks for this process's CPU time around its measurement.
+  process.on('message', (message) => {
+    if (message === 'cpu-usage') {
+      process.send?.({ cpuUsage: process.cpuUsage() });
+    }
+  });
   process.on('disconnect', () => {
     void app.close().then(() => process.exit(0));
   });

@@ -43,17 +43,24 @@ export class Runner {
    */
   static async interleaved<K extends string>(
     bodies: Record<K, () => number | Promise<number>>,
-    options: { seconds?: number; warmupSeconds?: number; rounds?: number } = {},
+    options: {
+      seconds?: number;
+      warmupSeconds?: number;
+      rounds?: number;
+      /** Callers side by side, per body (1 when absent). */
+      concurrency?: Partial<Record<K, number>>;
+    } = {},
   ): Promise<Record<K, ThroughputResult>> {
     const { seconds = 1, warmupSeconds = 0.3, rounds = 5 } = options;
+    const concurrency: Partial<Record<K, number>> = options.concurrency ?? {};
     const names = Object.keys(bodies) as K[];
     const best = {} as Record<K, ThroughputResult>;
     for (const name of names) {
-      await Runner.loop(bodies[name], warmupSeconds);
+      await Runner.loop(bodies[name], warmupSeconds, concurrency[name]);
     }
     for (let round = 0; round < rounds; round += 1) {
       for (const name of names) {
-        const result = await Runner.loop(bodies[name], seconds);
+        const result = await Runner.loop(bodies[name], seconds, concurrency[name]);
         if (best[name] === undefined || result.opsPerSec > best[name].opsPerSec) {
           best[name] = result;
         }

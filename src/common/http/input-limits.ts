@@ -52,30 +52,50 @@ export function textFault(text: string): TextFault | undefined {
 
 /**
  * The first string (value or key) in `value` that is not acceptable text, with its dotted path
- * from `root`. Walked with an explicit stack so no input depth can overflow it.
+ * from `root`. Walked with an explicit stack so no input depth can overflow it; strings are
+ * checked where they stand and a path is only built for a fault or a nested value, since bodies
+ * can hold a thousand fields.
  */
 export function findTextFault(
   value: unknown,
   root: string,
 ): { field: string; fault: TextFault } | undefined {
+  if (typeof value === 'string') {
+    const fault = textFault(value);
+    return fault ? { field: root, fault } : undefined;
+  }
   const stack: Array<[unknown, string]> = [[value, root]];
   while (stack.length > 0) {
     const [current, path] = stack.pop() as [unknown, string];
-    if (typeof current === 'string') {
-      const fault = textFault(current);
-      if (fault) {
-        return { field: path, fault };
-      }
-    } else if (Array.isArray(current)) {
-      current.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
-    } else if (typeof current === 'object' && current !== null) {
-      for (const [key, item] of Object.entries(current)) {
-        const fault = textFault(key);
-        // The key itself is the bad text: name its parent, never the key.
-        if (fault) {
-          return { field: path, fault };
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i += 1) {
+        const item: unknown = current[i];
+        if (typeof item === 'string') {
+          const fault = textFault(item);
+          if (fault) {
+            return { field: `${path}[${i}]`, fault };
+          }
+        } else if (typeof item === 'object' && item !== null) {
+          stack.push([item, `${path}[${i}]`]);
         }
-        stack.push([item, path ? `${path}.${key}` : key]);
+      }
+    } else if (typeof current === 'object' && current !== null) {
+      const record = current as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const keyFault = textFault(key);
+        // The key itself is the bad text: name its parent, never the key.
+        if (keyFault) {
+          return { field: path, fault: keyFault };
+        }
+        const item = record[key];
+        if (typeof item === 'string') {
+          const fault = textFault(item);
+          if (fault) {
+            return { field: path ? `${path}.${key}` : key, fault };
+          }
+        } else if (typeof item === 'object' && item !== null) {
+          stack.push([item, path ? `${path}.${key}` : key]);
+        }
       }
     }
   }

@@ -10,11 +10,83 @@ import {
   MinLength,
 } from 'class-validator';
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
+import { Prechecked } from 'src/common/http/prechecked.decorator';
+import { SERVICE_CONTEXT_PREFIX } from '../personal-data.cipher';
 import { IsStringMap, NoServiceContextKeys } from './is-string-map.validator';
 
 /** Blind-index field names of the service's own indexes start with `svc:`; the API refuses them. */
 const NOT_RESERVED_FIELD = /^(?!svc:)/;
 const RESERVED_FIELD_MESSAGE = 'field names starting with svc: are reserved for the service';
+const KEY_ALIAS = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_SUBJECT_ID_LENGTH = 256;
+const MAX_BLIND_INDEX_NAMES = 1000;
+
+/** Keys the full validation deletes from every object of a body (a prototype pollution guard). */
+function isStrippedKey(key: string): boolean {
+  return key === '__proto__' || key === 'prototype' || key === 'constructor';
+}
+
+/**
+ * A JSON object whose values are all strings, with none of the keys the full validation would
+ * strip, and (`context`) no key in the service's reserved namespace.
+ */
+function isPlainStringMap(value: unknown, context: boolean): boolean {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  ) {
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (
+      typeof record[key] !== 'string' ||
+      isStrippedKey(key) ||
+      (context && key.startsWith(SERVICE_CONTEXT_PREFIX))
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function hasOnly(body: Readonly<Record<string, unknown>>, allowed: readonly string[]): boolean {
+  for (const key in body) {
+    if (!allowed.includes(key)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `{context?, fields}` as the decrypt and rewrap bodies' decorators accept it, plainly. */
+function isPlainCiphertextBatch(body: Readonly<Record<string, unknown>>): boolean {
+  return (
+    hasOnly(body, ['context', 'fields']) &&
+    isPlainStringMap(body.fields, false) &&
+    (body.context === undefined || isPlainStringMap(body.context, true))
+  );
+}
+
+/** The encrypt body as its decorators accept it, plainly. */
+function isPlainEncryptBatch(body: Readonly<Record<string, unknown>>): boolean {
+  const { keyAlias, subjectId, blindIndex } = body;
+  return (
+    hasOnly(body, ['keyAlias', 'subjectId', 'context', 'fields', 'blindIndex']) &&
+    isPlainStringMap(body.fields, false) &&
+    (body.context === undefined || isPlainStringMap(body.context, true)) &&
+    (keyAlias === undefined || (typeof keyAlias === 'string' && KEY_ALIAS.test(keyAlias))) &&
+    (subjectId === undefined ||
+      (typeof subjectId === 'string' &&
+        subjectId.length >= 1 &&
+        subjectId.length <= MAX_SUBJECT_ID_LENGTH)) &&
+    (blindIndex === undefined ||
+      (Array.isArray(blindIndex) &&
+        blindIndex.length <= MAX_BLIND_INDEX_NAMES &&
+        blindIndex.every((name) => typeof name === 'string' && NOT_RESERVED_FIELD.test(name))))
+  );
+}
 
 /** The optional `context` of every crypto call: documented and validated the same in all. */
 export function FieldContext(): PropertyDecorator {
@@ -32,13 +104,15 @@ export function FieldContext(): PropertyDecorator {
   );
 }
 
+// The batch bodies carry up to 1,000 fields: their usual form skips class-validator.
+@Prechecked(isPlainEncryptBatch)
 export class EncryptRequestDto {
   @ApiPropertyOptional({
     description: 'Keyring alias to encrypt under; the service default when absent',
     example: 'pii',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'keyAlias must be 1-64 of [A-Za-z0-9._-]' })
+  @Matches(KEY_ALIAS, { message: 'keyAlias must be 1-64 of [A-Za-z0-9._-]' })
   keyAlias?: string;
 
   @ApiPropertyOptional({
@@ -48,7 +122,7 @@ export class EncryptRequestDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(256)
+  @MaxLength(MAX_SUBJECT_ID_LENGTH)
   subjectId?: string;
 
   @FieldContext()
@@ -72,7 +146,7 @@ export class EncryptRequestDto {
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MAX_BLIND_INDEX_NAMES)
   @IsString({ each: true })
   @Matches(NOT_RESERVED_FIELD, { each: true, message: RESERVED_FIELD_MESSAGE })
   blindIndex?: string[];
@@ -96,6 +170,7 @@ export class EncryptResponseDto {
   blindIndexes?: Record<string, string>;
 }
 
+@Prechecked(isPlainCiphertextBatch)
 export class DecryptRequestDto {
   @FieldContext()
   context?: Record<string, string>;
@@ -121,6 +196,7 @@ export class DecryptResponseDto {
   fields!: Record<string, string>;
 }
 
+@Prechecked(isPlainCiphertextBatch)
 export class RewrapRequestDto {
   @FieldContext()
   context?: Record<string, string>;
