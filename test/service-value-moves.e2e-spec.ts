@@ -35,7 +35,8 @@ describe("the service's own values and the public crypto API", () => {
   // Its values are rewritten to their former form and moved again: a database of its own.
   beforeAll(async () => {
     own = await ownDatabase('svc_moves');
-    t = await createTestApp(own.env);
+    // No workers: the requests below are held running by hand, so none may be finished under them.
+    t = await createTestApp({ ...own.env, WORKERS: 'false' });
     admin = await adminToken(t.http);
     db = t.app.get(DataSource);
     cipher = t.app.get(PersonalDataCipher);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from 'src/config/app-config';
@@ -51,8 +51,12 @@ export class MailTransport implements OnApplicationShutdown {
       // eslint-disable-next-line security/detect-non-literal-fs-filename -- MAIL_DIR, a time stamp, the request's UUID and a fixed mail kind
       await mkdir(this.dir, { recursive: true });
       const file = join(this.dir, `${stamp()}-${label.requestId}-${label.kind}.eml`);
+      // Written under a name no reader looks for, then renamed: a mail reader never opens half a mail.
+      const partial = `${file}.part`;
       // eslint-disable-next-line security/detect-non-literal-fs-filename -- MAIL_DIR, a time stamp, the request's UUID and a fixed mail kind
-      await writeFile(file, info.message, { mode: 0o600 });
+      await writeFile(partial, info.message, { mode: 0o600 });
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- the same names as above
+      await rename(partial, file);
       this.logger.log(
         `Mail (${label.kind}) of privacy request ${label.requestId} written to ${file}`,
       );
