@@ -201,13 +201,19 @@ const LABEL = new RegExp(
   String.raw`(?<![\w])(?:full[ _]?name|first[ _]?name|last[ _]?name|surname|given[ _]?name|name|patient|customer|employee|contact|client|signed|attn|author|recipient|sender|applicant|passenger|cardholder|account holder|solicitante|person)["']?[ \t]{0,3}[:=\-–][ \t]{0,3}["']?(${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,3})`,
   'giu',
 );
-const HONORIFIC_HINT = /(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
+/**
+ * Whether `(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b` matches: a capital the words start
+ * with, the rest of a word, then the words behind it. The engine skips fast to the few capitals,
+ * but stopped at every letter the words start with when written as an alternation.
+ */
+export const HONORIFIC_HINT = /[MDPSLR][a-z]{1,3}\b(?<=M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)/;
 const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
 /**
- * Whether a cue for a lower-case name is in the text: found from the cue's last letter, which
- * the engine looks for much faster than for any of the cues' first letters.
+ * Whether a cue for a lower-case name is in the text: found from the cue's last two letters
+ * (me, am, 'm, im, is), which the engine looks for much faster than for any of the cues' first
+ * letters, or for their last letter alone.
  */
-const CUE_HINT = /[ems]\b(?<=\b(?:name|i am|i'm|im|call me|this is))/i;
+export const CUE_HINT = /(?:me|[a'i]m|is)\b(?<=\b(?:name|i am|i'm|im|call me|this is))/i;
 
 export interface PersonOptions {
   /** Also run compromise's full tagger (much slower; better recall on unusual names). */
