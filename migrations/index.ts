@@ -28,6 +28,7 @@ import { DlpCustomRecognizers1764003100000 } from './1764003100000-dlp-custom-re
 import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-moves';
 import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-ledger-value-moves';
 import { DropRequestSubjectIndexes1764003600000 } from './1764003600000-drop-request-subject-indexes';
+import { TaskPendingOutcome1764004400000 } from './1764004400000-task-pending-outcome';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   ServiceValueMoves1764003200000,
   ConsentLedgerValueMoves1764003210000,
   DropRequestSubjectIndexes1764003600000,
+  TaskPendingOutcome1764004400000,
 ];

@@ -102,6 +102,8 @@ export class AppConfig {
     taskRetryBudgetMs: number;
     /** A task whose worker died (stalled) this many times while running it fails for good. */
     taskStallLimit: number;
+    /** Tests only (never in production): where a worker SIGKILLs itself during an erasure. */
+    testCrashAt: 'before-store-commit' | 'after-store-commit' | null;
     /** `manual`: verified requests wait for a DPO's approval. */
     approval: 'auto' | 'manual';
     manualTaskReminderDays: number;

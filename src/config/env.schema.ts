@@ -398,6 +398,15 @@ export class EnvSchema {
   PRIVACY_TASK_STALL_LIMIT = 10;
 
   /**
+   * Tests only, refused in production: the worker SIGKILLs itself at this point of an erasure,
+   * `before-store-commit` (its write-ahead record made, the store's transaction still open) or
+   * `after-store-commit` (the store committed, the task not yet recorded).
+   */
+  @IsOptional()
+  @IsIn(['before-store-commit', 'after-store-commit'])
+  PRIVACY_TEST_CRASH_AT?: 'before-store-commit' | 'after-store-commit';
+
+  /**
    * How long an `Idempotency-Key` of POST /v1/consents and POST /v1/privacy-requests is
    * remembered with its answer: seconds, or a number with s, m, h or d.
    */

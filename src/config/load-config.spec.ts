@@ -66,6 +66,23 @@ describe('loadConfig', () => {
     ).toEqual(['PASSWORD_HASH_COST must be at least 17 when NODE_ENV=production']);
   });
 
+  it('takes a test crash point outside production only', () => {
+    expect(
+      loadConfig({ MASTER_KEY: KEY, PRIVACY_TEST_CRASH_AT: 'after-store-commit' }, scratch())
+        .privacyRequests.testCrashAt,
+    ).toBe('after-store-commit');
+    expect(loadConfig({ MASTER_KEY: KEY }, scratch()).privacyRequests.testCrashAt).toBeNull();
+    expect(
+      problemsOf({
+        MASTER_KEY: KEY,
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://mail',
+        METRICS_TOKEN: 'metrics-scrape-token-0123',
+        PRIVACY_TEST_CRASH_AT: 'before-store-commit',
+      }),
+    ).toEqual(['PRIVACY_TEST_CRASH_AT is for tests and refused when NODE_ENV=production']);
+  });
+
   it('refuses an idle timeout longer than the maximum age, and an OIDC issuer without a client', () => {
     expect(
       problemsOf({ MASTER_KEY: KEY, SESSION_IDLE_TIMEOUT: '13h', SESSION_MAX_AGE: '12h' }),

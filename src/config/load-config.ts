@@ -51,6 +51,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (schema.OIDC_ISSUER && !schema.OIDC_CLIENT_ID) {
     problems.push('OIDC_CLIENT_ID is required with OIDC_ISSUER');
   }
+  if (production && schema.PRIVACY_TEST_CRASH_AT !== undefined) {
+    problems.push('PRIVACY_TEST_CRASH_AT is for tests and refused when NODE_ENV=production');
+  }
   if (production && schema.PASSWORD_HASH_COST < 17) {
     problems.push('PASSWORD_HASH_COST must be at least 17 when NODE_ENV=production');
   }
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       reconcileEveryMs: schema.PRIVACY_RECONCILE_INTERVAL_MS,
       taskRetryBudgetMs: durationSeconds(schema.PRIVACY_TASK_RETRY_BUDGET) * 1000,
       taskStallLimit: schema.PRIVACY_TASK_STALL_LIMIT,
+      testCrashAt: schema.PRIVACY_TEST_CRASH_AT ?? null,
       approval: schema.REQUEST_APPROVAL,
       manualTaskReminderDays: schema.MANUAL_TASK_REMINDER_DAYS,
     },

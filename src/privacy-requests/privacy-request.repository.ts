@@ -17,6 +17,7 @@ import {
   UNFINISHED_TASK_STATUSES,
 } from './privacy-request.state';
 import type { TaskResult } from './privacy-request.types';
+import type { PendingOutcome } from './workflow/task-outcome-memo';
 
 /** A registered store, as far as requests need it. */
 export interface StoreRef {
@@ -47,6 +48,8 @@ export interface TaskWork {
   correctionsCiphertext: string | null;
   /** The store's updated_at; null when the store was removed. */
   storeVersion: Date | null;
+  /** What an earlier attempt's erasure wrote before its store committed, if any. */
+  pendingOutcome: PendingOutcome | null;
 }
 
 /** A request's status and current run, and its tasks' statuses, as the reconciler reads them. */
@@ -153,7 +156,8 @@ const INSERT_TASKS_SQL = `
  */
 const LOAD_AND_START_SQL = `
   WITH work AS (
-    SELECT t.status AS task_status, t.data_store_id, t.data_store_name, r.type, r.status,
+    SELECT t.status AS task_status, t.data_store_id, t.data_store_name, t.pending_outcome,
+           r.type, r.status,
            r.generation, r.subject_ciphertext, r.corrections_ciphertext,
            s.updated_at AS store_version, s.type AS store_type
       FROM privacy_request_tasks t
@@ -588,6 +592,7 @@ export class PrivacyRequestRepository {
         corrections_ciphertext: string | null;
         store_version: Date | null;
         store_type: DataStoreType | null;
+        pending_outcome: PendingOutcome | null;
       }>
     >(LOAD_AND_START_SQL, [
       taskId,
@@ -608,8 +613,17 @@ export class PrivacyRequestRepository {
           subjectCiphertext: row.subject_ciphertext,
           correctionsCiphertext: row.corrections_ciphertext,
           storeVersion: row.store_version,
+          pendingOutcome: row.pending_outcome,
         }
       : undefined;
+  }
+
+  /** The write-ahead record of an erasure about to commit in its store (see PendingOutcome). */
+  async recordPendingOutcome(taskId: string, pending: PendingOutcome): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE privacy_request_tasks SET pending_outcome = $2 WHERE id = $1`,
+      [taskId, JSON.stringify(pending)],
+    );
   }
 
   /**
@@ -620,7 +634,7 @@ export class PrivacyRequestRepository {
   async completeTask(taskId: string, result: TaskResult, detail: string): Promise<boolean> {
     const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
       `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3,
-              updated_at = now()
+              pending_outcome = NULL, updated_at = now()
         WHERE id = $1 AND status <> 'completed'
        RETURNING id`,
       [taskId, JSON.stringify(result), detail],

@@ -1,7 +1,12 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from 'src/audit/audit.service';
 import type { AppConfig } from 'src/config/app-config';
-import type { Connector } from 'src/data-stores/connectors/connector.interface';
+import type {
+  CollectionErasure,
+  CommitStatus,
+  Connector,
+  ErasureContext,
+} from 'src/data-stores/connectors/connector.interface';
 import { StoreError } from 'src/data-stores/connectors/store-error';
 import type { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import type { ExportPartWriter } from 'src/privacy-requests/export/export-part.writer';
@@ -18,20 +23,25 @@ const erasesOneRow = () =>
 /** The edge: a store whose erasure answers what the test says, counting its calls. */
 class FakeStore {
   calls = 0;
-  next: () => ReturnType<typeof erasesOneRow> = erasesOneRow;
+  next: (ctx: ErasureContext) => Promise<CollectionErasure[]> = erasesOneRow;
+  /** What the store says of an earlier transaction; none: it cannot tell (an HTTP store). */
+  status?: CommitStatus;
 
   connector(): Connector {
     return {
-      erase: () => {
+      erase: (_subject: unknown, ctx: ErasureContext) => {
         this.calls++;
-        return this.next();
+        return this.next(ctx);
       },
+      commitStatus: () => Promise.resolve(this.status ?? 'unknown'),
     } as unknown as Connector;
   }
 }
 
 const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
-const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
+const AUTO_APPROVAL = {
+  privacyRequests: { approval: 'auto', testCrashAt: null },
+} as unknown as AppConfig;
 
 describe('TaskRunner', () => {
   let ds: DataSource;
@@ -54,12 +64,14 @@ describe('TaskRunner', () => {
       protector,
       {} as ExportPartWriter,
       new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL),
+      AUTO_APPROVAL,
     );
   });
   afterAll(() => ds.destroy());
   beforeEach(() => {
     store.calls = 0;
     store.next = erasesOneRow;
+    store.status = undefined;
   });
 
   const setup = async (status: 'queued' | 'in_progress' | 'failed' = 'queued') => {
@@ -157,6 +169,57 @@ describe('TaskRunner', () => {
       task: 'completed',
       detail: 'erased 7 rows',
     });
+  });
+
+  const customers = (rows: number): CollectionErasure[] => [
+    { collection: 'customers', action: 'deleted', rows },
+  ];
+
+  // The first attempt writes ahead (3 rows) and is lost before its task is recorded; whether its
+  // store transaction committed is what the store says, or (unknown) what the rerun finds.
+  it.each([
+    ['committed', 0, 'erased 3 rows'],
+    ['committed', 1, 'erased 4 rows'],
+    ['aborted', 3, 'erased 3 rows'],
+    ['unknown', 0, 'erased 3 rows'],
+    ['unknown', 3, 'erased 3 rows'],
+  ] as const)(
+    'a rerun after an attempt the store reports %s, finding %i rows, records %s',
+    async (status, found, detail) => {
+      const { requestId, taskId } = await setup();
+      store.next = async (ctx) => {
+        await ctx.beforeCommit?.(customers(3), 'tx-1');
+        throw new StoreError('transient', 'ECONNRESET', 'connection lost');
+      };
+      expect((await attempt(requestId, taskId, 1))?.final).toBe(false);
+      store.status = status;
+      store.next = async (ctx) => {
+        await ctx.beforeCommit?.(customers(found), 'tx-2');
+        return customers(found);
+      };
+      expect(await attempt(requestId, taskId, 2)).toBeUndefined();
+      expect(await state(requestId, taskId)).toMatchObject({ task: 'completed', detail });
+    },
+  );
+
+  it('a rerun lost again after its own write-ahead still counts the first committed attempt', async () => {
+    const { requestId, taskId } = await setup();
+    const lostAfter = (rows: number, commit: string) => async (ctx: ErasureContext) => {
+      await ctx.beforeCommit?.(customers(rows), commit);
+      throw new StoreError('transient', 'ECONNRESET', 'connection lost');
+    };
+    store.next = lostAfter(5, 'tx-1');
+    await attempt(requestId, taskId, 1);
+    store.status = 'committed';
+    store.next = lostAfter(0, 'tx-2');
+    await attempt(requestId, taskId, 2);
+    store.status = 'aborted';
+    store.next = async (ctx) => {
+      await ctx.beforeCommit?.(customers(0), 'tx-3');
+      return customers(0);
+    };
+    await attempt(requestId, taskId, 3);
+    expect((await state(requestId, taskId)).detail).toBe('erased 5 rows');
   });
 
   it('a job of a run that was replaced does nothing', async () => {

@@ -62,6 +62,19 @@ export interface ConnectorCallContext {
   requestId: string;
 }
 
+/** Whether a store transaction committed, as the store tells it later. */
+export type CommitStatus = 'committed' | 'aborted' | 'in-progress' | 'unknown';
+
+export interface ErasureContext extends ConnectorCallContext {
+  /**
+   * Called inside the erasure's transaction once its statements ran, before the commit, with
+   * their counts and the transaction's id where the store can later say whether it committed
+   * (`commitStatus`). A failure here rolls the erasure back. Stores whose own backend commits
+   * (HTTP) never call it.
+   */
+  beforeCommit?(collections: CollectionErasure[], commit: string | undefined): Promise<void>;
+}
+
 /** One interface for every kind of data store; one implementation file per kind. */
 export interface Connector {
   test(): Promise<ConnectorTestResult>;
@@ -70,7 +83,9 @@ export interface Connector {
   /** Yields the subject's records collection by collection. */
   export(subject: Subject, ctx: ConnectorCallContext): AsyncIterable<CollectionExport>;
   /** Idempotent: a second run finds nothing left to change. One transaction per store. */
-  erase(subject: Subject, ctx: ConnectorCallContext): Promise<CollectionErasure[]>;
+  erase(subject: Subject, ctx: ErasureContext): Promise<CollectionErasure[]>;
+  /** Whether the transaction `commit` (an id `beforeCommit` got) committed; unknown if it cannot tell. */
+  commitStatus?(commit: string): Promise<CommitStatus>;
   /** Writes the corrections to the subject's rows; one transaction per store. */
   rectify(
     subject: Subject,

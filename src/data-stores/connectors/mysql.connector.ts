@@ -6,7 +6,12 @@ import {
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
 import type { ErasurePlan } from 'src/data-stores/erasure/erasure-planner';
-import type { CatalogueTable, CollectionErasure, RecordBatch } from './connector.interface';
+import type {
+  CatalogueTable,
+  CollectionErasure,
+  ErasureContext,
+  RecordBatch,
+} from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
 import {
@@ -85,7 +90,10 @@ export class MysqlConnector extends SqlConnector {
    * the results before it say which one that was, so the failure names its table as it would
    * statement by statement.
    */
-  protected override async runErasure(plan: ErasurePlan): Promise<CollectionErasure[]> {
+  protected override async runErasure(
+    plan: ErasurePlan,
+    ctx?: ErasureContext,
+  ): Promise<CollectionErasure[]> {
     this.scriptPool ??= this.openPool(true);
     const pool = this.scriptPool;
     const connection = await new Promise<PoolConnection>((resolve, reject) =>
@@ -93,12 +101,24 @@ export class MysqlConnector extends SqlConnector {
     ).catch(failedOn());
     const planned = plannedStatements(plan);
     const script = new ScriptResults();
+    const answers = (): PlannedAnswer[] => planned.map((p, k) => script.answer(k + 1, p.counts));
+    // With a write-ahead record to make, the commit waits for it: one more round trip.
+    const hold = ctx?.beforeCommit !== undefined;
     try {
       await script.run(
         connection,
-        ['START TRANSACTION', ...planned.map((p) => p.statement.sql), 'COMMIT'].join(';\n'),
+        [
+          'START TRANSACTION',
+          ...planned.map((p) => p.statement.sql),
+          ...(hold ? [] : ['COMMIT']),
+        ].join(';\n'),
         planned.flatMap((p) => p.statement.params),
       );
+      if (ctx?.beforeCommit) {
+        // MariaDB cannot tell later whether a transaction committed: no id to give.
+        await ctx.beforeCommit(tally(plan, planned, answers()), undefined);
+        await connection.promise().query('COMMIT');
+      }
     } catch (e) {
       // Rolled back, or dropped when that fails too (the server then rolls back).
       await new Promise<void>((resolve) =>
@@ -115,11 +135,7 @@ export class MysqlConnector extends SqlConnector {
       throw classifyDriverError(e, planned[script.answered - 1]?.statement.table);
     }
     connection.release();
-    return tally(
-      plan,
-      planned,
-      planned.map((p, k) => script.answer(k + 1, p.counts)),
-    );
+    return tally(plan, planned, answers());
   }
 
   protected async ping(): Promise<string> {
@@ -208,6 +224,7 @@ export class MysqlConnector extends SqlConnector {
             .catch(failedOn(s.table));
           return Object.values(rows[0] as Record<string, unknown>).map(Number);
         },
+        id: () => Promise.resolve(undefined),
       });
       await connection.commit();
       connection.release();

@@ -5,7 +5,7 @@ import {
   ForeignKeyColumnRow,
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
-import type { CatalogueTable, RecordBatch } from './connector.interface';
+import type { CatalogueTable, CommitStatus, RecordBatch } from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
 import { postgresDialect } from './sql-dialect';
 import { SqlConnector, SqlTransaction } from './sql.connector';
@@ -140,6 +140,13 @@ export class PostgresConnector extends SqlConnector {
             (await client.query<Record<string, string>>(s.sql, s.params).catch(failedOn(s.table)))
               .rows[0],
           ).map(Number),
+        // The id with its epoch (txid_current), so it never names a wrapped-around transaction.
+        id: async () =>
+          (
+            await client
+              .query<{ id: string }>('SELECT txid_current()::text AS id')
+              .catch(failedOn())
+          ).rows[0].id,
       });
       await client.query('COMMIT');
       client.release();
@@ -148,6 +155,27 @@ export class PostgresConnector extends SqlConnector {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(true);
       throw classifyDriverError(e);
+    }
+  }
+
+  /** PostgreSQL keeps every transaction's fate (txid_status, PostgreSQL 10 and later). */
+  async commitStatus(commit: string): Promise<CommitStatus> {
+    const r = await this.pool
+      .query<{ s: 'committed' | 'aborted' | 'in progress' | null }>(
+        'SELECT txid_status($1::bigint) AS s',
+        [commit],
+      )
+      .catch(failedOn());
+    switch (r.rows[0].s) {
+      case 'committed':
+        return 'committed';
+      case 'aborted':
+        return 'aborted';
+      case 'in progress':
+        return 'in-progress';
+      case null:
+        // Too old to be known any more.
+        return 'unknown';
     }
   }
 

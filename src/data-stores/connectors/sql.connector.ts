@@ -9,6 +9,7 @@ import type {
   CollectionRectification,
   Connector,
   ConnectorTestResult,
+  ErasureContext,
   RecordBatch,
   RemainingRows,
 } from './connector.interface';
@@ -22,6 +23,8 @@ export interface SqlTransaction {
   run(statement: SqlStatement): Promise<number>;
   /** Runs a one-row SELECT of counts and answers them in column order. */
   counts(statement: SqlStatement): Promise<number[]>;
+  /** The transaction's id, when the store can later say whether it committed. */
+  id(): Promise<string | undefined>;
 }
 
 /** Driver failures that say the schema the plan was built on has changed. */
@@ -132,10 +135,10 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
-  async erase(subject: Subject): Promise<CollectionErasure[]> {
+  async erase(subject: Subject, ctx?: ErasureContext): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
     try {
-      return await this.runErasure(plan);
+      return await this.runErasure(plan, ctx);
     } catch (e) {
       // A key the plan did not know of, a column gone or of another type: read the schema again.
       if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
@@ -146,7 +149,7 @@ export abstract class SqlConnector implements Connector {
   }
 
   /** The plan's statements in one transaction, one round trip each. */
-  protected runErasure(plan: ErasurePlan): Promise<CollectionErasure[]> {
+  protected runErasure(plan: ErasurePlan, ctx?: ErasureContext): Promise<CollectionErasure[]> {
     return this.transaction(async (tx) => {
       const statements = plannedStatements(plan);
       const answers: PlannedAnswer[] = [];
@@ -155,7 +158,11 @@ export abstract class SqlConnector implements Connector {
           planned.counts ? await tx.counts(planned.statement) : await tx.run(planned.statement),
         );
       }
-      return tally(plan, statements, answers);
+      const erased = tally(plan, statements, answers);
+      if (ctx?.beforeCommit) {
+        await ctx.beforeCommit(erased, await tx.id());
+      }
+      return erased;
     });
   }
 

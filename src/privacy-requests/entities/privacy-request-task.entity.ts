@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { TaskStatus } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
+import type { PendingOutcome } from '../workflow/task-outcome-memo';
 
 /** One data store's share of a request; its state is the truth the queue only carries. */
 @Entity({ name: 'privacy_request_tasks' })
@@ -28,6 +29,10 @@ export class PrivacyRequestTaskEntity {
 
   @Column({ type: 'jsonb', default: {} })
   result!: TaskResult;
+
+  /** An erasure's outcome written before its store committed it (see PendingOutcome). */
+  @Column({ name: 'pending_outcome', type: 'jsonb', nullable: true })
+  pendingOutcome!: PendingOutcome | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

@@ -17,3 +17,18 @@ export interface TaskOutcomeMemo {
   readonly kept?: TaskOutcome;
   keep(outcome: TaskOutcome): Promise<void>;
 }
+
+/**
+ * An erasure's outcome written to the task's row before the store commits it (a write-ahead
+ * record in the service's PostgreSQL, which outlives Redis and the job): a worker that dies
+ * between the store's commit and the task's record leaves it for the rerun, which finds nothing
+ * left to erase and reads the real counts here.
+ */
+export interface PendingOutcome {
+  /** Counts of earlier attempts known to have committed. */
+  settled?: TaskOutcome;
+  /** This attempt's counts, committed or not. */
+  outcome: TaskOutcome;
+  /** The store's transaction id, when the store can tell later whether it committed. */
+  commit?: string;
+}

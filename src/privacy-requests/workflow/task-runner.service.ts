@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
+import { AppConfig } from 'src/config/app-config';
+import type {
+  CollectionErasure,
+  Connector,
+  ErasureContext,
+} from 'src/data-stores/connectors/connector.interface';
 import { classifyDriverError, StoreError } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import { ExportPartWriter } from '../export/export-part.writer';
@@ -8,7 +14,9 @@ import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository, TaskWork } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
+import type { Subject } from 'src/data-stores/data-store.types';
 import { SubjectProtector } from '../subject-protector.service';
+import { addErasures, erasureOutcome, settledBefore } from './erasure-outcome';
 import type { TaskOutcome, TaskOutcomeMemo } from './task-outcome-memo';
 
 /**
@@ -25,6 +33,7 @@ export class TaskRunner {
     private readonly protector: SubjectProtector,
     private readonly parts: ExportPartWriter,
     private readonly commits: PrivacyRequestCommits,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -87,7 +96,7 @@ export class TaskRunner {
         break;
       }
       case 'erasure': {
-        const collections = await connector.erase(subject, ctx);
+        const collections = await this.erase(taskId, work, connector, subject, ctx);
         // Proof of erasure: the same plan's paths, read again after the commit, find nothing.
         const remaining = await connector.remainingAfterErasure?.(subject);
         const left = Object.entries(remaining ?? {}).filter(([, n]) => n > 0);
@@ -99,9 +108,7 @@ export class TaskRunner {
             left[0][0],
           );
         }
-        result = remaining ? { collections, remaining } : { collections };
-        detail = `erased ${collections.reduce((n, c) => n + c.rows, 0)} rows`;
-        break;
+        return erasureOutcome(collections, remaining);
       }
       case 'rectification': {
         if (!work.correctionsCiphertext) {
@@ -127,6 +134,48 @@ export class TaskRunner {
         return assertUnreachable(work.type);
     }
     return { result, detail };
+  }
+
+  /**
+   * The erasure, with its outcome written to the task's row before the store commits it: a rerun
+   * after a crash between that commit and the task's record finds nothing left to erase, and
+   * counts what the earlier attempts committed (the store says which did, or the empty rerun
+   * shows it) instead. Answers the rows of every committed attempt together.
+   */
+  private async erase(
+    taskId: string,
+    work: TaskWork,
+    connector: Connector,
+    subject: Subject,
+    ctx: ErasureContext,
+  ): Promise<CollectionErasure[]> {
+    const pending = work.pendingOutcome;
+    let settled: CollectionErasure[] = [];
+    const now = await connector.erase(subject, {
+      ...ctx,
+      beforeCommit: async (collections, commit) => {
+        const status =
+          pending?.commit && connector.commitStatus
+            ? await connector.commitStatus(pending.commit)
+            : 'unknown';
+        settled = settledBefore(pending, status, collections);
+        await this.requests.recordPendingOutcome(taskId, {
+          settled: settled.length > 0 ? erasureOutcome(settled) : undefined,
+          outcome: erasureOutcome(collections),
+          commit,
+        });
+        this.crashFor('before-store-commit');
+      },
+    });
+    this.crashFor('after-store-commit');
+    return addErasures(settled, now);
+  }
+
+  /** A test's crash at `point` (PRIVACY_TEST_CRASH_AT, refused in production): SIGKILL, no cleanup. */
+  private crashFor(point: 'before-store-commit' | 'after-store-commit'): void {
+    if (this.config.privacyRequests.testCrashAt === point) {
+      process.kill(process.pid, 'SIGKILL');
+    }
   }
 
   /**
