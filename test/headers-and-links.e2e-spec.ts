@@ -68,6 +68,12 @@ describe('response caching, token expiry and export links', () => {
       expect(answers.map((a) => a.headers['cache-control'])).toEqual(answers.map(() => 'no-store'));
     });
 
+    it('is no-store on a token answer however the path is cased', async () => {
+      const res = await request(t.http).post('/V1/Auth/LOGIN').send(BOOTSTRAP_ADMIN).expect(200);
+      expect(res.body.accessToken).toEqual(expect.any(String));
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
     it('leaves public keys and the docs cacheable', async () => {
       const jwks = await request(t.http).get('/v1/.well-known/jwks.json').expect(200);
       expect(jwks.headers['cache-control']).toBe('public, max-age=300');
