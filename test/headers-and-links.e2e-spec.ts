@@ -1,9 +1,10 @@
 import { decodeJwt, SignJWT } from 'jose';
+import { authenticator } from 'otplib';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createApiKey } from './support/factories';
+import { createApiKey, createUser } from './support/factories';
 import { ownDatabase } from './support/own-database';
 import { adminToken, BOOTSTRAP_ADMIN, createTestApp, TestApp } from './support/test-app';
 
@@ -82,7 +83,7 @@ describe('response caching, token expiry and export links', () => {
     });
   });
 
-  describe('admin access tokens', () => {
+  describe('admin tokens', () => {
     const secret = () => t.config.auth.tokenSecret;
     const resign = async (token: string, withExp: boolean) => {
       const { exp, ...claims } = decodeJwt(token);
@@ -101,6 +102,35 @@ describe('response caching, token expiry and export links', () => {
         .set('Authorization', `Bearer ${await resign(token, false)}`)
         .expect(401);
       expect(res.headers['content-type']).toContain('application/problem+json');
+    });
+
+    it('MFA step tokens without exp are refused with 401, though the code is right', async () => {
+      const user = await createUser(t.http, admin, ['dpo']);
+      const bearer = `Bearer ${user.token}`;
+      const enroll = await request(t.http)
+        .post('/v1/auth/mfa/totp/enroll')
+        .set('Authorization', bearer)
+        .expect(200);
+      const confirm = await request(t.http)
+        .post('/v1/auth/mfa/totp/confirm')
+        .set('Authorization', bearer)
+        .send({ code: authenticator.generate(enroll.body.secret as string) })
+        .expect(200);
+      const [code] = confirm.body.backupCodes as string[];
+      const step = await request(t.http)
+        .post('/v1/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      const mfaToken = step.body.mfaToken as string;
+      const refused = await request(t.http)
+        .post('/v1/auth/mfa/verify')
+        .send({ mfaToken: await resign(mfaToken, false), code })
+        .expect(401);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      await request(t.http)
+        .post('/v1/auth/mfa/verify')
+        .send({ mfaToken: await resign(mfaToken, true), code })
+        .expect(200);
     });
   });
 
