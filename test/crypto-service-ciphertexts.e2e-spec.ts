@@ -51,14 +51,18 @@ describe("the public crypto API and the service's own ciphertexts", () => {
       'SELECT subject_ciphertext AS c FROM privacy_requests WHERE id = $1',
       [created.body.id],
     );
+    // The internal keyring it names is refused whatever the context; the service's contexts,
+    // former and reserved, are refused before that.
+    const guessed = await decrypt(row.c, { table: 'requests', id: created.body.id });
+    expect(guessed.status).toBe(403);
     const legacy = await decrypt(row.c, { table: 'privacy_requests', column: 'subject' });
-    expect(legacy.status).toBe(403);
+    expect(legacy.status).toBe(400);
     const reserved = await decrypt(row.c, {
       'svc:field': 'privacy_requests.subject',
       'svc:request': created.body.id,
     });
     expect(reserved.status).toBe(400);
-    expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(email);
+    expect(JSON.stringify([guessed.body, legacy.body, reserved.body])).not.toContain(email);
   });
 
   it("keeps no index of a request's subject that POST /v1/crypto/blind-index reproduces, old rows included", async () => {
@@ -146,18 +150,22 @@ describe("the public crypto API and the service's own ciphertexts", () => {
       'SELECT connection_ciphertext AS c FROM data_stores WHERE id = $1',
       [res.body.id],
     );
+    const guessed = await decrypt(row.c, { table: 'stores', id: res.body.id });
+    expect(guessed.status).toBe(403);
     const legacy = await decrypt(row.c, {
       table: 'data_stores',
       column: 'connection',
       id: res.body.id,
     });
-    expect(legacy.status).toBe(403);
+    expect(legacy.status).toBe(400);
     const reserved = await decrypt(row.c, {
       'svc:field': 'data_stores.connection',
       'svc:store': res.body.id,
     });
     expect(reserved.status).toBe(400);
-    expect(JSON.stringify([legacy.body, reserved.body])).not.toContain(shop.postgresUrl);
+    expect(JSON.stringify([guessed.body, legacy.body, reserved.body])).not.toContain(
+      shop.postgresUrl,
+    );
   });
 
   it('refuses the internal keyrings to every caller: creating, encrypting, data keys', async () => {
@@ -182,6 +190,29 @@ describe("the public crypto API and the service's own ciphertexts", () => {
       .send({ context: { 'svc:field': 'privacy_requests.subject' }, fields: { a: 'x' } });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('neither opens nor seals a value under the context the service sealed its own values under before', async () => {
+    const email = uniqueEmail('łucja');
+    const former = { table: 'privacy_requests', column: 'subject' };
+    // A subject stored before the reserved contexts, in a row not moved yet.
+    const unmoved = await t.app
+      .get(PersonalDataCipher)
+      .encrypt(JSON.stringify({ email }), { context: former });
+    const opened = await decrypt(unmoved, former);
+    expect(opened.status).toBe(400);
+    expect(opened.body.errors).toEqual([expect.objectContaining({ field: 'context' })]);
+    expect(opened.text).not.toContain(email);
+    for (const context of [
+      former,
+      { table: 'data_stores', column: 'connection', id: randomUUID() },
+    ]) {
+      await request(t.http)
+        .post('/v1/crypto/encrypt')
+        .set('Authorization', `Bearer ${decryptKey}`)
+        .send({ context, fields: { subject: JSON.stringify({ email }) } })
+        .expect(400);
+    }
   });
 
   it('binds a subject to its request and still reads one sealed under the former context', async () => {

@@ -44,6 +44,18 @@ describe('field-crypto batch bodies through the validation pipe', () => {
     ['a field that is not a string', DecryptRequestDto, { fields: { a: 1 } }, 'fields'],
     ['fields that are not an object', RewrapRequestDto, { fields: ['a'] }, 'fields'],
     ['a reserved context key', DecryptRequestDto, { fields, context: { 'svc:x': 'y' } }, 'context'],
+    [
+      "the service's former context of its own values",
+      DecryptRequestDto,
+      { fields, context: { table: 'privacy_requests', column: 'subject' } },
+      'context',
+    ],
+    [
+      "the service's former context of its own values, with more keys",
+      EncryptRequestDto,
+      { fields, context: { table: 'data_stores', column: 'connection', id: 'x' } },
+      'context',
+    ],
     ['a malformed key alias', EncryptRequestDto, { fields, keyAlias: 'no spaces' }, 'keyAlias'],
     ['an empty subject', EncryptRequestDto, { fields, subjectId: '' }, 'subjectId'],
     [

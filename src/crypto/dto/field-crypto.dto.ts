@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { AsParsed } from 'src/common/http/as-parsed.decorator';
 import { Prechecked } from 'src/common/http/prechecked.decorator';
+import { isFormerServiceContext } from '../access/former-service-contexts';
 import { SERVICE_CONTEXT_PREFIX } from '../personal-data.cipher';
 import { IsStringMap, NoServiceContextKeys } from './is-string-map.validator';
 
@@ -28,7 +29,7 @@ function isStrippedKey(key: string): boolean {
 
 /**
  * A JSON object whose values are all strings, with none of the keys the full validation would
- * strip, and (`context`) no key in the service's reserved namespace.
+ * strip, and (`context`) no key in the service's reserved namespace nor one of its former contexts.
  */
 function isPlainStringMap(value: unknown, context: boolean): boolean {
   if (
@@ -48,7 +49,7 @@ function isPlainStringMap(value: unknown, context: boolean): boolean {
       return false;
     }
   }
-  return true;
+  return !context || !isFormerServiceContext(record);
 }
 
 function hasOnly(body: Readonly<Record<string, unknown>>, allowed: readonly string[]): boolean {
@@ -93,7 +94,7 @@ export function FieldContext(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
       description:
-        'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt. Keys starting with `svc:` are reserved for the service (400).',
+        'Flat string map bound to the ciphertext as additional authenticated data; the same map must be given to decrypt. Keys starting with `svc:` are reserved for the service (400), and so are the `table` and `column` pairs of its own values (`privacy_requests` `subject` or `corrections`, `data_stores` `connection`, `consent_events` `subject_id`, `consent_signing_keys` `private_jwk`, `subject_mail_outbox` `reason`, `privacy_request_tasks` `note`).',
       example: { table: 'customers', tenant: 'acme' },
       type: 'object',
       additionalProperties: { type: 'string' },

@@ -1,3 +1,4 @@
+import { isFormerServiceContext } from '../access/former-service-contexts';
 import { SERVICE_CONTEXT_PREFIX } from '../personal-data.cipher';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
@@ -37,7 +38,8 @@ export function IsStringMap(options?: ValidationOptions): PropertyDecorator {
 
 /**
  * Refuses context keys in the service's reserved namespace (`svc:`): the service's own
- * ciphertexts are bound to such keys, so the public API can never open them.
+ * ciphertexts are bound to such keys, so the public API can never open them. The contexts the
+ * service used before that namespace (`{table, column}` of its own columns) are refused too.
  */
 export function NoServiceContextKeys(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol): void => {
@@ -46,14 +48,15 @@ export function NoServiceContextKeys(options?: ValidationOptions): PropertyDecor
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: `${String(propertyName)} keys starting with ${SERVICE_CONTEXT_PREFIX} are reserved for the service`,
+        message: `${String(propertyName)} keys starting with ${SERVICE_CONTEXT_PREFIX}, and the table and column of the service's own values, are reserved for the service`,
         ...options,
       },
       validator: {
         validate: (value: unknown) =>
           typeof value !== 'object' ||
           value === null ||
-          Object.keys(value).every((k) => !k.startsWith(SERVICE_CONTEXT_PREFIX)),
+          (Object.keys(value).every((k) => !k.startsWith(SERVICE_CONTEXT_PREFIX)) &&
+            !isFormerServiceContext(value as Record<string, unknown>)),
       },
     });
   };
