@@ -3,7 +3,11 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { chainHash } from 'src/audit/audit-chain';
 import { AuditService } from 'src/audit/audit.service';
+import { AuditCheckpointRepository } from 'src/audit/checkpoints/audit-checkpoint.repository';
+import { AuditCheckpointSigner } from 'src/audit/checkpoints/audit-checkpoint.signer';
+import { AuditHighWater } from 'src/audit/checkpoints/audit-high-water';
 import { AuditIntegrityService } from 'src/audit/checkpoints/audit-integrity.service';
+import { AuditEventEntity } from 'src/audit/entities/audit-event.entity';
 import { SecurityAlertsService } from 'src/security-alerts/security-alerts.service';
 import { createScratchDatabases, ScratchDatabases } from './support/scratch-databases';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -117,6 +121,15 @@ describe('audit log against its database owner', () => {
       }
     });
 
+  const putCheckpointsBack = async (rows: Array<Record<string, unknown>>): Promise<void> => {
+    for (const c of rows) {
+      await db.query(
+        'INSERT INTO audit_checkpoints (id, seq, event_count, head_hash, signed, created_at) VALUES ($1,$2,$3,$4,$5,$6)',
+        [c.id, c.seq, c.event_count, c.head_hash, c.signed, c.created_at],
+      );
+    }
+  };
+
   it('verifies an untouched keyed chain and pins its head in a signed checkpoint', async () => {
     await append(3);
     expect(await verify()).toMatchObject({ ok: true });
@@ -162,13 +175,69 @@ describe('audit log against its database owner', () => {
     });
     expect(await verify()).toMatchObject({ ok: false, reason: 'checkpoint_missing' });
     await putBack(removed);
-    for (const c of checkpoints) {
-      await db.query(
-        'INSERT INTO audit_checkpoints (id, seq, event_count, head_hash, signed, created_at) VALUES ($1,$2,$3,$4,$5,$6)',
-        [c.id, c.seq, c.event_count, c.head_hash, c.signed, c.created_at],
-      );
-    }
+    await putCheckpointsBack(checkpoints);
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  /** An instance started afresh: it remembers no checkpoint of its own, only what Redis keeps. */
+  const restarted = () =>
+    new AuditIntegrityService(
+      db.getRepository(AuditEventEntity),
+      t.app.get(AuditCheckpointRepository),
+      t.app.get(AuditCheckpointSigner),
+      t.app.get(AuditHighWater),
+      t.config,
+    );
+
+  it('detects the newest events and checkpoints deleted together, after every instance restarted', async () => {
+    await append(2);
+    expect(await verify()).toMatchObject({ ok: true });
+    const [last]: Row[] = await db.query(
+      'SELECT seq::text AS seq FROM audit_events e ORDER BY e.seq DESC LIMIT 1',
+    );
+    const removed = await rowsFrom(last.seq);
+    const checkpoints: Array<Record<string, unknown>> = await db.query(
+      'SELECT * FROM audit_checkpoints WHERE seq >= $1',
+      [last.seq],
+    );
+    await asOwner(async (q) => {
+      await q('DELETE FROM audit_events WHERE seq >= $1', [last.seq]);
+      await q('DELETE FROM audit_checkpoints WHERE seq >= $1', [last.seq]);
+    });
+    expect(await restarted().verify()).toMatchObject({ ok: false, reason: 'checkpoint_missing' });
+    await putBack(removed);
+    await putCheckpointsBack(checkpoints);
+    expect(await restarted().verify()).toMatchObject({ ok: true });
+  });
+
+  it('detects the whole chain re-hashed without the key and every checkpoint deleted, after a restart', async () => {
+    await append(2);
+    expect(await verify()).toMatchObject({ ok: true });
+    const original = await rowsFrom('0');
+    const checkpoints: Array<Record<string, unknown>> = await db.query(
+      'SELECT * FROM audit_checkpoints',
+    );
+    const rows = (await db
+      .getRepository(AuditEventEntity)
+      .find({ order: { seq: 'ASC' } })) as Array<
+      Parameters<typeof chainHash>[1] & { id: string; prevHash: string }
+    >;
+    await asOwner(async (q) => {
+      let prev = rows[0].prevHash;
+      for (const r of rows) {
+        const hash = chainHash(prev, r);
+        await q(
+          'UPDATE audit_events SET prev_hash = $2, hash = $3, chain_key = NULL WHERE id = $1',
+          [r.id, prev, hash],
+        );
+        prev = hash;
+      }
+      await q('DELETE FROM audit_checkpoints');
+    });
+    expect(await restarted().verify()).toMatchObject({ ok: false, reason: 'checkpoint_missing' });
+    await putBack(original);
+    await putCheckpointsBack(checkpoints);
+    expect(await restarted().verify()).toMatchObject({ ok: true });
   });
 
   it('detects an event edited and the chain re-hashed as the unkeyed scheme would', async () => {

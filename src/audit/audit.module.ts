@@ -5,6 +5,7 @@ import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditCheckpointRepository } from './checkpoints/audit-checkpoint.repository';
 import { AuditCheckpointSigner } from './checkpoints/audit-checkpoint.signer';
+import { AuditHighWater } from './checkpoints/audit-high-water';
 import { AuditIntegrityService } from './checkpoints/audit-integrity.service';
 import { DeniedCallsRecorder } from './denied/denied-calls.recorder';
 import { AuditEventEntity } from './entities/audit-event.entity';
@@ -18,6 +19,7 @@ import { AuditEventEntity } from './entities/audit-event.entity';
     AuditQueryService,
     AuditCheckpointRepository,
     AuditCheckpointSigner,
+    AuditHighWater,
     AuditIntegrityService,
     DeniedCallsRecorder,
   ],

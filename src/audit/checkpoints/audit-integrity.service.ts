@@ -6,6 +6,7 @@ import { chainHash, ChainKey, deriveChainKey, GENESIS_HASH, keyedChainHash } fro
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import { AuditCheckpointRepository } from './audit-checkpoint.repository';
 import { AuditCheckpointSigner, Checkpoint } from './audit-checkpoint.signer';
+import { AuditHighWater } from './audit-high-water';
 
 const VERIFY_BATCH = 1000;
 
@@ -19,7 +20,7 @@ export enum AuditBreak {
   CheckpointSignature = 'checkpoint_signature',
   /** A checkpoint counts events past the end of the log: the newest events were deleted. */
   Truncated = 'truncated',
-  /** This instance saw a later checkpoint than the database now holds: it was deleted. */
+  /** An instance saw a later checkpoint than the database now holds: it was deleted. */
   CheckpointMissing = 'checkpoint_missing',
 }
 
@@ -54,6 +55,7 @@ export class AuditIntegrityService {
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
     private readonly checkpoints: AuditCheckpointRepository,
     private readonly signer: AuditCheckpointSigner,
+    private readonly mark: AuditHighWater,
     config: AppConfig,
   ) {
     const chainKeys: ChainKey[] = [
@@ -69,6 +71,9 @@ export class AuditIntegrityService {
 
   /** Walks the whole chain in order, checking every link and every checkpoint; then checkpoints. */
   async verify(): Promise<AuditVerification> {
+    // Read before the checkpoints, so that one written meanwhile (the mark is raised after its
+    // row is stored) cannot count against them.
+    const remembered = Math.max(this.highWater, await this.mark.read());
     const pinned = await this.signer.verified(await this.checkpoints.all());
     if (!pinned) {
       return { ok: false, checked: 0, reason: AuditBreak.CheckpointSignature };
@@ -83,10 +88,13 @@ export class AuditIntegrityService {
       };
     }
     const latestCount = pinned.length > 0 ? pinned[pinned.length - 1].count : 0;
-    if (latestCount < this.highWater) {
+    if (latestCount < remembered) {
       return { ok: false, checked: walk.checked, reason: AuditBreak.CheckpointMissing };
     }
-    await this.write(walk, pinned[pinned.length - 1]);
+    if (!(await this.write(walk, pinned[pinned.length - 1]))) {
+      // Checkpoints written before the mark was kept, or by an instance that could not reach it.
+      await this.mark.raise(latestCount);
+    }
     return { ok: true, checked: walk.checked };
   }
 
@@ -125,6 +133,7 @@ export class AuditIntegrityService {
       signed,
     });
     this.highWater = Math.max(this.highWater, checkpoint.count);
+    await this.mark.raise(checkpoint.count);
     // The log line is a copy of the checkpoint outside the database.
     this.logger.log({ auditCheckpoint: { ...checkpoint, signed } }, 'audit checkpoint');
     return checkpoint;
