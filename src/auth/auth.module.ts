@@ -14,6 +14,7 @@ import { AuthSessionEntity } from './entities/auth-session.entity';
 import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 import { WebauthnCredentialEntity } from './entities/webauthn-credential.entity';
 import { MfaService } from './mfa/mfa.service';
+import { TotpSecretMoves } from './mfa/totp-secret-moves';
 import { TotpService } from './mfa/totp.service';
 import { WebauthnController } from './mfa/webauthn.controller';
 import { WebauthnService } from './mfa/webauthn.service';
@@ -60,6 +61,7 @@ import { AdminUsersService } from './users/admin-users.service';
     ApiKeyCache,
     MfaService,
     TotpService,
+    TotpSecretMoves,
     WebauthnService,
     OidcClient,
     OidcLoginService,

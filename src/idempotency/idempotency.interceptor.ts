@@ -94,7 +94,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     res.status(stored.statusCode);
     res.setHeader('Idempotent-Replayed', 'true');
     return JSON.parse(
-      this.serviceKeys.open(
+      this.serviceKeys.openOwnedOrFormer(
         ANSWER_LABEL,
         stored.responseSealed,
         answerOwner(claim.scope, claim.keyHash),

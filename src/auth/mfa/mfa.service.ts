@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
@@ -11,13 +11,16 @@ import { MfaBackupCodeEntity } from '../entities/mfa-backup-code.entity';
 import { SessionService } from '../sessions/session.service';
 import { TotpService } from './totp.service';
 
-const SECRET_LABEL = 'totp-secret';
+/** What TOTP secrets are sealed under, each for its own user (`ServiceKeys.seal`). */
+export const SECRET_LABEL = 'totp-secret';
 const BACKUP_LABEL = 'mfa-backup-code';
 const BACKUP_CODES = 10;
 const BACKUP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 @Injectable()
 export class MfaService {
+  private readonly logger = new Logger(MfaService.name);
+
   constructor(
     @InjectRepository(AdminUserEntity) private readonly users: Repository<AdminUserEntity>,
     @InjectRepository(MfaBackupCodeEntity)
@@ -57,8 +60,8 @@ export class MfaService {
     if (!user.totpPendingSecret) {
       throw new AuthError(AuthErrorCode.MfaNotPending, 'Start with POST /v1/auth/mfa/totp/enroll.');
     }
-    const secret = this.keys.open(SECRET_LABEL, user.totpPendingSecret, userId);
-    if (!(await this.totp.check(userId, secret, code))) {
+    const secret = this.secretOf(userId, user.totpPendingSecret);
+    if (secret === undefined || !(await this.totp.check(userId, secret, code))) {
       await this.audit.record(ctx, {
         action: 'auth.mfa.confirm',
         outcome: 'failure',
@@ -96,11 +99,8 @@ export class MfaService {
   ): Promise<'totp' | 'backup' | undefined> {
     const normalised = code.replace(/[\s-]/g, '').toLowerCase();
     if (/^\d{6}$/.test(normalised)) {
-      return (await this.totp.check(
-        userId,
-        this.keys.open(SECRET_LABEL, sealedSecret, userId),
-        normalised,
-      ))
+      const secret = this.secretOf(userId, sealedSecret);
+      return secret !== undefined && (await this.totp.check(userId, secret, normalised))
         ? 'totp'
         : undefined;
     }
@@ -109,6 +109,19 @@ export class MfaService {
       { usedAt: new Date() },
     );
     return spent.affected === 1 ? 'backup' : undefined;
+  }
+
+  /**
+   * The user's TOTP secret, or undefined when the stored value was not sealed for this user (one
+   * copied from another user's row): no code matches it then.
+   */
+  private secretOf(userId: string, sealed: string): string | undefined {
+    try {
+      return this.keys.open(SECRET_LABEL, sealed, userId);
+    } catch {
+      this.logger.warn(`TOTP secret of user ${userId} is not sealed for that user; refused`);
+      return undefined;
+    }
   }
 
   private newBackupCode(): string {

@@ -11,8 +11,16 @@ describe('ServiceKeys', () => {
     expect(() => keys.open('backup-code', sealed, 'user-a')).toThrow();
   });
 
-  it('still opens a value sealed before values named their owner', () => {
+  it("does not open a value sealed for no owner as an owner's", () => {
     const former = keys.seal('totp-secret', 'JBSWY3DPEHPK3PXP');
-    expect(keys.open('totp-secret', former, 'user-a')).toBe('JBSWY3DPEHPK3PXP');
+    expect(() => keys.open('totp-secret', former, 'user-a')).toThrow();
+    expect(keys.open('totp-secret', former)).toBe('JBSWY3DPEHPK3PXP');
+  });
+
+  it('opens, when asked to, a value sealed before values named their owner', () => {
+    const former = keys.seal('idempotent-answer', '{}');
+    expect(keys.openOwnedOrFormer('idempotent-answer', former, 'scope-a')).toBe('{}');
+    const owned = keys.seal('idempotent-answer', '{}', 'scope-a');
+    expect(() => keys.openOwnedOrFormer('idempotent-answer', owned, 'scope-b')).toThrow();
   });
 });

@@ -39,18 +39,20 @@ export class ServiceKeys {
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
   }
 
-  /**
-   * Opens a value sealed for `owner`; one sealed before values named their owner (label only)
-   * still opens, so existing installations keep working.
-   */
+  /** Opens a value sealed for `owner` (without one: a value sealed for no owner); throws else. */
   open(label: string, sealed: string, owner?: string): string {
+    return this.openWith(label, sealed, ServiceKeys.aad(label, owner));
+  }
+
+  /**
+   * Like `open`, but a value sealed before values named their owner (label only) still opens:
+   * for values that expire (stored idempotent answers), so nothing has to move them.
+   */
+  openOwnedOrFormer(label: string, sealed: string, owner: string): string {
     try {
-      return this.openWith(label, sealed, ServiceKeys.aad(label, owner));
-    } catch (error) {
-      if (owner === undefined) {
-        throw error;
-      }
-      return this.openWith(label, sealed, ServiceKeys.aad(label));
+      return this.open(label, sealed, owner);
+    } catch {
+      return this.open(label, sealed);
     }
   }
 
