@@ -113,10 +113,14 @@ export function isPrivateAddress(address: string): boolean {
 
 /**
  * Whether a URL names a host on a private network by itself: an address in those ranges, or
- * `localhost`. Names that only resolve there are caught when the request is sent.
+ * `localhost` (fully qualified with a trailing dot too). Names that only resolve there are caught
+ * when the request is sent.
  */
 export function namesPrivateHost(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) {
     return true;
   }

@@ -6,6 +6,8 @@ describe('assertWebhookTarget', () => {
     'http://127.0.0.1:8080/x',
     'http://localhost/x',
     'http://api.localhost/x',
+    'http://localhost./x',
+    'http://API.LOCALHOST./x',
     'http://[::1]/x',
     'https://10.0.0.5/x',
     'http://169.254.169.254/latest',
