@@ -96,4 +96,14 @@ describe('privacy request ownership', () => {
     const auditor = await createUser(t.http, admin, ['auditor']);
     await get(`/v1/privacy-requests/${erasure}/certificate`, auditor.token).expect(200);
   });
+
+  it('people without the dpo role read the request but get no export link', async () => {
+    for (const role of ['auditor', 'admin'] as const) {
+      const person = await createUser(t.http, admin, [role]);
+      await get(`/v1/privacy-requests/${access}`, person.token).expect(200);
+      const refused = await get(`/v1/privacy-requests/${access}/export`, person.token).expect(403);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.text).not.toContain('/v1/public/exports/');
+    }
+  });
 });
