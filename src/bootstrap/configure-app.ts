@@ -14,6 +14,7 @@ import { DeniedCallsRecorder } from 'src/audit/denied/denied-calls.recorder';
 import { AppConfig } from 'src/config/app-config';
 import { metricsMiddleware } from 'src/health/metrics.middleware';
 import { MetricsService } from 'src/health/metrics.service';
+import { RequestLogging } from 'src/logging/request-logging';
 import { mountPageAssets } from 'src/pages/page-assets';
 import { QUEUE_BOARD_PATH } from 'src/pages/queue-board/queue-board-cookie';
 import { ASSETS_PATH } from 'src/pages/render/layout';
@@ -110,6 +111,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   const boardHeaders = securityHeaders(BOARD_CSP);
 
   app.use(requestIdMiddleware);
+  app.use(app.get(RequestLogging).middleware);
   app.use(noStoreMiddleware);
   app.use(metricsMiddleware(app.get(MetricsService)));
   app.use(app.get(DeniedCallsRecorder).middleware());

@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { destination, levels, type DestinationStream } from 'pino';
-import type { Options } from 'pino-http';
+import pino, { destination, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from 'src/config/app-config';
-import { loggableTarget } from './log-path';
 import { redactLogLine } from './pii-log-redactor';
-import { isProbe, isStartupNoise } from './quiet-contexts';
+import { isStartupNoise } from './quiet-contexts';
 import { REDACT_PATHS } from './redact-paths';
+import { RequestLogging, requestFields } from './request-logging';
 
 export interface LoggingOptions {
   /** Where lines go: stdout (default), or stderr for a command-line tool whose stdout is its answer. */
@@ -33,6 +32,33 @@ function destinationFor(config: AppConfig, fd: 1 | 2): DestinationStream | undef
   });
 }
 
+/**
+ * The service's one root logger: level, redaction of fields and of every line, start-up noise
+ * dropped, and the handled request (requestFields) on each line.
+ */
+function rootLogger(config: AppConfig, fd: 1 | 2): Logger {
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    mixin: requestFields,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    hooks: {
+      streamWrite: redactLogLine,
+      logMethod(args, method) {
+        if (!isStartupNoise(args)) {
+          method.apply(this, args);
+        }
+      },
+    },
+    serializers: {
+      // Whatever request object a line is given, only its id and method are written.
+      req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+  const stream = destinationFor(config, fd);
+  return stream ? pino(options, stream) : pino(options);
+}
+
 @Module({})
 export class LoggingModule {
   static forRoot(options: LoggingOptions = {}): DynamicModule {
@@ -40,40 +66,22 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => {
-            const requestLineLevel =
-              (levels.values[config.logLevel] ?? Infinity) > levels.values.info ? 'silent' : 'info';
-            const pinoHttp: Options = {
-              level: config.logLevel,
-              // The request id middleware runs first and sets req.id.
-              genReqId: (req) => req.id,
-              // Bound at the start for every line of the request, and again when the response is
-              // done, when the route is known: only then is the URL described.
-              customProps: (req, res) =>
-                res.writableFinished ? loggableTarget(req) : { requestId: req.id },
-              redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-              hooks: {
-                streamWrite: redactLogLine,
-                logMethod(args, method) {
-                  if (!isStartupNoise(args)) {
-                    method.apply(this, args);
-                  }
-                },
-              },
-              serializers: {
-                // The URL is added once routed (see customProps): paths hold identifiers and tokens.
-                req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
-              autoLogging: { ignore: (req) => isProbe(req.url) },
-              // Request lines are written at info: below that level pino-http skips the finished
-              // request at once instead of binding a child logger for a line it then drops.
-              customLogLevel: () => requestLineLevel,
-            };
-            const stream = destinationFor(config, options.destination ?? 1);
-            return { pinoHttp: stream ? [pinoHttp, stream] : pinoHttp };
-          },
+          providers: [
+            {
+              provide: RequestLogging,
+              inject: [AppConfig],
+              useFactory: (config: AppConfig) =>
+                new RequestLogging(rootLogger(config, options.destination ?? 1)),
+            },
+          ],
+          inject: [RequestLogging],
+          // Nest's Logger writes through the root logger; the request context and access lines
+          // come from RequestLogging's middleware (configure-app.ts), so nestjs-pino installs none.
+          useFactory: (logging: RequestLogging) => ({
+            pinoHttp: { logger: logging.root },
+            useExisting: true,
+            forRoutes: [],
+          }),
         }),
       ],
     };
