@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { Authenticated, OpenDuringMfaEnrolment, Public } from 'src/common/access/access.decorator';
+import { Authenticated, OpenDuringMfaEnrolment } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { CurrentCaller } from 'src/common/access/current-caller.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { LoginRoute } from 'src/rate-limit/login-route.decorator';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { AuthService, LoginResult } from './auth.service';
 import {
@@ -38,7 +39,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({ summary: 'Log in; answers mfaRequired when the user has a second factor' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or IP' })
@@ -48,7 +49,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Trade a refresh token for a new access token and a new refresh token',
     description:
@@ -61,7 +62,7 @@ export class AuthController {
 
   @Post('mfa/verify')
   @HttpCode(200)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Finish an MFA login with a TOTP code, a backup code or a passkey assertion',
     description: 'Access rule: anyone holding an mfaToken; exactly one of code and webauthn.',
@@ -76,7 +77,7 @@ export class AuthController {
 
   @Post('mfa/webauthn/options')
   @HttpCode(200)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Passkey options for the second step of a login',
     description:

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoginAttemptsModule } from 'src/rate-limit/login-attempts.module';
 import { AccessGuard } from './access/access.guard';
 import { CallerResolver } from './access/caller-resolver.service';
 import { ApiKeyCache } from './api-keys/api-key-cache';
@@ -37,6 +38,7 @@ import { AdminUsersService } from './users/admin-users.service';
 
 @Module({
   imports: [
+    LoginAttemptsModule,
     TypeOrmModule.forFeature([
       AdminUserEntity,
       AuthSessionEntity,

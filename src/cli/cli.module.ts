@@ -5,13 +5,16 @@ import { AdminUserEntity } from 'src/auth/entities/admin-user.entity';
 import { MfaBackupCodeEntity } from 'src/auth/entities/mfa-backup-code.entity';
 import { PasswordHasher } from 'src/auth/passwords/password-hasher';
 import { AccountRecoveryService } from 'src/auth/users/account-recovery.service';
-import { LoginThrottle } from 'src/rate-limit/login-throttle';
-import { RateLimitRedis } from 'src/rate-limit/rate-limit-redis';
+import { LoginAttemptsModule } from 'src/rate-limit/login-attempts.module';
 
 /** What only the command-line tool uses, on top of the application's own modules. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AdminUserEntity, MfaBackupCodeEntity]), AuthModule],
-  providers: [AccountRecoveryService, PasswordHasher, LoginThrottle, RateLimitRedis],
+  imports: [
+    TypeOrmModule.forFeature([AdminUserEntity, MfaBackupCodeEntity]),
+    AuthModule,
+    LoginAttemptsModule,
+  ],
+  providers: [AccountRecoveryService, PasswordHasher],
   exports: [AccountRecoveryService],
 })
 export class CliModule {}

@@ -1,10 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
 import { AuthError, AuthErrorCode } from 'src/auth/auth.error';
-import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
 import { coarseAddress } from 'src/auth/sessions/coarse-address';
 import { AppConfig } from 'src/config/app-config';
 import { SecurityEventBus } from 'src/security-alerts/security-event-bus';
@@ -38,27 +36,19 @@ function accountOf(req: Request): string | undefined {
 }
 
 /**
- * Login and MFA endpoints (`@Public('login')`): an attempt still within its delay answers 429
+ * Login and MFA endpoints (`@LoginRoute()`): an attempt still within its delay answers 429
  * with Retry-After; a wrong password or code counts a failure for the address and the account,
  * a wrong or spent MFA token for the address only; a success clears the account's failures.
  */
 @Injectable()
 export class LoginAttemptsInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly throttle: LoginThrottle,
     private readonly config: AppConfig,
     private readonly securityEvents: SecurityEventBus,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (rule?.kind !== 'public' || rule.rateLimit !== 'login') {
-      return next.handle();
-    }
     const req = context.switchToHttp().getRequest<Request>();
     const address = clientAddress(req);
     const account = accountOf(req);

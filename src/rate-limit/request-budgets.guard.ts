@@ -20,7 +20,7 @@ const MAX_FALLBACK_BUCKETS = 10_000;
  * (resolved once per request), then an API key spends its own budget, an admin user theirs, and
  * every request with no or invalid credentials spends the small budget of its address, so
  * made-up tokens share one bucket. Public endpoints have a budget per address of their own;
- * login endpoints are limited by failures (LoginAttemptsInterceptor).
+ * login endpoints (`@LoginRoute()`) are limited by failures instead.
  */
 @Injectable()
 export class RequestBudgetsGuard implements CanActivate {

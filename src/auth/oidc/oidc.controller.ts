@@ -10,9 +10,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
+import { LoginRoute } from 'src/rate-limit/login-route.decorator';
 import { TokenDto } from '../dto/login.dto';
 import { OidcLoginService } from './oidc-login.service';
 
@@ -49,7 +49,7 @@ export class OidcController {
   }
 
   @Get('login')
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Start single sign-on: redirects to the OpenID provider',
     description:
@@ -67,7 +67,7 @@ export class OidcController {
   }
 
   @Get('callback')
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Where the OpenID provider sends the browser back',
     description:
@@ -97,7 +97,7 @@ export class OidcController {
 
   @Post('session')
   @HttpCode(200)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Collect the tokens of a single sign-on that ended in this browser',
     description:

@@ -6,8 +6,9 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Authenticated, OpenDuringMfaEnrolment, Public } from 'src/common/access/access.decorator';
+import { Authenticated, OpenDuringMfaEnrolment } from 'src/common/access/access.decorator';
 import { ReqContext, RequestContext } from 'src/common/access/request-context.decorator';
+import { LoginRoute } from 'src/rate-limit/login-route.decorator';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { ChangePasswordDto, CompleteResetDto } from '../dto/login.dto';
 import { PasswordChangeService } from './password-change.service';
@@ -49,7 +50,7 @@ export class PasswordsController {
 
   @Post('reset')
   @HttpCode(204)
-  @Public('login')
+  @LoginRoute()
   @ApiOperation({
     summary: 'Set a new password with the token of an admin-initiated reset',
     description: 'Access rule: anyone holding a reset token; the token works once.',
