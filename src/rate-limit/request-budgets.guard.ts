@@ -55,12 +55,11 @@ export class RequestBudgetsGuard implements CanActivate {
 
   private async spend(req: Request, rule: AccessRule | undefined): Promise<void> {
     const limits = this.config.rateLimits;
-    const address = clientAddress(req);
     if (rule?.kind === 'public' && rule.rateLimit === 'login') {
       return;
     }
     if (rule?.kind === 'public' && rule.rateLimit === 'public') {
-      return this.shared(`public:${address}`, PUBLIC_WINDOW_MS, limits.publicPerIp);
+      return this.shared(`public:${clientAddress(req)}`, PUBLIC_WINDOW_MS, limits.publicPerIp);
     }
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
@@ -69,7 +68,8 @@ export class RequestBudgetsGuard implements CanActivate {
         return this.spendOwn(caller);
       }
     }
-    await this.shared(`anon:${address}`, MINUTE, limits.anonymousPerIp);
+    // The address is worked out only here: authenticated callers spend their own budget.
+    await this.shared(`anon:${clientAddress(req)}`, MINUTE, limits.anonymousPerIp);
   }
 
   private spendOwn(caller: Caller): void {
