@@ -44,6 +44,35 @@ const nationalDigits = (regions: readonly string[]) =>
       digits: (head + tail.join('')).slice(0, Math.max(1, head.length + tail.length - cut)),
     }));
 
+/**
+ * The matcher's spans over the regions in order, as the recognizer gathers them; it stops after
+ * a region where `stops` holds for one of them.
+ */
+function matcherSpans(
+  window: string,
+  regions: readonly string[],
+  stops: (start: number, end: number) => boolean = () => false,
+): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const region of regions) {
+    let stop = false;
+    for (const f of findNumbers(window, {
+      defaultCountry: region as CountryCode,
+      v2: true,
+      leniency: 'VALID',
+    } as { defaultCountry: CountryCode; v2: true })) {
+      if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
+        spans.push([f.startsAt, f.endsAt]);
+      }
+      stop ||= stops(f.startsAt, f.endsAt);
+    }
+    if (stop) {
+      break;
+    }
+  }
+  return spans;
+}
+
 describe('validNational', () => {
   it('agrees with libphonenumber on numbers read in every region', () => {
     let valid = 0;
@@ -86,23 +115,6 @@ describe('validNational', () => {
 });
 
 describe('plainNationalSpans', () => {
-  /** The matcher's spans over the regions, as the recognizer gathers them. */
-  function librarySpans(window: string, regions: readonly string[]): [number, number][] {
-    const spans: [number, number][] = [];
-    for (const region of regions) {
-      for (const f of findNumbers(window, {
-        defaultCountry: region as CountryCode,
-        v2: true,
-        leniency: 'VALID',
-      } as { defaultCountry: CountryCode; v2: true })) {
-        if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
-          spans.push([f.startsAt, f.endsAt]);
-        }
-      }
-    }
-    return spans;
-  }
-
   const before = [
     '',
     ' ',
@@ -161,7 +173,7 @@ describe('plainNationalSpans', () => {
           if (spans !== undefined) {
             answered++;
             found += spans.length;
-            expect([window, spans]).toEqual([window, librarySpans(window, regions)]);
+            expect([window, spans]).toEqual([window, matcherSpans(window, regions)]);
           }
         },
       ),
@@ -189,31 +201,13 @@ describe('plainNationalSpans', () => {
 
 describe('spacedGroupsSpans', () => {
   /** The matcher over the regions in order, stopping at one whose numbers cover the candidate. */
-  function matcherSpans(
+  const coveringSpans = (
     window: string,
     coreStart: number,
     coreEnd: number,
     regions: readonly string[],
-  ): [number, number][] {
-    const spans: [number, number][] = [];
-    for (const region of regions) {
-      let covered = false;
-      for (const f of findNumbers(window, {
-        defaultCountry: region as CountryCode,
-        v2: true,
-        leniency: 'VALID',
-      } as { defaultCountry: CountryCode; v2: true })) {
-        if (!spans.some(([s, e]) => s === f.startsAt && e === f.endsAt)) {
-          spans.push([f.startsAt, f.endsAt]);
-        }
-        covered ||= f.startsAt <= coreStart + 1 && f.endsAt >= coreEnd;
-      }
-      if (covered) {
-        break;
-      }
-    }
-    return spans;
-  }
+  ): [number, number][] =>
+    matcherSpans(window, regions, (start, end) => start <= coreStart + 1 && end >= coreEnd);
 
   const regions = ['US', 'GB', 'DE', 'FR', 'AT', 'CA', 'AU', 'IT'];
   /** Example numbers and random digits cut into groups of one to five digits. */
@@ -266,7 +260,7 @@ describe('spacedGroupsSpans', () => {
             expect([window, tried, spans]).toEqual([
               window,
               tried,
-              matcherSpans(window, pre.length, pre.length + core.length, tried),
+              coveringSpans(window, pre.length, pre.length + core.length, tried),
             ]);
           }
         },
@@ -279,16 +273,16 @@ describe('spacedGroupsSpans', () => {
 
   it('answers card and account groups and leaves other shapes to the matcher', () => {
     expect(spacedGroupsSpans('am 1742 461 de', 3, 8, ['DE'], 'VALID')).toEqual(
-      matcherSpans('am 1742 461 de', 3, 11, ['DE']),
+      coveringSpans('am 1742 461 de', 3, 11, ['DE']),
     );
     expect(spacedGroupsSpans('am 1742 461', 3, 8, ['US'], 'VALID')).toEqual([]);
     expect(spacedGroupsSpans('3C 1742 461 de', 3, 8, ['DE'], 'VALID')).toEqual(
-      matcherSpans('3C 1742 461 de', 3, 11, ['DE']),
+      coveringSpans('3C 1742 461 de', 3, 11, ['DE']),
     );
     expect(spacedGroupsSpans('3x 1742 461 de', 3, 8, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 1742  461 de', 3, 9, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 3782-822463-10005 de', 3, 17, ['US', 'DE'], 'VALID')).toEqual(
-      matcherSpans('am 3782-822463-10005 de', 3, 20, ['US', 'DE']),
+      coveringSpans('am 3782-822463-10005 de', 3, 20, ['US', 'DE']),
     );
     expect(spacedGroupsSpans('am 1742 461-1 de', 3, 10, ['DE'], 'VALID')).toBeUndefined();
     expect(spacedGroupsSpans('am 1742--461 de', 3, 9, ['DE'], 'VALID')).toBeUndefined();
