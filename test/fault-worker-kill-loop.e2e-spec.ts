@@ -6,20 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApiKey } from './support/factories';
-import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
-import { TestHttpStore } from './support/http-store';
-import { killAll, spawnWorker, until } from './support/http-store-service';
-import { ownDatabase } from './support/own-database';
+import { compileSource } from './support/compiled-source';
+import { fkEmail } from './support/fk-shop-fixture';
+import { killAll, spawnWorker, until, viewRequest } from './support/http-store-service';
+import { ShopCrmService, startShopCrmService } from './support/shop-crm-service';
 import { exitOf } from './support/spawn-service';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 jest.setTimeout(420000);
 
 const TAG = 'kl';
 const KILLS = 10;
-/** Requests filed before each kill, alternating erasure and access: work never runs out. */
-const PER_WAVE = 3;
+/** Requests filed before each kill, an erasure and an access: work never runs out. */
+const PER_WAVE = 2;
+/** How long the backend holds each call, so kills land with calls in flight. */
+const HOLD_MS = 500;
 const CUSTOMERS = KILLS * PER_WAVE;
 /** Customers no request names: nothing of theirs may change. */
 const BYSTANDERS = [CUSTOMERS + 1, CUSTOMERS + 2];
@@ -42,10 +43,10 @@ interface Filed {
  * customers, every access package matches its checksums, and the audit chain verifies.
  */
 describe('workers killed again and again mid-run', () => {
-  const crm = new TestHttpStore('kill-loop-store-secret-0001');
   const exportDir = mkdtempSync(join(tmpdir(), 'kill-loop-exports-'));
-  let own: Awaited<ReturnType<typeof ownDatabase>>;
-  let shop: FkShop;
+  // Eleven worker processes start here: from JavaScript compiled once, not each through ts-node.
+  const compiled = compileSource();
+  let service: ShopCrmService;
   let api: TestApp;
   let token: string;
   let key: string;
@@ -55,14 +56,16 @@ describe('workers killed again and again mid-run', () => {
   const started: ChildProcess[] = [];
   let starting = 0;
   const spawnFailures: unknown[] = [];
-  let inFlight = 0;
+  /** Backend calls in flight, by when each began; when the last kill was. */
+  const inFlight = new Set<{ began: number }>();
+  let lastKill = 0;
   /** Backend erasures that found the subject's records, per e-mail. */
   const erasedBy = new Map<string, number>();
 
   /** Starts a worker process in the background; it joins `ready` once it says so. */
   const startWorker = (): void => {
     starting++;
-    const child = spawnWorker(env, 240000, (p) => started.push(p));
+    const child = spawnWorker(env, 240000, (p) => started.push(p), compiled.root);
     void child
       .then(
         (w) => ready.push(w),
@@ -72,58 +75,35 @@ describe('workers killed again and again mid-run', () => {
   };
 
   beforeAll(async () => {
-    own = await ownDatabase('kill_loop');
-    env = {
-      ...own.env,
-      PUBLIC_BASE_URL: 'http://privacy.example.test',
-      EXPORT_DIR: exportDir,
-      // No task is given up for its kills here: each is redone until it completes.
-      PRIVACY_TASK_STALL_LIMIT: '49',
-      PRIVACY_RECONCILE_INTERVAL_MS: '2000',
-      // Twelve worker processes start in this test: SWC compiles them faster than tsc.
-      TS_NODE_SWC: 'true',
-    };
-    // The first two start (and migrate, under their lock) while the rest is set up.
-    startWorker();
-    startWorker();
-    shop = await createFkShop(CUSTOMERS + BYSTANDERS.length, TAG);
-    const crmUrl = await crm.start();
-    api = await createTestApp({ ...env, WORKERS: 'false', LOG_LEVEL: 'silent' });
-    token = await adminToken(api.http);
-    key = (await createApiKey(api.http, token, ['requests:write', 'requests:read'])).key;
-    for (const body of [
-      {
-        name: 'shop',
-        type: 'postgres',
-        connection: { url: shop.postgresUrl },
-        collections: FK_COLLECTIONS,
+    service = await startShopCrmService({
+      tag: TAG,
+      crmSecret: 'kill-loop-store-secret-0001',
+      customers: CUSTOMERS + BYSTANDERS.length,
+      env: {
+        EXPORT_DIR: exportDir,
+        // No task is given up for its kills here: each is redone until it completes.
+        PRIVACY_TASK_STALL_LIMIT: '49',
+        PRIVACY_RECONCILE_INTERVAL_MS: '2000',
       },
-      {
-        name: 'crm',
-        type: 'http',
-        connection: { url: crmUrl, secret: crm.secret },
-        collections: [],
+      // The first two start (and migrate, under their lock) while the rest is set up.
+      onDatabase: (settings) => {
+        env = settings;
+        startWorker();
+        startWorker();
       },
-    ]) {
-      await request(api.http)
-        .post('/v1/data-stores')
-        .set('Authorization', `Bearer ${token}`)
-        .send(body)
-        .expect(201);
-    }
-    for (let id = 1; id <= CUSTOMERS + BYSTANDERS.length; id++) {
-      crm.seed(fkEmail(id, TAG));
-    }
+    });
+    ({ api, adminToken: token, key } = service);
     // The backend holds each call a while, so a worker is killed with calls in flight.
-    crm.onCall = async (call) => {
-      inFlight++;
+    service.crm.onCall = async (call) => {
+      const inCall = { began: Date.now() };
+      inFlight.add(inCall);
       try {
-        await new Promise((r) => setTimeout(r, 700));
+        await new Promise((r) => setTimeout(r, HOLD_MS));
       } finally {
-        inFlight--;
+        inFlight.delete(inCall);
       }
       const email = call.subject.email ?? '';
-      if (call.type === 'erasure' && crm.records.has(email)) {
+      if (call.type === 'erasure' && service.crm.records.has(email)) {
         erasedBy.set(email, (erasedBy.get(email) ?? 0) + 1);
       }
     };
@@ -134,35 +114,34 @@ describe('workers killed again and again mid-run', () => {
       return ready.length === 2 ? true : undefined;
     }, 180000);
     env.DB_MIGRATE = 'false';
-  }, 240000);
+    // One process per kill and a survivor, all started now: no kill waits for a start.
+    for (let i = ready.length; i < KILLS + 1; i++) {
+      startWorker();
+    }
+    await until(async () => {
+      if (spawnFailures.length > 0) {
+        throw spawnFailures[0];
+      }
+      return ready.length === KILLS + 1 ? true : undefined;
+    }, 240000);
+  }, 480000);
 
   afterAll(async () => {
     await until(async () => (starting === 0 ? true : undefined), 180000).catch(() => undefined);
     killAll(started);
     await Promise.all(started.map((w) => exitOf(w, 10000).catch(() => undefined)));
-    await api?.close();
-    await crm.stop();
-    await shop?.drop();
-    await own?.drop();
+    await service?.close();
+    compiled.remove();
     rmSync(exportDir, { recursive: true, force: true });
   });
 
-  const view = async (id: string): Promise<View> =>
-    (
-      await request(api.http)
-        .get(`/v1/privacy-requests/${id}`)
-        .set('Authorization', `Bearer ${key}`)
-        .expect(200)
-    ).body as View;
+  const view = (id: string): Promise<View> => viewRequest<View>(api.http, key, id);
 
-  const file = async (type: Filed['type'], customer: number): Promise<Filed> => {
-    const res = await request(api.http)
-      .post('/v1/privacy-requests')
-      .set('Authorization', `Bearer ${key}`)
-      .send({ type, subject: { email: fkEmail(customer, TAG) } })
-      .expect(201);
-    return { type, customer, id: res.body.id as string };
-  };
+  const file = async (type: Filed['type'], customer: number): Promise<Filed> => ({
+    type,
+    customer,
+    id: await service.file(type, customer),
+  });
 
   /** The access package of `id`: its bytes match the link's checksum and its manifest's. */
   const exportOf = async (id: string): Promise<AdmZip> => {
@@ -201,21 +180,17 @@ describe('workers killed again and again mid-run', () => {
         customer++;
         filed.push(await file(customer % 2 === 0 ? 'access' : 'erasure', customer));
       }
-      // Replacements start while the others run, so kills need not wait for one each.
-      while (ready.length + starting < 3) {
-        startWorker();
-      }
-      await until(async () => (ready.length > 0 && inFlight > 0 ? true : undefined), 240000);
+      // Each kill waits for a backend call made since the last one: the survivors took up work.
+      await until(
+        async () => ([...inFlight].some((c) => c.began > lastKill) ? true : undefined),
+        240000,
+      );
       const victim = ready.shift() as ChildProcess;
+      lastKill = Date.now();
       victim.kill('SIGKILL');
       await exitOf(victim, 30000);
-      // A moment for the survivors to take up work before the next kill.
-      await new Promise((r) => setTimeout(r, 1000));
     }
-    expect(spawnFailures).toEqual([]);
-    if (ready.length + starting === 0) {
-      startWorker();
-    }
+    expect(ready.length).toBe(1);
 
     const done = await until(async () => {
       const views = await Promise.all(filed.map((f) => view(f.id)));
@@ -235,13 +210,13 @@ describe('workers killed again and again mid-run', () => {
       Object.fromEntries(erased.map((f) => [fkEmail(f.customer, TAG), 1])),
     );
     for (const f of erased) {
-      expect(crm.records.has(fkEmail(f.customer, TAG))).toBe(false);
+      expect(service.crm.records.has(fkEmail(f.customer, TAG))).toBe(false);
     }
     for (const f of [...accessed, ...BYSTANDERS.map((c) => ({ customer: c }))]) {
-      expect(crm.records.has(fkEmail(f.customer, TAG))).toBe(true);
+      expect(service.crm.records.has(fkEmail(f.customer, TAG))).toBe(true);
     }
 
-    const pg = new Client({ connectionString: shop.postgresUrl });
+    const pg = new Client({ connectionString: service.shop.postgresUrl });
     await pg.connect();
     try {
       const left = await pg.query<{ id: number }>('SELECT id FROM customers ORDER BY id');

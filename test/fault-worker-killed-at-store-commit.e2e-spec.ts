@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
 import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
-import { killAll, until } from './support/http-store-service';
+import { killAll, until, viewRequest } from './support/http-store-service';
 import { ownDatabase } from './support/own-database';
 import { spawnEntry } from './support/spawn-service';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
@@ -76,13 +76,7 @@ describe('a worker killed at the commit of an erasure', () => {
         .expect(201)
     ).body.id as string;
 
-  const view = async (id: string): Promise<View> =>
-    (
-      await request(api.http)
-        .get(`/v1/privacy-requests/${id}`)
-        .set('Authorization', `Bearer ${key}`)
-        .expect(200)
-    ).body as View;
+  const view = (id: string): Promise<View> => viewRequest<View>(api.http, key, id);
 
   const completed = (id: string): Promise<View> =>
     until(async () => {

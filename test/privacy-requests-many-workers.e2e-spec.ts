@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApiKey } from './support/factories';
-import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from './support/fk-shop-fixture';
-import { TestHttpStore } from './support/http-store';
-import { ownDatabase } from './support/own-database';
+import { fkEmail } from './support/fk-shop-fixture';
+import { viewRequest } from './support/http-store-service';
+import { ShopCrmService, startShopCrmService } from './support/shop-crm-service';
 import { exitOf, spawnEntry } from './support/spawn-service';
-import { adminToken, createTestApp, TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
 
@@ -40,55 +39,30 @@ function waitForLine(child: ChildProcess, text: string, timeoutMs: number): Prom
 
 /** Workers scale out as processes: three of them share one database and one Redis. */
 describe('privacy requests on three worker processes', () => {
-  const crm = new TestHttpStore('many-workers-store-secret-01');
-  let own: Awaited<ReturnType<typeof ownDatabase>>;
-  let shop: FkShop;
+  let service: ShopCrmService;
   let api: TestApp;
   let token: string;
   let key: string;
   const workers: ChildProcess[] = [];
+  let ready: Promise<unknown> = Promise.resolve();
 
   beforeAll(async () => {
-    own = await ownDatabase('many_workers');
-    // Every process of one deployment names the same public URL: receipts and audit checkpoints
-    // are signed with it as issuer by whichever process writes them.
-    const shared = { ...own.env, PUBLIC_BASE_URL: 'http://privacy.example.test' };
-    // All four processes start at once on the empty database, as a deploy starts them; the
-    // migrations run once under their lock.
-    for (let i = 0; i < WORKERS; i++) {
-      workers.push(spawnEntry('worker', { ...shared, LOG_LEVEL: 'info' }));
-    }
-    const ready = Promise.all(workers.map((w) => waitForLine(w, 'Worker ready', 150000)));
-    // Without a handler an early failure would be reported as unhandled before it is awaited.
-    ready.catch(() => undefined);
-    shop = await createFkShop(30, TAG);
-    const crmUrl = await crm.start();
-    api = await createTestApp({ ...shared, WORKERS: 'false', LOG_LEVEL: 'silent' });
-    token = await adminToken(api.http);
-    key = (await createApiKey(api.http, token, ['requests:write', 'requests:read'])).key;
-    for (const body of [
-      {
-        name: 'shop',
-        type: 'postgres',
-        connection: { url: shop.postgresUrl },
-        collections: FK_COLLECTIONS,
+    service = await startShopCrmService({
+      tag: TAG,
+      crmSecret: 'many-workers-store-secret-01',
+      customers: ERASED.length + ACCESSED.length,
+      // All four processes start at once on the empty database, as a deploy starts them; the
+      // migrations run once under their lock.
+      onDatabase: (env) => {
+        for (let i = 0; i < WORKERS; i++) {
+          workers.push(spawnEntry('worker', { ...env, LOG_LEVEL: 'info' }));
+        }
+        ready = Promise.all(workers.map((w) => waitForLine(w, 'Worker ready', 150000)));
+        // Without a handler an early failure would be reported as unhandled before it is awaited.
+        ready.catch(() => undefined);
       },
-      {
-        name: 'crm',
-        type: 'http',
-        connection: { url: crmUrl, secret: crm.secret },
-        collections: [],
-      },
-    ]) {
-      await request(api.http)
-        .post('/v1/data-stores')
-        .set('Authorization', `Bearer ${token}`)
-        .send(body)
-        .expect(201);
-    }
-    for (const id of [...ERASED, ...ACCESSED]) {
-      crm.seed(fkEmail(id, TAG));
-    }
+    });
+    ({ api, adminToken: token, key } = service);
     await ready;
   });
 
@@ -99,33 +73,21 @@ describe('privacy requests on three worker processes', () => {
         await exitOf(w, 10000).catch(() => undefined);
       }
     }
-    await api?.close();
-    await crm.stop();
-    await shop?.drop();
-    await own?.drop();
+    await service?.close();
   });
 
-  const view = async (id: string): Promise<RequestView> =>
-    (
-      await request(api.http)
-        .get(`/v1/privacy-requests/${id}`)
-        .set('Authorization', `Bearer ${key}`)
-        .expect(200)
-    ).body as RequestView;
+  const view = (id: string): Promise<RequestView> => viewRequest<RequestView>(api.http, key, id);
 
   it('completes thirty requests filed at once, each exactly once, with an intact audit chain', async () => {
     const filed = await Promise.all(
       [
-        ...ERASED.map((id) => ({ type: 'erasure', id })),
-        ...ACCESSED.map((id) => ({ type: 'access', id })),
-      ].map(async ({ type, id }) => {
-        const res = await request(api.http)
-          .post('/v1/privacy-requests')
-          .set('Authorization', `Bearer ${key}`)
-          .send({ type, subject: { email: fkEmail(id, TAG) } })
-          .expect(201);
-        return { type, customer: id, requestId: res.body.id as string };
-      }),
+        ...ERASED.map((id) => ({ type: 'erasure' as const, id })),
+        ...ACCESSED.map((id) => ({ type: 'access' as const, id })),
+      ].map(async ({ type, id }) => ({
+        type,
+        customer: id,
+        requestId: await service.file(type, id),
+      })),
     );
 
     const done = new Map<string, RequestView>();
@@ -160,10 +122,10 @@ describe('privacy requests on three worker processes', () => {
     }
 
     // The backend heard each subject once, for the kind of request that subject filed.
-    const heard = crm.calls.map((c) => `${c.type} ${c.subject.email ?? ''}`).sort();
+    const heard = service.crm.calls.map((c) => `${c.type} ${c.subject.email ?? ''}`).sort();
     expect(heard).toEqual(filed.map((f) => `${f.type} ${fkEmail(f.customer, TAG)}`).sort());
 
-    const pg = new Client({ connectionString: shop.postgresUrl });
+    const pg = new Client({ connectionString: service.shop.postgresUrl });
     await pg.connect();
     try {
       const left = await pg.query<{ id: number }>('SELECT id FROM customers ORDER BY id');
@@ -177,7 +139,7 @@ describe('privacy requests on three worker processes', () => {
       await pg.end();
     }
 
-    const audit = new Client({ connectionString: own.env.DATABASE_URL });
+    const audit = new Client({ connectionString: service.databaseUrl });
     await audit.connect();
     try {
       const completed = await audit.query<{ target_id: string; n: number }>(

@@ -18,11 +18,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs an entry point (src/main.ts or src/worker.ts) as its own process, as production would. */
-export function spawnEntry(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess {
+/**
+ * Runs an entry point (src/main.ts or src/worker.ts) as its own process, as production would:
+ * from the source tree (ts-node), or from `compiled` (see compileSource).
+ */
+export function spawnEntry(
+  entry: 'main' | 'worker',
+  env: Record<string, string>,
+  compiled?: string,
+): ChildProcess {
   return spawn(
     process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'src', `${entry}.ts`)],
+    compiled
+      ? [join(compiled, 'src', `${entry}.js`)]
+      : [
+          '-r',
+          'ts-node/register',
+          '-r',
+          'tsconfig-paths/register',
+          join(ROOT, 'src', `${entry}.ts`),
+        ],
     {
       cwd: ROOT,
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env },
