@@ -4,8 +4,7 @@ import { createApiKey } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { until } from './support/http-store-service';
 import { ownDatabase } from './support/own-database';
-import { RedisGroup } from './support/redis-group';
-import { freePort } from './support/spawn-service';
+import { freePorts, RedisGroup } from './support/redis-group';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(300000);
@@ -22,7 +21,7 @@ describe('Redis Sentinel failover in the middle of a run', () => {
   const store = new TestHttpStore('sentinel-failover-secret-001');
   let masterPort: number;
   let replicaPort: number;
-  const sentinelPorts: number[] = [];
+  let sentinelPorts: number[];
   let own: Awaited<ReturnType<typeof ownDatabase>>;
   let app: TestApp;
   let token: string;
@@ -39,30 +38,16 @@ describe('Redis Sentinel failover in the middle of a run', () => {
   };
 
   beforeAll(async () => {
-    masterPort = await freePort();
-    replicaPort = await freePort();
-    for (let i = 0; i < 3; i++) {
-      sentinelPorts.push(await freePort());
-    }
-    await group.start('master', masterPort, ['appendonly no']);
-    await group.start('replica', replicaPort, [
-      'appendonly no',
-      `replicaof 127.0.0.1 ${masterPort}`,
-    ]);
-    await Promise.all(
-      sentinelPorts.map((port, i) =>
-        group.start(
-          `sentinel-${i}`,
-          port,
-          [
-            `sentinel monitor ${MASTER} 127.0.0.1 ${masterPort} 2`,
-            `sentinel down-after-milliseconds ${MASTER} 2000`,
-            `sentinel failover-timeout ${MASTER} 10000`,
-          ],
-          { sentinel: true },
-        ),
-      ),
-    );
+    [masterPort, replicaPort, ...sentinelPorts] = await freePorts(5);
+    await group.startSentinels({
+      name: MASTER,
+      masterPort,
+      replicaPort,
+      sentinelPorts,
+      quorum: 2,
+      downAfterMs: 2000,
+      failoverTimeoutMs: 10000,
+    });
     // The Sentinels find each other and the replica through the master before it can fail.
     await until(async () => {
       const quorum = await group

@@ -1,57 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { createRedisClient } from 'src/queue/redis-connection';
 import { createApiKey } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { killAll, until } from './support/http-store-service';
 import { ownDatabase } from './support/own-database';
-import { RedisGroup } from './support/redis-group';
+import { freePorts, TlsRedisGroup } from './support/redis-group';
 import { exitOf, freePort, spawnEntry, waitForHttp } from './support/spawn-service';
-import { makeTestCertificates } from './support/test-certificates';
 import { adminToken } from './support/test-app';
 
 jest.setTimeout(300000);
 
 const MASTER = 'privacy-master';
-
-/** TLS servers of a test's own: certificates from a throwaway CA, the plain port off. */
-class TlsRedisGroup extends RedisGroup {
-  // Cluster nodes and replicas connect to each other with the same certificate.
-  private readonly certs = makeTestCertificates('localhost', { clientAuth: true });
-  readonly caFile = join(this.dir, 'ca.pem');
-
-  constructor() {
-    super();
-    writeFileSync(this.caFile, this.certs.caPem);
-    writeFileSync(join(this.dir, 'server.pem'), this.certs.certPem);
-    writeFileSync(join(this.dir, 'server.key'), this.certs.keyPem, { mode: 0o600 });
-  }
-
-  /** redis-cli's arguments to reach a TLS port. */
-  connection(port: number): string[] {
-    return ['--tls', '--cacert', this.caFile, '-h', '127.0.0.1', '-p', String(port)];
-  }
-
-  startTls(name: string, port: number, lines: string[], sentinel = false): Promise<void> {
-    return this.start(
-      name,
-      port,
-      [
-        'port 0',
-        `tls-port ${port}`,
-        `tls-cert-file ${join(this.dir, 'server.pem')}`,
-        `tls-key-file ${join(this.dir, 'server.key')}`,
-        `tls-ca-cert-file ${this.caFile}`,
-        'tls-auth-clients no',
-        'appendonly no',
-        ...lines,
-      ],
-      { sentinel, cli: this.connection(port) },
-    );
-  }
-}
 
 /**
  * The service as production runs it (one process, API and workers) on `redisUrl`, trusting the
@@ -135,24 +95,16 @@ describe('Redis Sentinel over TLS (rediss+sentinel://)', () => {
   let sentinelPort: number;
 
   beforeAll(async () => {
-    masterPort = await freePort();
-    const replicaPort = await freePort();
-    sentinelPort = await freePort();
-    await group.startTls('master', masterPort, []);
-    await group.startTls('replica', replicaPort, [
-      'tls-replication yes',
-      `replicaof 127.0.0.1 ${masterPort}`,
-    ]);
-    await group.startTls(
-      'sentinel',
-      sentinelPort,
-      [
-        'tls-replication yes',
-        `sentinel monitor ${MASTER} 127.0.0.1 ${masterPort} 1`,
-        `sentinel down-after-milliseconds ${MASTER} 5000`,
-      ],
-      true,
-    );
+    let replicaPort: number;
+    [masterPort, replicaPort, sentinelPort] = await freePorts(3);
+    await group.startSentinels({
+      name: MASTER,
+      masterPort,
+      replicaPort,
+      sentinelPorts: [sentinelPort],
+      quorum: 1,
+      downAfterMs: 5000,
+    });
   }, 60000);
   afterAll(() => group.stop());
 
@@ -174,37 +126,8 @@ describe('Redis Cluster over TLS (rediss+cluster://)', () => {
   const ports: number[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
-      ports.push(await freePort());
-    }
-    // The bus port by default is the port + 10000, past 65535 for a high free port.
-    const busPorts = [await freePort(), await freePort(), await freePort()];
-    await Promise.all(
-      ports.map((port, i) =>
-        group.startTls(`node-${port}`, port, [
-          'tls-cluster yes',
-          'cluster-enabled yes',
-          `cluster-port ${busPorts[i]}`,
-          `cluster-config-file nodes-${port}.conf`,
-          'cluster-node-timeout 5000',
-        ]),
-      ),
-    );
-    await group.cli(
-      ['--tls', '--cacert', group.caFile],
-      [
-        '--cluster',
-        'create',
-        ...ports.map((p) => `127.0.0.1:${p}`),
-        '--cluster-replicas',
-        '0',
-        '--cluster-yes',
-      ],
-    );
-    await until(async () => {
-      const info = await group.cli(group.connection(ports[0]), ['cluster', 'info']);
-      return info.includes('cluster_state:ok') ? true : undefined;
-    }, 30000);
+    ports.push(...(await freePorts(3)));
+    await group.startCluster(ports);
   }, 120000);
   afterAll(() => group.stop());
 

@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
 import { TestHttpStore } from './support/http-store';
 import { ownDatabase } from './support/own-database';
-import { RedisGroup } from './support/redis-group';
-import { freePort } from './support/spawn-service';
+import { freePorts, RedisGroup } from './support/redis-group';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(180000);
-
-const run = promisify(execFile);
 
 /** One API with its workers on `redisUrl`: an erasure through an HTTP backend runs to the end. */
 async function eraseThrough(
@@ -74,18 +69,14 @@ describe('Redis through Sentinel', () => {
   let sentinelPort: number;
 
   beforeAll(async () => {
-    masterPort = await freePort();
-    sentinelPort = await freePort();
-    await group.start('master', masterPort, ['appendonly no']);
-    await group.start(
-      'sentinel',
-      sentinelPort,
-      [
-        `sentinel monitor privacy-master 127.0.0.1 ${masterPort} 1`,
-        'sentinel down-after-milliseconds privacy-master 5000',
-      ],
-      { sentinel: true },
-    );
+    [masterPort, sentinelPort] = await freePorts(2);
+    await group.startSentinels({
+      name: 'privacy-master',
+      masterPort,
+      sentinelPorts: [sentinelPort],
+      quorum: 1,
+      downAfterMs: 5000,
+    });
   });
   afterAll(() => group.stop());
 
@@ -111,40 +102,8 @@ describe('Redis Cluster', () => {
   const ports: number[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
-      ports.push(await freePort());
-    }
-    // The bus port by default is the port + 10000, past 65535 for a high free port.
-    const busPorts = [await freePort(), await freePort(), await freePort()];
-    await Promise.all(
-      ports.map((port, i) =>
-        group.start(`node-${port}`, port, [
-          'cluster-enabled yes',
-          `cluster-port ${busPorts[i]}`,
-          `cluster-config-file nodes-${port}.conf`,
-          'cluster-node-timeout 5000',
-          'appendonly no',
-        ]),
-      ),
-    );
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...ports.map((p) => `127.0.0.1:${p}`),
-      '--cluster-replicas',
-      '0',
-      '--cluster-yes',
-    ]);
-    for (const deadline = Date.now() + 20_000; ;) {
-      const { stdout } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'info']);
-      if (stdout.includes('cluster_state:ok')) {
-        break;
-      }
-      if (Date.now() > deadline) {
-        throw new Error('the cluster did not reach cluster_state:ok');
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ports.push(...(await freePorts(3)));
+    await group.startCluster(ports);
   });
   afterAll(() => group.stop());
 

@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
+/** The least a production start needs. */
+const PRODUCTION = {
+  MASTER_KEY: KEY,
+  NODE_ENV: 'production',
+  SMTP_URL: 'smtp://mail',
+  METRICS_TOKEN: 'metrics-scrape-token-0123',
+};
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'config-spec-'));
 
 function problemsOf(env: Record<string, string>, cwd = scratch()): string[] {
@@ -31,12 +38,6 @@ describe('loadConfig', () => {
   });
 
   it('gives admin sessions 30 minutes idle and 12 hours in all, and MFA_REQUIRED in production only', () => {
-    const production = {
-      MASTER_KEY: KEY,
-      NODE_ENV: 'production',
-      SMTP_URL: 'smtp://mail',
-      METRICS_TOKEN: 'metrics-scrape-token-0123',
-    };
     const development = loadConfig({ MASTER_KEY: KEY }, scratch());
     expect(development.auth).toMatchObject({
       sessionIdleSeconds: 1800,
@@ -44,8 +45,8 @@ describe('loadConfig', () => {
       mfaRequired: false,
       oidc: null,
     });
-    expect(loadConfig(production, scratch()).auth.mfaRequired).toBe(true);
-    expect(loadConfig({ ...production, MFA_REQUIRED: 'false' }, scratch()).auth.mfaRequired).toBe(
+    expect(loadConfig(PRODUCTION, scratch()).auth.mfaRequired).toBe(true);
+    expect(loadConfig({ ...PRODUCTION, MFA_REQUIRED: 'false' }, scratch()).auth.mfaRequired).toBe(
       false,
     );
   });
@@ -57,10 +58,7 @@ describe('loadConfig', () => {
     ).toBe(12);
     expect(
       problemsOf({
-        MASTER_KEY: KEY,
-        NODE_ENV: 'production',
-        SMTP_URL: 'smtp://mail',
-        METRICS_TOKEN: 'metrics-scrape-token-0123',
+        ...PRODUCTION,
         PASSWORD_HASH_COST: '16',
       }),
     ).toEqual(['PASSWORD_HASH_COST must be at least 17 when NODE_ENV=production']);
@@ -74,10 +72,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ MASTER_KEY: KEY }, scratch()).privacyRequests.testCrashAt).toBeNull();
     expect(
       problemsOf({
-        MASTER_KEY: KEY,
-        NODE_ENV: 'production',
-        SMTP_URL: 'smtp://mail',
-        METRICS_TOKEN: 'metrics-scrape-token-0123',
+        ...PRODUCTION,
         PRIVACY_TEST_CRASH_AT: 'before-store-commit',
       }),
     ).toEqual(['PRIVACY_TEST_CRASH_AT is for tests and refused when NODE_ENV=production']);
@@ -102,16 +97,10 @@ describe('loadConfig', () => {
   });
 
   it('lets webhooks reach private networks outside production only, unless told', () => {
-    const production = {
-      MASTER_KEY: KEY,
-      NODE_ENV: 'production',
-      SMTP_URL: 'smtp://mail',
-      METRICS_TOKEN: 'metrics-scrape-token-0123',
-    };
     expect(loadConfig({ MASTER_KEY: KEY }, scratch()).webhooks.allowPrivateNetworks).toBe(true);
-    expect(loadConfig(production, scratch()).webhooks.allowPrivateNetworks).toBe(false);
+    expect(loadConfig(PRODUCTION, scratch()).webhooks.allowPrivateNetworks).toBe(false);
     expect(
-      loadConfig({ ...production, WEBHOOK_PRIVATE_NETWORKS: 'true' }, scratch()).webhooks
+      loadConfig({ ...PRODUCTION, WEBHOOK_PRIVATE_NETWORKS: 'true' }, scratch()).webhooks
         .allowPrivateNetworks,
     ).toBe(true);
     expect(
@@ -121,18 +110,12 @@ describe('loadConfig', () => {
   });
 
   it('lets http stores reach any host outside production, none in production, unless listed', () => {
-    const production = {
-      MASTER_KEY: KEY,
-      NODE_ENV: 'production',
-      SMTP_URL: 'smtp://mail',
-      METRICS_TOKEN: 'metrics-scrape-token-0123',
-    };
     expect(loadConfig({ MASTER_KEY: KEY }, scratch()).dataStores.allowedHosts).toBeNull();
-    const none = loadConfig(production, scratch()).dataStores.allowedHosts;
+    const none = loadConfig(PRODUCTION, scratch()).dataStores.allowedHosts;
     expect(none?.allowsHost('127.0.0.1')).toBe(false);
     expect(none?.allowsHost('crm.internal')).toBe(false);
     const listed = loadConfig(
-      { ...production, DATA_STORE_ALLOWED_HOSTS: 'crm.internal, 10.0.0.0/8' },
+      { ...PRODUCTION, DATA_STORE_ALLOWED_HOSTS: 'crm.internal, 10.0.0.0/8' },
       scratch(),
     ).dataStores.allowedHosts;
     expect(listed?.allowsHost('crm.internal')).toBe(true);
