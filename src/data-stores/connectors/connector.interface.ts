@@ -56,6 +56,11 @@ export interface CollectionRectification {
 /** Rows per collection that still reach the subject after its erasure (all 0 when it worked). */
 export type RemainingRows = Record<string, number>;
 
+export interface ErasureWithProof {
+  collections: CollectionErasure[];
+  remaining: RemainingRows;
+}
+
 export type OptOutKind = 'opt_out_sale' | 'opt_out_sharing';
 
 export interface ConnectorCallContext {
@@ -97,8 +102,11 @@ export interface Connector {
    * Only stores whose erasure the service plans itself (SQL) have it.
    */
   planErasure?(subject: Subject): Promise<CollectionErasure[]>;
-  /** After `erase`: the subject's rows each collection still holds, by the same plan. */
-  remainingAfterErasure?(subject: Subject): Promise<RemainingRows>;
+  /**
+   * `erase`, then its proof: the subject's rows each collection still holds after the commit,
+   * by the same plan.
+   */
+  eraseWithProof?(subject: Subject, ctx: ErasureContext): Promise<ErasureWithProof>;
   optOut(subject: Subject, kind: OptOutKind, ctx: ConnectorCallContext): Promise<number>;
   /** Up to `limit` values of one column; values are classified and dropped, never stored. */
   sample(collection: string, field: string, limit: number): Promise<unknown[]>;

@@ -16,6 +16,7 @@ import { CatalogueRow, groupColumns } from './group-columns';
 import { mysqlDialect } from './sql-dialect';
 import {
   PlannedAnswer,
+  PlannedErasure,
   plannedStatements,
   SqlConnector,
   SqlTransaction,
@@ -86,38 +87,44 @@ export class MysqlConnector extends SqlConnector {
 
   /**
    * The whole transaction in one round trip: its statements sent as one script, their values
-   * escaped by the driver as for any statement here. The script stops at a failing statement;
-   * the results before it say which one that was, so the failure names its table as it would
-   * statement by statement.
+   * escaped by the driver as for any statement here, then COMMIT and the plan's counts read
+   * again after it. With a record to make before the commit, the statements go first and the
+   * COMMIT and counts in a second script once it is made. A script stops at a failing
+   * statement; the results before it say which one that was, so the failure names its table as
+   * it would statement by statement.
    */
   protected override async runErasure(
     plan: ErasurePlan,
     ctx?: ErasureContext,
-  ): Promise<CollectionErasure[]> {
+  ): Promise<PlannedErasure> {
     this.scriptPool ??= this.openPool(true);
     const pool = this.scriptPool;
     const connection = await new Promise<PoolConnection>((resolve, reject) =>
       pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
     ).catch(failedOn());
     const planned = plannedStatements(plan);
-    const script = new ScriptResults();
-    const answers = (): PlannedAnswer[] => planned.map((p, k) => script.answer(k + 1, p.counts));
-    // With a write-ahead record to make, the commit waits for it: one more round trip.
-    const hold = ctx?.beforeCommit !== undefined;
+    const closing: SqlStatement[] = [{ sql: 'COMMIT', params: [] }, plan.counts];
+    const opening: SqlStatement[] = [
+      { sql: 'START TRANSACTION', params: [] },
+      ...planned.map((p) => p.statement),
+      ...(ctx?.beforeCommit ? [] : closing),
+    ];
+    let running = opening;
+    let script = new ScriptResults();
+    let collections: CollectionErasure[];
     try {
-      await script.run(
-        connection,
-        [
-          'START TRANSACTION',
-          ...planned.map((p) => p.statement.sql),
-          ...(hold ? [] : ['COMMIT']),
-        ].join(';\n'),
-        planned.flatMap((p) => p.statement.params),
+      await script.run(connection, opening);
+      collections = tally(
+        plan,
+        planned,
+        planned.map((p, k) => script.answer(k + 1, p.counts)),
       );
       if (ctx?.beforeCommit) {
         // MariaDB cannot tell later whether a transaction committed: no id to give.
-        await ctx.beforeCommit(tally(plan, planned, answers()), undefined);
-        await connection.promise().query('COMMIT');
+        await ctx.beforeCommit(collections, undefined);
+        running = closing;
+        script = new ScriptResults();
+        await script.run(connection, closing);
       }
     } catch (e) {
       // Rolled back, or dropped when that fails too (the server then rolls back).
@@ -131,11 +138,11 @@ export class MysqlConnector extends SqlConnector {
           resolve();
         }),
       );
-      // Result 0 is START TRANSACTION's; the one that failed is the next after those answered.
-      throw classifyDriverError(e, planned[script.answered - 1]?.statement.table);
+      // The one that failed is the next after those that answered.
+      throw classifyDriverError(e, running[script.answered]?.table);
     }
     connection.release();
-    return tally(plan, planned, answers());
+    return { collections, recount: script.answer(running.length - 1, true) as number[] };
   }
 
   protected async ping(): Promise<string> {
@@ -251,10 +258,13 @@ class ScriptResults {
     return this.results.length;
   }
 
-  run(connection: PoolConnection, sql: string, params: unknown[]): Promise<void> {
+  run(connection: PoolConnection, statements: SqlStatement[]): Promise<void> {
     return new Promise((resolve, reject) => {
       connection
-        .query(sql, params)
+        .query(
+          statements.map((s) => s.sql).join(';\n'),
+          statements.flatMap((s) => s.params),
+        )
         // Each statement announces its result with its columns (none for a change).
         .on('fields', (fields) => this.results.push(fields === undefined ? EMPTY_HEADER : []))
         .on('result', (result: unknown) => {

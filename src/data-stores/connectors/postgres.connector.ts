@@ -5,10 +5,24 @@ import {
   ForeignKeyColumnRow,
   groupForeignKeys,
 } from 'src/data-stores/erasure/foreign-key';
-import type { CatalogueTable, CommitStatus, RecordBatch } from './connector.interface';
+import type { ErasurePlan } from 'src/data-stores/erasure/erasure-planner';
+import type {
+  CatalogueTable,
+  CollectionErasure,
+  CommitStatus,
+  ErasureContext,
+  RecordBatch,
+} from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
+import { PipelinedResult, PostgresPipelineQuery } from './postgres-pipeline.query';
 import { postgresDialect } from './sql-dialect';
-import { SqlConnector, SqlTransaction } from './sql.connector';
+import {
+  PlannedErasure,
+  plannedStatements,
+  SqlConnector,
+  SqlTransaction,
+  tally,
+} from './sql.connector';
 import { classifyDriverError, failedOn } from './store-error';
 import type { SqlStatement } from './subject-query.builder';
 
@@ -123,6 +137,62 @@ export class PostgresConnector extends SqlConnector {
       }
       client.release(!committed);
     }
+  }
+
+  /**
+   * The whole transaction in one round trip: BEGIN, the plan's statements, COMMIT and the plan's
+   * counts read again after it, pipelined with their values bound as parameters. With a record
+   * to make before the commit, the first pipeline ends with the transaction's id instead, and
+   * COMMIT and the counts follow in a second once it is made. The server stops at a failing
+   * statement; the count of those that finished before it says which one that was, so the
+   * failure names its table as it would statement by statement.
+   */
+  protected override async runErasure(
+    plan: ErasurePlan,
+    ctx?: ErasureContext,
+  ): Promise<PlannedErasure> {
+    const planned = plannedStatements(plan);
+    const closing: SqlStatement[] = [{ sql: 'COMMIT', params: [] }, plan.counts];
+    const opening: SqlStatement[] = [
+      { sql: 'BEGIN', params: [] },
+      ...planned.map((p) => p.statement),
+      // The id with its epoch (txid_current), so it never names a wrapped-around transaction.
+      ...(ctx?.beforeCommit ? [{ sql: 'SELECT txid_current()::text AS id', params: [] }] : closing),
+    ];
+    const client = await this.pool.connect().catch(failedOn());
+    let running = opening;
+    let pipeline: PostgresPipelineQuery | undefined;
+    const send = (statements: SqlStatement[]) =>
+      new Promise<PipelinedResult[]>((resolve, reject) => {
+        running = statements;
+        pipeline = new PostgresPipelineQuery(statements, (error, answered) =>
+          error ? reject(error) : resolve(answered),
+        );
+        client.query(pipeline);
+      });
+    const counts = (result: PipelinedResult) => Object.values(result.rows[0]).map(Number);
+    let collections: CollectionErasure[];
+    let recount: number[];
+    try {
+      const opened = await send(opening);
+      collections = tally(
+        plan,
+        planned,
+        planned.map((p, k) => (p.counts ? counts(opened[k + 1]) : (opened[k + 1].rowCount ?? 0))),
+      );
+      let closed = opened;
+      if (ctx?.beforeCommit) {
+        await ctx.beforeCommit(collections, String(opened[opened.length - 1].rows[0].id));
+        closed = await send(closing);
+      }
+      recount = counts(closed[closed.length - 1]);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw classifyDriverError(e, running[pipeline?.completed ?? 0]?.table);
+    }
+    client.release();
+    return { collections, recount };
   }
 
   protected async transaction<T>(

@@ -10,6 +10,7 @@ import type {
   Connector,
   ConnectorTestResult,
   ErasureContext,
+  ErasureWithProof,
   RecordBatch,
   RemainingRows,
 } from './connector.interface';
@@ -47,6 +48,12 @@ export interface PlannedStatement {
 
 /** What a planned statement answered: the rows it changed, or its counts in step order. */
 export type PlannedAnswer = number | number[];
+
+/** What an erasure's transaction did, and the plan's counts read again after its commit. */
+export interface PlannedErasure {
+  collections: CollectionErasure[];
+  recount: number[];
+}
 
 /** The statements an erasure runs, in order. */
 export function plannedStatements(plan: ErasurePlan): PlannedStatement[] {
@@ -136,9 +143,22 @@ export abstract class SqlConnector implements Connector {
   }
 
   async erase(subject: Subject, ctx?: ErasureContext): Promise<CollectionErasure[]> {
+    return (await this.eraseWithProof(subject, ctx)).collections;
+  }
+
+  /**
+   * The erasure and its proof: the same plan's counts, read after the commit, find nothing
+   * left on any path to the subject.
+   */
+  async eraseWithProof(subject: Subject, ctx?: ErasureContext): Promise<ErasureWithProof> {
     const plan = await this.plan(subject);
     try {
-      return await this.runErasure(plan, ctx);
+      const { collections, recount } = await this.runErasure(plan, ctx);
+      const remaining: RemainingRows = {};
+      plan.steps.forEach((step, i) => {
+        remaining[step.collection] = (remaining[step.collection] ?? 0) + recount[i];
+      });
+      return { collections, remaining };
     } catch (e) {
       // A key the plan did not know of, a column gone or of another type: read the schema again.
       if (e instanceof StoreError && e.failure !== undefined && SCHEMA_FAILURES.has(e.failure)) {
@@ -148,9 +168,12 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
-  /** The plan's statements in one transaction, one round trip each. */
-  protected runErasure(plan: ErasurePlan, ctx?: ErasureContext): Promise<CollectionErasure[]> {
-    return this.transaction(async (tx) => {
+  /**
+   * The plan's statements in one transaction, one round trip each, then its counts (outside
+   * it: one statement reads one snapshot, taken after the commit).
+   */
+  protected async runErasure(plan: ErasurePlan, ctx?: ErasureContext): Promise<PlannedErasure> {
+    const collections = await this.transaction(async (tx) => {
       const statements = plannedStatements(plan);
       const answers: PlannedAnswer[] = [];
       for (const planned of statements) {
@@ -164,6 +187,7 @@ export abstract class SqlConnector implements Connector {
       }
       return erased;
     });
+    return { collections, recount: await this.readCounts(plan.counts) };
   }
 
   /** Every step's count, before anything changes, in a read-only transaction. */
@@ -175,17 +199,6 @@ export abstract class SqlConnector implements Connector {
       action: step.action,
       rows: rows[i],
     }));
-  }
-
-  /** The same counts after the erasure: every path to the subject should now find nothing. */
-  async remainingAfterErasure(subject: Subject): Promise<RemainingRows> {
-    const plan = await this.plan(subject);
-    const rows = await this.readCounts(plan.counts);
-    const remaining: RemainingRows = {};
-    plan.steps.forEach((step, i) => {
-      remaining[step.collection] = (remaining[step.collection] ?? 0) + rows[i];
-    });
-    return remaining;
   }
 
   private loadSchema(): Promise<{ queries: SubjectQueryBuilder; planner: ErasurePlanner }> {

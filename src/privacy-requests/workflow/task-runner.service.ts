@@ -6,6 +6,7 @@ import type {
   CollectionErasure,
   Connector,
   ErasureContext,
+  RemainingRows,
 } from 'src/data-stores/connectors/connector.interface';
 import { classifyDriverError, StoreError } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
@@ -96,9 +97,8 @@ export class TaskRunner {
         break;
       }
       case 'erasure': {
-        const collections = await this.erase(taskId, work, connector, subject, ctx);
         // Proof of erasure: the same plan's paths, read again after the commit, find nothing.
-        const remaining = await connector.remainingAfterErasure?.(subject);
+        const { collections, remaining } = await this.erase(taskId, work, connector, subject, ctx);
         const left = Object.entries(remaining ?? {}).filter(([, n]) => n > 0);
         if (left.length > 0) {
           throw new StoreError(
@@ -140,7 +140,8 @@ export class TaskRunner {
    * The erasure, with its outcome written to the task's row before the store commits it: a rerun
    * after a crash between that commit and the task's record finds nothing left to erase, and
    * counts what the earlier attempts committed (the store says which did, or the empty rerun
-   * shows it) instead. Answers the rows of every committed attempt together.
+   * shows it) instead. Answers the rows of every committed attempt together, and the rows still
+   * reaching the subject after the commit where the store can tell.
    */
   private async erase(
     taskId: string,
@@ -148,10 +149,10 @@ export class TaskRunner {
     connector: Connector,
     subject: Subject,
     ctx: ErasureContext,
-  ): Promise<CollectionErasure[]> {
+  ): Promise<{ collections: CollectionErasure[]; remaining?: RemainingRows }> {
     const pending = work.pendingOutcome;
     let settled: CollectionErasure[] = [];
-    const now = await connector.erase(subject, {
+    const erasure: ErasureContext = {
       ...ctx,
       beforeCommit: async (collections, commit) => {
         const status =
@@ -166,9 +167,12 @@ export class TaskRunner {
         });
         this.crashFor('before-store-commit');
       },
-    });
+    };
+    const now = connector.eraseWithProof
+      ? await connector.eraseWithProof(subject, erasure)
+      : { collections: await connector.erase(subject, erasure) };
     this.crashFor('after-store-commit');
-    return addErasures(settled, now);
+    return { ...now, collections: addErasures(settled, now.collections) };
   }
 
   /** A test's crash at `point` (PRIVACY_TEST_CRASH_AT, refused in production): SIGKILL, no cleanup. */

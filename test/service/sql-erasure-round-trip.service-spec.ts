@@ -1,0 +1,177 @@
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import { MysqlConnector } from 'src/data-stores/connectors/mysql.connector';
+import { PostgresConnector } from 'src/data-stores/connectors/postgres.connector';
+import type { SqlConnector } from 'src/data-stores/connectors/sql.connector';
+import { StoreError } from 'src/data-stores/connectors/store-error';
+import type { CollectionSpec } from 'src/data-stores/data-store.types';
+import { createFkShop, FK_COLLECTIONS, fkEmail, FkShop } from '../support/fk-shop-fixture';
+
+const TAG = `trip${process.pid}`;
+const COLLECTIONS = FK_COLLECTIONS as CollectionSpec[];
+
+/** What the test asks of a store's own database, outside the connector. */
+interface Admin {
+  customers(id?: number): Promise<number>;
+  refuseDeletes(on: boolean): Promise<void>;
+  end(): Promise<void>;
+}
+
+async function postgresAdmin(url: string): Promise<Admin> {
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  await pg.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'refused by the store'; END $$`);
+  return {
+    customers: async (id) =>
+      Number(
+        (
+          await pg.query<{ n: string }>(
+            'SELECT count(*) AS n FROM customers WHERE $1::int IS NULL OR id = $1',
+            [id ?? null],
+          )
+        ).rows[0].n,
+      ),
+    refuseDeletes: async (on) => {
+      await pg.query(
+        on
+          ? 'CREATE TRIGGER refuse_delete BEFORE DELETE ON customers FOR EACH ROW EXECUTE FUNCTION refuse()'
+          : 'DROP TRIGGER refuse_delete ON customers',
+      );
+    },
+    end: () => pg.end(),
+  };
+}
+
+async function mysqlAdmin(url: string): Promise<Admin> {
+  const my = await createConnection({ uri: url });
+  return {
+    customers: async (id) => {
+      const [rows] = await my.query(
+        'SELECT count(*) AS n FROM customers WHERE ? IS NULL OR id = ?',
+        [id ?? null, id ?? null],
+      );
+      return Number((rows as Array<{ n: number }>)[0].n);
+    },
+    refuseDeletes: async (on) => {
+      await my.query(
+        on
+          ? `CREATE TRIGGER refuse_delete BEFORE DELETE ON customers FOR EACH ROW
+               SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the store'`
+          : 'DROP TRIGGER refuse_delete',
+      );
+    },
+    end: () => my.end(),
+  };
+}
+
+/**
+ * An erasure's transaction and its after-check go to a SQL store in one round trip (a pipeline
+ * of bound statements on PostgreSQL, one script on MariaDB); these hold its contract.
+ */
+describe.each([
+  [
+    'postgres',
+    (s: FkShop) => new PostgresConnector(s.postgresUrl, COLLECTIONS, 'trip-key'),
+    (s: FkShop) => postgresAdmin(s.postgresUrl),
+  ],
+  [
+    'mysql',
+    (s: FkShop) => new MysqlConnector(s.mysqlUrl, COLLECTIONS, 'trip-key'),
+    (s: FkShop) => mysqlAdmin(s.mysqlUrl),
+  ],
+] as const)('%s erasure in one round trip', (engine, connect, administer) => {
+  let shop: FkShop;
+  let connector: SqlConnector;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    shop = await createFkShop(4, TAG);
+    connector = connect(shop);
+    admin = await administer(shop);
+  });
+
+  afterAll(async () => {
+    await admin.end();
+    await connector.close();
+    await shop.drop();
+  });
+
+  it('erases what the plan counted and proves nothing reaches the subject, keeping bystanders', async () => {
+    const subject = { email: fkEmail(2, TAG) };
+    const planned = await connector.planErasure(subject);
+    const { collections, remaining } = await connector.eraseWithProof(subject);
+    expect(collections).toEqual(planned);
+    expect(collections.find((c) => c.collection === 'customers')).toMatchObject({ rows: 1 });
+    expect(collections.find((c) => c.collection === 'orders')).toMatchObject({ rows: 2 });
+    expect(remaining).toMatchObject({ customers: 0, orders: 0 });
+    expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
+    expect(await admin.customers(2)).toBe(0);
+    expect(await admin.customers(1)).toBe(1);
+    expect(await admin.customers(3)).toBe(1);
+    // A second run finds nothing left.
+    expect((await connector.erase(subject)).every((c) => c.rows === 0)).toBe(true);
+  });
+
+  it('sends values as values: quotes and backslashes match nothing and change nothing', async () => {
+    const { collections } = await connector.eraseWithProof({
+      email: `o'brien\\'; DELETE FROM customers; --@x.test`,
+    });
+    expect(collections.every((c) => c.rows === 0)).toBe(true);
+    expect(await admin.customers()).toBe(3);
+  });
+
+  it('makes the record before the commit between the statements and the commit, and rolls back when it fails', async () => {
+    const subject = { email: fkEmail(4, TAG) };
+    const before = await connector.planErasure(subject);
+    const refused = await connector
+      .eraseWithProof(subject, {
+        requestId: 'trip',
+        beforeCommit: () => Promise.reject(new Error('the service database is away')),
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(refused).toBeInstanceOf(Error);
+    expect(await connector.planErasure(subject)).toEqual(before);
+    let recorded: { rows: number; commit: string | undefined } | undefined;
+    const { collections, remaining } = await connector.eraseWithProof(subject, {
+      requestId: 'trip',
+      beforeCommit: async (erased, commit) => {
+        // Not committed yet: the subject is still there for anyone else.
+        expect(await admin.customers(4)).toBe(1);
+        recorded = { rows: erased.reduce((n, c) => n + c.rows, 0), commit };
+      },
+    });
+    expect(collections).toEqual(before);
+    expect(recorded?.rows).toBe(before.reduce((n, c) => n + c.rows, 0));
+    // PostgreSQL names its transaction so a rerun can ask whether it committed; MariaDB cannot.
+    expect(recorded?.commit).toEqual(
+      engine === 'postgres' ? expect.stringMatching(/^\d+$/) : undefined,
+    );
+    expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
+    expect(await admin.customers(4)).toBe(0);
+  });
+
+  it('rolls the whole transaction back when a statement fails, naming that statement’s table', async () => {
+    await admin.refuseDeletes(true);
+    const subject = { email: fkEmail(3, TAG) };
+    const before = await connector.planErasure(subject);
+    const failure = await connector.eraseWithProof(subject).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as StoreError).table).toBe('customers');
+    // The orders' unlinking ran before the refused delete and was rolled back with it.
+    expect(await connector.planErasure(subject)).toEqual(before);
+    await admin.refuseDeletes(false);
+    // The connection the failure used is not reused in a broken state: the next erasure works.
+    const { collections, remaining } = await connector.eraseWithProof(subject);
+    expect(collections).toEqual(before);
+    expect(remaining).toMatchObject({ customers: 0, orders: 0 });
+    expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
+    expect(await admin.customers(3)).toBe(0);
+  });
+});
