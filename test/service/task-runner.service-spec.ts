@@ -125,15 +125,24 @@ describe('TaskRunner', () => {
 
   it("a run overlapping an earlier one that finds nothing left keeps the first run's counts", async () => {
     const { requestId, taskId } = await setup();
-    const answers = [
-      { rows: 11, after: 50 },
-      { rows: 0, after: 150 },
+    const erased = (rows: number) => [
+      { collection: 'customers', action: 'deleted' as const, rows },
     ];
+    // Both runs reach the store before either answers: the first erases 11 rows; the second
+    // answers once the first's result is recorded and, finding nothing left, erases none.
+    let secondCalled: () => void = () => undefined;
+    const bothCalled = new Promise<void>((r) => (secondCalled = r));
+    const firstRecorded = async () => {
+      while ((await state(requestId, taskId)).task !== 'completed') {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
     store.next = () => {
-      const { rows, after } = answers.shift() ?? { rows: 0, after: 0 };
-      return new Promise((r) =>
-        setTimeout(() => r([{ collection: 'customers', action: 'deleted', rows }]), after),
-      );
+      if (store.calls === 1) {
+        return bothCalled.then(() => erased(11));
+      }
+      secondCalled();
+      return firstRecorded().then(() => erased(0));
     };
     await Promise.all([runner.run(requestId, taskId), runner.run(requestId, taskId)]);
     expect(store.calls).toBe(2);
