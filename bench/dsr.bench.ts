@@ -11,7 +11,7 @@
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -49,19 +49,15 @@ async function adminQuery(sql: string): Promise<void> {
   await c.end();
 }
 
-/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the worker processes. */
-const WORKER_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the API and the workers. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function spawnDist(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    [...(entry === 'worker' ? WORKER_NODE_ARGS : []), join(ROOT, 'dist', 'src', `${entry}.js`)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  return spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist', 'src', `${entry}.js`)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** A live process's peak (VmHWM, since it started) or current (VmRSS) resident set size, in MB. */
@@ -78,8 +74,52 @@ const peakRssMb = (pid: number): number => rssMb(pid, 'VmHWM');
 function cpuSeconds(pid: number): number {
   // Fields after the command name, which is in parentheses and may hold spaces.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticksPerSecond = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  ticksPerSecond ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+let ticksPerSecond: number | undefined;
+
+/** The database servers' processes, by what their command is called. */
+const SERVERS: Record<string, string> = {
+  postgres: 'PostgreSQL',
+  mariadbd: 'MariaDB',
+  mysqld: 'MariaDB',
+  'redis-server': 'Redis',
+};
+
+/**
+ * CPU seconds of every database server process now, by pid. The servers are shared: what other
+ * work on the machine asks of them is counted too.
+ */
+function serverCpu(): Map<number, { server: string; seconds: number }> {
+  const found = new Map<number, { server: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) {
+      continue;
+    }
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const server = SERVERS[stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))];
+      if (server) {
+        found.set(pid, { server, seconds: cpuSeconds(pid) });
+      }
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return found;
+}
+
+/** CPU seconds per server since `before` (a backend started since counts from zero). */
+function serverCpuSince(
+  before: Map<number, { server: string; seconds: number }>,
+): Record<string, number> {
+  const spent: Record<string, number> = {};
+  for (const [pid, now] of serverCpu()) {
+    spent[now.server] = (spent[now.server] ?? 0) + now.seconds - (before.get(pid)?.seconds ?? 0);
+  }
+  return spent;
 }
 
 /** Stops a child and waits for it to exit so its pool connections are gone before the next case. */
@@ -341,6 +381,7 @@ async function main(): Promise<void> {
     await sleep(8000);
     const processes = [api, ...workers].map((p) => p.pid as number);
     const cpuBefore = processes.map(cpuSeconds);
+    const serversBefore = serverCpu();
     const started = Date.now();
     // Eight clients file the requests at once, as several product backends would.
     let next = 1;
@@ -361,6 +402,7 @@ async function main(): Promise<void> {
     }
     const erasureSeconds = (Date.now() - started) / 1000;
     const [apiCpu, ...workerCpu] = processes.map((pid, i) => cpuSeconds(pid) - cpuBefore[i]);
+    const serversCpu = serverCpuSince(serversBefore);
     // Why tasks failed or were retried (safe messages: tables and codes, no values).
     const reasons = await db.query<{ detail: string; n: string }>(
       `SELECT detail, count(*) AS n FROM privacy_request_tasks
@@ -389,6 +431,15 @@ async function main(): Promise<void> {
       value: ((apiCpu + workerCpu[0] + workerCpu[1]) * 1000) / SUBJECTS,
       unit: 'ms',
       note: `user + system: API ${((apiCpu * 1000) / SUBJECTS).toFixed(1)}, workers ${workerCpu.map((c) => ((c * 1000) / SUBJECTS).toFixed(1)).join(' + ')} ms`,
+    });
+    report.add({
+      id: '1d',
+      name: 'erasure, database servers CPU time per subject',
+      value: (Object.values(serversCpu).reduce((a, b) => a + b, 0) * 1000) / SUBJECTS,
+      unit: 'ms',
+      note: `shared servers, other work included: ${Object.entries(serversCpu)
+        .map(([server, c]) => `${server} ${((c * 1000) / SUBJECTS).toFixed(1)}`)
+        .join(', ')} ms`,
     });
     const erasureRss = workers.map((w) => peakRssMb(w.pid as number));
     report.add({
