@@ -205,15 +205,7 @@ export class FieldCryptoService {
     fields: Record<string, string>,
   ): Promise<Map<string, number>> {
     // Every caller: the internal keyrings are refused even to unrestricted keys and users.
-    const aliases = new Map<string, number>();
-    for (const ciphertext of Object.values(fields)) {
-      try {
-        const alias = this.crypto.fields.describe(ciphertext).alias;
-        aliases.set(alias, (aliases.get(alias) ?? 0) + 1);
-      } catch {
-        continue;
-      }
-    }
+    const aliases = this.crypto.fields.aliasCounts(Object.values(fields));
     for (const alias of aliases.keys()) {
       await this.checkAlias(ctx, action, alias);
     }

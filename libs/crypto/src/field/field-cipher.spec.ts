@@ -48,6 +48,24 @@ describe('FieldCipher', () => {
     });
   });
 
+  it('counts the alias each ciphertext names, leaving unreadable ones out', async () => {
+    await t.crypto.keyring.createKeyring('orders');
+    const pii = await t.crypto.fields.encryptValues(['a', 'b', 'c']);
+    const orders = await t.crypto.fields.encryptValues(['d', 'e'], { keyAlias: 'orders' });
+    const subject = await t.crypto.fields.encrypt('f', { subjectId: 'subject-1' });
+    const counts = t.crypto.fields.aliasCounts([
+      pii[0],
+      pii[1],
+      orders[0],
+      'not base64url!',
+      orders[1],
+      pii[2],
+      subject,
+      '',
+    ]);
+    expect(Object.fromEntries(counts)).toEqual({ pii: 4, orders: 2 });
+  });
+
   it('adds less than 48 bytes to the plaintext before base64url, with and without a subject key', async () => {
     const plaintext = 'x'.repeat(64);
     const plain = Buffer.from(await t.crypto.fields.encrypt(plaintext), 'base64url');

@@ -132,6 +132,33 @@ export class FieldCipher {
     };
   }
 
+  /**
+   * How many of `ciphertexts` name each keyring alias, read from their headers without any key;
+   * unreadable ones are left out (their decryption fails and names them). The fields of a batch
+   * usually share one header, so a text that starts with the previous one's alias-bearing
+   * base64url characters is counted under its alias without being decoded.
+   */
+  aliasCounts(ciphertexts: Iterable<string>): Map<string, number> {
+    const counts = new Map<string, number>();
+    let prefix: string | undefined;
+    let alias = '';
+    for (const text of ciphertexts) {
+      if (prefix === undefined || !text.startsWith(prefix)) {
+        try {
+          alias = this.describe(text).alias;
+        } catch {
+          prefix = undefined;
+          continue;
+        }
+        // Bytes 0 .. 1 + L (format and flags, alias length, alias) are encoded, whole, by the
+        // first 4 * ceil((2 + L) / 3) characters.
+        prefix = text.slice(0, 4 * Math.ceil((2 + alias.length) / 3));
+      }
+      counts.set(alias, (counts.get(alias) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   async encryptValues(
     plaintexts: readonly string[],
     options: FieldEncryptOptions = {},
