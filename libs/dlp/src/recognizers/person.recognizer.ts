@@ -1,6 +1,7 @@
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import type { Finding } from '../types';
 import { fold, HONORIFIC_WORDS, names, nlp } from './person/gazetteer';
+import { posVerdict } from './person/pos-check';
 
 /** A capitalised word: a capital, then letters (accents, inner capitals as in McDonald), ' or -. */
 const WORD = String.raw`\p{Lu}[\p{Ll}\p{M}](?:[\p{L}\p{M}]|['’-]\p{L}){0,30}`;
@@ -35,6 +36,8 @@ const SIGN_OFF_BEFORE = atEnd(
 const STRONG_AFTER = /^[ \t]*(?:said|says|asked|wrote|replied|told|called|explained|added)\b/;
 /** Weak cues: "by", "with", "to" a name. */
 const WEAK_BEFORE = atEnd(/\b(?:by|with|to|for|from|and|cc)[ \t]+$/i);
+/** Weak cues that a town ("from Olten") or a company ("Kohler and Kozey") follows as often. */
+const PLACE_OR_FIRM_CUE_BEFORE = atEnd(/\b(?:from|and|for)[ \t]+$/i);
 /** A speaker label: a name at a line start (after a time stamp) followed by a colon. */
 const SPEAKER_AFTER = /^:[ \t]/;
 const LINE_START_BEFORE = atEnd(/(?:^|\n)[ \t]*(?:\[[\d:. ]+\][ \t]*)?$/);
@@ -176,8 +179,15 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
     }
   } else if (knownCount === 1) {
     // A known name alone with no cue is left out: scored low, a context word nearby
-    // ("Customer Care | Reynolds") would lift it.
-    score = strong ? 0.75 : WEAK_BEFORE.test(before) ? 0.25 : 0;
+    // ("Customer Care | Reynolds") would lift it. After "with", "to" or "by" the part-of-speech
+    // tagger settles it ("leave with Emanuela"); the only window it is asked about.
+    score = strong
+      ? 0.75
+      : WEAK_BEFORE.test(before)
+        ? PLACE_OR_FIRM_CUE_BEFORE.test(before)
+          ? 0.25
+          : uncertain(text, start, end, 0.25, 0.5, 0.1)
+        : 0;
   } else if (
     (speaker ? TIME_STAMP_BEFORE.test(before) : strong) &&
     (!words[0].stop || words[0].known)
@@ -189,6 +199,22 @@ function scoreRun(text: string, runStart: number, value: string, out: Finding[])
   if (score > 0) {
     push(out, start, end, score);
   }
+}
+
+/**
+ * A score in the uncertain band, settled by the part-of-speech tagger: `raised` when it takes
+ * every word for a proper noun, `lowered` when it takes none for one, else `score` unchanged.
+ */
+function uncertain(
+  text: string,
+  start: number,
+  end: number,
+  score: number,
+  raised: number,
+  lowered: number,
+): number {
+  const verdict = posVerdict(text, start, end);
+  return verdict === 'name' ? raised : verdict === 'word' ? lowered : score;
 }
 
 /** Honorifics and salutations: what follows is a name. */
