@@ -52,12 +52,14 @@ export class AppModule {
         RateLimitModule,
         AuthModule,
         HealthModule,
+        // Express tries routes in the order they were registered: the routes product backends
+        // call at high rates (consent checks, field encryption) come before the rest.
+        ConsentModule.register({ workers }),
+        CryptoModule.register({ workers }),
         MaintenanceModule.register({ workers }),
         DataStoresModule.register({ workers }),
         PrivacyRequestsModule.register({ workers }),
-        CryptoModule.register({ workers }),
         DlpModule,
-        ConsentModule.register({ workers }),
         IncidentsModule,
         PagesModule,
         ReportsModule,
