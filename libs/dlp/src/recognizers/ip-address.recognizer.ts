@@ -69,6 +69,11 @@ const MAX_RUN = 45;
 export function ipv6Starts(text: string): number[] {
   const starts: number[] = [];
   for (const q of positionsOf(text, ':')) {
+    // Most colons (JSON keys, labels, prose) are followed by a space or quote: no run goes on,
+    // so there is no need to walk back to where it would start.
+    if (!continuesRun(text.charCodeAt(q + 1))) {
+      continue;
+    }
     let p = q;
     while (p > q - MAX_RUN && p > 0 && isHexOrDot(text.charCodeAt(p - 1))) {
       p--;
@@ -78,6 +83,11 @@ export function ipv6Starts(text: string): number[] {
     }
   }
   return starts;
+}
+
+/** Whether `hasSecondColon` can hold after a colon followed by this character. */
+function continuesRun(code: number): boolean {
+  return isHexOrDot(code) || code === 58 || code === 37 || code === 47;
 }
 
 /**
