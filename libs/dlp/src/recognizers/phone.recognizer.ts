@@ -126,13 +126,26 @@ const MONEY = /^\d{1,3}(?:,\d{3})*\.\d{2}(?!\.?\d)/;
  */
 const POSTCODE = /^\d{4,5}-\d{3,4}$/;
 const MAX_GROUPS = 8;
-/** An ISO date (2024-05-01) closing a candidate, as log lines start with one. */
-const ISO_DATE_TAIL = /(?:^|[ ./-])\d{4}-[01]\d-[0-3]\d$/;
+/** An ISO date (2024-05-01), tried only where it would close a candidate. */
+const ISO_DATE_AT = /\d{4}-[01]\d-[0-3]\d$/y;
+const ISO_DATE_LENGTH = 10;
+const DATE_SEPARATORS = ' ./-';
 
-/** A candidate that is a short number and then an ISO date holds no phone number. */
+/**
+ * A candidate that is a short number and then an ISO date (alone, or after a space, dot, slash
+ * or hyphen) holds no phone number, as log lines start with one. The date can only be the last
+ * ten characters, so it is tested there rather than searched for from every position.
+ */
 function dateTailed(candidate: string): boolean {
-  const tail = ISO_DATE_TAIL.exec(candidate);
-  return tail !== null && digitCount(candidate.slice(0, tail.index)) < 7;
+  const at = candidate.length - ISO_DATE_LENGTH;
+  if (at < 0) {
+    return false;
+  }
+  if (at > 0 && !DATE_SEPARATORS.includes(candidate[at - 1])) {
+    return false;
+  }
+  ISO_DATE_AT.lastIndex = at;
+  return ISO_DATE_AT.test(candidate) && digitCount(candidate.slice(0, Math.max(0, at - 1))) < 7;
 }
 const MAX_SINGLE_DIGIT_GROUPS = 2;
 
