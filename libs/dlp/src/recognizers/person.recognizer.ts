@@ -92,7 +92,9 @@ function tokens(text: string, start: number, value: string): Token[] {
   TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN.exec(value)) !== null) {
-    const word = fold(m[0].replace(/\.$/, ''));
+    const raw = m[0];
+    // An initial's dot is no part of the word; most tokens have none to strip.
+    const word = fold(raw.charCodeAt(raw.length - 1) === 46 ? raw.slice(0, -1) : raw);
     out.push({
       start: start + m.index,
       end: start + m.index + m[0].length,
