@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { CUE_HINT, HONORIFIC_HINT } from './person.recognizer';
 
 /** The hints in their plain form: what each must find, and nothing else. */
-const PLAIN_HONORIFIC = /(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
+const PLAIN_HONORIFIC = /(?:M[rsx]|Mrs|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b/;
 const PLAIN_CUE = /\b(?:name|i am|i'm|im|call me|this is)\b/i;
 
 /** Texts joined from pieces holding the words, their halves and what ends or glues a word. */

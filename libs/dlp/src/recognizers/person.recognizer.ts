@@ -230,11 +230,13 @@ const LABEL = new RegExp(
   'giu',
 );
 /**
- * Whether `(?:M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b` matches: a capital the words start
- * with, the rest of a word, then the words behind it. The engine skips fast to the few capitals,
- * but stopped at every letter the words start with when written as an alternation.
+ * Whether `(?:M[rsx]|Mrs|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)\b` matches (the honorifics of
+ * HONORIFIC): a capital the words start with, the rest of a word, then the words behind it. The
+ * engine skips fast to the few capitals, but stopped at every letter the words start with when
+ * written as an alternation.
  */
-export const HONORIFIC_HINT = /[MDPSLR][a-z]{1,3}\b(?<=M[rsx]|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)/;
+export const HONORIFIC_HINT =
+  /[MDPSLR][a-z]{1,3}\b(?<=M[rsx]|Mrs|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)/;
 const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
 /**
  * Whether a cue for a lower-case name is in the text: found from the cue's last two letters
