@@ -10,12 +10,12 @@ import type {
 } from 'src/data-stores/connectors/connector.interface';
 import { classifyDriverError, StoreError } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
+import type { Subject } from 'src/data-stores/data-store.types';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository, TaskWork } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
-import type { Subject } from 'src/data-stores/data-store.types';
 import { SubjectProtector } from '../subject-protector.service';
 import { addErasures, erasureOutcome, settledBefore } from './erasure-outcome';
 import type { TaskOutcome, TaskOutcomeMemo } from './task-outcome-memo';
