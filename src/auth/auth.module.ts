@@ -16,6 +16,7 @@ import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 import { WebauthnCredentialEntity } from './entities/webauthn-credential.entity';
 import { MfaService } from './mfa/mfa.service';
 import { TotpSecretMoves } from './mfa/totp-secret-moves';
+import { TotpSecretsRepository } from './mfa/totp-secrets.repository';
 import { TotpService } from './mfa/totp.service';
 import { WebauthnController } from './mfa/webauthn.controller';
 import { WebauthnService } from './mfa/webauthn.service';
@@ -64,6 +65,7 @@ import { AdminUsersService } from './users/admin-users.service';
     MfaService,
     TotpService,
     TotpSecretMoves,
+    TotpSecretsRepository,
     WebauthnService,
     OidcClient,
     OidcLoginService,

@@ -1,11 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ServiceKeys } from 'src/common/crypto/service-keys';
 import { ServiceValueMovesRepository } from 'src/crypto/reseal/service-value-moves.repository';
 import { SECRET_LABEL } from './mfa.service';
+import { TOTP_SECRET_COLUMNS, TotpSecretsRepository } from './totp-secrets.repository';
 
-const COLUMNS = ['totp_secret', 'totp_pending_secret'] as const;
 const MOVE = 'admin_users.totp_secret';
 
 /**
@@ -19,7 +17,7 @@ export class TotpSecretMoves implements OnApplicationBootstrap {
   private readonly logger = new Logger(TotpSecretMoves.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: TotpSecretsRepository,
     private readonly keys: ServiceKeys,
     private readonly moves: ServiceValueMovesRepository,
   ) {}
@@ -30,20 +28,13 @@ export class TotpSecretMoves implements OnApplicationBootstrap {
     }
     let moved = 0;
     let failed = 0;
-    for (const column of COLUMNS) {
-      const rows = await this.dataSource.query<Array<{ id: string; sealed: string }>>(
-        `SELECT id::text AS id, ${column} AS sealed FROM admin_users WHERE ${column} IS NOT NULL`,
-      );
-      for (const { id, sealed } of rows) {
-        const bound = this.bound(id, sealed);
+    for (const column of TOTP_SECRET_COLUMNS) {
+      for (const { userId, sealed } of await this.secrets.findSealed(column)) {
+        const bound = this.bound(userId, sealed);
         if (bound === undefined) {
           failed += 1;
         } else if (bound !== null) {
-          // Only if the row still holds what was read: a secret changed meanwhile is left alone.
-          await this.dataSource.query(
-            `UPDATE admin_users SET ${column} = $3 WHERE id = $1 AND ${column} = $2`,
-            [id, sealed, bound],
-          );
+          await this.secrets.replaceSealed(column, userId, sealed, bound);
           moved += 1;
         }
       }
