@@ -9,7 +9,10 @@
  *   2. GET /v1/consents/check: the same authentication plus the consent check (warm cache)
  * first with BENCH_CONNECTIONS (16) callers for throughput, then with 2 for latency.
  * Targets: (2) at >= 0.8 x the throughput of (0), and p99 under 5 ms with 2 callers. The ratio
- * is given from the best round of each route and as the median of the rounds' own ratios.
+ * is given from the best round of each route and as the median of the rounds' own ratios, and
+ * the service process's CPU time per request of each route (its median over the throughput
+ * rounds) beside it: the figure a shared, loaded machine skews least. BENCH_NODE_ARGS (e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the service.
  * Prints a table and writes bench/results/consent.json.
  */
 import autocannon from 'autocannon';
@@ -19,6 +22,7 @@ import * as path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { BenchReport } from './lib/bench-report';
+import { processCpuSeconds } from './lib/process-cpu';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.resolve(__dirname, 'results/consent.json');
@@ -33,6 +37,8 @@ const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-passwo
 
 interface Load {
   rps: number;
+  /** The service process's CPU time per answered request, in microseconds. */
+  cpuUs: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -60,6 +66,7 @@ function startService(env: Record<string, string>): ChildProcess {
     [
       // As `npm start` runs it (package.json): a young generation sized for the request rate.
       '--max-semi-space-size=64',
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       require.resolve('ts-node/dist/bin'),
       '-r',
       'tsconfig-paths/register',
@@ -90,19 +97,23 @@ async function waitUntilLive(child: ChildProcess): Promise<void> {
 }
 
 async function load(
+  pid: number,
   route: string,
   token: string | undefined,
   seconds: number,
   connections: number,
 ): Promise<Load> {
+  const cpuBefore = processCpuSeconds(pid);
   const result = await autocannon({
     url: `${BASE}${route}`,
     connections,
     duration: seconds,
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
+  const cpuSeconds = processCpuSeconds(pid) - cpuBefore;
   return {
     rps: result.requests.average,
+    cpuUs: (cpuSeconds * 1e6) / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -169,17 +180,22 @@ async function main(): Promise<void> {
      * Best round per route, the routes taking turns so drifting machine load hits them alike; and
      * each round's check/trivial ratio, whose median a busy machine skews less than the best.
      */
+    const pid = child.pid as number;
     const roundRatios: number[] = [];
+    const cpuRounds: Record<Name, number[]> = { trivial: [], empty: [], check: [] };
     const measure = async (connections: number): Promise<Record<Name, Load>> => {
       const best: Partial<Record<Name, Load>> = {};
       for (let round = 0; round < ROUNDS; round += 1) {
         const rps: Partial<Record<Name, number>> = {};
         for (const name of Object.keys(routes) as Name[]) {
-          const result = await load(routes[name], tokenOf(name), ROUND_SECONDS, connections);
+          const result = await load(pid, routes[name], tokenOf(name), ROUND_SECONDS, connections);
           if (result.non2xx > 0 || result.errors > 0) {
             throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
           }
           rps[name] = result.rps;
+          if (connections === CONNECTIONS) {
+            cpuRounds[name].push(result.cpuUs);
+          }
           if (!best[name] || result.rps > best[name].rps) {
             best[name] = result;
           }
@@ -192,12 +208,14 @@ async function main(): Promise<void> {
     };
 
     for (const name of Object.keys(routes) as Name[]) {
-      await load(routes[name], tokenOf(name), 2, CONNECTIONS);
+      await load(pid, routes[name], tokenOf(name), 2, CONNECTIONS);
     }
     const wide = await measure(CONNECTIONS);
     const narrow = await measure(LATENCY_CONNECTIONS);
     const ratio = wide.check.rps / wide.trivial.rps;
     const authRatio = wide.check.rps / wide.empty.rps;
+    const median = (values: number[]): number =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const note = (n: number) => `${n} connections, best of ${ROUNDS} x ${ROUND_SECONDS}s`;
     const labels: Record<Name, string> = {
       trivial: 'GET /health/live (no credentials)',
@@ -212,6 +230,13 @@ async function main(): Promise<void> {
         unit: 'req/s',
         note: note(CONNECTIONS),
         extra: { p50: wide[name].p50, p99: wide[name].p99 },
+      });
+      report.add({
+        id: `${i}-cpu`,
+        name: `${labels[name]}: service CPU per request`,
+        value: median(cpuRounds[name]),
+        unit: 'us',
+        note: `median of rounds: ${cpuRounds[name].map((c) => c.toFixed(0)).join(' ')}`,
       });
       report.add({
         id: `${i}-p99`,
@@ -237,8 +262,7 @@ async function main(): Promise<void> {
       unit: 'x',
       note: ratio >= 0.8 ? 'target >= 0.8: met' : 'target >= 0.8: NOT met',
     });
-    const sorted = [...roundRatios].sort((a, b) => a - b);
-    const medianRatio = sorted[Math.floor(sorted.length / 2)];
+    const medianRatio = median(roundRatios);
     report.add({
       id: 'ratio-median',
       name: 'check / trivial route throughput, median of rounds',
@@ -252,8 +276,21 @@ async function main(): Promise<void> {
       value: authRatio,
       unit: 'x',
     });
+    const cpuRatio = median(cpuRounds.check) / median(cpuRounds.trivial);
+    report.add({
+      id: 'cpu-ratio',
+      name: 'check / trivial route service CPU per request',
+      value: cpuRatio,
+      unit: 'x',
+    });
     console.log(report.table());
     const summary = {
+      cpuUsPerRequest: {
+        trivial: median(cpuRounds.trivial),
+        empty: median(cpuRounds.empty),
+        check: median(cpuRounds.check),
+      },
+      cpuRatio,
       ratio,
       medianRoundRatio: medianRatio,
       authRatio,
