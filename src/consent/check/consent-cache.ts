@@ -136,8 +136,9 @@ export class ConsentCache {
   }
 
   /**
-   * MGETs of the checks that arrive in one turn of the event loop leave as one pipeline: one
-   * socket write for them all instead of one each, which is much of a check's own cost.
+   * The keys of the checks that arrive in one turn of the event loop leave as one MGET: one
+   * command, one socket write and one reply for them all instead of one each (or a pipeline of
+   * one each), which is much of a check's own cost.
    */
   private batchedMget(keys: string[]): Promise<Array<string | null>> {
     return new Promise((resolve, reject) => {
@@ -155,20 +156,18 @@ export class ConsentCache {
       this.redis.mget(...reads[0].keys).then(reads[0].resolve, reads[0].reject);
       return;
     }
-    const pipeline = this.redis.pipeline();
+    const keys: string[] = [];
     for (const read of reads) {
-      pipeline.mget(...read.keys);
+      keys.push(...read.keys);
     }
-    pipeline.exec().then(
-      (results) =>
-        reads.forEach((read, i) => {
-          const [error, value] = results?.[i] ?? [new Error('No reply'), null];
-          if (error) {
-            read.reject(error);
-          } else {
-            read.resolve(value as Array<string | null>);
-          }
-        }),
+    this.redis.mget(...keys).then(
+      (values) => {
+        let start = 0;
+        for (const read of reads) {
+          read.resolve(values.slice(start, start + read.keys.length));
+          start += read.keys.length;
+        }
+      },
       (error: unknown) => reads.forEach((read) => read.reject(error)),
     );
   }
