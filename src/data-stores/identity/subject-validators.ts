@@ -5,6 +5,7 @@ import { isWellFormedUnicode, normaliseEmail } from './email-normaliser';
 
 /** Control characters (NUL included): no identifier a store matches on holds them. */
 const CONTROL = /\p{Cc}/u;
+export const SUBJECT_EMAIL_MAX_LENGTH = 254;
 
 /**
  * An e-mail address a subject is matched by, normalised once here (see `normaliseEmail`) so that
@@ -19,17 +20,23 @@ export function IsSubjectEmail(): PropertyDecorator {
     ValidateBy({
       name: 'isSubjectEmail',
       validator: {
-        // isEmail throws on malformed Unicode, so it only sees what normalised cleanly.
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          !CONTROL.test(value) &&
-          normaliseEmail(value) === value &&
-          isEmail(value),
+        validate: isSubjectEmail,
         defaultMessage: (args) =>
           `${args?.property ?? 'value'} must be a well-formed e-mail address`,
       },
     }),
-    MaxLength(254),
+    MaxLength(SUBJECT_EMAIL_MAX_LENGTH),
+  );
+}
+
+/** An e-mail address already in its normal form (what `@IsSubjectEmail()` checks after its transform). */
+export function isSubjectEmail(value: unknown): value is string {
+  // isEmail throws on malformed Unicode, so it only sees what normalised cleanly.
+  return (
+    typeof value === 'string' &&
+    !CONTROL.test(value) &&
+    normaliseEmail(value) === value &&
+    isEmail(value)
   );
 }
 
@@ -38,10 +45,13 @@ export function IsIdentifierText(): PropertyDecorator {
   return ValidateBy({
     name: 'isIdentifierText',
     validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && isWellFormedUnicode(value) && !CONTROL.test(value),
+      validate: isIdentifierText,
       defaultMessage: (args) =>
         `${args?.property ?? 'value'} must be well-formed text without control characters`,
     },
   });
+}
+
+export function isIdentifierText(value: unknown): value is string {
+  return typeof value === 'string' && isWellFormedUnicode(value) && !CONTROL.test(value);
 }

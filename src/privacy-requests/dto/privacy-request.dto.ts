@@ -16,7 +16,13 @@ import {
   MaxLength,
   MinLength,
   ValidateNested,
+  isIn,
+  matches,
+  maxLength,
+  minLength,
 } from 'class-validator';
+import { isTimestamp } from 'src/common/http/is-timestamp.decorator';
+import { Prechecked } from 'src/common/http/prechecked.decorator';
 import {
   DEADLINE_RULES,
   DeadlineRule,
@@ -28,8 +34,17 @@ import {
 import type { CorrectionValue } from 'src/data-stores/data-store.types';
 import { IncidentClockDto } from 'src/incidents/dto/incident.dto';
 import { PrivacyRequestCoreDto } from './privacy-request-core.dto';
-import { IsIdentifierText, IsSubjectEmail } from 'src/data-stores/identity/subject-validators';
+import {
+  IsIdentifierText,
+  isIdentifierText,
+  IsSubjectEmail,
+  isSubjectEmail,
+  SUBJECT_EMAIL_MAX_LENGTH,
+} from 'src/data-stores/identity/subject-validators';
 import { REQUEST_STATUSES, RequestStatus, TASK_STATUSES } from '../privacy-request.state';
+
+const SUBJECT_ID_MAX_LENGTH = 200;
+const PHONE = /^\+?[0-9 ()-]{5,30}$/;
 
 export class SubjectDto {
   @ApiPropertyOptional({
@@ -49,12 +64,12 @@ export class SubjectDto {
   @IsString()
   @IsIdentifierText()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(SUBJECT_ID_MAX_LENGTH)
   subjectId?: string;
 
   @ApiPropertyOptional({ example: '+44 20 7946 0018', description: 'Matched exactly' })
   @IsOptional()
-  @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  @Matches(PHONE, { message: 'phone must be a phone number' })
   phone?: string;
 }
 
@@ -111,6 +126,49 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 const JURISDICTION_DEFAULT =
   'Default: CCPA for opt_out_sale and opt_out_sharing (rights of the CCPA), else DEFAULT_JURISDICTION (GDPR unless configured)';
 
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' &&
+  value !== null &&
+  (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+
+/** Each property of a plainly valid subject, as the decorators above accept it untransformed. */
+const PLAIN_SUBJECT: Readonly<Record<string, (value: unknown) => boolean>> = {
+  email: (v) => isSubjectEmail(v) && maxLength(v, SUBJECT_EMAIL_MAX_LENGTH),
+  subjectId: (v) => isIdentifierText(v) && minLength(v, 1) && maxLength(v, SUBJECT_ID_MAX_LENGTH),
+  phone: (v) => typeof v === 'string' && matches(v, PHONE),
+};
+
+/**
+ * Each property of a plainly valid request without corrections or webhook (the common backend
+ * call); any other property, a null, or a value the decorators would transform goes to the full
+ * validation.
+ */
+const PLAIN_REQUEST: Readonly<Record<string, (value: unknown) => boolean>> = {
+  type: (v) => isIn(v, REQUEST_TYPES),
+  subject: (v) => isRecord(v) && isPlain(v, PLAIN_SUBJECT),
+  jurisdiction: (v) => isIn(v, JURISDICTIONS),
+  receivedAt: (v) => typeof v === 'string' && matches(v, RFC3339) && isTimestamp(v),
+  notify: (v) => typeof v === 'boolean',
+};
+
+function isPlain(
+  value: Readonly<Record<string, unknown>>,
+  checks: Readonly<Record<string, (value: unknown) => boolean>>,
+): boolean {
+  for (const key of Object.keys(value)) {
+    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    if (check === undefined || !check(value[key])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const isPlainCreateRequest = (body: Readonly<Record<string, unknown>>): boolean =>
+  body.type !== undefined && body.subject !== undefined && isPlain(body, PLAIN_REQUEST);
+
+// What product backends send on every intake skips class-transformer and class-validator.
+@Prechecked(isPlainCreateRequest, { subject: SubjectDto })
 export class CreatePrivacyRequestDto {
   @ApiProperty({ enum: REQUEST_TYPES, example: 'access' })
   @IsIn(REQUEST_TYPES)
