@@ -47,7 +47,7 @@ export class PrivacyRequestCommits {
   /**
    * A request its caller vouches for: inserted already verified (`queued`, or
    * `pending_approval`), with one task per store that takes part, its audit event and the
-   * subject's receipt (`mail`), in one statement. Returns the task ids.
+   * subject's receipt (`mail`), in one statement.
    */
   async insertQueued(
     ctx: RequestContext,
@@ -58,7 +58,7 @@ export class PrivacyRequestCommits {
     mail?: OutboxEntry,
     /** Its key is claimed and the answer stored in the same transaction as the request. */
     idempotency?: IdempotentWrite,
-  ): Promise<string[]> {
+  ): Promise<void> {
     const stores = chosen ?? taking(request.type, await this.requests.findStores());
     const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
     request.status = this.verifiedStatus(request.type);
@@ -81,7 +81,6 @@ export class PrivacyRequestCommits {
     } else {
       await insert();
     }
-    return tasks.map((t) => t.id);
   }
 
   /** A public request, stored waiting for its code, with its first audit event. */

@@ -32,13 +32,22 @@ export interface StoreDescription extends StoreRef {
   updatedAt: Date;
 }
 
-/** A task about to run, with its request and its store's version, read in one query. */
+/** A task of a run, with its store's version, as the run's load read it. */
 export interface TaskWork {
+  taskId: string;
   taskStatus: TaskStatus;
   dataStoreId: string | null;
   dataStoreName: string;
   /** The store's type; null when the store was removed. */
   storeType: DataStoreType | null;
+  /** The store's updated_at; null when the store was removed. */
+  storeVersion: Date | null;
+  /** What an earlier attempt's erasure wrote before its store committed, if any. */
+  pendingOutcome: PendingOutcome | null;
+}
+
+/** A request about to run, with the tasks asked for, read in one query. */
+export interface RunWork {
   type: RequestType;
   status: RequestStatus;
   /** The request's current run; a job of another run does nothing. */
@@ -46,10 +55,8 @@ export interface TaskWork {
   subjectCiphertext: string;
   /** A rectification's corrections; null for other types. */
   correctionsCiphertext: string | null;
-  /** The store's updated_at; null when the store was removed. */
-  storeVersion: Date | null;
-  /** What an earlier attempt's erasure wrote before its store committed, if any. */
-  pendingOutcome: PendingOutcome | null;
+  /** Ordered by store name; as they were before this load started any of them. */
+  tasks: TaskWork[];
 }
 
 /** A request's status and current run, and its tasks' statuses, as the reconciler reads them. */
@@ -150,28 +157,32 @@ const INSERT_TASKS_SQL = `
     FROM unnest($11::uuid[], $12::uuid[], $13::text[]) AS t(id, store_id, store_name)`;
 
 /**
- * Reads the task's work and, when there is work to do (the task is unfinished, its request
- * active, and the job of the request's current run, `$5`), counts the attempt and marks the task in progress, in the same round trip (a WITH
- * update runs whether or not the query reads it). The row returned is from before the update.
+ * Reads the request and its tasks (all, or only `$5`) and, when there is work to do (the request
+ * active, and the job of its current run, `$4`), counts an attempt of every unfinished task and
+ * marks it in progress, in the same round trip (a WITH update runs whether or not the query
+ * reads it). The rows returned are from before the update; a request without tasks is one row
+ * whose task columns are null.
  */
 const LOAD_AND_START_SQL = `
-  WITH work AS (
-    SELECT t.status AS task_status, t.data_store_id, t.data_store_name, t.pending_outcome,
-           r.type, r.status,
-           r.generation, r.subject_ciphertext, r.corrections_ciphertext,
-           s.updated_at AS store_version, s.type AS store_type
-      FROM privacy_request_tasks t
-      JOIN privacy_requests r ON r.id = t.request_id
-      LEFT JOIN data_stores s ON s.id = t.data_store_id
-     WHERE t.id = $1 AND t.request_id = $2
+  WITH req AS (
+    SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext
+      FROM privacy_requests WHERE id = $1
   ), started AS (
-    UPDATE privacy_request_tasks
+    UPDATE privacy_request_tasks t
        SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
-     WHERE id = $1
-       AND EXISTS (SELECT 1 FROM work WHERE task_status = ANY($3) AND status = ANY($4)
-                     AND ($5::int IS NULL OR generation = $5))
+      FROM req
+     WHERE t.request_id = $1 AND ($5::uuid IS NULL OR t.id = $5) AND t.status = ANY($2)
+       AND req.status = ANY($3) AND ($4::int IS NULL OR req.generation = $4)
   )
-  SELECT * FROM work`;
+  SELECT req.type, req.status, req.generation, req.subject_ciphertext,
+         req.corrections_ciphertext, t.id AS task_id, t.status AS task_status, t.data_store_id,
+         t.data_store_name, t.pending_outcome, s.updated_at AS store_version,
+         s.type AS store_type
+    FROM req
+    LEFT JOIN privacy_request_tasks t
+      ON t.request_id = req.id AND ($5::uuid IS NULL OR t.id = $5)
+    LEFT JOIN data_stores s ON s.id = t.data_store_id
+   ORDER BY t.data_store_name`;
 
 /** Open requests are kept whatever their age, but one never verified: it was abandoned. */
 const NEVER_PURGED = OPEN_STATUSES.filter((s) => s !== 'pending_verification');
@@ -572,50 +583,63 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * Loads the task's work and starts it when there is work to do: unfinished task, active
-   * request. A completed task is never started again.
+   * Loads the request's run (every task, or only `onlyTaskId`) and starts each unfinished task
+   * when there is work to do: active request, and `generation` its current run (any run when
+   * undefined). A completed task is never started again. Undefined when there is no such request.
    */
-  async loadAndStartTask(
+  async loadAndStartRun(
     requestId: string,
-    taskId: string,
     generation?: number,
-  ): Promise<TaskWork | undefined> {
-    const [row] = await this.dataSource.query<
+    onlyTaskId?: string,
+  ): Promise<RunWork | undefined> {
+    const rows = await this.dataSource.query<
       Array<{
-        task_status: TaskStatus;
-        data_store_id: string | null;
-        data_store_name: string;
         type: RequestType;
         status: RequestStatus;
         generation: number;
         subject_ciphertext: string;
         corrections_ciphertext: string | null;
+        task_id: string | null;
+        task_status: TaskStatus;
+        data_store_id: string | null;
+        data_store_name: string;
+        pending_outcome: PendingOutcome | null;
         store_version: Date | null;
         store_type: DataStoreType | null;
-        pending_outcome: PendingOutcome | null;
       }>
     >(LOAD_AND_START_SQL, [
-      taskId,
       requestId,
       UNFINISHED_TASK_STATUSES,
       ACTIVE_STATUSES,
       generation ?? null,
+      onlyTaskId ?? null,
     ]);
-    return row
-      ? {
-          taskStatus: row.task_status,
-          dataStoreId: row.data_store_id,
-          dataStoreName: row.data_store_name,
-          storeType: row.store_type,
-          type: row.type,
-          status: row.status,
-          generation: row.generation,
-          subjectCiphertext: row.subject_ciphertext,
-          correctionsCiphertext: row.corrections_ciphertext,
-          storeVersion: row.store_version,
-          pendingOutcome: row.pending_outcome,
-        }
-      : undefined;
+    const [first] = rows;
+    if (!first) {
+      return undefined;
+    }
+    return {
+      type: first.type,
+      status: first.status,
+      generation: first.generation,
+      subjectCiphertext: first.subject_ciphertext,
+      correctionsCiphertext: first.corrections_ciphertext,
+      tasks: rows.flatMap((row) =>
+        row.task_id === null
+          ? []
+          : [
+              {
+                taskId: row.task_id,
+                taskStatus: row.task_status,
+                dataStoreId: row.data_store_id,
+                dataStoreName: row.data_store_name,
+                storeType: row.store_type,
+                storeVersion: row.store_version,
+                pendingOutcome: row.pending_outcome,
+              },
+            ],
+      ),
+    };
   }
 
   /** The write-ahead record of an erasure about to commit in its store (see PendingOutcome). */
@@ -627,19 +651,27 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * Records the task's result once: a run that overlapped an earlier one (a stalled job taken
-   * over while its first worker still ran) finds nothing left to do, and its counts ("erased 0
-   * rows") must not replace the real ones. Returns whether this run's result was kept.
+   * Records each task's result once, in one statement: a run that overlapped an earlier one (a
+   * stalled job taken over while its first worker still ran) finds nothing left to do, and its
+   * counts ("erased 0 rows") must not replace the real ones. Returns the ids of the tasks whose
+   * result this call kept.
    */
-  async completeTask(taskId: string, result: TaskResult, detail: string): Promise<boolean> {
+  async completeTasks(
+    done: Array<{ taskId: string; result: TaskResult; detail: string }>,
+  ): Promise<string[]> {
+    if (done.length === 0) {
+      return [];
+    }
     const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
-      `UPDATE privacy_request_tasks SET status = 'completed', result = $2, detail = $3,
+      `UPDATE privacy_request_tasks t
+          SET status = 'completed', result = d.result, detail = d.detail,
               pending_outcome = NULL, updated_at = now()
-        WHERE id = $1 AND status <> 'completed'
-       RETURNING id`,
-      [taskId, JSON.stringify(result), detail],
+         FROM json_to_recordset($1::json) AS d(id uuid, result jsonb, detail text)
+        WHERE t.id = d.id AND t.status <> 'completed'
+       RETURNING t.id`,
+      [JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail })))],
     );
-    return rows.length > 0;
+    return rows.map((r) => r.id);
   }
 
   /**

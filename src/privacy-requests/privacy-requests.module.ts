@@ -47,7 +47,7 @@ import { PrivacyRequestProcessor } from './workflow/privacy-request.processor';
 import { Reconciler } from './workflow/reconciler.service';
 import { RequestFinisher } from './workflow/request-finisher.service';
 import { TaskRunner } from './workflow/task-runner.service';
-import { PRIVACY_REQUEST_FLOW, WorkflowQueue } from './workflow/workflow-queue.service';
+import { WorkflowQueue } from './workflow/workflow-queue.service';
 
 @Module({})
 export class PrivacyRequestsModule {
@@ -60,7 +60,6 @@ export class PrivacyRequestsModule {
         BullModule.registerQueue({ name: MANUAL_TASK_REMINDER_QUEUE }),
         BullModule.registerQueue({ name: RETENTION_QUEUE }),
         BullModule.registerQueue({ name: SUBJECT_MAIL_QUEUE }),
-        BullModule.registerFlowProducer({ name: PRIVACY_REQUEST_FLOW }),
         DataStoresModule.register(options),
         ConsentModule.register(options),
         IncidentsModule,

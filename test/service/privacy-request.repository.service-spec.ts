@@ -24,8 +24,11 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
-    const work = await repo.loadAndStartTask(requestId, taskId);
-    expect(work).toMatchObject({ taskStatus: 'pending', status: 'queued', dataStoreId: store.id });
+    const work = await repo.loadAndStartRun(requestId);
+    expect(work).toMatchObject({
+      status: 'queued',
+      tasks: [{ taskId, taskStatus: 'pending', dataStoreId: store.id }],
+    });
     expect(await task(taskId)).toEqual({ status: 'in_progress', attempts: 1 });
   });
 
@@ -33,8 +36,8 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'in_progress');
     const taskId = await insertTask(ds, requestId, store, 'completed');
-    const work = await repo.loadAndStartTask(requestId, taskId);
-    expect(work?.taskStatus).toBe('completed');
+    const work = await repo.loadAndStartRun(requestId);
+    expect(work?.tasks[0].taskStatus).toBe('completed');
     expect(await task(taskId)).toEqual({ status: 'completed', attempts: 0 });
   });
 
@@ -42,7 +45,7 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'rejected');
     const taskId = await insertTask(ds, requestId, store);
-    await repo.loadAndStartTask(requestId, taskId);
+    await repo.loadAndStartRun(requestId);
     expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
   });
 
@@ -51,7 +54,7 @@ describe('PrivacyRequestRepository', () => {
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
     const other = await insertRequest(ds, 'queued');
-    expect(await repo.loadAndStartTask(other, taskId)).toBeUndefined();
+    expect((await repo.loadAndStartRun(other, undefined, taskId))?.tasks).toEqual([]);
     expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
   });
 
@@ -60,8 +63,54 @@ describe('PrivacyRequestRepository', () => {
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
     await ds.query('DELETE FROM data_stores WHERE id = $1', [store.id]);
-    const work = await repo.loadAndStartTask(requestId, taskId);
-    expect(work).toMatchObject({ dataStoreId: null, storeVersion: null });
+    const work = await repo.loadAndStartRun(requestId);
+    expect(work?.tasks).toEqual([
+      expect.objectContaining({ taskId, dataStoreId: null, storeVersion: null }),
+    ]);
+  });
+
+  it('starting a run starts every unfinished task of the request in one go, and only those', async () => {
+    const requestId = await insertRequest(ds, 'in_progress');
+    const pending = await insertTask(ds, requestId, await insertStore(ds), 'pending');
+    const failed = await insertTask(ds, requestId, await insertStore(ds), 'failed');
+    const done = await insertTask(ds, requestId, await insertStore(ds), 'completed');
+    const work = await repo.loadAndStartRun(requestId);
+    expect(work?.tasks.map((t) => t.taskId).sort()).toEqual([pending, failed, done].sort());
+    expect(await task(pending)).toEqual({ status: 'in_progress', attempts: 1 });
+    expect(await task(failed)).toEqual({ status: 'in_progress', attempts: 1 });
+    expect(await task(done)).toEqual({ status: 'completed', attempts: 0 });
+  });
+
+  it('a job of a replaced run starts nothing', async () => {
+    const requestId = await insertRequest(ds, 'queued');
+    const taskId = await insertTask(ds, requestId, await insertStore(ds));
+    await ds.query('UPDATE privacy_requests SET generation = 2 WHERE id = $1', [requestId]);
+    expect((await repo.loadAndStartRun(requestId, 1))?.generation).toBe(2);
+    expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
+  });
+
+  it('completing tasks together keeps a result already recorded', async () => {
+    const requestId = await insertRequest(ds, 'in_progress');
+    const first = await insertTask(ds, requestId, await insertStore(ds), 'in_progress');
+    const second = await insertTask(ds, requestId, await insertStore(ds), 'in_progress');
+    const erased = (rows: number) => ({
+      result: { collections: [{ collection: 'customers', action: 'deleted', rows }] },
+      detail: `erased ${rows} rows`,
+    });
+    expect(await repo.completeTasks([{ taskId: first, ...erased(3) }])).toEqual([first]);
+    const kept = await repo.completeTasks([
+      { taskId: first, ...erased(0) },
+      { taskId: second, ...erased(2) },
+    ]);
+    expect(kept).toEqual([second]);
+    const rows = await ds.query<Array<{ id: string; detail: string; status: string }>>(
+      'SELECT id, detail, status FROM privacy_request_tasks WHERE request_id = $1',
+      [requestId],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.detail]]))).toEqual({
+      [first]: ['completed', 'erased 3 rows'],
+      [second]: ['completed', 'erased 2 rows'],
+    });
   });
 
   it('a non-final failure keeps the task running; a final one fails it', async () => {

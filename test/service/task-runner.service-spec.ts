@@ -231,6 +231,59 @@ describe('TaskRunner', () => {
     expect((await state(requestId, taskId)).detail).toBe('erased 5 rows');
   });
 
+  it("a run's retry reruns only the task left unfinished", async () => {
+    const requestId = await insertRequest(ds, 'queued');
+    const first = await insertTask(ds, requestId, await insertStore(ds));
+    const second = await insertTask(ds, requestId, await insertStore(ds));
+    let failing = true;
+    store.next = () =>
+      failing && store.calls === 2
+        ? Promise.reject(new StoreError('transient', 'ECONNRESET', 'connection lost'))
+        : erasesOneRow();
+    const run = await runner.runTasks(requestId, undefined);
+    expect(run.failures).toHaveLength(1);
+    const failed = run.failures[0].taskId;
+    const ok = failed === first ? second : first;
+    expect(await state(requestId, ok)).toMatchObject({ task: 'completed', attempts: 1 });
+    failing = false;
+    expect(await runner.runTasks(requestId, undefined)).toEqual({ ran: true, failures: [] });
+    expect(store.calls).toBe(3);
+    expect(await state(requestId, ok)).toMatchObject({ task: 'completed', attempts: 1 });
+    expect(await state(requestId, failed)).toMatchObject({
+      request: 'in_progress',
+      task: 'completed',
+      attempts: 2,
+    });
+  });
+
+  it("a run's tasks move the request to in_progress once, audited once", async () => {
+    const requestId = await insertRequest(ds, 'queued');
+    const taskId = await insertTask(ds, requestId, await insertStore(ds));
+    await insertTask(ds, requestId, await insertStore(ds));
+    await runner.runTasks(requestId, undefined);
+    expect((await state(requestId, taskId)).events).toEqual([
+      { action: 'privacy_request.in_progress', outcome: 'success', actor_type: 'system' },
+    ]);
+  });
+
+  it('an erasure written ahead to PostgreSQL is not kept in the queue too', async () => {
+    const { requestId } = await setup();
+    const kept: string[] = [];
+    store.next = async (ctx) => {
+      await ctx.beforeCommit?.(customers(2), 'tx-1');
+      return customers(2);
+    };
+    await runner.runTasks(requestId, undefined, {
+      memo: {
+        keep: (taskId) => {
+          kept.push(taskId);
+          return Promise.resolve();
+        },
+      },
+    });
+    expect(kept).toEqual([]);
+  });
+
   it('a job of a run that was replaced does nothing', async () => {
     const { requestId, taskId } = await setup();
     await ds.query('UPDATE privacy_requests SET generation = 3 WHERE id = $1', [requestId]);

@@ -110,9 +110,9 @@ export class PrivacyRequestIntakeService {
     const receipt = request.notify
       ? await this.mails.entry('receipt', { dueAt: request.dueAt })
       : undefined;
-    const taskIds = await this.commits.insertQueued(ctx, request, stores, {}, receipt, idempotency);
+    await this.commits.insertQueued(ctx, request, stores, {}, receipt, idempotency);
     if (request.status === 'queued') {
-      this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
+      this.workflow.enqueueSoon(request.id, { generation: request.generation });
     }
     if (receipt) {
       this.mails.sendSoon(request.id);
@@ -188,11 +188,11 @@ export class PrivacyRequestIntakeService {
     );
     const { token, hash } = this.statusTokens.mint(request.id);
     request.statusTokenHash = hash;
-    const taskIds = await this.commits.insertQueued(ctx, request, undefined, {
+    await this.commits.insertQueued(ctx, request, undefined, {
       source: 'public',
       ...details,
     });
-    this.workflow.enqueueSoon(request.id, { generation: request.generation, taskIds });
+    this.workflow.enqueueSoon(request.id, { generation: request.generation });
     return { request, statusToken: token };
   }
 

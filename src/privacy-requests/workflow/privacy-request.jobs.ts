@@ -3,31 +3,45 @@ import type { TaskOutcome } from './task-outcome-memo';
 export const PRIVACY_REQUEST_QUEUE = 'privacy-requests';
 
 export enum PrivacyRequestJob {
-  /** One per data store: export, erase or opt out in that store. */
+  /** A request's run: its unfinished tasks together, then the finishing step. */
+  Run = 'run-request',
+  /**
+   * The earlier flow's jobs, one per data store under a parent that finished the request. Jobs
+   * queued under these names before a deploy are still processed as they were.
+   */
   RunTask = 'run-task',
-  /** The flow's parent: runs after every task, finishes the request. */
   Finish = 'finish-request',
 }
 
 /**
  * `generation`: the run the job belongs to; a job of an earlier run (one the reconciler or a
- * DPO has replaced) finds the request moved on and does nothing. Absent on jobs queued before
- * runs were told apart.
+ * DPO has replaced) finds the request moved on and does nothing. `outcomes`: what a store call
+ * did, by task id, kept once it returned (see TaskOutcomeMemo).
  */
+export interface RunData {
+  requestId: string;
+  generation: number;
+  outcomes?: Record<string, TaskOutcome>;
+}
+
+/** The earlier flow's task job. `generation` is absent on jobs queued before runs were told apart. */
 export interface RunTaskData {
   requestId: string;
   taskId: string;
   generation?: number;
-  /** What the store call did, kept once it returned (see TaskOutcomeMemo). */
   outcome?: TaskOutcome;
 }
 
+/** The earlier flow's parent job. */
 export interface FinishData {
   requestId: string;
   generation?: number;
 }
 
-/** Deterministic ids: adding the same work twice is a no-op; a DPO retry bumps the generation. */
+/** Deterministic ids: adding the same work twice is a no-op; a new run bumps the generation. */
+export const runJobId = (requestId: string, generation: number): string =>
+  `run-${requestId}-${generation}`;
+/** The earlier flow's ids, still looked up for runs queued before a deploy. */
 export const finishJobId = (requestId: string, generation: number): string =>
   `finish-${requestId}-${generation}`;
 export const taskJobId = (taskId: string, generation: number): string =>

@@ -4,15 +4,17 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { assertUnreachable } from 'src/common/errors/assert-unreachable';
 import { AppConfig } from 'src/config/app-config';
 import { StoreError } from 'src/data-stores/connectors/store-error';
+import { PrivacyRequestRepository } from '../privacy-request.repository';
 import {
   FinishData,
   PRIVACY_REQUEST_QUEUE,
   PrivacyRequestJob,
+  RunData,
   RunTaskData,
 } from './privacy-request.jobs';
 import { RequestFinisher } from './request-finisher.service';
 import { budgetSpent, cappedBackoff } from './task-retries';
-import { TaskRunner } from './task-runner.service';
+import { TaskFailure, TaskRunner } from './task-runner.service';
 
 /**
  * Short locks so a killed worker's job is picked up again within seconds; a live worker renews
@@ -34,6 +36,7 @@ export class PrivacyRequestProcessor extends WorkerHost {
   constructor(
     private readonly tasks: TaskRunner,
     private readonly finisher: RequestFinisher,
+    private readonly requests: PrivacyRequestRepository,
     private readonly config: AppConfig,
   ) {
     super();
@@ -43,11 +46,13 @@ export class PrivacyRequestProcessor extends WorkerHost {
     const name = job.name as PrivacyRequestJob;
     const last = (): boolean => budgetSpent(job, this.config.privacyRequests.taskRetryBudgetMs);
     switch (name) {
+      case PrivacyRequestJob.Run:
+        return this.run(job as Job<RunData>, last);
       case PrivacyRequestJob.RunTask: {
         const data = job.data as RunTaskData;
         const { requestId, taskId, generation } = data;
-        if (job.stalledCounter >= this.config.privacyRequests.taskStallLimit) {
-          await this.givenUpForStalls(job, requestId, taskId);
+        if (this.stalledOut(job)) {
+          await this.givenUpForStalls(job, requestId, [taskId]);
         }
         try {
           await this.tasks.run(requestId, taskId, generation, {
@@ -55,26 +60,13 @@ export class PrivacyRequestProcessor extends WorkerHost {
             keep: (outcome) => job.updateData({ ...data, outcome }),
           });
         } catch (e) {
-          const { failure, final } = await this.tasks.recordFailure(requestId, taskId, e, {
-            made: job.attemptsMade + 1,
-            last: last(),
-          });
-          // Only the classified message reaches the queue: a driver's own can hold values.
-          throw final ? new UnrecoverableError(failure.message) : failure;
+          await this.recordFailures(job, requestId, [{ taskId, error: e }], last());
         }
         return;
       }
       case PrivacyRequestJob.Finish: {
         const { requestId, generation } = job.data as FinishData;
-        try {
-          await this.finisher.finish(requestId, generation);
-        } catch (e) {
-          if (last() && (await this.finisher.giveUp(requestId, e))) {
-            throw new UnrecoverableError('finishing the request failed for good');
-          }
-          throw e;
-        }
-        return;
+        return this.finish(requestId, generation, last);
       }
       default:
         if (Object.values(PrivacyRequestJob).includes(name)) {
@@ -85,21 +77,104 @@ export class PrivacyRequestProcessor extends WorkerHost {
   }
 
   /**
-   * The job's worker died (or lost its lock) `stalledCounter` times while running it: rather
-   * than let it take down one more, its task fails for good with that reason (logged at warn,
-   * audited, and the request fails).
+   * A request's run: its unfinished tasks together, then, once each is done, the finishing step.
+   * A retry reruns only what is unfinished: completed tasks are skipped, and a store call whose
+   * outcome was kept in the job's data is not made again.
    */
-  private async givenUpForStalls(job: Job, requestId: string, taskId: string): Promise<never> {
+  private async run(job: Job<RunData>, last: () => boolean): Promise<void> {
+    const { data } = job;
+    const { requestId, generation } = data;
+    if (this.stalledOut(job)) {
+      const open = await this.requests.findRunState(requestId);
+      const unfinished = (open?.tasks ?? [])
+        .filter((t) => t.status === 'pending' || t.status === 'in_progress')
+        .map((t) => t.id);
+      await this.givenUpForStalls(job, requestId, unfinished);
+    }
+    const outcomes = { ...data.outcomes };
+    const { ran, failures } = await this.tasks.runTasks(requestId, generation, {
+      memo: {
+        kept: data.outcomes,
+        keep: (taskId, outcome) => {
+          outcomes[taskId] = outcome;
+          return job.updateData({ ...data, outcomes: { ...outcomes } });
+        },
+      },
+    });
+    if (!ran) {
+      return;
+    }
+    if (failures.length > 0) {
+      await this.recordFailures(job, requestId, failures, last());
+    }
+    await this.finish(requestId, generation, last);
+  }
+
+  /**
+   * Records every failed task's attempt, then fails the job: for good (no retry) when one of
+   * them was final, else for the queue to retry. Only the classified message reaches the queue:
+   * a driver's own can hold values.
+   */
+  private async recordFailures(
+    job: Job,
+    requestId: string,
+    failures: TaskFailure[],
+    last: boolean,
+  ): Promise<never> {
+    let final = false;
+    let first: StoreError | undefined;
+    for (const { taskId, error } of failures) {
+      const recorded = await this.tasks.recordFailure(requestId, taskId, error, {
+        made: job.attemptsMade + 1,
+        last,
+      });
+      final ||= recorded.final;
+      first ??= recorded.failure;
+    }
+    const failure = first as StoreError;
+    throw final ? new UnrecoverableError(failure.message) : failure;
+  }
+
+  private async finish(
+    requestId: string,
+    generation: number | undefined,
+    last: () => boolean,
+  ): Promise<void> {
+    try {
+      await this.finisher.finish(requestId, generation);
+    } catch (e) {
+      if (last() && (await this.finisher.giveUp(requestId, e))) {
+        throw new UnrecoverableError('finishing the request failed for good');
+      }
+      throw e;
+    }
+  }
+
+  private stalledOut(job: Job): boolean {
+    return job.stalledCounter >= this.config.privacyRequests.taskStallLimit;
+  }
+
+  /**
+   * The job's worker died (or lost its lock) `stalledCounter` times while running it: rather
+   * than let it take down one more, its unfinished tasks fail for good with that reason (logged
+   * at warn, audited, and the request fails); with none left, its finishing step gives up.
+   */
+  private async givenUpForStalls(job: Job, requestId: string, taskIds: string[]): Promise<never> {
     const failure = new StoreError(
       'permanent',
       'stalled',
       `The worker running this task stopped ${job.stalledCounter} times (it crashed or was ` +
         `killed); given up so it cannot stop another (PRIVACY_TASK_STALL_LIMIT)`,
     );
-    await this.tasks.recordFailure(requestId, taskId, failure, {
-      made: job.attemptsMade + 1,
-      last: true,
-    });
+    for (const taskId of taskIds) {
+      await this.tasks.recordFailure(requestId, taskId, failure, {
+        made: job.attemptsMade + 1,
+        last: true,
+      });
+    }
+    if (taskIds.length === 0) {
+      await this.finisher.giveUp(requestId, failure);
+    }
     throw new UnrecoverableError(failure.message);
   }
 

@@ -6,7 +6,7 @@ import { PeriodicSweep } from 'src/queue/periodic-sweep';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
-import { isActive, UNFINISHED_TASK_STATUSES } from '../privacy-request.state';
+import { isActive } from '../privacy-request.state';
 import { WorkflowQueue } from './workflow-queue.service';
 
 /** What one pass did, for the log and for callers that run a pass themselves. */
@@ -85,36 +85,25 @@ export class Reconciler extends PeriodicSweep {
         return undefined;
       }
       const stalled = run.state === 'gave-up' ? run.stalled : undefined;
-      return (await this.restart(request, [], stalled)) ? 'enqueued' : undefined;
+      return (await this.restart(request, stalled)) ? 'enqueued' : undefined;
     }
     if (run.state === 'missing') {
       await this.workflow.enqueue(request.id);
       return 'enqueued';
     }
     if (run.state === 'gave-up' || (run.state === 'done' && unfinished.length > 0)) {
-      const rerun = tasks.filter((t) => UNFINISHED_TASK_STATUSES.includes(t.status));
-      return (await this.restart(
-        request,
-        rerun.map((t) => t.id),
-        run.stalled,
-      ))
-        ? 'enqueued'
-        : undefined;
+      return (await this.restart(request, run.stalled)) ? 'enqueued' : undefined;
     }
     return undefined;
   }
 
   /**
-   * A new run for the request's unfinished work (`taskIds`, as just read; a task finished
-   * since finds itself done and does nothing). `stalled`: the queue gave the old run up
-   * (BullMQ failed a job for stalling when true); undefined when nothing was given up, and
-   * then there is nothing to audit and the new run is one statement.
+   * A new run for the request's unfinished work (a task finished since finds itself done and
+   * is skipped). `stalled`: the queue gave the old run up (BullMQ failed a job for stalling when
+   * true); undefined when nothing was given up, and then there is nothing to audit and the new
+   * run is one statement.
    */
-  private async restart(
-    request: PrivacyRequestEntity,
-    taskIds: string[],
-    stalled?: boolean,
-  ): Promise<boolean> {
+  private async restart(request: PrivacyRequestEntity, stalled?: boolean): Promise<boolean> {
     const generation =
       stalled === undefined
         ? await this.requests.restartRun(undefined, request.id, request.generation)
@@ -129,7 +118,7 @@ export class Reconciler extends PeriodicSweep {
       );
     }
     await this.workflow.discard(request.id, request.generation);
-    await this.workflow.add(request.id, { generation, taskIds });
+    await this.workflow.add(request.id, { generation });
     return true;
   }
 

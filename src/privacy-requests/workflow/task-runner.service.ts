@@ -13,15 +13,21 @@ import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.servi
 import type { Subject } from 'src/data-stores/data-store.types';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import { PrivacyRequestRepository, TaskWork } from '../privacy-request.repository';
-import { isActive } from '../privacy-request.state';
+import { PrivacyRequestRepository, RunWork, TaskWork } from '../privacy-request.repository';
+import { isActive, UNFINISHED_TASK_STATUSES } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
 import { addErasures, erasureOutcome, settledBefore } from './erasure-outcome';
 import type { TaskOutcome, TaskOutcomeMemo } from './task-outcome-memo';
 
+/** A task whose attempt failed, with what it failed with (not yet recorded). */
+export interface TaskFailure {
+  taskId: string;
+  error: unknown;
+}
+
 /**
- * Runs one store's part of a request. Idempotent: a completed task is never run again, and a
+ * Runs the stores' parts of a request. Idempotent: a completed task is never run again, and a
  * store call whose outcome was kept is not made again (its counts are recorded once).
  */
 @Injectable()
@@ -38,8 +44,9 @@ export class TaskRunner {
   ) {}
 
   /**
-   * `generation`: the run the job belongs to; a job of a replaced run does nothing. `memo`: where
-   * the outcome of the store call is kept until PostgreSQL has it.
+   * One task alone (a job of the earlier per-store flow), throwing what its attempt failed with.
+   * `generation`: the run the job belongs to; a job of a replaced run does nothing. `memo`:
+   * where the outcome of the store call is kept until PostgreSQL has it.
    */
   async run(
     requestId: string,
@@ -47,45 +54,119 @@ export class TaskRunner {
     generation?: number,
     memo?: TaskOutcomeMemo,
   ): Promise<void> {
-    const work = await this.requests.loadAndStartTask(requestId, taskId, generation);
-    if (
-      !work ||
-      work.taskStatus === 'completed' ||
-      work.taskStatus === 'waiting' ||
-      !isActive(work.status) ||
-      (generation !== undefined && work.generation !== generation)
-    ) {
-      return;
-    }
-    await this.start(requestId, work);
-    if (work.storeType === 'manual') {
-      // No connector: a person does this part and marks it done with a note.
-      await this.commits.waitForPerson(SYSTEM, { id: requestId, type: work.type }, taskId);
-      return;
-    }
-    const outcome = memo?.kept ?? (await this.callStore(requestId, taskId, work));
-    if (memo && !memo.kept) {
-      // Best effort: with Redis away the job cannot finish either, but PostgreSQL may still
-      // record the outcome below.
-      await memo.keep(outcome).catch((e: unknown) => {
-        this.logger.warn(
-          `Task ${taskId} of request ${requestId}: its outcome could not be kept in the queue ` +
-            `(${e instanceof Error ? e.name : 'error'})`,
-        );
-      });
-    }
-    if (!(await this.requests.completeTask(taskId, outcome.result, outcome.detail))) {
-      this.logger.warn(`Task ${taskId} of request ${requestId} ran again; its first result kept`);
+    const run = await this.runTasks(requestId, generation, {
+      only: taskId,
+      memo: memo && {
+        kept: memo.kept && { [taskId]: memo.kept },
+        keep: (_, outcome) => memo.keep(outcome),
+      },
+    });
+    if (run.failures.length > 0) {
+      throw run.failures[0].error;
     }
   }
 
-  /** The store's part: export, erase, rectify or opt out; what it did. */
-  private async callStore(requestId: string, taskId: string, work: TaskWork): Promise<TaskOutcome> {
-    if (!work.dataStoreId || !work.storeVersion) {
+  /**
+   * Every unfinished task of the request's run (or only `only`) at once, loaded and started in
+   * one statement; the results of those that succeeded are recorded together. The failures are
+   * returned, not recorded: the caller records each (`recordFailure`) once it knows whether the
+   * attempt was the last. `ran`: false when the job had nothing to do (the request moved on, or
+   * its run was replaced).
+   */
+  async runTasks(
+    requestId: string,
+    generation: number | undefined,
+    opts: { only?: string; memo?: RunMemo } = {},
+  ): Promise<{ ran: boolean; failures: TaskFailure[] }> {
+    const work = await this.requests.loadAndStartRun(requestId, generation, opts.only);
+    if (
+      !work ||
+      !isActive(work.status) ||
+      (generation !== undefined && work.generation !== generation)
+    ) {
+      return { ran: false, failures: [] };
+    }
+    const todo = work.tasks.filter((t) => UNFINISHED_TASK_STATUSES.includes(t.taskStatus));
+    if (todo.length === 0) {
+      return { ran: true, failures: [] };
+    }
+    await this.start(requestId, work);
+    const request: OpenedRun = {
+      id: requestId,
+      work,
+      subject: lazily(() => this.protector.open(work.subjectCiphertext, requestId)),
+    };
+    const settled = await Promise.allSettled(
+      todo.map((task) => this.runOne(request, task, opts.memo)),
+    );
+    const failures: TaskFailure[] = [];
+    const done: Array<{ taskId: string } & TaskOutcome> = [];
+    settled.forEach((s, i) => {
+      const { taskId } = todo[i];
+      if (s.status === 'rejected') {
+        failures.push({ taskId, error: s.reason });
+      } else if (s.value) {
+        done.push({ taskId, ...s.value });
+      }
+    });
+    if (done.length > 0) {
+      const kept = new Set(await this.requests.completeTasks(done));
+      for (const { taskId } of done.filter((d) => !kept.has(d.taskId))) {
+        this.logger.warn(`Task ${taskId} of request ${requestId} ran again; its first result kept`);
+      }
+    }
+    return { ran: true, failures };
+  }
+
+  /**
+   * One started task: a manual store's waits for a person (undefined: nothing to record yet);
+   * any other calls its store, and its outcome is kept in `memo` unless the erasure wrote it
+   * ahead to PostgreSQL already.
+   */
+  private async runOne(
+    request: OpenedRun,
+    task: TaskWork,
+    memo: RunMemo | undefined,
+  ): Promise<TaskOutcome | undefined> {
+    const { id: requestId, work } = request;
+    if (task.storeType === 'manual') {
+      // No connector: a person does this part and marks it done with a note.
+      await this.commits.waitForPerson(SYSTEM, { id: requestId, type: work.type }, task.taskId);
+      return undefined;
+    }
+    const kept = memo?.kept?.[task.taskId];
+    if (kept) {
+      return kept;
+    }
+    const { outcome, writtenAhead } = await this.callStore(request, task);
+    if (memo && !writtenAhead) {
+      // Best effort: with Redis away the job cannot finish either, but PostgreSQL may still
+      // record the outcome.
+      await memo.keep(task.taskId, outcome).catch((e: unknown) => {
+        this.logger.warn(
+          `Task ${task.taskId} of request ${requestId}: its outcome could not be kept in the ` +
+            `queue (${e instanceof Error ? e.name : 'error'})`,
+        );
+      });
+    }
+    return outcome;
+  }
+
+  /**
+   * The store's part: export, erase, rectify or opt out; what it did, and whether an erasure
+   * wrote it ahead to the task's row (then it needs keeping nowhere else).
+   */
+  private async callStore(
+    request: OpenedRun,
+    task: TaskWork,
+  ): Promise<{ outcome: TaskOutcome; writtenAhead: boolean }> {
+    const { id: requestId, work } = request;
+    const { taskId } = task;
+    if (!task.dataStoreId || !task.storeVersion) {
       throw new StoreError('permanent', 'store-removed', 'the data store was removed');
     }
-    const connector = await this.connectors.forStoreVersion(work.dataStoreId, work.storeVersion);
-    const subject = await this.protector.open(work.subjectCiphertext, requestId);
+    const connector = await this.connectors.forStoreVersion(task.dataStoreId, task.storeVersion);
+    const subject = await request.subject();
     const ctx = { requestId };
     let result: TaskResult;
     let detail: string;
@@ -98,7 +179,12 @@ export class TaskRunner {
       }
       case 'erasure': {
         // Proof of erasure: the same plan's paths, read again after the commit, find nothing.
-        const { collections, remaining } = await this.erase(taskId, work, connector, subject, ctx);
+        const { collections, remaining, writtenAhead } = await this.erase(
+          task,
+          connector,
+          subject,
+          ctx,
+        );
         const left = Object.entries(remaining ?? {}).filter(([, n]) => n > 0);
         if (left.length > 0) {
           throw new StoreError(
@@ -108,7 +194,7 @@ export class TaskRunner {
             left[0][0],
           );
         }
-        return erasureOutcome(collections, remaining);
+        return { outcome: erasureOutcome(collections, remaining), writtenAhead };
       }
       case 'rectification': {
         if (!work.correctionsCiphertext) {
@@ -133,25 +219,30 @@ export class TaskRunner {
       default:
         return assertUnreachable(work.type);
     }
-    return { result, detail };
+    return { outcome: { result, detail }, writtenAhead: false };
   }
 
   /**
    * The erasure, with its outcome written to the task's row before the store commits it: a rerun
    * after a crash between that commit and the task's record finds nothing left to erase, and
    * counts what the earlier attempts committed (the store says which did, or the empty rerun
-   * shows it) instead. Answers the rows of every committed attempt together, and the rows still
-   * reaching the subject after the commit where the store can tell.
+   * shows it) instead. Answers the rows of every committed attempt together, the rows still
+   * reaching the subject after the commit where the store can tell, and whether the outcome was
+   * written ahead (stores whose backend commits on its own, HTTP, are not).
    */
   private async erase(
-    taskId: string,
-    work: TaskWork,
+    task: TaskWork,
     connector: Connector,
     subject: Subject,
     ctx: ErasureContext,
-  ): Promise<{ collections: CollectionErasure[]; remaining?: RemainingRows }> {
-    const pending = work.pendingOutcome;
+  ): Promise<{
+    collections: CollectionErasure[];
+    remaining?: RemainingRows;
+    writtenAhead: boolean;
+  }> {
+    const pending = task.pendingOutcome;
     let settled: CollectionErasure[] = [];
+    let writtenAhead = false;
     const erasure: ErasureContext = {
       ...ctx,
       beforeCommit: async (collections, commit) => {
@@ -160,11 +251,12 @@ export class TaskRunner {
             ? await connector.commitStatus(pending.commit)
             : 'unknown';
         settled = settledBefore(pending, status, collections);
-        await this.requests.recordPendingOutcome(taskId, {
+        await this.requests.recordPendingOutcome(task.taskId, {
           settled: settled.length > 0 ? erasureOutcome(settled) : undefined,
           outcome: erasureOutcome(collections),
           commit,
         });
+        writtenAhead = true;
         this.crashFor('before-store-commit');
       },
     };
@@ -172,7 +264,7 @@ export class TaskRunner {
       ? await connector.eraseWithProof(subject, erasure)
       : { collections: await connector.erase(subject, erasure) };
     this.crashFor('after-store-commit');
-    return { ...now, collections: addErasures(settled, now.collections) };
+    return { ...now, collections: addErasures(settled, now.collections), writtenAhead };
   }
 
   /** A test's crash at `point` (PRIVACY_TEST_CRASH_AT, refused in production): SIGKILL, no cleanup. */
@@ -223,10 +315,10 @@ export class TaskRunner {
   }
 
   /**
-   * A task that finds its request queued moves it to in_progress (the attempt is already
-   * counted). The other tasks, started at the same moment, find it moved and leave it.
+   * A run that finds its request queued moves it to in_progress (the attempts are already
+   * counted). Another run started at the same moment finds it moved and leaves it.
    */
-  private async start(requestId: string, work: TaskWork): Promise<void> {
+  private async start(requestId: string, work: RunWork): Promise<void> {
     if (work.status === 'queued') {
       await this.commits.transition(
         SYSTEM,
@@ -236,4 +328,24 @@ export class TaskRunner {
       );
     }
   }
+}
+
+/** Where a run keeps its tasks' store outcomes until PostgreSQL has them (the job's data). */
+export interface RunMemo {
+  /** Outcomes earlier attempts of the same job kept, by task id. */
+  readonly kept?: Readonly<Record<string, TaskOutcome>>;
+  keep(taskId: string, outcome: TaskOutcome): Promise<void>;
+}
+
+/** A run's request, its subject opened at most once for all its tasks. */
+interface OpenedRun {
+  id: string;
+  work: RunWork;
+  subject: () => Promise<Subject>;
+}
+
+/** `make` called on first use only; every caller shares its promise. */
+function lazily<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }

@@ -1,6 +1,6 @@
-import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { FlowProducer, Job, Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
@@ -8,18 +8,17 @@ import {
   finishJobId,
   PRIVACY_REQUEST_QUEUE,
   PrivacyRequestJob,
+  RunData,
+  runJobId,
   taskJobId,
 } from './privacy-request.jobs';
 import { WORKFLOW_ATTEMPTS, WORKFLOW_BACKOFF } from './task-retries';
 
-export const PRIVACY_REQUEST_FLOW = 'privacy-requests-flow';
-
 const JOB_OPTIONS = { attempts: WORKFLOW_ATTEMPTS, backoff: WORKFLOW_BACKOFF };
 
-/** A run the caller has just committed: what the flow needs, without reading it back. */
+/** A run the caller has just committed: its generation, without reading it back. */
 export interface QueuedRun {
   generation: number;
-  taskIds: string[];
 }
 
 /**
@@ -37,16 +36,15 @@ export interface RunLook {
 }
 
 /**
- * Puts a committed request on the queue as a flow: one child job per pending task, the finish
- * job as parent. Job ids are deterministic, so enqueueing twice (the reconciler racing intake)
- * adds nothing.
+ * Puts a committed request's run on the queue as one job, which runs the unfinished tasks and
+ * then finishes the request. Job ids are deterministic, so enqueueing twice (the reconciler
+ * racing intake) adds nothing.
  */
 @Injectable()
 export class WorkflowQueue {
   private readonly logger = new Logger(WorkflowQueue.name);
 
   constructor(
-    @InjectFlowProducer(PRIVACY_REQUEST_FLOW) private readonly flows: FlowProducer,
     @InjectQueue(PRIVACY_REQUEST_QUEUE) private readonly queue: Queue,
     private readonly requests: PrivacyRequestRepository,
   ) {}
@@ -66,44 +64,38 @@ export class WorkflowQueue {
     if (!request || !isActive(request.status)) {
       return;
     }
-    const taskIds = await this.requests.findUnfinishedTaskIds(requestId);
-    await this.add(requestId, { generation: request.generation, taskIds });
+    await this.add(requestId, { generation: request.generation });
   }
 
-  /** Only the finishing step, under a generation the caller has just committed. */
+  /**
+   * Only the finishing step, under a generation the caller has just committed: the run finds
+   * every task done.
+   */
   finishSoon(requestId: string, generation: number): void {
-    this.enqueueSoon(requestId, { generation, taskIds: [] });
+    this.enqueueSoon(requestId, { generation });
   }
 
   add(requestId: string, run: QueuedRun): Promise<unknown> {
     const { generation } = run;
-    return this.flows.add({
-      name: PrivacyRequestJob.Finish,
-      queueName: PRIVACY_REQUEST_QUEUE,
-      data: { requestId, generation },
-      opts: { jobId: finishJobId(requestId, generation), ...JOB_OPTIONS },
-      children: run.taskIds.map((taskId) => ({
-        name: PrivacyRequestJob.RunTask,
-        queueName: PRIVACY_REQUEST_QUEUE,
-        data: { requestId, taskId, generation },
-        opts: { jobId: taskJobId(taskId, generation), ...JOB_OPTIONS, failParentOnFailure: true },
-      })),
+    const data: RunData = { requestId, generation };
+    return this.queue.add(PrivacyRequestJob.Run, data, {
+      jobId: runJobId(requestId, generation),
+      ...JOB_OPTIONS,
     });
   }
 
   /**
-   * How the queue holds the request's current run, judged by the finishing job and, while it
-   * waits for its children, by the job of every task PostgreSQL says is unfinished.
+   * How the queue holds the request's current run, judged by its job; a run queued before a
+   * deploy as the earlier flow is judged by its finishing job and, while that waits for its
+   * children, by the job of every task PostgreSQL says is unfinished.
    */
   async look(request: PrivacyRequestEntity, unfinishedTaskIds: string[]): Promise<RunLook> {
+    const job = await this.queue.getJob(runJobId(request.id, request.generation));
+    if (job) {
+      return judged(job, await job.getState());
+    }
     const finish = await this.queue.getJob(finishJobId(request.id, request.generation));
     const state = await stateOf(finish);
-    if (state === 'missing' || state === 'completed') {
-      return { state: state === 'missing' ? 'missing' : 'done', stalled: false };
-    }
-    if (state === 'failed') {
-      return { state: 'gave-up', stalled: stalledOut(finish) };
-    }
     if (state === 'waiting-children') {
       for (const taskId of unfinishedTaskIds) {
         const child = await this.queue.getJob(taskJobId(taskId, request.generation));
@@ -113,13 +105,31 @@ export class WorkflowQueue {
         }
       }
     }
-    return { state: 'alive', stalled: false };
+    return judged(finish, state);
   }
 
   /** Drops a run that was replaced (best effort: a job a worker holds stays, and is stale). */
   async discard(requestId: string, generation: number): Promise<void> {
-    const finish = await this.queue.getJob(finishJobId(requestId, generation));
-    await finish?.remove({ removeChildren: true }).catch(() => undefined);
+    const jobs = await Promise.all([
+      this.queue.getJob(runJobId(requestId, generation)),
+      this.queue.getJob(finishJobId(requestId, generation)),
+    ]);
+    for (const job of jobs) {
+      await job?.remove({ removeChildren: true }).catch(() => undefined);
+    }
+  }
+}
+
+function judged(job: Job | undefined, state: string): RunLook {
+  switch (state) {
+    case 'missing':
+      return { state: 'missing', stalled: false };
+    case 'completed':
+      return { state: 'done', stalled: false };
+    case 'failed':
+      return { state: 'gave-up', stalled: stalledOut(job) };
+    default:
+      return { state: 'alive', stalled: false };
   }
 }
 
