@@ -7,7 +7,7 @@ import type {
   Connector,
   ErasureContext,
 } from 'src/data-stores/connectors/connector.interface';
-import { StoreError } from 'src/data-stores/connectors/store-error';
+import { StoreError, StoreFailure } from 'src/data-stores/connectors/store-error';
 import type { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import type { ExportPartWriter } from 'src/privacy-requests/export/export-part.writer';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
@@ -282,6 +282,25 @@ describe('TaskRunner', () => {
       },
     });
     expect(kept).toEqual([]);
+  });
+
+  it("an erasure its store ended as a deadlock's victim runs again at once, in the same attempt", async () => {
+    const { requestId, taskId } = await setup();
+    store.next = () =>
+      store.calls === 1
+        ? Promise.reject(
+            new StoreError(
+              'transient',
+              '1213',
+              'deadlock on customers (1213)',
+              'customers',
+              StoreFailure.Deadlock,
+            ),
+          )
+        : erasesOneRow();
+    expect(await attempt(requestId, taskId, 1)).toBeUndefined();
+    expect(store.calls).toBe(2);
+    expect(await state(requestId, taskId)).toMatchObject({ task: 'completed', attempts: 1 });
   });
 
   it('a job of a run that was replaced does nothing', async () => {

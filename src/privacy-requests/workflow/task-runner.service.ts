@@ -8,7 +8,11 @@ import type {
   ErasureContext,
   RemainingRows,
 } from 'src/data-stores/connectors/connector.interface';
-import { classifyDriverError, StoreError } from 'src/data-stores/connectors/store-error';
+import {
+  classifyDriverError,
+  StoreError,
+  StoreFailure,
+} from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import type { Subject } from 'src/data-stores/data-store.types';
 import { ExportPartWriter } from '../export/export-part.writer';
@@ -19,6 +23,12 @@ import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
 import { addErasures, erasureOutcome, settledBefore } from './erasure-outcome';
 import type { TaskOutcome, TaskOutcomeMemo } from './task-outcome-memo';
+
+/** Runs of one erasure in a row that a store may end as a deadlock's victim. */
+const DEADLOCK_TRIES = 4;
+
+const isDeadlock = (e: unknown): boolean =>
+  e instanceof StoreError && e.failure === StoreFailure.Deadlock;
 
 /** A task whose attempt failed, with what it failed with (not yet recorded). */
 export interface TaskFailure {
@@ -260,9 +270,25 @@ export class TaskRunner {
         this.crashFor('before-store-commit');
       },
     };
-    const now = connector.eraseWithProof
-      ? await connector.eraseWithProof(subject, erasure)
-      : { collections: await connector.erase(subject, erasure) };
+    const attempt = async () =>
+      connector.eraseWithProof
+        ? connector.eraseWithProof(subject, erasure)
+        : { collections: await connector.erase(subject, erasure) };
+    let now: Awaited<ReturnType<typeof attempt>>;
+    for (let tries = 1; ; tries++) {
+      try {
+        now = await attempt();
+        break;
+      } catch (e) {
+        // The store chose this transaction as a deadlock's victim and rolled it back: nothing
+        // was written ahead or committed, so it runs again at once rather than after the
+        // queue's backoff (concurrent erasures of neighbouring rows meet this routinely).
+        if (writtenAhead || tries >= DEADLOCK_TRIES || !isDeadlock(e)) {
+          throw e;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
+      }
+    }
     this.crashFor('after-store-commit');
     return { ...now, collections: addErasures(settled, now.collections), writtenAhead };
   }
