@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditedChange } from 'src/audit/audit.service';
+import { WriteCoalescer } from 'src/common/batching/write-coalescer';
 import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
 import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
@@ -246,9 +247,53 @@ function withMail(change: AuditedChange, mail?: OutboxEntry): AuditedChange {
   return { ...change, params: [...change.params, ...params], then };
 }
 
+type TaskDone = { taskId: string; result: TaskResult; detail: string };
+
 /** All SQL of privacy requests and their tasks. */
 @Injectable()
 export class PrivacyRequestRepository {
+  private readonly pendingOutcomes = new WriteCoalescer<
+    { taskId: string; pending: PendingOutcome },
+    void
+  >(async (records) => {
+    // Of two records for one task (overlapping attempts) the later is kept, as it would be
+    // statement after statement; an UPDATE joined to both would keep either.
+    const last = new Map(records.map((r) => [r.taskId, r.pending]));
+    await this.dataSource.query(
+      `UPDATE privacy_request_tasks t SET pending_outcome = d.pending
+         FROM json_to_recordset($1::json) AS d(id uuid, pending jsonb)
+        WHERE t.id = d.id`,
+      [JSON.stringify([...last].map(([id, pending]) => ({ id, pending })))],
+    );
+    return records.map(() => undefined);
+  });
+
+  private readonly completions = new WriteCoalescer<TaskDone[], string[]>(async (calls) => {
+    // One result per task in a statement (an UPDATE joined to two would keep either): the first
+    // to arrive; a later one for the same task (an overlapping run) is not kept, since the task
+    // is completed once this statement commits.
+    const first = new Map<string, TaskDone>();
+    for (const d of calls.flat()) {
+      if (!first.has(d.taskId)) {
+        first.set(d.taskId, d);
+      }
+    }
+    const done = [...first.values()];
+    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE privacy_request_tasks t
+          SET status = 'completed', result = d.result, detail = d.detail,
+              pending_outcome = NULL, updated_at = now()
+         FROM json_to_recordset($1::json) AS d(id uuid, result jsonb, detail text)
+        WHERE t.id = d.id AND t.status <> 'completed'
+       RETURNING t.id`,
+      [JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail })))],
+    );
+    const kept = new Set(rows.map((r) => r.id));
+    return calls.map((call) =>
+      call.filter((d) => kept.has(d.taskId) && first.get(d.taskId) === d).map((d) => d.taskId),
+    );
+  });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -642,36 +687,24 @@ export class PrivacyRequestRepository {
     };
   }
 
-  /** The write-ahead record of an erasure about to commit in its store (see PendingOutcome). */
-  async recordPendingOutcome(taskId: string, pending: PendingOutcome): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE privacy_request_tasks SET pending_outcome = $2 WHERE id = $1`,
-      [taskId, JSON.stringify(pending)],
-    );
+  /**
+   * The write-ahead record of an erasure about to commit in its store (see PendingOutcome);
+   * resolves once committed. Records made while another is on its way go in one statement.
+   */
+  recordPendingOutcome(taskId: string, pending: PendingOutcome): Promise<void> {
+    return this.pendingOutcomes.submit({ taskId, pending });
   }
 
   /**
-   * Records each task's result once, in one statement: a run that overlapped an earlier one (a
-   * stalled job taken over while its first worker still ran) finds nothing left to do, and its
-   * counts ("erased 0 rows") must not replace the real ones. Returns the ids of the tasks whose
-   * result this call kept.
+   * Records each task's result once: a run that overlapped an earlier one (a stalled job taken
+   * over while its first worker still ran) finds nothing left to do, and its counts ("erased 0
+   * rows") must not replace the real ones. Returns the ids of the tasks whose result this call
+   * kept. Results recorded while another call is on its way (other runs') go in one statement.
    */
-  async completeTasks(
+  completeTasks(
     done: Array<{ taskId: string; result: TaskResult; detail: string }>,
   ): Promise<string[]> {
-    if (done.length === 0) {
-      return [];
-    }
-    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(
-      `UPDATE privacy_request_tasks t
-          SET status = 'completed', result = d.result, detail = d.detail,
-              pending_outcome = NULL, updated_at = now()
-         FROM json_to_recordset($1::json) AS d(id uuid, result jsonb, detail text)
-        WHERE t.id = d.id AND t.status <> 'completed'
-       RETURNING t.id`,
-      [JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail })))],
-    );
-    return rows.map((r) => r.id);
+    return done.length === 0 ? Promise.resolve([]) : this.completions.submit(done);
   }
 
   /**

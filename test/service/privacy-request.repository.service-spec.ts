@@ -113,6 +113,51 @@ describe('PrivacyRequestRepository', () => {
     });
   });
 
+  it('results of one task arriving together keep only the first', async () => {
+    const requestId = await insertRequest(ds, 'in_progress');
+    const taskId = await insertTask(ds, requestId, await insertStore(ds), 'in_progress');
+    const erased = (rows: number) => ({
+      taskId,
+      result: { collections: [{ collection: 'customers', action: 'deleted', rows }] },
+      detail: `erased ${rows} rows`,
+    });
+    const [first, second] = await Promise.all([
+      repo.completeTasks([erased(5)]),
+      repo.completeTasks([erased(0)]),
+    ]);
+    expect([first, second]).toEqual([[taskId], []]);
+    const [row] = await ds.query<Array<{ detail: string }>>(
+      'SELECT detail FROM privacy_request_tasks WHERE id = $1',
+      [taskId],
+    );
+    expect(row.detail).toBe('erased 5 rows');
+  });
+
+  it('write-ahead records made together are each kept', async () => {
+    const requestId = await insertRequest(ds, 'in_progress');
+    const tasks = [
+      await insertTask(ds, requestId, await insertStore(ds), 'in_progress'),
+      await insertTask(ds, requestId, await insertStore(ds), 'in_progress'),
+    ];
+    await Promise.all(
+      tasks.map((taskId, i) =>
+        repo.recordPendingOutcome(taskId, {
+          outcome: { result: { collections: [] }, detail: `erased ${i} rows` },
+          commit: `tx-${i}`,
+        }),
+      ),
+    );
+    const rows = await ds.query<Array<{ id: string; commit: string }>>(
+      `SELECT id, pending_outcome->>'commit' AS commit FROM privacy_request_tasks
+        WHERE request_id = $1`,
+      [requestId],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.commit]))).toEqual({
+      [tasks[0]]: 'tx-0',
+      [tasks[1]]: 'tx-1',
+    });
+  });
+
   it('a non-final failure keeps the task running; a final one fails it', async () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'in_progress');
