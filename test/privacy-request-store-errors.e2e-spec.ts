@@ -264,7 +264,8 @@ describe('privacy request store errors', () => {
         const done = await settle(id);
         expect(done.status).toBe('completed');
         const [task] = done.tasks;
-        expect([task.status, task.attempts]).toEqual(['completed', 2]);
+        // Run again at once, within the same attempt.
+        expect([task.status, task.attempts]).toEqual(['completed', 1]);
         expect(task.detail).toMatch(/^erased \d+ rows$/);
         const line = await warnLineOf(await taskIdOf(id));
         expect(String(line.msg)).toMatch(new RegExp(`deadlock on ${SHOP_TABLE} \\(40P01\\)`));
@@ -307,7 +308,8 @@ describe('privacy request store errors', () => {
         const done = await settle(id);
         expect(done.status).toBe('completed');
         const [task] = done.tasks;
-        expect([task.status, task.attempts]).toEqual(['completed', 2]);
+        // Run again at once, within the same attempt.
+        expect([task.status, task.attempts]).toEqual(['completed', 1]);
         const line = await warnLineOf(await taskIdOf(id));
         expect(String(line.msg)).toMatch(new RegExp(`deadlock on ${SHOP_TABLE} \\(1213\\)`));
         expect(await failureEvents(id)).toEqual([]);

@@ -286,6 +286,10 @@ export class TaskRunner {
         if (writtenAhead || tries >= DEADLOCK_TRIES || !isDeadlock(e)) {
           throw e;
         }
+        this.logger.warn(
+          `Task ${task.taskId} of request ${ctx.requestId}: ${(e as StoreError).message} ` +
+            `(transient, retried at once)`,
+        );
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
       }
     }
