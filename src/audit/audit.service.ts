@@ -119,7 +119,8 @@ export class AuditService {
 
   private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {
     const actor = record.actor ?? actorOf(ctx);
-    return this.dataSource.manager.create(AuditEventEntity, {
+    // A flat entity: its fields on an instance, without TypeORM's metadata walk of `create`.
+    return Object.assign(new AuditEventEntity(), {
       id: randomUUID(),
       occurredAt: new Date(),
       actorType: actor.type,

@@ -301,8 +301,9 @@ export class PrivacyRequestRepository {
   }
 
   /** A request object not yet stored; the caller fills every column. */
+  /** A flat entity: its fields on an instance, without TypeORM's metadata walk of `create`. */
   build(fields: Omit<PrivacyRequestEntity, 'updatedAt'>): PrivacyRequestEntity {
-    return this.dataSource.manager.create(PrivacyRequestEntity, fields);
+    return Object.assign(new PrivacyRequestEntity(), fields);
   }
 
   findById(id: string): Promise<PrivacyRequestEntity | null> {
