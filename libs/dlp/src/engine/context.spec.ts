@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { hasContextBefore, hasContextIn, mayHaveContextBefore, wordsBefore } from './context';
+import {
+  contextProbe,
+  hasContextBefore,
+  hasContextIn,
+  mayHaveContextBefore,
+  wordsBefore,
+} from './context';
 
 const CONTEXT = [
   'phone',
@@ -94,5 +100,26 @@ describe('hasContextBefore', () => {
     expect(hasContextBefore(CONTEXT, 'hotel ', 6)).toBe(false);
     expect(hasContextBefore(CONTEXT, 'usual ', 6)).toBe(false);
     expect(hasContextBefore(CONTEXT, 'passportUS ', 11)).toBe(true);
+  });
+});
+
+describe('contextProbe', () => {
+  it('passes on every text with context before some position', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const positions = Array.from({ length: text.length + 1 }, (_, i) => i);
+        if (positions.some((start) => hasContextBefore(CONTEXT, text, start))) {
+          expect([text, contextProbe(CONTEXT).test(text)]).toEqual([text, true]);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('fails on a text without a context word, and finds one in any case', () => {
+    expect(contextProbe(CONTEXT).test('lorem ipsum dolor 12 sit amet')).toBe(false);
+    expect(contextProbe(CONTEXT).test('ring the HOTEL desk')).toBe(true);
+    expect(contextProbe(['born', 'dob']).test('nobis dolor')).toBe(false);
+    expect(contextProbe(['born', 'dob']).test('DOB: 1985')).toBe(true);
   });
 });

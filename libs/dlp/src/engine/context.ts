@@ -120,20 +120,41 @@ const MAKES_ASCII_LETTER = '|[\u0130\u212a]';
 const textProbes = new WeakMap<readonly string[], RegExp>();
 const windowProbes = new WeakMap<readonly string[], RegExp>();
 
+/** English letters from the most to the least frequent. */
+const LETTERS_BY_FREQUENCY = 'etaoinshrdlcumwfgypbvkjxqz';
+
+/** Where `word` holds its least frequent letter (a digit counts as rarer than any letter). */
+function rarestLetterAt(word: string): number {
+  let at = 0;
+  let rank = -1;
+  for (let i = 0; i < word.length; i++) {
+    const r = LETTERS_BY_FREQUENCY.indexOf(word[i]);
+    const wordRank = r < 0 ? LETTERS_BY_FREQUENCY.length : r;
+    if (wordRank > rank) {
+      at = i;
+      rank = wordRank;
+    }
+  }
+  return at;
+}
+
 /**
  * Per context list: a test that passes on every text holding one of its entries as
- * {@link hasContextIn} finds them (and on some others). It is written as the words' first
- * letters, then the rest of any word: over a whole text, the regex engine skips ahead fast to a
- * letter of a class, but tries a plain alternation of words at every position.
+ * {@link hasContextIn} finds them (and on some others). Each word is looked for from its least
+ * frequent letter, then checked behind it ("dob" as `b(?<=dob)`): over a whole text, the regex
+ * engine skips ahead fast to a few rare letters, but stops at every common one a word starts
+ * with.
  */
 export function contextProbe(entityContext: readonly string[]): RegExp {
   let probe = textProbes.get(entityContext);
   if (probe === undefined) {
     const words = probeWords(entityContext);
-    const firsts = [...new Set(words.map((w) => w[0]))].join('');
-    const rests = [...new Set(words.map((w) => w.slice(1)))].join('|');
+    const fromRarest = words.map((w) => {
+      const at = rarestLetterAt(w);
+      return at === 0 ? w : `${w.slice(at)}(?<=${w})`;
+    });
     probe = new RegExp(
-      words.length === 0 ? '(?!)' : `[${firsts}](?:${rests})${MAKES_ASCII_LETTER}`,
+      words.length === 0 ? '(?!)' : `${fromRarest.join('|')}${MAKES_ASCII_LETTER}`,
       'i',
     );
     textProbes.set(entityContext, probe);

@@ -7,6 +7,15 @@ const DATE = new RegExp(
   String.raw`(?<![\w/.-])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})(?:st|nd|rd|th)? (${MONTHS})\.?,? (\d{4})|(${MONTHS})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))(?![\w/-]|\.\d)`,
   'gi',
 );
+/**
+ * Whether DATE can match: every match holds four digits of a year, either closing it after a
+ * separator or a space, or opening an ISO date, with what DATE allows after the date. Looked
+ * for from the four digits, which the engine finds fast, and checked behind them: texts with
+ * no such year (prose, ISO time stamps) then skip the whole-text test for context words too.
+ */
+const YEAR_HINT =
+  /\d\d\d\d(?:-\d\d?-\d\d?)?(?![\w/-]|\.\d)(?<=(?:^|[^\w/.-])\d{4}-\d\d?-\d\d?|[ /.-]\d{4})/;
+
 const MONTH_INDEX = [
   'jan',
   'feb',
@@ -53,7 +62,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     'naissance',
   ],
   maxScore: 0.2,
-  mayMatch: () => true,
+  mayMatch: (text) => YEAR_HINT.test(text),
   find(text, _ctx, out) {
     forEachMatch(DATE, text, (m) => {
       let ok: boolean;
