@@ -1,3 +1,4 @@
+import { CASELESS_HINTS, UNICODE_HINTS } from '../engine/hint-union';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import type { Finding } from '../types';
 import { fold, HONORIFIC_WORDS, names, nlp } from './person/gazetteer';
@@ -236,14 +237,17 @@ const LABEL = new RegExp(
  * written as an alternation.
  */
 export const HONORIFIC_HINT =
-  /[MDPSLR][a-z]{1,3}\b(?<=M[rsx]|Mrs|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)/;
-const LABEL_HINT = /[:=\-–][ \t]{0,3}["']?\p{Lu}/u;
+  /[MDPSLR][a-z]{1,3}\b(?<=M[rsx]|Mrs|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Rev)/u;
+const hasHonorific = UNICODE_HINTS.add(HONORIFIC_HINT);
+const hasLabel = UNICODE_HINTS.add(/[:=\-–][ \t]{0,3}["']?\p{Lu}/u);
 /**
- * Whether a cue for a lower-case name is in the text: found from the cue's last two letters
- * (me, am, 'm, im, is), which the engine looks for much faster than for any of the cues' first
- * letters, or for their last letter alone.
+ * Whether a cue for a lower-case name is in the text: found from the m that every cue but "this
+ * is" ends with or just before its last letter (name, call me, i am, i'm, im), and that one from
+ * its h. The engine skips ahead to these letters much faster than to the cues' first letters or
+ * to the endings me, am, 'm, im and is, which Latin-like text is full of.
  */
-export const CUE_HINT = /(?:me|[a'i]m|is)\b(?<=\b(?:name|i am|i'm|im|call me|this is))/i;
+export const CUE_HINT = /me?\b(?<=\b(?:name|i am|i'm|im|call me))|his is\b(?<=\bthis is)/i;
+const hasCue = CASELESS_HINTS.add(CUE_HINT);
 
 export interface PersonOptions {
   /** Also run compromise's full tagger (much slower; better recall on unusual names). */
@@ -271,7 +275,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
     // Nearly every text has a capital; the patterns below find the few that matter.
     mayMatch: () => true,
     find(text, _ctx, out) {
-      if (HONORIFIC_HINT.test(text)) {
+      if (hasHonorific(text)) {
         forEachMatch(HONORIFIC, text, (m) => {
           const first = fold(m[2].split(/[ \t]/)[0]);
           if (!HONORIFIC_WORDS.has(first)) {
@@ -279,7 +283,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
           }
         });
       }
-      if (LABEL_HINT.test(text)) {
+      if (hasLabel(text)) {
         forEachMatch(LABEL, text, (m) => {
           if (/^\p{Lu}/u.test(m[1])) {
             const end = m.index + m[0].length;
@@ -288,7 +292,7 @@ export function createPersonRecognizer(options: PersonOptions = {}): Recognizer 
         });
       }
       forEachMatch(SEQUENCE, text, (m) => scoreRun(text, m.index, m[0], out));
-      if (CUE_HINT.test(text)) {
+      if (hasCue(text)) {
         const { names: known, stop } = names();
         forEachMatch(LOWER_AFTER_CUE, text, (m) => {
           const words = m[1].split(/[ \t]+/);

@@ -1,3 +1,4 @@
+import { CASELESS_HINTS, UNICODE_HINTS } from '../engine/hint-union';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import { looksLikeSecret } from '../validators/entropy.validator';
 
@@ -44,7 +45,8 @@ const TOKENS: readonly TokenPattern[] = [
  * common letter a plain alternation of the prefixes starts with.
  */
 export const TOKEN_HINT =
-  /A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|Iza)|_(?:live_|test_|pat_(?<=github_pat_)|(?<=gh[pousr]_|whsec_))|-(?:----BEGIN|(?<=gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-))|J(?<=eyJ)|\.slack(?<=hooks\.slack)/;
+  /A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|Iza)|_(?:live_|test_|pat_(?<=github_pat_)|(?<=gh[pousr]_|whsec_))|-(?:----BEGIN|(?<=gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-))|J(?<=eyJ)|\.slack(?<=hooks\.slack)/u;
+const hasTokenPrefix = UNICODE_HINTS.add(TOKEN_HINT);
 
 const KEYWORDS = String.raw`pass(?:word|wd|phrase)?|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?|authorization`;
 
@@ -64,6 +66,7 @@ const KEYWORD_HINT = new RegExp(
   String.raw`(?:[:=]|\bis\b)(?<=(?<![A-Za-z0-9])(?:${KEYWORDS})["']?\s{0,3}(?:[:=]|is))`,
   'i',
 );
+const hasKeyword = CASELESS_HINTS.add(KEYWORD_HINT);
 /** A bearer credential in a header or log line. */
 const BEARER = /\bBearer\s{1,3}([A-Za-z0-9._~+/-]{20,4096}=*)/g;
 
@@ -72,7 +75,7 @@ export const secretRecognizer: Recognizer = {
   context: ['password', 'secret', 'token', 'key', 'api', 'credential', 'auth', 'bearer', 'private'],
   mayMatch: () => true,
   find(text, _ctx, out) {
-    if (TOKEN_HINT.test(text)) {
+    if (hasTokenPrefix(text)) {
       for (const t of TOKENS) {
         forEachMatch(t.re, text, (m) => {
           out.push({
@@ -84,7 +87,7 @@ export const secretRecognizer: Recognizer = {
         });
       }
     }
-    if (KEYWORD_HINT.test(text)) {
+    if (hasKeyword(text)) {
       forEachMatch(KEYWORD_VALUE, text, (m) => {
         if (looksLikeSecret(m[1])) {
           const end = m.index + m[0].length;
