@@ -1,5 +1,8 @@
 import fc from 'fast-check';
+import type { RecognizerContext } from '../engine/recognizer';
 import { scanText } from '../engine/scanner';
+import type { Finding } from '../types';
+import { creditCardRecognizer } from './credit-card.recognizer';
 import { luhnValid } from '../validators/luhn.validator';
 import { frInseeValid } from '../validators/national-id.validators';
 
@@ -87,5 +90,42 @@ describe('credit card recognizer', () => {
         expect(cards(`card ${broken}`)).toEqual([]);
       }),
     );
+  });
+
+  it('is asked to search every text where it finds a card, however the digits are grouped', () => {
+    const ctx: RecognizerContext = {
+      phone: { regions: [], leniency: 'VALID' },
+      settled: () => [],
+      mayBoost: () => true,
+    };
+    const grouped = fc
+      .tuple(
+        fc.oneof(cardNumber(['4', '51', '6304', '2131'], [12, 13, 15, 16, 19])),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(' ', '-'),
+        fc.constantFrom('', 'card ', '12 ', 'x'),
+      )
+      .map(([digits, sizes, sep, before]) => {
+        const groups: string[] = [];
+        for (let at = 0, i = 0; at < digits.length; i++) {
+          const size = sizes[i % sizes.length];
+          groups.push(digits.slice(at, at + size));
+          at += size;
+        }
+        return `${before}${groups.join(sep)}`;
+      });
+    let found = 0;
+    fc.assert(
+      fc.property(grouped, (text) => {
+        const out: Finding[] = [];
+        creditCardRecognizer.find(text, ctx, out);
+        if (out.length > 0) {
+          found++;
+          expect([text, creditCardRecognizer.mayMatch(text)]).toEqual([text, true]);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(found).toBeGreaterThan(1_000);
   });
 });

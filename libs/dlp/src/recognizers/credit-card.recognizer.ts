@@ -1,4 +1,5 @@
 import { hasContextBefore } from '../engine/context';
+import { hasSevenDigits } from '../engine/digit-runs';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import type { Finding } from '../types';
 import { cardIssued, SHORT_CARD_DIGITS } from '../validators/card-issuer.validator';
@@ -14,6 +15,13 @@ import { frInseeValid } from '../validators/national-id.validators';
  */
 const RUN = /(?<![\w+-]|\d[.,])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)/g;
 const GROUP = /\d+/g;
+/**
+ * Four digits, a separator, three more: with seven digits in a row, what every card holds. Its
+ * first group has four digits or more, and every group but its last has three or more (a
+ * two-group card with a short last group has ten digits in its first). Most texts hold neither,
+ * and the seven-digit answer is shared with other recognizers, so they skip the scan of RUN.
+ */
+const GROUPED_SEVEN = /\d\d\d\d[ -]\d\d\d/;
 const MIN_DIGITS = 12;
 const MAX_DIGITS = 19;
 
@@ -86,7 +94,7 @@ function cardAt(
 export const creditCardRecognizer: Recognizer = {
   entity: 'CREDIT_CARD',
   context: CONTEXT,
-  mayMatch: () => true,
+  mayMatch: (text) => hasSevenDigits(text) || GROUPED_SEVEN.test(text),
   find(text, _ctx, out: Finding[]) {
     forEachMatch(RUN, text, (m) => {
       if (m[0].length < MIN_DIGITS) {
