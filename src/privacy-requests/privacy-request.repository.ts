@@ -254,6 +254,8 @@ type TaskDone = { taskId: string; result: TaskResult; detail: string };
 /** All SQL of privacy requests and their tasks. */
 @Injectable()
 export class PrivacyRequestRepository {
+  // The ids again as an array in each statement below: PostgreSQL guesses a JSON record set at
+  // 100 rows whatever it holds and would scan the tasks table rather than probe its key.
   private readonly pendingOutcomes = new WriteCoalescer<
     { taskId: string; pending: PendingOutcome },
     void
@@ -265,8 +267,8 @@ export class PrivacyRequestRepository {
       'privacy_task_pending_outcomes',
       `UPDATE privacy_request_tasks t SET pending_outcome = d.pending
          FROM json_to_recordset($1::json) AS d(id uuid, pending jsonb)
-        WHERE t.id = d.id`,
-      [JSON.stringify([...last].map(([id, pending]) => ({ id, pending })))],
+        WHERE t.id = ANY($2::uuid[]) AND t.id = d.id`,
+      [JSON.stringify([...last].map(([id, pending]) => ({ id, pending }))), [...last.keys()]],
     );
     return records.map(() => undefined);
   });
@@ -288,9 +290,12 @@ export class PrivacyRequestRepository {
           SET status = 'completed', result = d.result, detail = d.detail,
               pending_outcome = NULL, updated_at = now()
          FROM json_to_recordset($1::json) AS d(id uuid, result jsonb, detail text)
-        WHERE t.id = d.id AND t.status <> 'completed'
+        WHERE t.id = ANY($2::uuid[]) AND t.id = d.id AND t.status <> 'completed'
        RETURNING t.id`,
-      [JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail })))],
+      [
+        JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail }))),
+        done.map((d) => d.taskId),
+      ],
     );
     const kept = new Set(rows.map((r) => r.id));
     return calls.map((call) =>
