@@ -1,7 +1,7 @@
 /**
  * Whole-text hints of several recognizers that share their flags: quick tests, asked of every
  * text and nearly always false, that decide whether a recognizer's patterns run. The regex
- * engine scans a text once for their union much faster than once for each (a third of the
+ * engine scans a text once for their union much faster than once for each (half the
  * instructions for three), so the union is asked first, once per text: when it finds nothing,
  * no hint can; when it finds something (rarely), each hint asked is tested on its own.
  */
