@@ -25,6 +25,14 @@ function taking(type: RequestType, stores: StoreRef[]): StoreRef[] {
 /** Status changes and task creation, each written atomically with its audit event. */
 @Injectable()
 export class PrivacyRequestCommits {
+  /**
+   * The registered stores as this process last read them. A request's tasks are made from them
+   * in the statement that also checks they still are the registered stores, which saves a round
+   * trip reading them; when they are not, the stores are read again and the request inserted
+   * as before.
+   */
+  private storesAsRead?: StoreRef[];
+
   constructor(
     private readonly requests: PrivacyRequestRepository,
     private readonly audit: AuditService,
@@ -59,19 +67,31 @@ export class PrivacyRequestCommits {
     /** Its key is claimed and the answer stored in the same transaction as the request. */
     idempotency?: IdempotentWrite,
   ): Promise<void> {
-    const stores = chosen ?? taking(request.type, await this.requests.findStores());
-    const tasks = stores.map((s) => ({ id: randomUUID(), store: s }));
     request.status = this.verifiedStatus(request.type);
-    const insert = (m?: EntityManager) =>
-      this.audit.recordChange(
-        ctx,
-        statusRecord(request, 'pending_verification', request.status, {
-          tasks: tasks.length,
-          ...details,
-        }),
-        this.requests.insertQueuedChange(request, tasks, mail),
-        m,
-      );
+    const insert = async (m?: EntityManager): Promise<void> => {
+      if (chosen) {
+        await this.insertWithTasks(ctx, request, chosen, details, mail, m);
+        return;
+      }
+      const known = this.storesAsRead;
+      if (
+        known &&
+        (await this.insertWithTasks(
+          ctx,
+          request,
+          taking(request.type, known),
+          details,
+          mail,
+          m,
+          known,
+        ))
+      ) {
+        return;
+      }
+      const stores = await this.requests.findStores();
+      this.storesAsRead = stores;
+      await this.insertWithTasks(ctx, request, taking(request.type, stores), details, mail, m);
+    };
     if (idempotency) {
       await this.requests.transaction(async (m) => {
         await idempotency.claim(m);
@@ -81,6 +101,33 @@ export class PrivacyRequestCommits {
     } else {
       await insert();
     }
+  }
+
+  /**
+   * The request with a task per store of `joining`. With `storesAsRead` (every registered store
+   * as read earlier, `joining` chosen from them), nothing is inserted (false) unless they still
+   * are the registered stores.
+   */
+  private async insertWithTasks(
+    ctx: RequestContext,
+    request: PrivacyRequestEntity,
+    joining: StoreRef[],
+    details: Record<string, unknown>,
+    mail: OutboxEntry | undefined,
+    m: EntityManager | undefined,
+    storesAsRead?: StoreRef[],
+  ): Promise<boolean> {
+    const tasks = joining.map((s) => ({ id: randomUUID(), store: s }));
+    const event = await this.audit.recordChange(
+      ctx,
+      statusRecord(request, 'pending_verification', request.status, {
+        tasks: tasks.length,
+        ...details,
+      }),
+      this.requests.insertQueuedChange(request, tasks, mail, storesAsRead),
+      m,
+    );
+    return event !== null;
   }
 
   /** A public request, stored waiting for its code, with its first audit event. */

@@ -146,18 +146,32 @@ const TRANSITION_SQL = `
    WHERE id = $1 AND status = $2
   RETURNING id`;
 
-const INSERT_QUEUED_SQL = `
-  INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
-    received_at, due_at, due_rule, webhook_url, requested_by, corrections_ciphertext,
-    acknowledge_by, acknowledge_rule, acknowledged_at, notify, status_token_hash)
-  VALUES ($1, $2, $17, $3, $4, $5, $6, $7, $8, $9, $10, $14, $15, $16,
-    CASE WHEN $15::timestamptz IS NULL THEN NULL ELSE now() END, $18, $19)
-  RETURNING id`;
+const INSERT_QUEUED_COLUMNS = `INSERT INTO privacy_requests (id, type, status, jurisdiction,
+    source, subject_ciphertext, received_at, due_at, due_rule, webhook_url, requested_by,
+    corrections_ciphertext, acknowledge_by, acknowledge_rule, acknowledged_at, notify,
+    status_token_hash)`;
+const INSERT_QUEUED_VALUES = `$1, $2, $17, $3, $4, $5, $6, $7, $8, $9, $10, $14, $15, $16,
+    CASE WHEN $15::timestamptz IS NULL THEN NULL ELSE now() END, $18, $19`;
+const INSERT_QUEUED_SQL = `${INSERT_QUEUED_COLUMNS} VALUES (${INSERT_QUEUED_VALUES}) RETURNING id`;
 
 const INSERT_TASKS_SQL = `
   INSERT INTO privacy_request_tasks (id, request_id, data_store_id, data_store_name, status)
   SELECT t.id, $1::uuid, t.store_id, t.store_name, 'pending'
     FROM unnest($11::uuid[], $12::uuid[], $13::text[]) AS t(id, store_id, store_name)`;
+
+/** The order the registered stores are read in, and compared in by `STORES_AS_READ_SQL`. */
+const STORE_ORDER = 'ORDER BY created_at, id';
+
+/**
+ * Whether the registered stores are still those read earlier (ids, names and types in order,
+ * `$20`-`$22`), so a request's tasks can be made from that reading in the statement itself.
+ */
+const STORES_AS_READ_SQL = `
+  SELECT coalesce(array_agg(id ${STORE_ORDER}), '{}') = $20::uuid[]
+     AND coalesce(array_agg(name ${STORE_ORDER}), '{}') = $21::text[]
+     AND coalesce(array_agg(type ${STORE_ORDER}), '{}') = $22::text[] AS same
+    FROM data_stores`;
+const IF_STORES_AS_READ = 'WHERE (SELECT same FROM stores_as_read)';
 
 /**
  * Reads the request and its tasks (all, or only `$5`) and, when there is work to do (the request
@@ -371,6 +385,11 @@ export class PrivacyRequestRepository {
     request: PrivacyRequestEntity,
     tasks: Array<{ id: string; store: StoreRef }>,
     mail?: OutboxEntry,
+    /**
+     * Every registered store as read earlier, which `tasks` were chosen from: the change then
+     * inserts nothing (and is not audited) unless the stores are still exactly these.
+     */
+    storesAsRead?: StoreRef[],
   ): AuditedChange {
     const params = [
       request.id,
@@ -393,8 +412,27 @@ export class PrivacyRequestRepository {
       request.notify,
       request.statusTokenHash,
     ];
+    if (!storesAsRead) {
+      return withMail(
+        { with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }], sql: INSERT_QUEUED_SQL, params },
+        mail,
+      );
+    }
+    params.push(
+      storesAsRead.map((s) => s.id),
+      storesAsRead.map((s) => s.name),
+      storesAsRead.map((s) => s.type),
+    );
     return withMail(
-      { with: [{ name: 'tasks', sql: INSERT_TASKS_SQL }], sql: INSERT_QUEUED_SQL, params },
+      {
+        name: mail ? 'privacy_request_insert_queued_mail' : 'privacy_request_insert_queued',
+        with: [
+          { name: 'stores_as_read', sql: STORES_AS_READ_SQL },
+          { name: 'tasks', sql: `${INSERT_TASKS_SQL} ${IF_STORES_AS_READ}` },
+        ],
+        sql: `${INSERT_QUEUED_COLUMNS} SELECT ${INSERT_QUEUED_VALUES} ${IF_STORES_AS_READ} RETURNING id`,
+        params,
+      },
       mail,
     );
   }
@@ -418,7 +456,7 @@ export class PrivacyRequestRepository {
 
   /** Registered stores, oldest first. */
   findStores(m: EntityManager = this.dataSource.manager): Promise<StoreRef[]> {
-    return m.query<StoreRef[]>('SELECT id, name, type FROM data_stores ORDER BY created_at');
+    return m.query<StoreRef[]>(`SELECT id, name, type FROM data_stores ${STORE_ORDER}`);
   }
 
   /** Registered stores with their descriptions, oldest first. */

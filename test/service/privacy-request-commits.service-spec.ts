@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
@@ -5,7 +6,7 @@ import type { AppConfig } from 'src/config/app-config';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
-import { insertRequest, serviceDataSource } from './support/database';
+import { insertRequest, insertStore, serviceDataSource } from './support/database';
 
 const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
 const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
@@ -79,6 +80,102 @@ describe('PrivacyRequestCommits', () => {
     expect(await events(id)).toEqual([
       { action: 'privacy_request.failed', outcome: 'failure', actor_type: 'system' },
     ]);
+  });
+
+  describe('a request its caller vouches for', () => {
+    const filed = (type: 'erasure' | 'opt_out_sale' = 'erasure') =>
+      repo.build({
+        id: randomUUID(),
+        type,
+        jurisdiction: 'GDPR',
+        source: 'service',
+        status: 'pending_verification',
+        subjectCiphertext: 'sealed',
+        correctionsCiphertext: null,
+        receivedAt: new Date(),
+        dueAt: new Date(Date.now() + 30 * 86400000),
+        dueRule: 'gdpr-1-calendar-month',
+        acknowledgeBy: null,
+        acknowledgeRule: null,
+        acknowledgedAt: null,
+        extendedDueAt: null,
+        extendedRule: null,
+        extensionReason: null,
+        completedAt: null,
+        failureReason: null,
+        verificationCodeHash: null,
+        verificationExpiresAt: null,
+        verificationAttempts: 0,
+        generation: 0,
+        webhookUrl: null,
+        exportPath: null,
+        exportChecksum: null,
+        exportExpiresAt: null,
+        requestedBy: null,
+        notify: false,
+        statusTokenHash: null,
+      });
+    const tasksOf = (id: string) =>
+      ds.query<Array<{ data_store_id: string; data_store_name: string }>>(
+        `SELECT data_store_id, data_store_name FROM privacy_request_tasks WHERE request_id = $1`,
+        [id],
+      );
+    const registered = () =>
+      ds.query<Array<{ id: string; name: string }>>('SELECT id, name FROM data_stores');
+    const insertQueued = async (c: PrivacyRequestCommits, type?: 'erasure' | 'opt_out_sale') => {
+      const request = filed(type);
+      await c.insertQueued(SYSTEM, request);
+      const events = await ds.query<Array<{ details: { tasks: number } }>>(
+        `SELECT details FROM audit_events WHERE target_type = 'privacy_request' AND target_id = $1`,
+        [request.id],
+      );
+      const tasks = await tasksOf(request.id);
+      expect(events.map((e) => e.details.tasks)).toEqual([tasks.length]);
+      return { id: request.id, tasks };
+    };
+
+    it('has a task per registered store, kept up to date as stores come, change and go', async () => {
+      const c = new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL);
+      const reads = jest.spyOn(repo, 'findStores');
+      try {
+        const first = await insertQueued(c);
+        expect(first.tasks.map((t) => t.data_store_id).sort()).toEqual(
+          (await registered()).map((s) => s.id).sort(),
+        );
+        await insertQueued(c);
+        // The second request's tasks came from the first one's reading, checked in its statement.
+        expect(reads).toHaveBeenCalledTimes(1);
+
+        const added = await insertStore(ds, 'http');
+        const withAdded = await insertQueued(c);
+        expect(withAdded.tasks).toContainEqual({
+          data_store_id: added.id,
+          data_store_name: added.name,
+        });
+        expect(reads).toHaveBeenCalledTimes(2);
+
+        const renamed = `${added.name}-renamed`;
+        await ds.query('UPDATE data_stores SET name = $2 WHERE id = $1', [added.id, renamed]);
+        expect((await insertQueued(c)).tasks).toContainEqual({
+          data_store_id: added.id,
+          data_store_name: renamed,
+        });
+
+        await ds.query(`UPDATE data_stores SET type = 'postgres' WHERE id = $1`, [added.id]);
+        // An opt-out has tasks only in http and manual stores.
+        const optOut = await insertQueued(c, 'opt_out_sale');
+        expect(optOut.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
+
+        await ds.query('DELETE FROM data_stores WHERE id = $1', [added.id]);
+        const without = await insertQueued(c);
+        expect(without.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
+        expect(without.tasks.map((t) => t.data_store_id).sort()).toEqual(
+          (await registered()).map((s) => s.id).sort(),
+        );
+      } finally {
+        reads.mockRestore();
+      }
+    });
   });
 
   describe('with REQUEST_APPROVAL=manual', () => {
