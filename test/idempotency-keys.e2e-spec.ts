@@ -120,6 +120,28 @@ describe('Idempotency-Key', () => {
     expect(res.body).toMatchObject({ type: expect.stringContaining('invalid-idempotency-key') });
   });
 
+  it('checks the key once the caller is known and before the body is validated', async () => {
+    const badKey = 'x'.repeat(256);
+    const unknownCaller = await fileRequest('not-a-key', { type: 'erasure' }, badKey);
+    expect(unknownCaller.status).toBe(401);
+    const filer = await createApiKey(t.http, admin, ['requests:write']);
+    const invalidBoth = await fileRequest(filer.key, { type: 'no-such-type' }, badKey);
+    expect(invalidBoth.status).toBe(400);
+    expect(invalidBoth.body).toMatchObject({
+      type: expect.stringContaining('invalid-idempotency-key'),
+    });
+    const body = { type: 'erasure', subject: { email: subjectEmail('first-answer') } };
+    const key = randomUUID();
+    const first = await fileRequest(filer.key, body, key).expect(201);
+    const resent = await fileRequest(filer.key, body, key).expect(201);
+    expect(resent.headers['idempotent-replayed']).toBe('true');
+    expect(resent.headers['content-type']).toBe(first.headers['content-type']);
+    expect(resent.body).toEqual(first.body);
+    const reused = await fileRequest(filer.key, { ...body, type: 'access' }, key).expect(422);
+    expect(reused.body).toMatchObject({ type: expect.stringContaining('idempotency-key-reused') });
+    expect(await requestsFiledBy(filer.id)).toBe(1);
+  });
+
   it('files concurrent duplicates of a privacy request once, answering each with its id', async () => {
     const filer = await createApiKey(t.http, admin, ['requests:write']);
     const key = randomUUID();

@@ -20,7 +20,7 @@ export class IdempotentWrite {
   constructor(
     private readonly keys: IdempotencyKeysRepository,
     private readonly serviceKeys: ServiceKeys,
-    private readonly key: KeyClaim,
+    readonly key: KeyClaim,
   ) {}
 
   /** Throws when a request with the same key committed (or is still running) meanwhile. */

@@ -2,11 +2,13 @@ import {
   applyDecorators,
   createParamDecorator,
   ExecutionContext,
-  UseInterceptors,
+  UseFilters,
+  UseGuards,
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyFilter } from './idempotency.filter';
+import { IdempotencyGuard } from './idempotency.guard';
 import { IdempotentWrite, writeOf } from './idempotent-write';
 
 /** The request's idempotent write; undefined when it carries no Idempotency-Key. */
@@ -18,7 +20,8 @@ export const IdempotencyOf = createParamDecorator(
 /** A write route that honours `Idempotency-Key`, documented in the OpenAPI document. */
 export const Idempotent = (): MethodDecorator =>
   applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
+    UseGuards(IdempotencyGuard),
+    UseFilters(IdempotencyFilter),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
