@@ -447,7 +447,15 @@ export class PrivacyRequestRepository {
     to: RequestStatus,
     mail?: OutboxEntry,
   ): AuditedChange {
-    return withMail({ sql: TRANSITION_SQL, params: [id, from, to, new Date()] }, mail);
+    return withMail(
+      {
+        // The mail's statement makes another text, so another name.
+        name: mail ? 'privacy_request_transition_mail' : 'privacy_request_transition',
+        sql: TRANSITION_SQL,
+        params: [id, from, to, new Date()],
+      },
+      mail,
+    );
   }
 
   async setStatusTokenHash(m: EntityManager, id: string, hash: string): Promise<void> {
