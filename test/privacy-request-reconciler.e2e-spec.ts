@@ -3,7 +3,15 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { redisConnectionOptions } from 'src/queue/redis-connection';
 import { Reconciler } from 'src/privacy-requests/workflow/reconciler.service';
-import { PRIVACY_REQUEST_QUEUE } from 'src/privacy-requests/workflow/privacy-request.jobs';
+import { AuditService } from 'src/audit/audit.service';
+import { AppConfig } from 'src/config/app-config';
+import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
+import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
+import {
+  PRIVACY_REQUEST_QUEUE,
+  runJobId,
+} from 'src/privacy-requests/workflow/privacy-request.jobs';
+import { WorkflowQueue } from 'src/privacy-requests/workflow/workflow-queue.service';
 import { createUser } from './support/factories';
 import { HttpStoreService, startHttpStoreService, until } from './support/http-store-service';
 import { createTestApp } from './support/test-app';
@@ -136,6 +144,39 @@ describe('reconciler', () => {
       ).toHaveLength(1);
     } finally {
       await workers.close();
+    }
+  });
+
+  it('a run waiting in the queue is left to it, unless every task has ended with one failed for good', async () => {
+    const waiting = await file('waits.its.turn@example.test');
+    const ended = await file('ended.while.queued@example.test');
+    const db = new Client({ connectionString: service.env.DATABASE_URL });
+    await db.connect();
+    const queue = new Queue(PRIVACY_REQUEST_QUEUE, {
+      connection: redisConnectionOptions(service.api.config.redis.url),
+      prefix: `${service.api.config.redis.prefix}:bull`,
+    });
+    try {
+      await db.query(`UPDATE privacy_request_tasks SET status = 'failed' WHERE request_id = $1`, [
+        ended,
+      ]);
+      // The API runs no workers: both runs wait in the queue. One pass, as the CLI runs it.
+      const { app } = service.api;
+      const reconciler = new Reconciler(
+        app.get(PrivacyRequestRepository),
+        app.get(WorkflowQueue),
+        app.get(PrivacyRequestCommits),
+        app.get(AuditService),
+        app.get(AppConfig),
+      );
+      expect(await reconciler.tick()).toEqual({ enqueued: 0, failed: 1 });
+      expect((await view(waiting)).status).toBe('queued');
+      expect(await queue.getJobState(runJobId(waiting, 0))).toBe('waiting');
+      expect((await view(ended)).status).toBe('failed');
+      expect(await reconciler.tick()).toEqual({ enqueued: 0, failed: 0 });
+    } finally {
+      await queue.close();
+      await db.end();
     }
   });
 });

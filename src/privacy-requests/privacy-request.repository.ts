@@ -69,6 +69,12 @@ export interface RunState {
   tasks: Array<{ id: string; status: TaskStatus }>;
 }
 
+/** An active request with its run's state, as a reconciler pass lists them. */
+export interface ActiveRun extends RunState {
+  id: string;
+  type: RequestType;
+}
+
 /** A waiting manual task to remind DPOs of. */
 export interface Reminder {
   taskId: string;
@@ -637,14 +643,22 @@ export class PrivacyRequestRepository {
     }));
   }
 
-  /** Active requests, oldest first: the ones the queue must hold a run of. */
-  findActive(limit: number): Promise<PrivacyRequestEntity[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(PrivacyRequestEntity, 'r')
-      .where('r.status = ANY(:statuses)', { statuses: ACTIVE_STATUSES })
-      .orderBy('r.receivedAt', 'ASC')
-      .take(limit)
-      .getMany();
+  /**
+   * Active requests, oldest first (the ones the queue must hold a run of), each with its run
+   * and its tasks' statuses, in one query.
+   */
+  findActiveRuns(limit: number): Promise<ActiveRun[]> {
+    return this.dataSource.query<ActiveRun[]>(
+      `SELECT r.id, r.type, r.status, r.generation,
+              coalesce(json_agg(json_build_object('id', t.id, 'status', t.status))
+                         FILTER (WHERE t.id IS NOT NULL), '[]') AS tasks
+         FROM (SELECT id, type, status, generation, received_at FROM privacy_requests
+                WHERE status = ANY($1) ORDER BY received_at LIMIT $2) r
+         LEFT JOIN privacy_request_tasks t ON t.request_id = r.id
+        GROUP BY r.id, r.type, r.status, r.generation, r.received_at
+        ORDER BY r.received_at`,
+      [ACTIVE_STATUSES, limit],
+    );
   }
 
   /** The request and its tasks (ordered by store name) in one query. */

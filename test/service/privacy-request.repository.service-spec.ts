@@ -191,7 +191,7 @@ describe('PrivacyRequestRepository', () => {
     expect((await repo.findById(requestId))?.generation).toBe(1);
   });
 
-  it('active requests are the queued and in-progress ones', async () => {
+  it('active requests are the queued and in-progress ones, each with its run state', async () => {
     const ids = {
       pending_verification: await insertRequest(ds, 'pending_verification'),
       queued: await insertRequest(ds, 'queued'),
@@ -200,9 +200,29 @@ describe('PrivacyRequestRepository', () => {
       failed: await insertRequest(ds, 'failed'),
       rejected: await insertRequest(ds, 'rejected'),
     };
+    const pending = await insertTask(ds, ids.in_progress, await insertStore(ds), 'pending');
+    const failed = await insertTask(ds, ids.in_progress, await insertStore(ds), 'failed');
     const mine = new Set(Object.values(ids));
-    const active = (await repo.findActive(10000)).filter((r) => mine.has(r.id)).map((r) => r.id);
-    expect(active.sort()).toEqual([ids.queued, ids.in_progress].sort());
+    const active = (await repo.findActiveRuns(10000)).filter((r) => mine.has(r.id));
+    expect(active.map((r) => r.id).sort()).toEqual([ids.queued, ids.in_progress].sort());
+    for (const listed of active) {
+      // As the reconciler's fresh read of each would find it.
+      const { tasks, ...run } = (await repo.findRunState(listed.id))!;
+      expect(listed).toEqual({
+        id: listed.id,
+        type: (await repo.findById(listed.id))!.type,
+        ...run,
+        tasks: expect.arrayContaining(tasks) as unknown,
+      });
+      expect(listed.tasks).toHaveLength(tasks.length);
+    }
+    expect(active.find((r) => r.id === ids.in_progress)?.tasks).toEqual(
+      expect.arrayContaining([
+        { id: pending, status: 'pending' },
+        { id: failed, status: 'failed' },
+      ]),
+    );
+    expect(active.find((r) => r.id === ids.queued)?.tasks).toEqual([]);
   });
 
   it('only open requests past their due date are overdue', async () => {

@@ -3,9 +3,8 @@ import { AuditService } from 'src/audit/audit.service';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { PeriodicSweep } from 'src/queue/periodic-sweep';
-import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { ActiveRun, PrivacyRequestRepository, RunState } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import { WorkflowQueue } from './workflow-queue.service';
 
@@ -43,9 +42,19 @@ export class Reconciler extends PeriodicSweep {
     return this.once(() => this.pass(), { enqueued: 0, failed: 0 });
   }
 
+  /**
+   * Most active requests' runs are simply on their way: judged by the list and a look at each
+   * run job's state alone, all sent at once. Any other is read again and judged in full, so what
+   * the pass does rests on its state as it is then; one that changes after the list (say, its
+   * last task fails for good while its run is alive) is judged by the next pass.
+   */
   private async pass(): Promise<ReconcileOutcome> {
     const outcome: ReconcileOutcome = { enqueued: 0, failed: 0 };
-    for (const request of await this.requests.findActive(500)) {
+    const listed = await this.requests.findActiveRuns(500);
+    const alive = await Promise.all(
+      listed.map(async (r) => !endedWithFailures(r.tasks) && (await this.workflow.isRunAlive(r))),
+    );
+    for (const request of listed.filter((_, i) => !alive[i])) {
       const did = await this.reconcile(request);
       if (did === 'enqueued') {
         outcome.enqueued++;
@@ -59,9 +68,7 @@ export class Reconciler extends PeriodicSweep {
     return outcome;
   }
 
-  private async reconcile(
-    request: PrivacyRequestEntity,
-  ): Promise<'enqueued' | 'failed' | undefined> {
+  private async reconcile(request: ActiveRun): Promise<'enqueued' | 'failed' | undefined> {
     const now = await this.requests.findRunState(request.id);
     if (!now || !isActive(now.status) || now.generation !== request.generation) {
       // It moved since the pass listed it (finished, failed, or given a new run): the next pass
@@ -71,14 +78,14 @@ export class Reconciler extends PeriodicSweep {
     const { tasks } = now;
     const unfinished = tasks.filter((t) => t.status === 'pending' || t.status === 'in_progress');
     const waiting = tasks.some((t) => t.status === 'waiting');
-    const failed = tasks.filter((t) => t.status === 'failed');
     const run = await this.workflow.look(
       request,
       unfinished.map((t) => t.id),
     );
     if (unfinished.length === 0 && !waiting) {
-      if (failed.length > 0) {
-        return (await this.failForGood(request, failed.length)) ? 'failed' : undefined;
+      if (endedWithFailures(tasks)) {
+        const failed = tasks.filter((t) => t.status === 'failed').length;
+        return (await this.failForGood(request, failed)) ? 'failed' : undefined;
       }
       // Every task is done: only the finishing step is left, unless it is on its way.
       if (run.state === 'alive') {
@@ -103,7 +110,7 @@ export class Reconciler extends PeriodicSweep {
    * true); undefined when nothing was given up, and then there is nothing to audit and the new
    * run is one statement.
    */
-  private async restart(request: PrivacyRequestEntity, stalled?: boolean): Promise<boolean> {
+  private async restart(request: ActiveRun, stalled?: boolean): Promise<boolean> {
     const generation =
       stalled === undefined
         ? await this.requests.restartRun(undefined, request.id, request.generation)
@@ -123,7 +130,7 @@ export class Reconciler extends PeriodicSweep {
   }
 
   /** The new run and its audit event (the queue gave the old one up), in one transaction. */
-  private restartAudited(request: PrivacyRequestEntity, stalled: boolean): Promise<number | null> {
+  private restartAudited(request: ActiveRun, stalled: boolean): Promise<number | null> {
     return this.requests.transaction(async (m) => {
       const next = await this.requests.restartRun(m, request.id, request.generation);
       if (next !== null) {
@@ -147,7 +154,7 @@ export class Reconciler extends PeriodicSweep {
   }
 
   /** Every task ended and some failed for good: the request cannot proceed and fails. */
-  private async failForGood(request: PrivacyRequestEntity, failedTasks: number): Promise<boolean> {
+  private async failForGood(request: ActiveRun, failedTasks: number): Promise<boolean> {
     const reason = `${failedTasks} task(s) failed for good`;
     const done = await this.requests.transaction(async (m) => {
       const locked = await this.requests.lockById(m, request.id);
@@ -163,4 +170,12 @@ export class Reconciler extends PeriodicSweep {
     }
     return done;
   }
+}
+
+/** Every task ended (none unfinished, none waiting for a person) and some failed for good. */
+function endedWithFailures(tasks: RunState['tasks']): boolean {
+  return (
+    tasks.some((t) => t.status === 'failed') &&
+    tasks.every((t) => t.status === 'completed' || t.status === 'failed')
+  );
 }

@@ -16,6 +16,15 @@ import { WORKFLOW_ATTEMPTS, WORKFLOW_BACKOFF } from './task-retries';
 
 const JOB_OPTIONS = { attempts: WORKFLOW_ATTEMPTS, backoff: WORKFLOW_BACKOFF };
 
+/**
+ * Job states `look` does not judge alive; `unknown` is also a job that is missing, or a run
+ * queued as the earlier flow.
+ */
+const NOT_ALIVE = new Set<string>(['completed', 'failed', 'unknown']);
+
+/** A request's current run. */
+type RunOf = Pick<PrivacyRequestEntity, 'id' | 'generation'>;
+
 /** A run the caller has just committed: its generation, without reading it back. */
 export interface QueuedRun {
   generation: number;
@@ -85,11 +94,20 @@ export class WorkflowQueue {
   }
 
   /**
+   * Whether the request's current run is on its way (its job waiting, delayed or running), told
+   * by one command that reads the job's state alone. False means only: look closer (`look`).
+   */
+  async isRunAlive(request: RunOf): Promise<boolean> {
+    const state = await this.queue.getJobState(runJobId(request.id, request.generation));
+    return !NOT_ALIVE.has(state);
+  }
+
+  /**
    * How the queue holds the request's current run, judged by its job; a run queued before a
    * deploy as the earlier flow is judged by its finishing job and, while that waits for its
    * children, by the job of every task PostgreSQL says is unfinished.
    */
-  async look(request: PrivacyRequestEntity, unfinishedTaskIds: string[]): Promise<RunLook> {
+  async look(request: RunOf, unfinishedTaskIds: string[]): Promise<RunLook> {
     const job = await this.queue.getJob(runJobId(request.id, request.generation));
     if (job) {
       return judged(job, await job.getState());
