@@ -75,6 +75,25 @@ export interface ActiveRun extends RunState {
   type: RequestType;
 }
 
+/** A request as its finishing step reads it, with its tasks ordered by store name. */
+export interface FinishWork {
+  request: Pick<
+    PrivacyRequestEntity,
+    | 'id'
+    | 'type'
+    | 'status'
+    | 'generation'
+    | 'subjectCiphertext'
+    | 'notify'
+    | 'webhookUrl'
+    | 'jurisdiction'
+    | 'receivedAt'
+  >;
+  tasks: Array<
+    Pick<PrivacyRequestTaskEntity, 'id' | 'status' | 'dataStoreId' | 'dataStoreName' | 'result'>
+  >;
+}
+
 /** A waiting manual task to remind DPOs of. */
 export interface Reminder {
   taskId: string;
@@ -205,6 +224,16 @@ const LOAD_AND_START_SQL = `
     LEFT JOIN privacy_request_tasks t
       ON t.request_id = req.id AND ($5::uuid IS NULL OR t.id = $5)
     LEFT JOIN data_stores s ON s.id = t.data_store_id
+   ORDER BY t.data_store_name`;
+
+/** The finishing step's read: a request without tasks is one row whose task columns are null. */
+const FINISH_LOAD_SQL = `
+  SELECT r.id, r.type, r.status, r.generation, r.subject_ciphertext, r.notify, r.webhook_url,
+         r.jurisdiction, r.received_at, t.id AS task_id, t.status AS task_status,
+         t.data_store_id, t.data_store_name, t.result
+    FROM privacy_requests r
+    LEFT JOIN privacy_request_tasks t ON t.request_id = r.id
+   WHERE r.id = $1
    ORDER BY t.data_store_name`;
 
 /** Open requests are kept whatever their age, but one never verified: it was abandoned. */
@@ -661,23 +690,54 @@ export class PrivacyRequestRepository {
     );
   }
 
-  /** The request and its tasks (ordered by store name) in one query. */
-  async findWithTasks(
-    id: string,
-  ): Promise<{ request: PrivacyRequestEntity; tasks: PrivacyRequestTaskEntity[] } | null> {
-    const request = await this.dataSource.manager
-      .createQueryBuilder(PrivacyRequestEntity, 'r')
-      .leftJoinAndMapMany('r.tasks', PrivacyRequestTaskEntity, 't', 't.requestId = r.id')
-      .where('r.id = :id', { id })
-      .orderBy('t.dataStoreName', 'ASC')
-      .getOne();
-    if (!request) {
+  /** The request as its finishing step needs it, with its tasks (by store name), in one query. */
+  async findFinishWork(id: string): Promise<FinishWork | null> {
+    const rows = await this.prepared<{
+      id: string;
+      type: RequestType;
+      status: RequestStatus;
+      generation: number;
+      subject_ciphertext: string;
+      notify: boolean;
+      webhook_url: string | null;
+      jurisdiction: Jurisdiction;
+      received_at: Date;
+      task_id: string | null;
+      task_status: TaskStatus;
+      data_store_id: string | null;
+      data_store_name: string;
+      result: TaskResult;
+    }>('privacy_request_finish_load', FINISH_LOAD_SQL, [id]);
+    const [first] = rows;
+    if (!first) {
       return null;
     }
-    const { tasks, ...rest } = request as PrivacyRequestEntity & {
-      tasks: PrivacyRequestTaskEntity[];
+    return {
+      request: {
+        id: first.id,
+        type: first.type,
+        status: first.status,
+        generation: first.generation,
+        subjectCiphertext: first.subject_ciphertext,
+        notify: first.notify,
+        webhookUrl: first.webhook_url,
+        jurisdiction: first.jurisdiction,
+        receivedAt: first.received_at,
+      },
+      tasks: rows.flatMap((row) =>
+        row.task_id === null
+          ? []
+          : [
+              {
+                id: row.task_id,
+                status: row.task_status,
+                dataStoreId: row.data_store_id,
+                dataStoreName: row.data_store_name,
+                result: row.result,
+              },
+            ],
+      ),
     };
-    return { request: Object.assign(new PrivacyRequestEntity(), rest), tasks };
   }
 
   findTasks(requestId: string): Promise<PrivacyRequestTaskEntity[]> {

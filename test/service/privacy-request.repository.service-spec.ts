@@ -225,6 +225,51 @@ describe('PrivacyRequestRepository', () => {
     expect(active.find((r) => r.id === ids.queued)?.tasks).toEqual([]);
   });
 
+  it("the finishing step's read holds the request and its tasks by store name", async () => {
+    const requestId = await insertRequest(ds, 'in_progress', { type: 'access' });
+    const stores = [await insertStore(ds), await insertStore(ds), await insertStore(ds)];
+    const ids = [
+      await insertTask(ds, requestId, stores[0], 'completed'),
+      await insertTask(ds, requestId, stores[1], 'failed'),
+      await insertTask(ds, requestId, stores[2], 'pending'),
+    ];
+    await ds.query(`UPDATE privacy_request_tasks SET result = $2 WHERE id = $1`, [
+      ids[0],
+      JSON.stringify({ exported: [] }),
+    ]);
+    await ds.query(
+      `UPDATE privacy_requests SET notify = true, webhook_url = 'sealed-url', generation = 3
+        WHERE id = $1`,
+      [requestId],
+    );
+    const found = await repo.findFinishWork(requestId);
+    const row = (await repo.findById(requestId))!;
+    expect(found?.request).toEqual({
+      id: requestId,
+      type: 'access',
+      status: 'in_progress',
+      generation: 3,
+      subjectCiphertext: 'sealed',
+      notify: true,
+      webhookUrl: 'sealed-url',
+      jurisdiction: 'GDPR',
+      receivedAt: row.receivedAt,
+    });
+    const byName = [0, 1, 2].sort((a, b) => (stores[a].name < stores[b].name ? -1 : 1));
+    expect(found?.tasks).toEqual(
+      byName.map((i) => ({
+        id: ids[i],
+        status: ['completed', 'failed', 'pending'][i],
+        dataStoreId: stores[i].id,
+        dataStoreName: stores[i].name,
+        result: i === 0 ? { exported: [] } : {},
+      })),
+    );
+    const alone = await insertRequest(ds, 'queued');
+    expect((await repo.findFinishWork(alone))?.tasks).toEqual([]);
+    expect(await repo.findFinishWork('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+
   it('only open requests past their due date are overdue', async () => {
     const past = new Date(Date.now() - 86400000);
     const openLate = await insertRequest(ds, 'queued', { dueAt: past });

@@ -29,8 +29,8 @@ export class ExportPackageBuilder {
   ) {}
 
   async build(
-    request: PrivacyRequestEntity,
-    tasks: PrivacyRequestTaskEntity[],
+    request: Pick<PrivacyRequestEntity, 'id' | 'type' | 'jurisdiction' | 'receivedAt'>,
+    tasks: Array<Pick<PrivacyRequestTaskEntity, 'id' | 'dataStoreName' | 'result'>>,
     stores: Map<string, string>,
   ): Promise<{ path: string; checksum: string }> {
     const dir = this.config.privacyRequests.exportDir;

@@ -6,11 +6,10 @@ import { AppConfig } from 'src/config/app-config';
 import { ConsentLedgerService } from 'src/consent/ledger/consent-ledger.service';
 import { FieldCryptoError, FieldCryptoErrorCode } from 'src/crypto/crypto.error';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
-import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { ExportPackageBuilder } from '../export/export-package.builder';
 import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import { PrivacyRequestRepository } from '../privacy-request.repository';
+import { FinishWork, PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import { SubjectProtector } from '../subject-protector.service';
 
@@ -32,7 +31,7 @@ export class RequestFinisher {
 
   /** `generation`: the run the job belongs to; the job of a replaced run does nothing. */
   async finish(requestId: string, generation?: number): Promise<void> {
-    const found = await this.requests.findWithTasks(requestId);
+    const found = await this.requests.findFinishWork(requestId);
     if (!found) {
       return;
     }
@@ -130,7 +129,7 @@ export class RequestFinisher {
    * From the status read at the start, or from the one it has moved to while still open; the
    * subject's completion mail is written to the outbox with the move.
    */
-  private async complete(request: PrivacyRequestEntity, tasks: number): Promise<boolean> {
+  private async complete(request: FinishWork['request'], tasks: number): Promise<boolean> {
     const mail = request.notify ? await this.mails.entry('completion') : undefined;
     let from = request.status;
     for (;;) {
@@ -160,7 +159,7 @@ export class RequestFinisher {
   }
 
   /** Best effort, ids only: a webhook that fails is logged, the request stays completed. */
-  private async notify(request: PrivacyRequestEntity): Promise<void> {
+  private async notify(request: FinishWork['request']): Promise<void> {
     const body = JSON.stringify({ id: request.id, type: request.type, status: 'completed' });
     try {
       const url = await this.protector.openWebhookUrl(request.webhookUrl as string, request.id);
