@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Connection, Query } from 'pg';
 import type { SqlStatement } from './subject-query.builder';
 
@@ -30,14 +31,29 @@ function textValue(value: unknown): string | null {
 }
 
 /**
+ * The statements each connection holds prepared, by name. One with a Parse that succeeded but
+ * did not finish is not counted: the pipeline failed, and its caller destroys the connection.
+ */
+const preparedOn = new WeakMap<Connection, Set<string>>();
+
+/** A statement's name: its text's hash, so one name always comes with the same text. */
+const nameOf = (sql: string): string =>
+  `pipelined_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
+
+/**
  * Several statements in one round trip on node-postgres, which sends one statement per round
  * trip otherwise: each statement's Parse, Bind, Describe and Execute, then a single Sync (the
  * extended protocol's pipelining). Values stay bound parameters, so no value is ever part of
  * the statement text a server may log. The server stops at the first failing statement and
  * skips the rest up to the Sync; `completed` then counts the statements that finished before it.
+ * A statement with values is prepared under a name once per connection: PostgreSQL then parses
+ * it (and, once a generic plan serves, plans it) once rather than in every pipeline. A
+ * connection whose pipeline failed must not be used again.
  */
 export class PostgresPipelineQuery extends Query {
   completed = 0;
+  /** Each statement's name, '' for one sent unnamed. */
+  private names: string[] = [];
 
   constructor(
     private readonly statements: SqlStatement[],
@@ -56,17 +72,27 @@ export class PostgresPipelineQuery extends Query {
 
   /** Called by pg's submit with the socket corked, so the whole pipeline leaves in one write. */
   prepare(connection: Connection): void {
-    for (const s of this.statements) {
-      connection.parse({ name: '', text: s.sql, types: [] }, true);
-      connection.bind({ values: s.params.map(textValue) }, true);
+    const prepared = preparedOn.get(connection) ?? new Set<string>();
+    preparedOn.set(connection, prepared);
+    this.names = this.statements.map((s) => (s.params.length > 0 ? nameOf(s.sql) : ''));
+    this.statements.forEach((s, i) => {
+      const name = this.names[i];
+      if (!name || !prepared.has(name)) {
+        connection.parse({ name, text: s.sql, types: [] }, true);
+      }
+      connection.bind({ statement: name, values: s.params.map(textValue) }, true);
       connection.describe({ type: 'P' }, true);
       connection.execute({}, true);
-    }
+    });
     connection.sync();
   }
 
   /** Called by pg once per statement that finished. */
   handleCommandComplete(message: unknown, connection: Connection): void {
+    const name = this.names[this.completed];
+    if (name) {
+      preparedOn.get(connection)?.add(name);
+    }
     this.completed += 1;
     (Query.prototype as unknown as QueryHooks).handleCommandComplete.call(
       this,
