@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CallerResolver } from 'src/auth/access/caller-resolver.service';
 import { ACCESS_KEY, AccessRule } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
+import { RouteMemo } from 'src/common/access/route-memo';
 import { AppConfig } from 'src/config/app-config';
 import { clientAddress } from './client-address';
 import { LocalBudgets } from './local-budgets';
@@ -15,6 +16,13 @@ const MINUTE = 60_000;
 const PUBLIC_WINDOW_MS = 10 * MINUTE;
 const MAX_FALLBACK_BUCKETS = 10_000;
 
+function refuse(res: Response, error: unknown): never {
+  if (error instanceof RateLimitError) {
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  }
+  throw error;
+}
+
 /**
  * Budgets by who is calling, decided before the access guard: the caller is identified first
  * (resolved once per request), then an API key spends its own budget, an admin user theirs, and
@@ -25,6 +33,13 @@ const MAX_FALLBACK_BUCKETS = 10_000;
 @Injectable()
 export class RequestBudgetsGuard implements CanActivate {
   private readonly fallback = new Map<string, { window: number; count: number }>();
+  private readonly routes = new RouteMemo((context) => {
+    const targets = [context.getHandler(), context.getClass()];
+    return {
+      skip: this.reflector.getAllAndOverride<boolean | undefined>(SKIP_RATE_LIMIT, targets),
+      rule: this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets),
+    };
+  });
 
   constructor(
     private readonly reflector: Reflector,
@@ -34,26 +49,28 @@ export class RequestBudgetsGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_RATE_LIMIT, targets)) {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const { skip, rule } = this.routes.of(context);
+    if (skip) {
       return true;
     }
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
     try {
-      await this.spend(req, rule);
-      return true;
+      // No promise for a caller counted in process (an API key in the in-process cache).
+      const spent = this.spend(req, rule);
+      return spent === undefined
+        ? true
+        : spent.then(
+            () => true,
+            (error) => refuse(res, error),
+          );
     } catch (error) {
-      if (error instanceof RateLimitError) {
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      }
-      throw error;
+      return refuse(res, error);
     }
   }
 
-  private async spend(req: Request, rule: AccessRule | undefined): Promise<void> {
+  private spend(req: Request, rule: AccessRule | undefined): void | Promise<void> {
     const limits = this.config.rateLimits;
     if (rule?.kind === 'public' && rule.rateLimit === 'login') {
       return;
@@ -63,13 +80,20 @@ export class RequestBudgetsGuard implements CanActivate {
     }
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
-      const caller = await this.callers.forRequest(req);
+      const caller = this.callers.forRequest(req);
+      if (caller instanceof Promise) {
+        return caller.then((known) => (known ? this.spendOwn(known) : this.spendAnonymous(req)));
+      }
       if (caller) {
         return this.spendOwn(caller);
       }
     }
-    // The address is worked out only here: authenticated callers spend their own budget.
-    await this.shared(`anon:${clientAddress(req)}`, MINUTE, limits.anonymousPerIp);
+    return this.spendAnonymous(req);
+  }
+
+  /** The address is worked out only here: authenticated callers spend their own budget. */
+  private spendAnonymous(req: Request): Promise<void> {
+    return this.shared(`anon:${clientAddress(req)}`, MINUTE, this.config.rateLimits.anonymousPerIp);
   }
 
   private spendOwn(caller: Caller): void {

@@ -5,6 +5,7 @@ import { PUBLIC_ROUTE } from 'src/audit/denied/denied-calls.recorder';
 import { describeAccess } from 'src/common/access/access-rule-text';
 import { ACCESS_KEY, AccessRule, MFA_ENROLMENT_KEY } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
+import { RouteMemo } from 'src/common/access/route-memo';
 import { CALLER_KEY } from 'src/common/access/current-caller.decorator';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { CallerResolver } from './caller-resolver.service';
@@ -27,17 +28,20 @@ export function isAllowed(rule: AccessRule, caller: Caller): boolean {
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
+  private readonly rules = new RouteMemo((context) =>
+    this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]),
+  );
 
   constructor(
     private readonly reflector: Reflector,
     private readonly callers: CallerResolver,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const rule = this.rules.of(context);
     if (!rule) {
       this.logger.warn(
         `Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`,
@@ -51,7 +55,19 @@ export class AccessGuard implements CanActivate {
       req[PUBLIC_ROUTE] = true;
       return true;
     }
-    const caller = await this.callers.forRequest(req);
+    // Decided at once when the caller is (an API key in the in-process cache): no promise.
+    const caller = this.callers.forRequest(req);
+    return caller instanceof Promise
+      ? caller.then((known) => this.decide(context, req, rule, known))
+      : this.decide(context, req, rule, caller);
+  }
+
+  private decide(
+    context: ExecutionContext,
+    req: Request & { [CALLER_KEY]?: Caller },
+    rule: AccessRule,
+    caller: Caller | undefined,
+  ): true {
     if (!caller) {
       throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
     }

@@ -99,15 +99,21 @@ export class ApiKeysService {
 
   /**
    * The active key, from the in-process cache when it holds it (revocations evict it there), so
-   * authenticating a key costs no round trip.
+   * authenticating a key costs no round trip, and then no promise either.
    */
-  async authenticate(key: string): Promise<ApiKeyEntity | undefined> {
+  authenticate(key: string): ApiKeyEntity | undefined | Promise<ApiKeyEntity | undefined> {
     const hash = hashApiKey(key);
-    let found = this.cache.get(hash);
-    if (found === undefined) {
-      found = await this.keys.findOneBy({ keyHash: hash, revokedAt: IsNull() });
-      this.cache.set(hash, found);
+    const cached = this.cache.get(hash);
+    if (cached !== undefined) {
+      return this.used(cached);
     }
+    return this.keys.findOneBy({ keyHash: hash, revokedAt: IsNull() }).then((found) => {
+      this.cache.set(hash, found);
+      return this.used(found);
+    });
+  }
+
+  private used(found: ApiKeyEntity | null): ApiKeyEntity | undefined {
     if (!found) {
       return undefined;
     }
