@@ -6,7 +6,7 @@ import { describeAccess } from 'src/common/access/access-rule-text';
 import { ACCESS_KEY, AccessRule, MFA_ENROLMENT_KEY } from 'src/common/access/access.decorator';
 import { Caller } from 'src/common/access/caller';
 import { RouteMemo } from 'src/common/access/route-memo';
-import { CALLER_KEY } from 'src/common/access/current-caller.decorator';
+import { attachCaller } from 'src/common/access/current-caller.decorator';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { CallerResolver } from './caller-resolver.service';
 
@@ -48,9 +48,7 @@ export class AccessGuard implements CanActivate {
       );
       throw new AuthError(AuthErrorCode.Forbidden, 'This route is not open to any caller.');
     }
-    const req = context
-      .switchToHttp()
-      .getRequest<Request & { [CALLER_KEY]?: Caller; [PUBLIC_ROUTE]?: true }>();
+    const req = context.switchToHttp().getRequest<Request & { [PUBLIC_ROUTE]?: true }>();
     if (rule.kind === 'public') {
       req[PUBLIC_ROUTE] = true;
       return true;
@@ -64,14 +62,14 @@ export class AccessGuard implements CanActivate {
 
   private decide(
     context: ExecutionContext,
-    req: Request & { [CALLER_KEY]?: Caller },
+    req: Request,
     rule: AccessRule,
     caller: Caller | undefined,
   ): true {
     if (!caller) {
       throw new AuthError(AuthErrorCode.Unauthenticated, 'Missing or invalid credentials.');
     }
-    req[CALLER_KEY] = caller;
+    attachCaller(req, caller);
     if (caller.kind === 'user' && caller.mfaPending && !this.openDuringEnrolment(context)) {
       throw new AuthError(
         AuthErrorCode.MfaEnrolmentRequired,

@@ -10,9 +10,6 @@ import { AccessTokenService } from '../tokens/access-token.service';
 /** A caller known at once (an API key in the in-process cache, or no credential) or later. */
 export type CallerOrPending = Caller | undefined | Promise<Caller | undefined>;
 
-const RESOLVED = Symbol('resolvedCaller');
-type Resolving = Request & { [RESOLVED]?: CallerOrPending };
-
 const credentialOf = (authorization: string | undefined): string | undefined =>
   /^Bearer\s+(\S{1,2048})\s*$/i.exec(authorization ?? '')?.[1];
 
@@ -30,6 +27,9 @@ const apiKeyCaller = (key: ApiKeyEntity | undefined): Caller | undefined =>
 /** Turns an Authorization header into a caller: an API key or a user's access token. */
 @Injectable()
 export class CallerResolver {
+  /** Beside the request, not on it: see `attachCaller`. */
+  private readonly resolved = new WeakMap<Request, CallerOrPending>();
+
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly tokens: AccessTokenService,
@@ -43,11 +43,12 @@ export class CallerResolver {
    * with request-scoped async context on, every promise and await costs a hook call.
    */
   forRequest(req: Request): CallerOrPending {
-    const r = req as Resolving;
-    if (!(RESOLVED in r)) {
-      r[RESOLVED] = this.identify(req.headers.authorization);
+    if (this.resolved.has(req)) {
+      return this.resolved.get(req);
     }
-    return r[RESOLVED];
+    const caller = this.identify(req.headers.authorization);
+    this.resolved.set(req, caller);
+    return caller;
   }
 
   async resolve(authorization: string | undefined): Promise<Caller | undefined> {
