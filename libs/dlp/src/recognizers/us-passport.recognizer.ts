@@ -1,8 +1,11 @@
 import { hasSevenDigits } from '../engine/digit-runs';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 
-/** Nine digits, or a letter and eight digits (next-generation books): weak without context. */
-const PASSPORT = /(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])/g;
+/**
+ * Nine digits, or a letter and eight digits (next-generation books): weak without context.
+ * Spelt out digit by digit, as the hint below.
+ */
+const PASSPORT = /(?<![\w-])(?:[A-Z]\d\d\d\d\d\d\d\d|\d\d\d\d\d\d\d\d\d)(?![\w-])/g;
 
 const EIGHT_DIGITS = /\d\d\d\d\d\d\d\d/;
 

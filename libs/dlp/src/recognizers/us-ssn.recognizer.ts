@@ -3,10 +3,10 @@ import { ssnValid } from '../validators/ssn.validator';
 
 /**
  * Presidio's SSN shapes: 3-2-4 with one delimiter kind (medium), and the weak 5-4, 3-6 and
- * bare 9-digit forms that only context makes likely.
+ * bare 9-digit forms that only context makes likely. Digits spelt out, as in DE_TAX_ID.
  */
 const SSN =
-  /(?<![\w.-])(?:\d{3}([- .])\d{2}\1\d{4}|\d{3}[- .]\d{2}[- .]\d{4}|\d{5}-\d{4}|\d{3}-\d{6}|\d{9})(?![\w-]|\.\d)/g;
+  /(?<![\w.-])(?:\d\d\d([- .])\d\d\1\d\d\d\d|\d\d\d[- .]\d\d[- .]\d\d\d\d|\d\d\d\d\d-\d\d\d\d|\d\d\d-\d\d\d\d\d\d|\d\d\d\d\d\d\d\d\d)(?![\w-]|\.\d)/g;
 
 /** Nine digits with at most two single separators: every form above, without the lookarounds. */
 const SSN_SHAPE = /\d\d\d[- .]?\d\d[- .]?\d\d\d\d/;
