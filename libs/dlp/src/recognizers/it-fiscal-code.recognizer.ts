@@ -7,12 +7,13 @@ import { checkedPatternRecognizer } from './checked-pattern';
  */
 const IT_FISCAL_CODE =
   /(?<![\w-])[A-Z]{6}[\dLMNPQRSTUV]\d[ABCDEHLMPRST][\dLMNPQRSTUV]{2}[A-Z][\dLMNPQRSTUV]{3}[A-Z](?![\w-])/g;
-/**
- * Six capitals, then the year: the code's start, which most texts lack. The engine skips ahead
- * over six positions at a time to find it, faster than to any digit.
- */
+/** Six capitals, then the year: the code's start. */
 const CF_START = /[A-Z]{6}[\dL-V]\d/;
-/** Year, month letter, day: a code with six or seven of its digits replaced is left out. */
+/**
+ * Year, month letter, day: a code with six or seven of its digits replaced is left out. Fewer
+ * texts hold this than six capitals (log lines' DELETE, PATCH), and the engine scans a text for
+ * it in two thirds of the instructions, so it is asked first.
+ */
 const CF_HINT = /\d[A-EHLMPR-T][\dL-V]{2}[A-Z]/;
 
 export const itFiscalCodeRecognizer = checkedPatternRecognizer({
@@ -23,5 +24,5 @@ export const itFiscalCodeRecognizer = checkedPatternRecognizer({
   context: ['codice', 'fiscale', 'cf', 'tax', 'fiscal'],
   // Homocodes replace digits with letters from the right (town, then day, then year), six or
   // seven of them almost never.
-  mayMatch: (text) => CF_START.test(text) && CF_HINT.test(text),
+  mayMatch: (text) => CF_HINT.test(text) && CF_START.test(text),
 });

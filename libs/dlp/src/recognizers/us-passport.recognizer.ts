@@ -7,7 +7,12 @@ import { forEachMatch, type Recognizer } from '../engine/recognizer';
  */
 const PASSPORT = /(?<![\w-])(?:[A-Z]\d\d\d\d\d\d\d\d|\d\d\d\d\d\d\d\d\d)(?![\w-])/g;
 
-const EIGHT_DIGITS = /\d\d\d\d\d\d\d\d/;
+/**
+ * The pattern itself as the whole-text test: numbers of eight or more digits are common, and
+ * after such a test the scanner would look for a context word in the whole text, which costs
+ * more than this.
+ */
+const PASSPORT_ANYWHERE = new RegExp(PASSPORT.source);
 
 export const usPassportRecognizer: Recognizer = {
   entity: 'US_PASSPORT',
@@ -15,8 +20,7 @@ export const usPassportRecognizer: Recognizer = {
   // any nine-digit number.
   context: ['united', 'states', 'passport', 'passport#', 'travel', 'document'],
   maxScore: 0.1,
-  // Eight digits in a row; spelt out, the engine finds them faster than with a repeat count.
-  mayMatch: (text) => hasSevenDigits(text) && EIGHT_DIGITS.test(text),
+  mayMatch: (text) => hasSevenDigits(text) && PASSPORT_ANYWHERE.test(text),
   find(text, _ctx, out) {
     forEachMatch(PASSPORT, text, (m) => {
       const letter = m[0].charCodeAt(0) > 57;
