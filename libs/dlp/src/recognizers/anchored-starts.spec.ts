@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { isIP } from 'node:net';
 import { forEachMatchAt, stickyCopy } from '../engine/anchored-match';
 import { forEachMatch } from '../engine/recognizer';
+import { longRunStarts, RUN } from './credit-card.recognizer';
 import { EMAIL, emailStarts } from './email.recognizer';
 import { IPV4, IPV6, ipv4Starts, ipv6Shaped, ipv6Starts } from './ip-address.recognizer';
 import { URL_RE, urlStarts } from './url.recognizer';
@@ -75,6 +76,16 @@ describe('anchored starts find what a global scan finds', () => {
         30,
       ),
       ['see a.b.com now', 'x https://a.b.co.uk/p?q=1.', 'v1.2 and e.g. x.io'],
+    );
+  });
+
+  it('cards: group starts in stretches of twelve or more (the only runs tried)', () => {
+    expectSameMatches(
+      RUN,
+      longRunStarts,
+      textsOf([...'0123456789  --.,+a_', '4556', '7375 8689 9', '1234-5678-', '12 34 '], 40),
+      ['x12 1234 5678 9012 3456', '1.2 4556737586899 2', '4556 7375 8689 9a 1234 5678 9012 3'],
+      (m) => m.length >= 12,
     );
   });
 

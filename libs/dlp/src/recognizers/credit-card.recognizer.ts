@@ -1,6 +1,7 @@
+import { forEachMatchAt, stickyCopy } from '../engine/anchored-match';
 import { hasContextBefore } from '../engine/context';
 import { hasSevenDigits } from '../engine/digit-runs';
-import { forEachMatch, type Recognizer } from '../engine/recognizer';
+import { isAsciiDigit, type Recognizer } from '../engine/recognizer';
 import type { Finding } from '../types';
 import { cardIssued, SHORT_CARD_DIGITS } from '../validators/card-issuer.validator';
 import { luhnValid } from '../validators/luhn.validator';
@@ -13,7 +14,8 @@ import { frInseeValid } from '../validators/national-id.validators';
  * or more digits and only the last group is shorter than three ("4556 7375 8689 9"), which
  * also keeps long runs of pairs (phone numbers, tables) from being tried at every group.
  */
-const RUN = /(?<![\w+-]|\d[.,])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)/g;
+export const RUN = /(?<![\w+-]|\d[.,])\d+(?:[ -]\d+)*(?![\w-]|[.,]\d)/g;
+const RUN_AT = stickyCopy(RUN);
 const GROUP = /\d+/g;
 /**
  * Four digits, a separator, three more: with seven digits in a row, what every card holds. Its
@@ -24,6 +26,32 @@ const GROUP = /\d+/g;
 const GROUPED_SEVEN = /\d\d\d\d[ -]\d\d\d/;
 const MIN_DIGITS = 12;
 const MAX_DIGITS = 19;
+/**
+ * From a digit, a stretch of digits, spaces and dashes at least MIN_DIGITS long, to its end. The
+ * first twelve characters are spelt out, so the engine skips ahead over the text, where RUN
+ * stops at every digit.
+ */
+const LONG_STRETCH = /\d[\d -][\d -][\d -][\d -][\d -][\d -][\d -][\d -][\d -][\d -][\d -][\d -]*/g;
+
+/**
+ * Where a match of RUN with MIN_DIGITS characters or more can start: a group's first digit in a
+ * long stretch. Shorter matches are never cards, and skipping them changes no longer one: a
+ * match starting inside a shorter one would end no later (RUN is greedy) and be shorter still.
+ */
+export function longRunStarts(text: string): number[] {
+  const starts: number[] = [];
+  LONG_STRETCH.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LONG_STRETCH.exec(text)) !== null) {
+    const end = m.index + m[0].length;
+    for (let i = m.index; i < end; i++) {
+      if (isAsciiDigit(text.charCodeAt(i)) && !isAsciiDigit(text.charCodeAt(i - 1))) {
+        starts.push(i);
+      }
+    }
+  }
+  return starts;
+}
 
 const CONTEXT = [
   'credit',
@@ -96,7 +124,7 @@ export const creditCardRecognizer: Recognizer = {
   context: CONTEXT,
   mayMatch: (text) => hasSevenDigits(text) || GROUPED_SEVEN.test(text),
   find(text, _ctx, out: Finding[]) {
-    forEachMatch(RUN, text, (m) => {
+    forEachMatchAt(RUN_AT, text, longRunStarts(text), (m) => {
       if (m[0].length < MIN_DIGITS) {
         return;
       }
