@@ -244,9 +244,11 @@ const hasLabel = UNICODE_HINTS.add(/[:=\-–][ \t]{0,3}["']?\p{Lu}/u);
  * Whether a cue for a lower-case name is in the text: found from the m that every cue but "this
  * is" ends with or just before its last letter (name, call me, i am, i'm, im), and that one from
  * its h. The engine skips ahead to these letters much faster than to the cues' first letters or
- * to the endings me, am, 'm, im and is, which Latin-like text is full of.
+ * to the endings me, am, 'm, im and is, which Latin-like text is full of. Only a cue that a
+ * space or tab follows counts, as in LOWER_AFTER_CUE: URLs ending in .name then skip that scan.
  */
-export const CUE_HINT = /me?\b(?<=\b(?:name|i am|i'm|im|call me))|his is\b(?<=\bthis is)/i;
+export const CUE_HINT =
+  /me?(?=[ \t])(?<=\b(?:name|i am|i'm|im|call me))|his is(?=[ \t])(?<=\bthis is)/i;
 const hasCue = CASELESS_HINTS.add(CUE_HINT);
 
 export interface PersonOptions {
