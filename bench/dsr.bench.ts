@@ -11,9 +11,10 @@
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const appDb = `dsr_bench_${run}`;
   await adminQuery(`CREATE DATABASE "${appDb}"`);
+  const exportDir = mkdtempSync(join(tmpdir(), 'dsr-bench-'));
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: withDatabase(PG, appDb),
@@ -284,7 +286,7 @@ async function main(): Promise<void> {
     MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     BOOTSTRAP_ADMIN_EMAIL: 'bench-admin@example.test',
     BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
-    EXPORT_DIR: mkdtempSync(join(tmpdir(), 'dsr-bench-')),
+    EXPORT_DIR: exportDir,
     RATE_LIMIT_API_KEY_DEFAULT: '1000000',
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
     PRIVACY_RECONCILE_INTERVAL_MS: '5000',
@@ -585,6 +587,20 @@ async function main(): Promise<void> {
   await stop(api);
   await sleep(1000);
   await adminQuery(`DROP DATABASE IF EXISTS "${appDb}" WITH (FORCE)`);
+  await dropRedisKeys(`dsr_bench_${run}:*`);
+  rmSync(exportDir, { recursive: true, force: true });
+}
+
+/** The run's queues and caches, which would otherwise stay in the shared Redis. */
+async function dropRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  for await (const keys of redis.scanStream({ match: pattern, count: 1000 })) {
+    const batch = keys as string[];
+    if (batch.length > 0) {
+      await redis.unlink(...batch);
+    }
+  }
+  await redis.quit();
 }
 
 main().then(
