@@ -43,7 +43,7 @@ describe('audit log against its database owner', () => {
     t = await createTestApp({
       DATABASE_URL: own.postgresUrl,
       DB_MIGRATE: 'true',
-      REDIS_PREFIX: `audit_integrity_${randomBytes(3).toString('hex')}`,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_audit_integrity_${randomBytes(3).toString('hex')}`,
     });
     admin = await adminToken(t.http);
     db = t.app.get(DataSource);
@@ -269,7 +269,7 @@ describe('audit log against its database owner', () => {
   it('verifies checkpoints that a process with another public address wrote', async () => {
     const worker = await createTestApp({
       DATABASE_URL: own.postgresUrl,
-      REDIS_PREFIX: `audit_integrity_${randomBytes(3).toString('hex')}`,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_audit_integrity_${randomBytes(3).toString('hex')}`,
       PUBLIC_BASE_URL: 'https://worker-7.internal.example',
     });
     try {

@@ -24,7 +24,7 @@ describe("the public crypto API and the service's own ciphertexts", () => {
     t = await createTestApp({
       DATABASE_URL: own.postgresUrl,
       DB_MIGRATE: 'true',
-      REDIS_PREFIX: `svc_context_${randomBytes(3).toString('hex')}`,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_svc_context_${randomBytes(3).toString('hex')}`,
     });
     admin = await adminToken(t.http);
     db = t.app.get(DataSource);

@@ -34,7 +34,7 @@ describe('DPO workflow: approval and manual stores', () => {
     t = await createTestApp({
       DATABASE_URL: scratch.postgresUrl,
       DB_MIGRATE: 'true',
-      REDIS_PREFIX: `dpo_${randomBytes(3).toString('hex')}`,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_dpo_${randomBytes(3).toString('hex')}`,
       REQUEST_APPROVAL: 'manual',
       PRIVACY_RECONCILE_INTERVAL_MS: '1000',
       EXPORT_DIR: `/tmp/dpo-exports-${randomBytes(3).toString('hex')}`,

@@ -32,7 +32,7 @@ describe('reports', () => {
     t = await createTestApp({
       DATABASE_URL: own.postgresUrl,
       DB_MIGRATE: 'true',
-      REDIS_PREFIX: `reports_${randomBytes(3).toString('hex')}`,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'e2e'}_reports_${randomBytes(3).toString('hex')}`,
     });
     admin = await adminToken(t.http);
     dpo = (await createUser(t.http, admin, ['dpo'])).token;

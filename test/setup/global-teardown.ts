@@ -20,10 +20,13 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (state.redisUrl && state.redisPrefix) {
     const redis = new Redis(state.redisUrl);
-    const stream = redis.scanStream({ match: `${state.redisPrefix}:*`, count: 1000 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
-      if (keys.length > 0) {
-        await redis.unlink(...keys);
+    // The run's own keys, and those of the prefixes each spec file derives from it.
+    for (const match of [`${state.redisPrefix}:*`, `${state.redisPrefix}_*`]) {
+      const stream = redis.scanStream({ match, count: 1000 });
+      for await (const keys of stream as AsyncIterable<string[]>) {
+        if (keys.length > 0) {
+          await redis.unlink(...keys);
+        }
       }
     }
     await redis.quit();
