@@ -112,6 +112,17 @@ function serverCpu(): Map<number, { server: string; seconds: number }> {
   return found;
 }
 
+/** CPU seconds the whole machine has spent (all cores, user + system + interrupts), from /proc/stat. */
+function machineCpuSeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait.
+  const busy = ticks
+    .slice(0, 8)
+    .reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + Number(t)), 0);
+  ticksPerSecond ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  return busy / ticksPerSecond;
+}
+
 /** CPU seconds per server since `before` (a backend started since counts from zero). */
 function serverCpuSince(
   before: Map<number, { server: string; seconds: number }>,
@@ -384,6 +395,8 @@ async function main(): Promise<void> {
     const processes = [api, ...workers].map((p) => p.pid as number);
     const cpuBefore = processes.map(cpuSeconds);
     const serversBefore = serverCpu();
+    const machineBefore = machineCpuSeconds();
+    const benchBefore = process.cpuUsage();
     const started = Date.now();
     // Eight clients file the requests at once, as several product backends would.
     let next = 1;
@@ -405,6 +418,9 @@ async function main(): Promise<void> {
     const erasureSeconds = (Date.now() - started) / 1000;
     const [apiCpu, ...workerCpu] = processes.map((pid, i) => cpuSeconds(pid) - cpuBefore[i]);
     const serversCpu = serverCpuSince(serversBefore);
+    const machineCpu = machineCpuSeconds() - machineBefore;
+    const benchUsage = process.cpuUsage(benchBefore);
+    const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
     // Why tasks failed or were retried (safe messages: tables and codes, no values).
     const reasons = await db.query<{ detail: string; n: string }>(
       `SELECT detail, count(*) AS n FROM privacy_request_tasks
@@ -442,6 +458,13 @@ async function main(): Promise<void> {
       note: `shared servers, other work included: ${Object.entries(serversCpu)
         .map(([server, c]) => `${server} ${((c * 1000) / SUBJECTS).toFixed(1)}`)
         .join(', ')} ms`,
+    });
+    report.add({
+      id: '1e',
+      name: 'erasure, all CPU time on the machine per subject',
+      value: (machineCpu * 1000) / SUBJECTS,
+      unit: 'ms',
+      note: `of it this benchmark's own process (clients and the http store) ${((benchCpu * 1000) / SUBJECTS).toFixed(1)} ms; the rest is 1c, 1d, the kernel's and other work`,
     });
     const erasureRss = workers.map((w) => peakRssMb(w.pid as number));
     report.add({
