@@ -39,6 +39,15 @@ export interface AuditedChange {
   then?: Array<{ name: string; sql: string }>;
 }
 
+/**
+ * What a change's statement answers besides the event (see `recordChangeAnswering`): the rows
+ * of `sql`, a query over the statement's CTEs, in `orderBy`'s order (columns of `sql` as `r.`).
+ */
+export interface ChangeAnswer {
+  sql: string;
+  orderBy?: string;
+}
+
 /** audit_append (migration AuditKeyedChain) locks, links and inserts in one call. */
 const appendCall = (first: number): string =>
   `audit_append(${Array.from({ length: 14 }, (_, i) => `$${first + i}`).join(', ')})`;
@@ -46,6 +55,24 @@ const appendCall = (first: number): string =>
 const APPEND_SQL = `SELECT seq, prev_hash, hash FROM ${appendCall(1)}`;
 
 type Linked = Array<{ seq: string; prev_hash: string; hash: string }>;
+
+const withClause = (change: AuditedChange): string => {
+  const ctes = [
+    ...(change.with ?? []),
+    { name: 'change', sql: change.sql },
+    ...(change.then ?? []),
+  ];
+  return `WITH ${ctes.map((c) => `${c.name} AS (${c.sql})`).join(', ')}`;
+};
+
+/**
+ * The append as a sub-select of one row when the change returned any, else none. OFFSET 0 keeps
+ * it from being flattened, so audit_append runs once per row of it, and the LIMIT makes that at
+ * most once.
+ */
+const appendOnce = (change: AuditedChange): string =>
+  `(SELECT ${appendCall(change.params.length + 1)} AS a
+      FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0)`;
 
 @Injectable()
 export class AuditService {
@@ -102,33 +129,70 @@ export class AuditService {
     manager?: EntityManager,
   ): Promise<AuditEventEntity | null> {
     const event = this.build(ctx, record);
-    // OFFSET 0 keeps the sub-select from being flattened, so audit_append runs once per row of
-    // it, and the LIMIT makes that at most once.
-    const ctes = [
-      ...(change.with ?? []),
-      { name: 'change', sql: change.sql },
-      ...(change.then ?? []),
-    ];
-    const sql = `WITH ${ctes.map((c) => `${c.name} AS (${c.sql})`).join(', ')}
-      SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash
-        FROM (SELECT ${appendCall(change.params.length + 1)} AS a
-                FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0) e`;
-    const values = [...change.params, ...this.appendParams(event)];
-    const [linked] =
-      change.name !== undefined && manager === undefined
-        ? await this.prepared(`audited_${change.name}`, sql, values)
-        : await (manager ?? this.dataSource.manager).query<Linked>(sql, values);
-    if (!linked) {
-      return null;
-    }
-    this.securityEvents?.audited(event, ctx);
-    return this.linked(event, linked);
+    const sql = `${withClause(change)}
+      SELECT (e.a).seq, (e.a).prev_hash, (e.a).hash FROM ${appendOnce(change)} e`;
+    const [linked] = await this.send<Linked[number]>(change, sql, event, manager);
+    return linked ? this.appended(ctx, event, linked) : null;
   }
 
-  private async prepared(name: string, text: string, values: unknown[]): Promise<Linked> {
-    // TypeORM types the pool it made as any; it is pg's.
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    return (await pool.query<Linked[number]>({ name, text, values })).rows;
+  /**
+   * `recordChange` whose statement also answers `answer`'s rows, read in the statement's
+   * snapshot (as before its change), whether or not the change returned a row: a change made on
+   * the way while reading saves a round trip and a commit. With no row to answer there is one
+   * row all of whose answer columns are null.
+   */
+  async recordChangeAnswering<R extends object>(
+    ctx: RequestContext,
+    record: AuditRecord,
+    change: AuditedChange,
+    answer: ChangeAnswer,
+  ): Promise<{ event: AuditEventEntity | null; rows: R[] }> {
+    const event = this.build(ctx, record);
+    // The one-row outer side makes the append's sub-select run (once) even without an answer.
+    const sql = `${withClause(change)}
+      SELECT (e.a).seq AS audit_seq, (e.a).prev_hash AS audit_prev_hash, (e.a).hash AS audit_hash,
+             r.*
+        FROM (SELECT 1) one
+        LEFT JOIN ${appendOnce(change)} e ON true
+        LEFT JOIN (${answer.sql}) r ON true
+       ${answer.orderBy ? `ORDER BY ${answer.orderBy}` : ''}`;
+    const rows = await this.send<
+      R & { audit_seq: string | null; audit_prev_hash: string; audit_hash: string }
+    >(change, sql, event, undefined);
+    const [first] = rows;
+    const linked =
+      first.audit_seq === null
+        ? null
+        : this.appended(ctx, event, {
+            seq: first.audit_seq,
+            prev_hash: first.audit_prev_hash,
+            hash: first.audit_hash,
+          });
+    return { event: linked, rows };
+  }
+
+  private async send<R extends object>(
+    change: AuditedChange,
+    sql: string,
+    event: AuditEventEntity,
+    manager: EntityManager | undefined,
+  ): Promise<R[]> {
+    const values = [...change.params, ...this.appendParams(event)];
+    if (change.name !== undefined && manager === undefined) {
+      // TypeORM types the pool it made as any; it is pg's.
+      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+      return (await pool.query<R>({ name: `audited_${change.name}`, text: sql, values })).rows;
+    }
+    return (manager ?? this.dataSource.manager).query<R[]>(sql, values);
+  }
+
+  private appended(
+    ctx: RequestContext,
+    event: AuditEventEntity,
+    linked: Linked[number],
+  ): AuditEventEntity {
+    this.securityEvents?.audited(event, ctx);
+    return this.linked(event, linked);
   }
 
   private build(ctx: RequestContext, record: AuditRecord): AuditEventEntity {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { RequestContext } from 'src/common/access/request-context.decorator';
+import { RequestContext, SYSTEM } from 'src/common/access/request-context.decorator';
 import { AppConfig } from 'src/config/app-config';
 import { AuditRecord, AuditService } from 'src/audit/audit.service';
 import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
@@ -9,7 +9,12 @@ import type { RequestType } from './deadlines/deadline-rules';
 import { createdPrivacyRequest } from './dto/privacy-request.dto';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import type { OutboxEntry } from './notifications/subject-mail.types';
-import { PrivacyRequestRepository, StoreRef } from './privacy-request.repository';
+import {
+  PrivacyRequestRepository,
+  RunLoadRow,
+  RunWork,
+  StoreRef,
+} from './privacy-request.repository';
 import { assertTransition, RequestStatus } from './privacy-request.state';
 
 /**
@@ -190,6 +195,32 @@ export class PrivacyRequestCommits {
     return event !== null;
   }
 
+  /**
+   * Loads a request's run and starts its unfinished tasks in one statement (see
+   * `loadAndStartChange`); with `type`, the request's as its job carries it, a queued request's
+   * move to in_progress and its audit event are made by that statement too (`moved`).
+   */
+  async loadAndStartRun(
+    requestId: string,
+    generation: number | undefined,
+    opts: { only?: string; type?: RequestType } = {},
+  ): Promise<RunWork | undefined> {
+    const { change, answer } = this.requests.loadAndStartChange(
+      requestId,
+      generation,
+      opts.only,
+      opts.type,
+    );
+    // Without a type no request moves, so this event is never appended.
+    const { event, rows } = await this.audit.recordChangeAnswering<RunLoadRow>(
+      SYSTEM,
+      statusRecord({ id: requestId, type: opts.type }, 'queued', 'in_progress', {}),
+      change,
+      answer,
+    );
+    return this.requests.runWorkOf(rows, event !== null);
+  }
+
   /** The same change inside the caller's transaction, which holds the request's row lock. */
   async setStatus(
     m: EntityManager,
@@ -251,7 +282,7 @@ export class PrivacyRequestCommits {
 }
 
 function statusRecord(
-  request: Pick<PrivacyRequestEntity, 'id' | 'type'>,
+  request: { id: string; type: RequestType | undefined },
   from: RequestStatus,
   status: RequestStatus,
   details: Record<string, unknown>,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import type { AuditedChange } from 'src/audit/audit.service';
+import type { AuditedChange, ChangeAnswer } from 'src/audit/audit.service';
 import { WriteCoalescer } from 'src/common/batching/write-coalescer';
 import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
@@ -60,6 +60,8 @@ export interface RunWork {
   correctionsCiphertext: string | null;
   /** Ordered by store name; as they were before this load started any of them. */
   tasks: TaskWork[];
+  /** Whether the load itself moved the request from queued to in_progress. */
+  moved: boolean;
 }
 
 /** A request's status and current run, and its tasks' statuses, as the reconciler reads them. */
@@ -199,23 +201,31 @@ const STORES_AS_READ_SQL = `
 const IF_STORES_AS_READ = 'WHERE (SELECT same FROM stores_as_read)';
 
 /**
- * Reads the request and its tasks (all, or only `$5`) and, when there is work to do (the request
- * active, and the job of its current run, `$4`), counts an attempt of every unfinished task and
- * marks it in progress, in the same round trip (a WITH update runs whether or not the query
- * reads it). The rows returned are from before the update; a request without tasks is one row
- * whose task columns are null.
+ * A run's load and start, one statement: reads the request and its tasks (all, or only `$5`)
+ * and, when there is work to do (the request active, and the job of its current run, `$4`),
+ * counts an attempt of every unfinished task and marks it in progress (a WITH update runs
+ * whether or not the query reads it). A queued request of type `$6` moves to in_progress as the
+ * statement's audited change when a task started; with `$6` null (a job that does not carry its
+ * request's type) it stays queued for the caller to move. The rows answered are from before the
+ * updates; a request without tasks is one row whose task columns are null.
  */
-const LOAD_AND_START_SQL = `
-  WITH req AS (
-    SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext
-      FROM privacy_requests WHERE id = $1
-  ), started AS (
-    UPDATE privacy_request_tasks t
-       SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
-      FROM req
-     WHERE t.request_id = $1 AND ($5::uuid IS NULL OR t.id = $5) AND t.status = ANY($2)
-       AND req.status = ANY($3) AND ($4::int IS NULL OR req.generation = $4)
-  )
+const LOAD_REQUEST_SQL = `
+  SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext
+    FROM privacy_requests WHERE id = $1`;
+const START_TASKS_SQL = `
+  UPDATE privacy_request_tasks t
+     SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
+    FROM req
+   WHERE t.request_id = $1 AND ($5::uuid IS NULL OR t.id = $5) AND t.status = ANY($2)
+     AND req.status = ANY($3) AND ($4::int IS NULL OR req.generation = $4)
+  RETURNING t.id`;
+const START_REQUEST_SQL = `
+  UPDATE privacy_requests r SET status = 'in_progress', updated_at = now()
+    FROM req
+   WHERE r.id = req.id AND req.type = $6 AND r.status = 'queued'
+     AND EXISTS (SELECT 1 FROM started)
+  RETURNING r.id`;
+const RUN_LOAD_SQL = `
   SELECT req.type, req.status, req.generation, req.subject_ciphertext,
          req.corrections_ciphertext, t.id AS task_id, t.status AS task_status, t.data_store_id,
          t.data_store_name, t.pending_outcome, s.updated_at AS store_version,
@@ -223,8 +233,23 @@ const LOAD_AND_START_SQL = `
     FROM req
     LEFT JOIN privacy_request_tasks t
       ON t.request_id = req.id AND ($5::uuid IS NULL OR t.id = $5)
-    LEFT JOIN data_stores s ON s.id = t.data_store_id
-   ORDER BY t.data_store_name`;
+    LEFT JOIN data_stores s ON s.id = t.data_store_id`;
+
+/** A row of the run's load (`RUN_LOAD_SQL`); `type` is null when there is no such request. */
+export interface RunLoadRow {
+  type: RequestType | null;
+  status: RequestStatus;
+  generation: number;
+  subject_ciphertext: string;
+  corrections_ciphertext: string | null;
+  task_id: string | null;
+  task_status: TaskStatus;
+  data_store_id: string | null;
+  data_store_name: string;
+  pending_outcome: PendingOutcome | null;
+  store_version: Date | null;
+  store_type: DataStoreType | null;
+}
 
 /** The finishing step's read: a request without tasks is one row whose task columns are null. */
 const FINISH_LOAD_SQL = `
@@ -773,37 +798,43 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * Loads the request's run (every task, or only `onlyTaskId`) and starts each unfinished task
-   * when there is work to do: active request, and `generation` its current run (any run when
-   * undefined). A completed task is never started again. Undefined when there is no such request.
+   * The change that loads the request's run (every task, or only `onlyTaskId`) and starts each
+   * unfinished task when there is work to do: active request, and `generation` its current run
+   * (any run when undefined). A completed task is never started again. With `type` (the
+   * request's, as its job carries it) a queued request moves to in_progress in the same
+   * statement once a task started. Its answer's rows make the run (`runWorkOf`).
    */
-  async loadAndStartRun(
+  loadAndStartChange(
     requestId: string,
-    generation?: number,
-    onlyTaskId?: string,
-  ): Promise<RunWork | undefined> {
-    const rows = await this.prepared<{
-      type: RequestType;
-      status: RequestStatus;
-      generation: number;
-      subject_ciphertext: string;
-      corrections_ciphertext: string | null;
-      task_id: string | null;
-      task_status: TaskStatus;
-      data_store_id: string | null;
-      data_store_name: string;
-      pending_outcome: PendingOutcome | null;
-      store_version: Date | null;
-      store_type: DataStoreType | null;
-    }>('privacy_run_load_and_start', LOAD_AND_START_SQL, [
-      requestId,
-      UNFINISHED_TASK_STATUSES,
-      ACTIVE_STATUSES,
-      generation ?? null,
-      onlyTaskId ?? null,
-    ]);
+    generation: number | undefined,
+    onlyTaskId: string | undefined,
+    type: RequestType | undefined,
+  ): { change: AuditedChange; answer: ChangeAnswer } {
+    return {
+      change: {
+        name: 'privacy_run_load_and_start',
+        sql: START_REQUEST_SQL,
+        params: [
+          requestId,
+          UNFINISHED_TASK_STATUSES,
+          ACTIVE_STATUSES,
+          generation ?? null,
+          onlyTaskId ?? null,
+          type ?? null,
+        ],
+        with: [
+          { name: 'req', sql: LOAD_REQUEST_SQL },
+          { name: 'started', sql: START_TASKS_SQL },
+        ],
+      },
+      answer: { sql: RUN_LOAD_SQL, orderBy: 'r.data_store_name' },
+    };
+  }
+
+  /** The run the load's rows describe; undefined when there is no such request. */
+  runWorkOf(rows: RunLoadRow[], moved: boolean): RunWork | undefined {
     const [first] = rows;
-    if (!first) {
+    if (!first?.type) {
       return undefined;
     }
     return {
@@ -812,6 +843,7 @@ export class PrivacyRequestRepository {
       generation: first.generation,
       subjectCiphertext: first.subject_ciphertext,
       correctionsCiphertext: first.corrections_ciphertext,
+      moved,
       tasks: rows.flatMap((row) =>
         row.task_id === null
           ? []

@@ -1,14 +1,23 @@
 import { DataSource } from 'typeorm';
+import { AuditService } from 'src/audit/audit.service';
+import type { AppConfig } from 'src/config/app-config';
+import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
 
 describe('PrivacyRequestRepository', () => {
   let ds: DataSource;
   let repo: PrivacyRequestRepository;
+  let commits: PrivacyRequestCommits;
+  /** The run's load, which is an audited statement (it may also move the request). */
+  const loadAndStartRun = (requestId: string, generation?: number, only?: string) =>
+    commits.loadAndStartRun(requestId, generation, { only });
 
   beforeAll(async () => {
     ds = await serviceDataSource();
     repo = new PrivacyRequestRepository(ds);
+    const config = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
+    commits = new PrivacyRequestCommits(repo, new AuditService(ds, config), config);
   });
   afterAll(() => ds.destroy());
 
@@ -24,7 +33,7 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
-    const work = await repo.loadAndStartRun(requestId);
+    const work = await loadAndStartRun(requestId);
     expect(work).toMatchObject({
       status: 'queued',
       tasks: [{ taskId, taskStatus: 'pending', dataStoreId: store.id }],
@@ -36,7 +45,7 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'in_progress');
     const taskId = await insertTask(ds, requestId, store, 'completed');
-    const work = await repo.loadAndStartRun(requestId);
+    const work = await loadAndStartRun(requestId);
     expect(work?.tasks[0].taskStatus).toBe('completed');
     expect(await task(taskId)).toEqual({ status: 'completed', attempts: 0 });
   });
@@ -45,7 +54,7 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'rejected');
     const taskId = await insertTask(ds, requestId, store);
-    await repo.loadAndStartRun(requestId);
+    await loadAndStartRun(requestId);
     expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
   });
 
@@ -54,7 +63,7 @@ describe('PrivacyRequestRepository', () => {
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
     const other = await insertRequest(ds, 'queued');
-    expect((await repo.loadAndStartRun(other, undefined, taskId))?.tasks).toEqual([]);
+    expect((await loadAndStartRun(other, undefined, taskId))?.tasks).toEqual([]);
     expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
   });
 
@@ -63,7 +72,7 @@ describe('PrivacyRequestRepository', () => {
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
     await ds.query('DELETE FROM data_stores WHERE id = $1', [store.id]);
-    const work = await repo.loadAndStartRun(requestId);
+    const work = await loadAndStartRun(requestId);
     expect(work?.tasks).toEqual([
       expect.objectContaining({ taskId, dataStoreId: null, storeVersion: null }),
     ]);
@@ -74,7 +83,7 @@ describe('PrivacyRequestRepository', () => {
     const pending = await insertTask(ds, requestId, await insertStore(ds), 'pending');
     const failed = await insertTask(ds, requestId, await insertStore(ds), 'failed');
     const done = await insertTask(ds, requestId, await insertStore(ds), 'completed');
-    const work = await repo.loadAndStartRun(requestId);
+    const work = await loadAndStartRun(requestId);
     expect(work?.tasks.map((t) => t.taskId).sort()).toEqual([pending, failed, done].sort());
     expect(await task(pending)).toEqual({ status: 'in_progress', attempts: 1 });
     expect(await task(failed)).toEqual({ status: 'in_progress', attempts: 1 });
@@ -85,8 +94,47 @@ describe('PrivacyRequestRepository', () => {
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, await insertStore(ds));
     await ds.query('UPDATE privacy_requests SET generation = 2 WHERE id = $1', [requestId]);
-    expect((await repo.loadAndStartRun(requestId, 1))?.generation).toBe(2);
+    expect((await loadAndStartRun(requestId, 1))?.generation).toBe(2);
     expect(await task(taskId)).toEqual({ status: 'pending', attempts: 0 });
+  });
+
+  const moves = async (requestId: string) => ({
+    status: (
+      await ds.query<Array<{ status: string }>>(
+        'SELECT status FROM privacy_requests WHERE id = $1',
+        [requestId],
+      )
+    )[0].status,
+    events: await ds.query<Array<{ action: string; details: object }>>(
+      `SELECT action, details FROM audit_events
+        WHERE target_type = 'privacy_request' AND target_id = $1 ORDER BY seq`,
+      [requestId],
+    ),
+  });
+
+  it("a run's load told the request's type moves it to in_progress, audited with the type", async () => {
+    const requestId = await insertRequest(ds, 'queued');
+    await insertTask(ds, requestId, await insertStore(ds));
+    const work = await commits.loadAndStartRun(requestId, undefined, { type: 'erasure' });
+    expect(work).toMatchObject({ status: 'queued', moved: true });
+    expect(await moves(requestId)).toEqual({
+      status: 'in_progress',
+      events: [
+        {
+          action: 'privacy_request.in_progress',
+          details: { from: 'queued', to: 'in_progress', type: 'erasure' },
+        },
+      ],
+    });
+  });
+
+  it("a run's load that starts no task leaves the request queued, unaudited", async () => {
+    const requestId = await insertRequest(ds, 'queued');
+    await insertTask(ds, requestId, await insertStore(ds));
+    await ds.query('UPDATE privacy_requests SET generation = 2 WHERE id = $1', [requestId]);
+    const work = await commits.loadAndStartRun(requestId, 1, { type: 'erasure' });
+    expect(work?.moved).toBe(false);
+    expect(await moves(requestId)).toEqual({ status: 'queued', events: [] });
   });
 
   it('completing tasks together keeps a result already recorded', async () => {

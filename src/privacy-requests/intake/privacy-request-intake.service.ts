@@ -112,7 +112,7 @@ export class PrivacyRequestIntakeService {
       : undefined;
     await this.commits.insertQueued(ctx, request, stores, {}, receipt, idempotency);
     if (request.status === 'queued') {
-      this.workflow.enqueueSoon(request.id, { generation: request.generation });
+      this.workflow.enqueueSoon(request.id, { generation: request.generation, type: request.type });
     }
     if (receipt) {
       this.mails.sendSoon(request.id);
@@ -192,7 +192,7 @@ export class PrivacyRequestIntakeService {
       source: 'public',
       ...details,
     });
-    this.workflow.enqueueSoon(request.id, { generation: request.generation });
+    this.workflow.enqueueSoon(request.id, { generation: request.generation, type: request.type });
     return { request, statusToken: token };
   }
 

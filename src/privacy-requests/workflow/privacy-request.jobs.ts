@@ -1,3 +1,4 @@
+import type { RequestType } from '../deadlines/deadline-rules';
 import type { TaskOutcome } from './task-outcome-memo';
 
 export const PRIVACY_REQUEST_QUEUE = 'privacy-requests';
@@ -15,12 +16,15 @@ export enum PrivacyRequestJob {
 
 /**
  * `generation`: the run the job belongs to; a job of an earlier run (one the reconciler or a
- * DPO has replaced) finds the request moved on and does nothing. `outcomes`: what a store call
- * did, by task id, kept once it returned (see TaskOutcomeMemo).
+ * DPO has replaced) finds the request moved on and does nothing. `type`: the request's, so the
+ * run's load can also make the audited move to in_progress (absent on jobs queued before it was
+ * carried: their run moves the request with a statement of its own). `outcomes`: what a store
+ * call did, by task id, kept once it returned (see TaskOutcomeMemo).
  */
 export interface RunData {
   requestId: string;
   generation: number;
+  type?: RequestType;
   outcomes?: Record<string, TaskOutcome>;
 }
 

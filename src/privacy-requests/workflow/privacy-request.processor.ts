@@ -93,6 +93,7 @@ export class PrivacyRequestProcessor extends WorkerHost {
     }
     const outcomes = { ...data.outcomes };
     const { ran, failures } = await this.tasks.runTasks(requestId, generation, {
+      type: data.type,
       memo: {
         kept: data.outcomes,
         keep: (taskId, outcome) => {

@@ -125,7 +125,7 @@ export class Reconciler extends PeriodicSweep {
       );
     }
     await this.workflow.discard(request.id, request.generation);
-    await this.workflow.add(request.id, { generation });
+    await this.workflow.add(request.id, { generation, type: request.type });
     return true;
   }
 

@@ -15,6 +15,7 @@ import {
 } from 'src/data-stores/connectors/store-error';
 import { DataStoreConnectors } from 'src/data-stores/data-store-connectors.service';
 import type { Subject } from 'src/data-stores/data-store.types';
+import type { RequestType } from '../deadlines/deadline-rules';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { PrivacyRequestRepository, RunWork, TaskWork } from '../privacy-request.repository';
@@ -78,7 +79,8 @@ export class TaskRunner {
 
   /**
    * Every unfinished task of the request's run (or only `only`) at once, loaded and started in
-   * one statement; the results of those that succeeded are recorded together. The failures are
+   * one statement, which also moves a queued request to in_progress when the job carries the
+   * request's `type`; the results of those that succeeded are recorded together. The failures are
    * returned, not recorded: the caller records each (`recordFailure`) once it knows whether the
    * attempt was the last. `ran`: false when the job had nothing to do (the request moved on, or
    * its run was replaced).
@@ -86,9 +88,9 @@ export class TaskRunner {
   async runTasks(
     requestId: string,
     generation: number | undefined,
-    opts: { only?: string; memo?: RunMemo } = {},
+    opts: { only?: string; memo?: RunMemo; type?: RequestType } = {},
   ): Promise<{ ran: boolean; failures: TaskFailure[] }> {
-    const work = await this.requests.loadAndStartRun(requestId, generation, opts.only);
+    const work = await this.commits.loadAndStartRun(requestId, generation, opts);
     if (
       !work ||
       !isActive(work.status) ||
@@ -345,11 +347,12 @@ export class TaskRunner {
   }
 
   /**
-   * A run that finds its request queued moves it to in_progress (the attempts are already
-   * counted). Another run started at the same moment finds it moved and leaves it.
+   * A run that finds its request queued, and whose load did not move it (a job queued without
+   * the request's type), moves it to in_progress (the attempts are already counted). Another
+   * run started at the same moment finds it moved and leaves it.
    */
   private async start(requestId: string, work: RunWork): Promise<void> {
-    if (work.status === 'queued') {
+    if (work.status === 'queued' && !work.moved) {
       await this.commits.transition(
         SYSTEM,
         { id: requestId, type: work.type },

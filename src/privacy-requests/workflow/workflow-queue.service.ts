@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import type { RequestType } from '../deadlines/deadline-rules';
 import { PrivacyRequestEntity } from '../entities/privacy-request.entity';
 import { PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
@@ -25,9 +26,13 @@ const NOT_ALIVE = new Set<string>(['completed', 'failed', 'unknown']);
 /** A request's current run. */
 type RunOf = Pick<PrivacyRequestEntity, 'id' | 'generation'>;
 
-/** A run the caller has just committed: its generation, without reading it back. */
+/**
+ * A run the caller has just committed: its generation, without reading it back, and the
+ * request's type (which lets the run's load make the move to in_progress).
+ */
 export interface QueuedRun {
   generation: number;
+  type?: RequestType;
 }
 
 /**
@@ -73,7 +78,7 @@ export class WorkflowQueue {
     if (!request || !isActive(request.status)) {
       return;
     }
-    await this.add(requestId, { generation: request.generation });
+    await this.add(requestId, { generation: request.generation, type: request.type });
   }
 
   /**
@@ -85,8 +90,8 @@ export class WorkflowQueue {
   }
 
   add(requestId: string, run: QueuedRun): Promise<unknown> {
-    const { generation } = run;
-    const data: RunData = { requestId, generation };
+    const { generation, type } = run;
+    const data: RunData = { requestId, generation, type };
     return this.queue.add(PrivacyRequestJob.Run, data, {
       jobId: runJobId(requestId, generation),
       ...JOB_OPTIONS,
