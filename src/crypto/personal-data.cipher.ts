@@ -4,6 +4,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { CryptoCacheBus, CryptoCacheEvent } from './crypto-cache.bus';
 import { FieldCryptoError, FieldCryptoErrorCode } from './crypto.error';
 import { ENVELOPE_CRYPTO } from './envelope-crypto.token';
+import { destroySubjectKeysAfterChange } from './key-store/postgres.key-store';
 
 /**
  * Context keys starting with this belong to the service's own ciphertexts: the public crypto API
@@ -179,6 +180,24 @@ export class PersonalDataCipher {
     } catch (error) {
       throw FieldCryptoError.from(error);
     }
+    await this.bus.publish(CryptoCacheEvent.SubjectShredded);
+  }
+
+  /**
+   * Crypto-shredding made by a caller's audited change, committing with it (and only when it
+   * changed something): the CTE to add after the change, its parameters numbered from `first`.
+   * Once it has committed, `subjectsShredded` makes every instance drop its cached copies.
+   */
+  shredAfterChange(
+    subjectIds: string[],
+    first: number,
+  ): { then: Array<{ name: string; sql: string }>; params: unknown[] } {
+    const refs = [...new Set(subjectIds.map((id) => this.crypto.subjects.subjectRef(id)))];
+    return destroySubjectKeysAfterChange(refs, new Date(), first);
+  }
+
+  /** After `shredAfterChange`'s change committed: every instance drops its cached subject keys. */
+  async subjectsShredded(): Promise<void> {
     await this.bus.publish(CryptoCacheEvent.SubjectShredded);
   }
 

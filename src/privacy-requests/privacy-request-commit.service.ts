@@ -14,6 +14,7 @@ import {
   RunLoadRow,
   RunWork,
   StoreRef,
+  TaskDone,
 } from './privacy-request.repository';
 import { assertTransition, RequestStatus } from './privacy-request.state';
 
@@ -219,6 +220,37 @@ export class PrivacyRequestCommits {
       answer,
     );
     return this.requests.runWorkOf(rows, event !== null);
+  }
+
+  /**
+   * A run that completed every task of its request: their results recorded and the request
+   * completed from `from`, audited, with `after`'s CTEs (numbered from the parameter they are
+   * given) and the subject's completion mail, in one statement. The results are recorded even
+   * when the request does not move (it left `from`, another run replaced this one, or a task is
+   * left unfinished). `kept`: the ids of the tasks whose result this call recorded.
+   */
+  async completeRun(
+    run: { id: string; type: RequestType; generation: number; tasks: number; done: TaskDone[] },
+    from: RequestStatus,
+    after: (first: number) => { then: Array<{ name: string; sql: string }>; params: unknown[] },
+    mail?: OutboxEntry,
+  ): Promise<{ moved: boolean; kept: string[] }> {
+    assertTransition(from, 'completed');
+    const { change, answer } = this.requests.completeRunChange(
+      { id: run.id, from, generation: run.generation, done: run.done },
+      after,
+      mail,
+    );
+    const { event, rows } = await this.audit.recordChangeAnswering<{ kept: string | null }>(
+      SYSTEM,
+      statusRecord(run, from, 'completed', { tasks: run.tasks }),
+      change,
+      answer,
+    );
+    return {
+      moved: event !== null,
+      kept: rows.flatMap((r) => (r.kept === null ? [] : [r.kept])),
+    };
   }
 
   /** The same change inside the caller's transaction, which holds the request's row lock. */

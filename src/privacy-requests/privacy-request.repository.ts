@@ -58,6 +58,9 @@ export interface RunWork {
   subjectCiphertext: string;
   /** A rectification's corrections; null for other types. */
   correctionsCiphertext: string | null;
+  /** Whether the subject is mailed at completion; where the completion webhook goes (sealed). */
+  notify: boolean;
+  webhookUrl: string | null;
   /** Ordered by store name; as they were before this load started any of them. */
   tasks: TaskWork[];
   /** Whether the load itself moved the request from queued to in_progress. */
@@ -210,7 +213,8 @@ const IF_STORES_AS_READ = 'WHERE (SELECT same FROM stores_as_read)';
  * updates; a request without tasks is one row whose task columns are null.
  */
 const LOAD_REQUEST_SQL = `
-  SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext
+  SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext, notify,
+         webhook_url
     FROM privacy_requests WHERE id = $1`;
 const START_TASKS_SQL = `
   UPDATE privacy_request_tasks t
@@ -227,7 +231,7 @@ const START_REQUEST_SQL = `
   RETURNING r.id`;
 const RUN_LOAD_SQL = `
   SELECT req.type, req.status, req.generation, req.subject_ciphertext,
-         req.corrections_ciphertext, t.id AS task_id, t.status AS task_status, t.data_store_id,
+         req.corrections_ciphertext, req.notify, req.webhook_url, t.id AS task_id, t.status AS task_status, t.data_store_id,
          t.data_store_name, t.pending_outcome, s.updated_at AS store_version,
          s.type AS store_type
     FROM req
@@ -242,6 +246,8 @@ export interface RunLoadRow {
   generation: number;
   subject_ciphertext: string;
   corrections_ciphertext: string | null;
+  notify: boolean;
+  webhook_url: string | null;
   task_id: string | null;
   task_status: TaskStatus;
   data_store_id: string | null;
@@ -250,6 +256,29 @@ export interface RunLoadRow {
   store_version: Date | null;
   store_type: DataStoreType | null;
 }
+
+/**
+ * A run that completed every task of its request, finished in one statement: the tasks'
+ * results recorded (`$5`, ids again as `$6`; a task already completed keeps its own, as in
+ * `completeTasks`), and the request completed from `$2` (run `$3`, at `$4`) when no other task
+ * is left unfinished.
+ */
+const RUN_RESULTS_SQL = `
+  UPDATE privacy_request_tasks t
+     SET status = 'completed', result = d.result, detail = d.detail, pending_outcome = NULL,
+         updated_at = now()
+    FROM json_to_recordset($5::json) AS d(id uuid, result jsonb, detail text)
+   WHERE t.id = ANY($6::uuid[]) AND t.id = d.id AND t.status <> 'completed'
+  RETURNING t.id`;
+const RUN_COMPLETION_SQL = `
+  UPDATE privacy_requests
+     SET status = 'completed', updated_at = now(), completed_at = $4, responded_at = $4,
+         failure_reason = NULL
+   WHERE id = $1 AND status = $2 AND generation = $3
+     AND NOT EXISTS (SELECT 1 FROM privacy_request_tasks t
+                      WHERE t.request_id = $1 AND t.status <> 'completed'
+                        AND NOT (t.id = ANY($6::uuid[])))
+  RETURNING id`;
 
 /** The finishing step's read: a request without tasks is one row whose task columns are null. */
 const FINISH_LOAD_SQL = `
@@ -320,10 +349,15 @@ function withMail(change: AuditedChange, mail?: OutboxEntry): AuditedChange {
     return change;
   }
   const { then, params } = outboxAfterChange(mail, change.params.length + 1);
-  return { ...change, params: [...change.params, ...params], then };
+  return {
+    ...change,
+    params: [...change.params, ...params],
+    then: [...(change.then ?? []), ...then],
+  };
 }
 
-type TaskDone = { taskId: string; result: TaskResult; detail: string };
+/** A task's result as a run records it. */
+export type TaskDone = { taskId: string; result: TaskResult; detail: string };
 
 /** All SQL of privacy requests and their tasks. */
 @Injectable()
@@ -843,6 +877,8 @@ export class PrivacyRequestRepository {
       generation: first.generation,
       subjectCiphertext: first.subject_ciphertext,
       correctionsCiphertext: first.corrections_ciphertext,
+      notify: first.notify,
+      webhookUrl: first.webhook_url,
       moved,
       tasks: rows.flatMap((row) =>
         row.task_id === null
@@ -859,6 +895,41 @@ export class PrivacyRequestRepository {
               },
             ],
       ),
+    };
+  }
+
+  /**
+   * The change that records a run's results and completes its request (see RUN_COMPLETION_SQL),
+   * with the finishing step's own CTEs (`after`, given its first parameter's number) and the
+   * subject's completion mail after it. Its answer: the ids of the tasks whose result it kept.
+   */
+  completeRunChange(
+    run: { id: string; from: RequestStatus; generation: number; done: TaskDone[] },
+    after: (first: number) => { then: Array<{ name: string; sql: string }>; params: unknown[] },
+    mail?: OutboxEntry,
+  ): { change: AuditedChange; answer: ChangeAnswer } {
+    const params = [
+      run.id,
+      run.from,
+      run.generation,
+      new Date(),
+      JSON.stringify(run.done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail }))),
+      run.done.map((d) => d.taskId),
+    ];
+    const also = after(params.length + 1);
+    return {
+      change: withMail(
+        {
+          // The mail's statement makes another text, so another name.
+          name: mail ? 'privacy_run_completion_mail' : 'privacy_run_completion',
+          sql: RUN_COMPLETION_SQL,
+          params: [...params, ...also.params],
+          with: [{ name: 'results', sql: RUN_RESULTS_SQL }],
+          then: also.then,
+        },
+        mail,
+      ),
+      answer: { sql: 'SELECT id AS kept FROM results' },
     };
   }
 

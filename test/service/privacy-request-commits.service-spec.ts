@@ -3,10 +3,11 @@ import { DataSource } from 'typeorm';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import { AuditService } from 'src/audit/audit.service';
 import type { AppConfig } from 'src/config/app-config';
+import { destroySubjectKeysAfterChange } from 'src/crypto/key-store/postgres.key-store';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
-import { insertRequest, insertStore, serviceDataSource } from './support/database';
+import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
 
 const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
 const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
@@ -80,6 +81,96 @@ describe('PrivacyRequestCommits', () => {
     expect(await events(id)).toEqual([
       { action: 'privacy_request.failed', outcome: 'failure', actor_type: 'system' },
     ]);
+  });
+
+  describe('a run that completed every task', () => {
+    const setup = async (left: 'none' | 'one' = 'none') => {
+      const id = await insertRequest(ds, 'in_progress');
+      const done = [
+        await insertTask(ds, id, await insertStore(ds), 'in_progress'),
+        await insertTask(ds, id, await insertStore(ds), 'in_progress'),
+      ];
+      if (left === 'one') {
+        await insertTask(ds, id, await insertStore(ds), 'pending');
+      }
+      const ref = `ref-${randomUUID()}`;
+      const [{ generation }] = await ds.query<Array<{ generation: number }>>(
+        'SELECT generation FROM privacy_requests WHERE id = $1',
+        [id],
+      );
+      return { id, done, ref, generation };
+    };
+    const complete = (run: Awaited<ReturnType<typeof setup>>, generation = run.generation) =>
+      commits.completeRun(
+        {
+          id: run.id,
+          type: 'erasure',
+          generation,
+          tasks: 2,
+          done: run.done.map((taskId) => ({
+            taskId,
+            result: { collections: [] },
+            detail: 'erased 1 rows',
+          })),
+        },
+        'in_progress',
+        (first) => destroySubjectKeysAfterChange([run.ref], new Date(), first),
+      );
+    const outcome = async (run: Awaited<ReturnType<typeof setup>>) => ({
+      request: await repo.findStatus(run.id),
+      tasks: (
+        await ds.query<Array<{ status: string; detail: string | null }>>(
+          `SELECT status, detail FROM privacy_request_tasks WHERE id = ANY($1) ORDER BY id`,
+          [run.done],
+        )
+      ).map((t) => `${t.status}: ${t.detail}`),
+      events: (await events(run.id)).map((e) => e.action),
+      shredded: (
+        await ds.query<unknown[]>(
+          `SELECT 1 FROM subject_keys WHERE subject_ref = $1 AND status = 'shredded'`,
+          [run.ref],
+        )
+      ).length,
+    });
+
+    it('records the results, completes the request and runs its own step in one audited statement', async () => {
+      const run = await setup();
+      expect(await complete(run)).toEqual({ moved: true, kept: expect.any(Array) });
+      expect(await outcome(run)).toEqual({
+        request: 'completed',
+        tasks: ['completed: erased 1 rows', 'completed: erased 1 rows'],
+        events: ['privacy_request.completed'],
+        shredded: 1,
+      });
+    });
+
+    it('with a task of its request left unfinished records the results only', async () => {
+      const run = await setup('one');
+      expect((await complete(run)).moved).toBe(false);
+      expect(await outcome(run)).toEqual({
+        request: 'in_progress',
+        tasks: ['completed: erased 1 rows', 'completed: erased 1 rows'],
+        events: [],
+        shredded: 0,
+      });
+    });
+
+    it('of a run that was replaced records the results only', async () => {
+      const run = await setup();
+      expect((await complete(run, run.generation + 1)).moved).toBe(false);
+      expect(await outcome(run)).toMatchObject({ request: 'in_progress', events: [], shredded: 0 });
+    });
+
+    it("keeps a task's result recorded before, and says which it kept", async () => {
+      const run = await setup();
+      await ds.query(
+        `UPDATE privacy_request_tasks SET status = 'completed', detail = 'erased 3 rows'
+          WHERE id = $1`,
+        [run.done[0]],
+      );
+      expect((await complete(run)).kept).toEqual([run.done[1]]);
+      expect((await outcome(run)).tasks).toContain('completed: erased 3 rows');
+    });
   });
 
   describe('a request its caller vouches for', () => {

@@ -266,6 +266,23 @@ describe('TaskRunner', () => {
     ]);
   });
 
+  it("an erasure's run that completed every task hands its results over unrecorded", async () => {
+    const { requestId, taskId } = await setup();
+    const { finished } = await runner.runTasks(requestId, undefined, { handOver: true });
+    expect(finished?.done).toEqual([expect.objectContaining({ taskId, detail: 'erased 1 rows' })]);
+    expect((await state(requestId, taskId)).task).toBe('in_progress');
+  });
+
+  it('a run that leaves a task unfinished records its results itself', async () => {
+    const { requestId, taskId } = await setup();
+    await insertTask(ds, requestId, await insertStore(ds), 'completed');
+    const waiting = await insertTask(ds, requestId, await insertStore(ds), 'completed');
+    await ds.query(`UPDATE privacy_request_tasks SET status = 'waiting' WHERE id = $1`, [waiting]);
+    const { finished } = await runner.runTasks(requestId, undefined, { handOver: true });
+    expect(finished).toBeUndefined();
+    expect((await state(requestId, taskId)).task).toBe('completed');
+  });
+
   it('an erasure written ahead to PostgreSQL is not kept in the queue too', async () => {
     const { requestId } = await setup();
     const kept: string[] = [];

@@ -39,6 +39,33 @@ const SUBJECT_COLUMNS =
   'subject_ref, status, key_id, alias, keyring_version, wrapped_key, created_at, destroyed_at';
 
 /**
+ * `destroySubjectKey` for each of `subjectRefs` (distinct), as a CTE run after an audited change
+ * (AuditedChange.then), only when the change returned a row: the keys are destroyed in the
+ * change's own commit. `first` numbers its parameters.
+ */
+export function destroySubjectKeysAfterChange(
+  subjectRefs: string[],
+  destroyedAt: Date,
+  first: number,
+): { then: Array<{ name: string; sql: string }>; params: unknown[] } {
+  return {
+    then: [
+      {
+        name: 'shredded',
+        sql: `INSERT INTO subject_keys (subject_ref, status, destroyed_at)
+              SELECT ref, 'shredded', $${first + 1}::timestamptz
+                FROM unnest($${first}::text[]) AS ref WHERE EXISTS (SELECT 1 FROM change)
+              ON CONFLICT (subject_ref) DO UPDATE
+                 SET status = 'shredded', wrapped_key = NULL, destroyed_at = EXCLUDED.destroyed_at
+               WHERE subject_keys.status = 'active'
+              RETURNING subject_ref`,
+      },
+    ],
+    params: [subjectRefs, destroyedAt],
+  };
+}
+
+/**
  * The libs/crypto KeyStore on PostgreSQL with raw SQL: the port is about compare-and-set and
  * insert-if-absent semantics, which single statements express exactly (ON CONFLICT, WHERE on the
  * expected value) without transactions or entity tracking.

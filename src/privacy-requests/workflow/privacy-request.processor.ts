@@ -92,8 +92,9 @@ export class PrivacyRequestProcessor extends WorkerHost {
       await this.givenUpForStalls(job, requestId, unfinished);
     }
     const outcomes = { ...data.outcomes };
-    const { ran, failures } = await this.tasks.runTasks(requestId, generation, {
+    const { ran, failures, finished } = await this.tasks.runTasks(requestId, generation, {
       type: data.type,
+      handOver: true,
       memo: {
         kept: data.outcomes,
         keep: (taskId, outcome) => {
@@ -104,6 +105,9 @@ export class PrivacyRequestProcessor extends WorkerHost {
     });
     if (!ran) {
       return;
+    }
+    if (finished) {
+      return this.finishing(requestId, () => this.finisher.finishRun(finished), last);
     }
     if (failures.length > 0) {
       await this.recordFailures(job, requestId, failures, last());
@@ -136,13 +140,22 @@ export class PrivacyRequestProcessor extends WorkerHost {
     throw final ? new UnrecoverableError(failure.message) : failure;
   }
 
-  private async finish(
+  private finish(
     requestId: string,
     generation: number | undefined,
     last: () => boolean,
   ): Promise<void> {
+    return this.finishing(requestId, () => this.finisher.finish(requestId, generation), last);
+  }
+
+  /** The finishing step `step`; on the last attempt its failure fails the request. */
+  private async finishing(
+    requestId: string,
+    step: () => Promise<void>,
+    last: () => boolean,
+  ): Promise<void> {
     try {
-      await this.finisher.finish(requestId, generation);
+      await step();
     } catch (e) {
       if (last() && (await this.finisher.giveUp(requestId, e))) {
         throw new UnrecoverableError('finishing the request failed for good');

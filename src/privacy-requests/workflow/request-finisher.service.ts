@@ -12,6 +12,7 @@ import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import { FinishWork, PrivacyRequestRepository } from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import { SubjectProtector } from '../subject-protector.service';
+import type { FinishedRun } from './task-runner.service';
 
 /** Runs after every task of a request: the request-wide steps, then `completed`. */
 @Injectable()
@@ -107,6 +108,57 @@ export class RequestFinisher {
   }
 
   /**
+   * The finishing step of an erasure's run that completed every task of its request, without
+   * reading the request again: consent withdrawn first, then the tasks' results, the keys'
+   * shred, the completion, its audit event and the subject's completion mail in one statement,
+   * so a rerun after a crash finds either all of it or none. When the request does not move
+   * (it left in_progress, or its run was replaced) the results are recorded all the same and
+   * the step runs as usual, on the request as it is now.
+   */
+  async finishRun(run: FinishedRun): Promise<void> {
+    const { id, work } = run;
+    const keyIds = SubjectProtector.keyIds(run.subject);
+    let completion: { moved: boolean; kept: string[] };
+    try {
+      for (const subjectId of keyIds) {
+        await this.withdrawUnlessShredded(subjectId);
+      }
+      const mail = work.notify ? await this.mails.entry('completion') : undefined;
+      // The run moved a queued request to in_progress, or found it there.
+      completion = await this.commits.completeRun(
+        {
+          id,
+          type: work.type,
+          generation: work.generation,
+          tasks: work.tasks.length,
+          done: run.done,
+        },
+        'in_progress',
+        (first) => this.cipher.shredAfterChange(keyIds, first),
+        mail,
+      );
+    } catch (e) {
+      // The results are kept before the job is retried or gives up.
+      await this.requests.completeTasks(run.done);
+      throw e;
+    }
+    const { moved, kept } = completion;
+    for (const { taskId } of run.done.filter((d) => !kept.includes(d.taskId))) {
+      this.logger.warn(`Task ${taskId} of request ${id} ran again; its first result kept`);
+    }
+    if (!moved) {
+      return this.finish(id, work.generation);
+    }
+    await this.cipher.subjectsShredded();
+    if (work.notify) {
+      this.mails.sendSoon(id);
+    }
+    if (work.webhookUrl) {
+      await this.notify({ id, type: work.type, webhookUrl: work.webhookUrl });
+    }
+  }
+
+  /**
    * The finishing step failed for good (its retry budget spent): the request fails with the
    * error's class as reason, audited. Returns whether it was recorded (false: it had left the
    * active statuses already).
@@ -159,7 +211,9 @@ export class RequestFinisher {
   }
 
   /** Best effort, ids only: a webhook that fails is logged, the request stays completed. */
-  private async notify(request: FinishWork['request']): Promise<void> {
+  private async notify(
+    request: Pick<FinishWork['request'], 'id' | 'type' | 'webhookUrl'>,
+  ): Promise<void> {
     const body = JSON.stringify({ id: request.id, type: request.type, status: 'completed' });
     try {
       const url = await this.protector.openWebhookUrl(request.webhookUrl as string, request.id);

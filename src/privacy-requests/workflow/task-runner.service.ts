@@ -18,7 +18,12 @@ import type { Subject } from 'src/data-stores/data-store.types';
 import type { RequestType } from '../deadlines/deadline-rules';
 import { ExportPartWriter } from '../export/export-part.writer';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import { PrivacyRequestRepository, RunWork, TaskWork } from '../privacy-request.repository';
+import {
+  PrivacyRequestRepository,
+  RunWork,
+  TaskDone,
+  TaskWork,
+} from '../privacy-request.repository';
 import { isActive, UNFINISHED_TASK_STATUSES } from '../privacy-request.state';
 import type { TaskResult } from '../privacy-request.types';
 import { SubjectProtector } from '../subject-protector.service';
@@ -80,7 +85,9 @@ export class TaskRunner {
   /**
    * Every unfinished task of the request's run (or only `only`) at once, loaded and started in
    * one statement, which also moves a queued request to in_progress when the job carries the
-   * request's `type`; the results of those that succeeded are recorded together. The failures are
+   * request's `type`; the results of those that succeeded are recorded together, or, with
+   * `handOver`, when an erasure's run has completed every task of its request, handed over
+   * unrecorded (`finished`) for the finishing step to record with the completion. The failures are
    * returned, not recorded: the caller records each (`recordFailure`) once it knows whether the
    * attempt was the last. `ran`: false when the job had nothing to do (the request moved on, or
    * its run was replaced).
@@ -88,8 +95,8 @@ export class TaskRunner {
   async runTasks(
     requestId: string,
     generation: number | undefined,
-    opts: { only?: string; memo?: RunMemo; type?: RequestType } = {},
-  ): Promise<{ ran: boolean; failures: TaskFailure[] }> {
+    opts: { only?: string; memo?: RunMemo; type?: RequestType; handOver?: boolean } = {},
+  ): Promise<{ ran: boolean; failures: TaskFailure[]; finished?: FinishedRun }> {
     const work = await this.commits.loadAndStartRun(requestId, generation, opts);
     if (
       !work ||
@@ -112,7 +119,7 @@ export class TaskRunner {
       todo.map((task) => this.runOne(request, task, opts.memo)),
     );
     const failures: TaskFailure[] = [];
-    const done: Array<{ taskId: string } & TaskOutcome> = [];
+    const done: TaskDone[] = [];
     settled.forEach((s, i) => {
       const { taskId } = todo[i];
       if (s.status === 'rejected') {
@@ -121,6 +128,19 @@ export class TaskRunner {
         done.push({ taskId, ...s.value });
       }
     });
+    const doneIds = new Set(done.map((d) => d.taskId));
+    if (
+      opts.handOver &&
+      opts.only === undefined &&
+      work.type === 'erasure' &&
+      work.tasks.every((t) => t.taskStatus === 'completed' || doneIds.has(t.taskId))
+    ) {
+      return {
+        ran: true,
+        failures,
+        finished: { id: requestId, work, subject: await request.subject(), done },
+      };
+    }
     if (done.length > 0) {
       const kept = new Set(await this.requests.completeTasks(done));
       for (const { taskId } of done.filter((d) => !kept.has(d.taskId))) {
@@ -361,6 +381,14 @@ export class TaskRunner {
       );
     }
   }
+}
+
+/** An erasure's run that completed every task of its request, their results not yet recorded. */
+export interface FinishedRun {
+  id: string;
+  work: RunWork;
+  subject: Subject;
+  done: TaskDone[];
 }
 
 /** Where a run keeps its tasks' store outcomes until PostgreSQL has them (the job's data). */
