@@ -1,3 +1,4 @@
+import { PoolConnection } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { MysqlConnector } from 'src/data-stores/connectors/mysql.connector';
@@ -173,5 +174,53 @@ describe.each([
     expect(remaining).toMatchObject({ customers: 0, orders: 0 });
     expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
     expect(await admin.customers(3)).toBe(0);
+  });
+});
+
+describe('mysql erasure scripts', () => {
+  let shop: FkShop;
+  let connector: MysqlConnector;
+
+  beforeAll(async () => {
+    shop = await createFkShop(3, `${TAG}s`);
+    connector = new MysqlConnector(shop.mysqlUrl, COLLECTIONS, 'trip-key');
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await connector.close();
+    await shop.drop();
+  });
+
+  it('prepares each statement once per connection and sends its values apart from its text', async () => {
+    const sent: string[] = [];
+    const original = PoolConnection.prototype.query;
+    const query = jest.spyOn(PoolConnection.prototype, 'query').mockImplementation(function (
+      this: PoolConnection,
+      ...args: unknown[]
+    ) {
+      sent.push(String(args[0]));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    for (const id of [1, 2]) {
+      const { remaining } = await connector.eraseWithProof(
+        { email: fkEmail(id, `${TAG}s`) },
+        { requestId: 'trip', beforeCommit: () => Promise.resolve() },
+      );
+      expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
+    }
+    query.mockRestore();
+    const scripts = sent.filter((s) => s.includes('EXECUTE'));
+    // Each erasure: its statements, then COMMIT and the after-check.
+    expect(scripts).toHaveLength(4);
+    expect(scripts[0]).toContain('PREPARE');
+    expect(scripts[1]).toContain('PREPARE');
+    expect(scripts.slice(2).join('\n')).not.toMatch(/PREPARE|UPDATE|DELETE|SELECT/);
+    expect(scripts[2]).toContain(fkEmail(2, `${TAG}s`));
+    expect(await connector.planErasure({ email: fkEmail(3, `${TAG}s`) })).toContainEqual({
+      collection: 'customers',
+      action: 'deleted',
+      rows: 1,
+    });
   });
 });

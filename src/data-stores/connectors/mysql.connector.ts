@@ -13,9 +13,9 @@ import type {
   RecordBatch,
 } from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
+import { MysqlScript } from './mysql-script';
 import { mysqlDialect } from './sql-dialect';
 import {
-  PlannedAnswer,
   PlannedErasure,
   plannedStatements,
   SqlConnector,
@@ -86,12 +86,12 @@ export class MysqlConnector extends SqlConnector {
   }
 
   /**
-   * The whole transaction in one round trip: its statements sent as one script, their values
-   * escaped by the driver as for any statement here, then COMMIT and the plan's counts read
-   * again after it. With a record to make before the commit, the statements go first and the
-   * COMMIT and counts in a second script once it is made. A script stops at a failing
-   * statement; the results before it say which one that was, so the failure names its table as
-   * it would statement by statement.
+   * The whole transaction in one round trip: its statements sent as one script (see
+   * MysqlScript: each prepared once per connection, its values escaped by the driver), then
+   * COMMIT and the plan's counts read again after it. With a record to make before the commit,
+   * the statements go first and the COMMIT and counts in a second script once it is made. A
+   * script stops at a failing statement, and the failure names that statement's table as it
+   * would statement by statement.
    */
   protected override async runErasure(
     plan: ErasurePlan,
@@ -109,11 +109,12 @@ export class MysqlConnector extends SqlConnector {
       ...planned.map((p) => p.statement),
       ...(ctx?.beforeCommit ? [] : closing),
     ];
+    const variables = new Map<unknown, string>();
     let running = opening;
-    let script = new ScriptResults();
+    let script = new MysqlScript(connection, opening, variables);
     let collections: CollectionErasure[];
     try {
-      await script.run(connection, opening);
+      await script.run();
       collections = tally(
         plan,
         planned,
@@ -123,8 +124,8 @@ export class MysqlConnector extends SqlConnector {
         // MariaDB cannot tell later whether a transaction committed: no id to give.
         await ctx.beforeCommit(collections, undefined);
         running = closing;
-        script = new ScriptResults();
-        await script.run(connection, closing);
+        script = new MysqlScript(connection, closing, variables);
+        await script.run();
       }
     } catch (e) {
       // Rolled back, or dropped when that fails too (the server then rolls back).
@@ -138,8 +139,7 @@ export class MysqlConnector extends SqlConnector {
           resolve();
         }),
       );
-      // The one that failed is the next after those that answered.
-      throw classifyDriverError(e, running[script.answered]?.table);
+      throw classifyDriverError(e, script.failed?.table);
     }
     connection.release();
     return { collections, recount: script.answer(running.length - 1, true) as number[] };
@@ -248,49 +248,6 @@ export class MysqlConnector extends SqlConnector {
     await this.scriptPool?.promise().end();
   }
 }
-
-/** The results of a script of statements, one per statement, as they arrive. */
-class ScriptResults {
-  private readonly results: Array<ResultSetHeader | Array<Record<string, unknown>>> = [];
-
-  /** How many statements have answered: the failing one, if any, is the next. */
-  get answered(): number {
-    return this.results.length;
-  }
-
-  run(connection: PoolConnection, statements: SqlStatement[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      connection
-        .query(
-          statements.map((s) => s.sql).join(';\n'),
-          statements.flatMap((s) => s.params),
-        )
-        // Each statement announces its result with its columns (none for a change).
-        .on('fields', (fields) => this.results.push(fields === undefined ? EMPTY_HEADER : []))
-        .on('result', (result: unknown) => {
-          const last = this.results.length - 1;
-          const rows = this.results[last];
-          if (Array.isArray(rows)) {
-            rows.push(result as Record<string, unknown>);
-          } else {
-            this.results[last] = result as ResultSetHeader;
-          }
-        })
-        .on('error', reject)
-        .on('end', () => resolve());
-    });
-  }
-
-  /** Statement `index`'s rows changed, or the counts of its one row. */
-  answer(index: number, counts: boolean): PlannedAnswer {
-    const result = this.results[index];
-    return counts
-      ? Object.values((result as Array<Record<string, unknown>>)[0]).map(Number)
-      : (result as ResultSetHeader).affectedRows;
-  }
-}
-
-const EMPTY_HEADER = { affectedRows: 0 } as ResultSetHeader;
 
 /**
  * Reads a result set batch by batch: rows are collected from the driver's `result` events, and

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Connection, Query } from 'pg';
+import { statementNames } from './statement-name';
 import type { SqlStatement } from './subject-query.builder';
 
 /** One statement's answer: rows for a SELECT, the row count for the others. */
@@ -36,9 +36,7 @@ function textValue(value: unknown): string | null {
  */
 const preparedOn = new WeakMap<Connection, Set<string>>();
 
-/** A statement's name: its text's hash, so one name always comes with the same text. */
-const nameOf = (sql: string): string =>
-  `pipelined_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
+const nameOf = statementNames('pipelined_');
 
 /**
  * Several statements in one round trip on node-postgres, which sends one statement per round
