@@ -392,3 +392,54 @@ describe('erasure planner', () => {
     ]);
   });
 });
+
+describe('plans kept by subject shape', () => {
+  const catalogue: CatalogueTable[] = [
+    ...CATALOGUE,
+    { name: 'calls', columns: [{ name: 'customer_no', dataType: 'integer', nullable: true }] },
+  ];
+  const collections: CollectionSpec[] = [
+    customers('delete'),
+    orders('null'),
+    { name: 'calls', identity: { field: 'customer_no', type: 'subject_id' }, fields: [] },
+  ];
+  const keys = [
+    fk('orders', 'customer_id', 'customers'),
+    fk('customers', 'referred_by', 'customers'),
+  ];
+  const subjects = [
+    { email: 'jane@example.com' },
+    { email: 'joe@example.com', subjectId: '42' },
+    // An internationalised domain is looked for in both its spellings: other SQL.
+    { email: 'ana@xn--bcher-kva.example' },
+    { email: 'bob@example.com', subjectId: '0042' },
+    // Not an integer: calls match nothing, with no parameter.
+    { email: 'eve@example.com', subjectId: 'abc' },
+    { email: 'max@example.com' },
+    { subjectId: '7' },
+  ];
+
+  it.each([
+    ['PostgreSQL', postgresDialect],
+    ['MariaDB', mysqlDialect],
+  ])('%s: each subject gets the plan a planner building it afresh makes', (_, dialect) => {
+    const kept = new ErasurePlanner(collections, keys, dialect, 'k', catalogue);
+    for (const round of [1, 2]) {
+      for (const subject of subjects) {
+        const fresh = new ErasurePlanner(collections, keys, dialect, 'k', catalogue).plan(subject);
+        const params = [
+          ...fresh.steps.flatMap((s) => [...s.statements, s.count]),
+          fresh.counts,
+        ].flatMap((s) => s.params);
+        expect(params.every((p) => typeof p === 'string')).toBe(true);
+        expect({ round, subject, plan: kept.plan(subject) }).toEqual({
+          round,
+          subject,
+          plan: fresh,
+        });
+      }
+    }
+    expect(JSON.stringify(kept.plan({ email: 'max@example.com' }))).toContain('max@example.com');
+    expect(JSON.stringify(kept.plan({ email: 'max@example.com' }))).not.toContain('jane');
+  });
+});

@@ -10,7 +10,17 @@ import {
   UpdateStrategies,
 } from './erasure-structure';
 import type { ForeignKey } from './foreign-key';
-import { Hop, SubjectPath, SubjectReach, SubjectReacher } from './subject-reach';
+import {
+  Hop,
+  IdentitySlot,
+  SubjectPath,
+  SubjectReach,
+  SubjectReacher,
+  SubjectShape,
+} from './subject-reach';
+
+/** Plans kept by subject shape; a store's subjects come in a few shapes, so this is never reached. */
+const MAX_SHAPES = 100;
 
 export type PlanAction = 'deleted' | 'updated' | 'unlinked' | 'cascaded' | 'nulled';
 
@@ -45,7 +55,9 @@ export interface ErasurePlan {
  */
 export class ErasurePlanner {
   readonly structure: ErasureStructure;
+  /** Renders identity matches with IdentitySlots: a plan is built once per subject shape. */
   private readonly reacher: SubjectReacher;
+  private readonly shapes = new Map<string, ErasurePlan>();
 
   constructor(
     collections: CollectionSpec[],
@@ -57,10 +69,27 @@ export class ErasurePlanner {
     catalogue: CatalogueTable[],
   ) {
     this.structure = erasureStructure(collections, foreignKeys);
-    this.reacher = new SubjectReacher(collections, dialect, catalogue);
+    this.reacher = new SubjectReacher(collections, dialect, catalogue, true);
   }
 
+  /**
+   * The subject's plan: the plan of its shape (built on first use; its statements' text depends
+   * on the shape alone) with the subject's values bound.
+   */
   plan(subject: Subject): ErasurePlan {
+    const shape = this.reacher.shapeOf(subject);
+    let slotted = this.shapes.get(shape.key);
+    if (!slotted) {
+      slotted = this.build(subject);
+      if (this.shapes.size >= MAX_SHAPES) {
+        this.shapes.clear();
+      }
+      this.shapes.set(shape.key, slotted);
+    }
+    return bound(slotted, shape);
+  }
+
+  private build(subject: Subject): ErasurePlan {
     const steps = this.structure.steps.map((step) => this.render(step, subject));
     const storeRuns: ErasurePlan['storeRuns'] = new Map();
     for (let first = 0; first < steps.length; first++) {
@@ -263,6 +292,29 @@ export class ErasurePlanner {
       })
       .join(', ');
   }
+}
+
+/** `plan` with each IdentitySlot replaced by the value it stands for in `shape`. */
+function bound(plan: ErasurePlan, shape: SubjectShape): ErasurePlan {
+  const bind = (statement: SqlStatement): SqlStatement => ({
+    ...statement,
+    params: statement.params.map((p) =>
+      p instanceof IdentitySlot ? (shape.values.get(p.column) as unknown[])[p.index] : p,
+    ),
+  });
+  const storeRuns: ErasurePlan['storeRuns'] = new Map();
+  plan.storeRuns.forEach((run, first) =>
+    storeRuns.set(first, { ...run, counts: bind(run.counts) }),
+  );
+  return {
+    steps: plan.steps.map((step) => ({
+      ...step,
+      statements: step.statements.map(bind),
+      count: bind(step.count),
+    })),
+    counts: bind(plan.counts),
+    storeRuns,
+  };
 }
 
 function hopOf(fk: ForeignKey): Hop {

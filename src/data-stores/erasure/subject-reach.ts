@@ -3,7 +3,7 @@ import type {
   CatalogueColumn,
   CatalogueTable,
 } from 'src/data-stores/connectors/connector.interface';
-import type { SqlDialect } from 'src/data-stores/connectors/sql-dialect';
+import type { IdentityColumn, SqlDialect } from 'src/data-stores/connectors/sql-dialect';
 import { StoreError } from 'src/data-stores/connectors/store-error';
 
 /** One step up from a table to the table it points at, by one or more columns. */
@@ -78,16 +78,41 @@ export function reachOf(
   return identity || parents.length > 0 ? { identity, parents } : undefined;
 }
 
+/**
+ * A parameter of SQL built for a subject's shape rather than the subject (`slots`): the `index`-th
+ * value the identity match of `column` (`table.field`) binds.
+ */
+export class IdentitySlot {
+  constructor(
+    readonly column: string,
+    readonly index: number,
+  ) {}
+}
+
+/**
+ * What the SQL built for a subject depends on: `key`, the same for subjects whose SQL is the same
+ * text (each identity column's match as the dialect writes it for the subject's value), and the
+ * values that subject's identity matches bind, by column.
+ */
+export interface SubjectShape {
+  key: string;
+  values: Map<string, unknown[]>;
+}
+
 /** Reach of every described collection as SQL, through the description's `references`. */
 export class SubjectReacher {
   private readonly byName: Map<string, CollectionSpec>;
   private readonly columns: Map<string, CatalogueColumn>;
 
-  /** `catalogue` holds the described tables with their column types (identity matching needs them). */
+  /**
+   * `catalogue` holds the described tables with their column types (identity matching needs
+   * them). With `slots`, an identity match binds IdentitySlots instead of the subject's values.
+   */
   constructor(
     collections: CollectionSpec[],
     private readonly dialect: SqlDialect,
     catalogue: CatalogueTable[],
+    private readonly slots = false,
   ) {
     this.byName = new Map(collections.map((c) => [c.name, c]));
     this.columns = new Map(
@@ -97,6 +122,51 @@ export class SubjectReacher {
 
   /** The dialect's byte-exact match of the identity column, written at `column` in the SQL. */
   identityMatch(identity: IdentityValue, column: string, params: unknown[]): string {
+    const name = `${identity.table}.${identity.field}`;
+    const first = params.length;
+    const sql = this.dialect.identityMatch(
+      this.identityColumn(identity, column),
+      identity.value,
+      params,
+    );
+    if (this.slots) {
+      for (let i = first; i < params.length; i++) {
+        params[i] = new IdentitySlot(name, i - first);
+      }
+    }
+    return sql;
+  }
+
+  /**
+   * The subject's shape: each described identity column the subject has a value for, matched as
+   * the dialect writes it for that value (which says whether the value can be the column's, and
+   * in how many spellings), and the values the match binds.
+   */
+  shapeOf(subject: Subject): SubjectShape {
+    const parts: string[] = [];
+    const values = new Map<string, unknown[]>();
+    for (const collection of this.byName.values()) {
+      const spec = collection.identity;
+      const value = spec && subjectValue(subject, spec.type);
+      if (!spec || value === undefined) {
+        continue;
+      }
+      const identity = { table: collection.name, ...spec, value };
+      const name = `${identity.table}.${identity.field}`;
+      if (!this.columns.has(name)) {
+        // Matching it fails as it would for any subject.
+        parts.push(`${name} missing`);
+        continue;
+      }
+      const bound: unknown[] = [];
+      const match = this.dialect.identityMatch(this.identityColumn(identity, 'c'), value, bound);
+      parts.push(`${name} ${match}`);
+      values.set(name, bound);
+    }
+    return { key: parts.join('\n'), values };
+  }
+
+  private identityColumn(identity: IdentityValue, column: string): IdentityColumn {
     const catalogued = this.columns.get(`${identity.table}.${identity.field}`);
     if (!catalogued) {
       throw new StoreError(
@@ -106,16 +176,12 @@ export class SubjectReacher {
         identity.table,
       );
     }
-    return this.dialect.identityMatch(
-      {
-        sql: column,
-        type: identity.type,
-        dataType: catalogued.dataType,
-        ...(catalogued.characterSet ? { characterSet: catalogued.characterSet } : {}),
-      },
-      identity.value,
-      params,
-    );
+    return {
+      sql: column,
+      type: identity.type,
+      dataType: catalogued.dataType,
+      ...(catalogued.characterSet ? { characterSet: catalogued.characterSet } : {}),
+    };
   }
 
   reach(name: string, subject: Subject): SubjectReach | undefined {
