@@ -10,6 +10,7 @@ import { createdPrivacyRequest } from './dto/privacy-request.dto';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
 import type { OutboxEntry } from './notifications/subject-mail.types';
 import {
+  CompletionStep,
   PrivacyRequestRepository,
   RunLoadRow,
   RunWork,
@@ -224,21 +225,22 @@ export class PrivacyRequestCommits {
 
   /**
    * A run that completed every task of its request: their results recorded and the request
-   * completed from `from`, audited, with `after`'s CTEs (numbered from the parameter they are
-   * given) and the subject's completion mail, in one statement. The results are recorded even
-   * when the request does not move (it left `from`, another run replaced this one, or a task is
-   * left unfinished). `kept`: the ids of the tasks whose result this call recorded.
+   * completed from `from`, audited, with the finishing step's own part (`step`, numbered from
+   * the parameter it is given) and the subject's completion mail, in one statement. The results
+   * are recorded even when the request does not move (it left `from`, another run replaced this
+   * one, a task is left unfinished, or the step held it back). `kept`: the ids of the tasks whose
+   * result this call recorded.
    */
   async completeRun(
     run: { id: string; type: RequestType; generation: number; tasks: number; done: TaskDone[] },
     from: RequestStatus,
-    after: (first: number) => { then: Array<{ name: string; sql: string }>; params: unknown[] },
+    step: (first: number) => CompletionStep,
     mail?: OutboxEntry,
   ): Promise<{ moved: boolean; kept: string[] }> {
     assertTransition(from, 'completed');
     const { change, answer } = this.requests.completeRunChange(
       { id: run.id, from, generation: run.generation, done: run.done },
-      after,
+      step,
       mail,
     );
     const { event, rows } = await this.audit.recordChangeAnswering<{ kept: string | null }>(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -239,6 +240,16 @@ const RUN_LOAD_SQL = `
       ON t.request_id = req.id AND ($5::uuid IS NULL OR t.id = $5)
     LEFT JOIN data_stores s ON s.id = t.data_store_id`;
 
+/** A finishing step's own part of a run's completion statement (`completeRunChange`). */
+export interface CompletionStep {
+  /** An SQL condition that, when true, keeps the request from completing (results are kept). */
+  holdIf?: string;
+  /** Data-modifying CTEs after the change, which they read as `change`. */
+  then?: Array<{ name: string; sql: string }>;
+  /** The parameters of both, numbered from the one the step is given. */
+  params: unknown[];
+}
+
 /** A row of the run's load (`RUN_LOAD_SQL`); `type` is null when there is no such request. */
 export interface RunLoadRow {
   type: RequestType | null;
@@ -261,7 +272,7 @@ export interface RunLoadRow {
  * A run that completed every task of its request, finished in one statement: the tasks'
  * results recorded (`$5`, ids again as `$6`; a task already completed keeps its own, as in
  * `completeTasks`), and the request completed from `$2` (run `$3`, at `$4`) when no other task
- * is left unfinished.
+ * is left unfinished and its finishing step's own condition does not hold it back.
  */
 const RUN_RESULTS_SQL = `
   UPDATE privacy_request_tasks t
@@ -277,8 +288,7 @@ const RUN_COMPLETION_SQL = `
    WHERE id = $1 AND status = $2 AND generation = $3
      AND NOT EXISTS (SELECT 1 FROM privacy_request_tasks t
                       WHERE t.request_id = $1 AND t.status <> 'completed'
-                        AND NOT (t.id = ANY($6::uuid[])))
-  RETURNING id`;
+                        AND NOT (t.id = ANY($6::uuid[])))`;
 
 /** The finishing step's read: a request without tasks is one row whose task columns are null. */
 const FINISH_LOAD_SQL = `
@@ -899,13 +909,13 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * The change that records a run's results and completes its request (see RUN_COMPLETION_SQL),
-   * with the finishing step's own CTEs (`after`, given its first parameter's number) and the
+   * The change that records a run's results and completes its request (see RUN_COMPLETION_SQL)
+   * with the finishing step's own part (`step`, given its first parameter's number), and the
    * subject's completion mail after it. Its answer: the ids of the tasks whose result it kept.
    */
   completeRunChange(
     run: { id: string; from: RequestStatus; generation: number; done: TaskDone[] },
-    after: (first: number) => { then: Array<{ name: string; sql: string }>; params: unknown[] },
+    step: (first: number) => CompletionStep,
     mail?: OutboxEntry,
   ): { change: AuditedChange; answer: ChangeAnswer } {
     const params = [
@@ -916,16 +926,19 @@ export class PrivacyRequestRepository {
       JSON.stringify(run.done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail }))),
       run.done.map((d) => d.taskId),
     ];
-    const also = after(params.length + 1);
+    const own = step(params.length + 1);
+    const sql = `${RUN_COMPLETION_SQL}${own.holdIf ? ` AND NOT (${own.holdIf})` : ''} RETURNING id`;
+    const then = own.then ?? [];
+    // Named by its text, which the step and the mail vary.
+    const text = [sql, ...then.map((c) => c.sql), mail ? 'mail' : ''].join('\n');
     return {
       change: withMail(
         {
-          // The mail's statement makes another text, so another name.
-          name: mail ? 'privacy_run_completion_mail' : 'privacy_run_completion',
-          sql: RUN_COMPLETION_SQL,
-          params: [...params, ...also.params],
+          name: `privacy_run_completion_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`,
+          sql,
+          params: [...params, ...own.params],
           with: [{ name: 'results', sql: RUN_RESULTS_SQL }],
-          then: also.then,
+          then,
         },
         mail,
       ),

@@ -100,7 +100,11 @@ describe('PrivacyRequestCommits', () => {
       );
       return { id, done, ref, generation };
     };
-    const complete = (run: Awaited<ReturnType<typeof setup>>, generation = run.generation) =>
+    const complete = (
+      run: Awaited<ReturnType<typeof setup>>,
+      generation = run.generation,
+      held = false,
+    ) =>
       commits.completeRun(
         {
           id: run.id,
@@ -114,7 +118,14 @@ describe('PrivacyRequestCommits', () => {
           })),
         },
         'in_progress',
-        (first) => destroySubjectKeysAfterChange([run.ref], new Date(), first),
+        (first) => {
+          const shred = destroySubjectKeysAfterChange([run.ref], new Date(), first + 1);
+          return {
+            holdIf: `$${first}::boolean`,
+            then: shred.then,
+            params: [held, ...shred.params],
+          };
+        },
       );
     const outcome = async (run: Awaited<ReturnType<typeof setup>>) => ({
       request: await repo.findStatus(run.id),
@@ -158,6 +169,12 @@ describe('PrivacyRequestCommits', () => {
     it('of a run that was replaced records the results only', async () => {
       const run = await setup();
       expect((await complete(run, run.generation + 1)).moved).toBe(false);
+      expect(await outcome(run)).toMatchObject({ request: 'in_progress', events: [], shredded: 0 });
+    });
+
+    it("held back by its step's condition records the results only", async () => {
+      const run = await setup();
+      expect((await complete(run, run.generation, true)).moved).toBe(false);
       expect(await outcome(run)).toMatchObject({ request: 'in_progress', events: [], shredded: 0 });
     });
 

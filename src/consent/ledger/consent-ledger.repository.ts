@@ -64,6 +64,13 @@ export function toStateSnapshot(r: StateRecord): ConsentStateSnapshot {
   };
 }
 
+/**
+ * A query answering a row when any of the subjects `$first` (their refs) has a purpose granted,
+ * for a caller's statement that must not go ahead then.
+ */
+export const grantedToAny = (first: number): string =>
+  `SELECT 1 FROM consent_states WHERE subject_ref = ANY($${first}::text[]) AND granted`;
+
 /** The append-only ledger, the current-state table and the per-subject GPC signal. */
 @Injectable()
 export class ConsentLedgerRepository {

@@ -13,7 +13,7 @@ import { PurposeRow } from '../purposes/purpose.row';
 import { PurposesRepository } from '../purposes/purposes.repository';
 import { ReceiptSigner } from '../receipts/receipt-signer.service';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
-import { ConsentLedgerRepository } from './consent-ledger.repository';
+import { ConsentLedgerRepository, grantedToAny } from './consent-ledger.repository';
 import { ConsentSubjects } from './consent-subject';
 
 interface Decision {
@@ -137,6 +137,18 @@ export class ConsentLedgerService {
       return purposes.map((purpose) => ({ purpose, granted: false, source, gpc: false }));
     });
     return result.events;
+  }
+
+  /**
+   * An SQL condition, true when any of these subjects has a purpose granted (what `withdrawAll`
+   * would withdraw), for a caller's statement that must not go ahead then; `first` numbers its
+   * parameter.
+   */
+  grantedCondition(subjectIds: string[], first: number): { sql: string; params: unknown[] } {
+    return {
+      sql: `EXISTS (${grantedToAny(first)})`,
+      params: [subjectIds.map((id) => this.subjects.ref(id))],
+    };
   }
 
   /** Records an opt-out of every purpose in the category that the subject is not opted out of. */

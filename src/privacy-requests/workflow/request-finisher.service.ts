@@ -9,7 +9,11 @@ import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
 import { ExportPackageBuilder } from '../export/export-package.builder';
 import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
-import { FinishWork, PrivacyRequestRepository } from '../privacy-request.repository';
+import {
+  CompletionStep,
+  FinishWork,
+  PrivacyRequestRepository,
+} from '../privacy-request.repository';
 import { isActive } from '../privacy-request.state';
 import { SubjectProtector } from '../subject-protector.service';
 import type { FinishedRun } from './task-runner.service';
@@ -109,21 +113,19 @@ export class RequestFinisher {
 
   /**
    * The finishing step of an erasure's run that completed every task of its request, without
-   * reading the request again: consent withdrawn first, then the tasks' results, the keys'
-   * shred, the completion, its audit event and the subject's completion mail in one statement,
-   * so a rerun after a crash finds either all of it or none. When the request does not move
-   * (it left in_progress, or its run was replaced) the results are recorded all the same and
-   * the step runs as usual, on the request as it is now.
+   * reading the request again: the tasks' results, the keys' shred, the completion, its audit
+   * event and the subject's completion mail in one statement, which completes the request only
+   * while the subject has no consent granted, so a rerun after a crash finds either all of it or
+   * none. When the request does not move (consent to withdraw first, a request that left
+   * in_progress, or a run replaced) the results are recorded all the same and the step runs as
+   * usual, on the request as it is now.
    */
   async finishRun(run: FinishedRun): Promise<void> {
     const { id, work } = run;
     const keyIds = SubjectProtector.keyIds(run.subject);
+    const mail = work.notify ? await this.mails.entry('completion') : undefined;
     let completion: { moved: boolean; kept: string[] };
     try {
-      for (const subjectId of keyIds) {
-        await this.withdrawUnlessShredded(subjectId);
-      }
-      const mail = work.notify ? await this.mails.entry('completion') : undefined;
       // The run moved a queued request to in_progress, or found it there.
       completion = await this.commits.completeRun(
         {
@@ -134,7 +136,7 @@ export class RequestFinisher {
           done: run.done,
         },
         'in_progress',
-        (first) => this.cipher.shredAfterChange(keyIds, first),
+        (first) => this.erasureStep(keyIds, first),
         mail,
       );
     } catch (e) {
@@ -156,6 +158,21 @@ export class RequestFinisher {
     if (work.webhookUrl) {
       await this.notify({ id, type: work.type, webhookUrl: work.webhookUrl });
     }
+  }
+
+  /**
+   * An erasure's own part of its completion statement: held back while consent is granted
+   * (withdrawn first, as `finish` does, so no key is shredded before), the keys shredded with
+   * the completion.
+   */
+  private erasureStep(keyIds: string[], first: number): CompletionStep {
+    const granted = this.consent.grantedCondition(keyIds, first);
+    const shred = this.cipher.shredAfterChange(keyIds, first + granted.params.length);
+    return {
+      holdIf: granted.sql,
+      then: shred.then,
+      params: [...granted.params, ...shred.params],
+    };
   }
 
   /**
