@@ -217,6 +217,8 @@ describe('mysql erasure scripts', () => {
     expect(scripts[1]).toContain('PREPARE');
     expect(scripts.slice(2).join('\n')).not.toMatch(/PREPARE|UPDATE|DELETE|SELECT/);
     expect(scripts[2]).toContain(fkEmail(2, `${TAG}s`));
+    // The values do not stay in the session once the erasure is done.
+    expect(scripts[3]).toMatch(/SET @er_v0 = NULL/);
     expect(await connector.planErasure({ email: fkEmail(3, `${TAG}s`) })).toContainEqual({
       collection: 'customers',
       action: 'deleted',

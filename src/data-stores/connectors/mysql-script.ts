@@ -19,13 +19,13 @@ const nameOf = statementNames('er_');
  * set at the script's start, so the server parses its text once per connection rather than in
  * every script, and the script carries a name instead of the text. Values are escaped by the
  * driver into the `SET`, as the driver does for any statement; inside the prepared statement a
- * parameter compares as a literal does (coercible), so columns of any collation take it. The
- * server stops at a failing statement; `failed` names the statement it belonged to, and a name
+ * parameter compares as a literal does (coercible), so columns of any collation take it; the
+ * transaction's last script (or its rollback) empties the variables. The server stops at a failing statement; `failed` names the statement it belonged to, and a name
  * counts as prepared only once its `PREPARE` has answered.
  */
 export class MysqlScript {
   private readonly results: Array<ResultSetHeader | Array<Record<string, unknown>>> = [];
-  /** For each statement sent, the index in `statements` it belongs to (-1 for the `SET`). */
+  /** For each statement sent, the index in `statements` it belongs to (-1 for a `SET`). */
   private readonly owners: number[] = [];
   /** For each of `statements`, the index of the statement sent that answers it. */
   private readonly answers: number[] = [];
@@ -38,6 +38,8 @@ export class MysqlScript {
     private readonly statements: SqlStatement[],
     /** The user variable holding each value, shared by the scripts of one transaction. */
     variables: Map<unknown, string>,
+    /** The transaction's last script: it ends by emptying the variables. */
+    last: boolean,
   ) {
     const prepared = preparedOn.get(connection) ?? new Set<string>();
     preparedOn.set(connection, prepared);
@@ -74,6 +76,10 @@ export class MysqlScript {
       this.owners.unshift(-1);
       this.answers.forEach((a, k) => (this.answers[k] = a + 1));
       this.preparing.forEach((i, name) => this.preparing.set(name, i + 1));
+    }
+    if (last && variables.size > 0) {
+      // The subject's values do not stay in the session for as long as the connection lives.
+      sent.push(clearing(variables));
     }
     this.text = sent.join(';\n');
   }
@@ -129,3 +135,8 @@ export class MysqlScript {
 }
 
 const EMPTY_HEADER = { affectedRows: 0 } as ResultSetHeader;
+
+/** The statement that empties a transaction's variables (it has one at least). */
+export function clearing(variables: Map<unknown, string>): string {
+  return `SET ${[...variables.values()].map((v) => `${v} = NULL`).join(', ')}`;
+}

@@ -13,7 +13,7 @@ import type {
   RecordBatch,
 } from './connector.interface';
 import { CatalogueRow, groupColumns } from './group-columns';
-import { MysqlScript } from './mysql-script';
+import { clearing, MysqlScript } from './mysql-script';
 import { mysqlDialect } from './sql-dialect';
 import {
   PlannedErasure,
@@ -111,7 +111,7 @@ export class MysqlConnector extends SqlConnector {
     ];
     const variables = new Map<unknown, string>();
     let running = opening;
-    let script = new MysqlScript(connection, opening, variables);
+    let script = new MysqlScript(connection, opening, variables, !ctx?.beforeCommit);
     let collections: CollectionErasure[];
     try {
       await script.run();
@@ -124,20 +124,23 @@ export class MysqlConnector extends SqlConnector {
         // MariaDB cannot tell later whether a transaction committed: no id to give.
         await ctx.beforeCommit(collections, undefined);
         running = closing;
-        script = new MysqlScript(connection, closing, variables);
+        script = new MysqlScript(connection, closing, variables, true);
         await script.run();
       }
     } catch (e) {
       // Rolled back, or dropped when that fails too (the server then rolls back).
       await new Promise<void>((resolve) =>
-        connection.query('ROLLBACK', (err) => {
-          if (err) {
-            connection.destroy();
-          } else {
-            connection.release();
-          }
-          resolve();
-        }),
+        connection.query(
+          variables.size > 0 ? `ROLLBACK;\n${clearing(variables)}` : 'ROLLBACK',
+          (err) => {
+            if (err) {
+              connection.destroy();
+            } else {
+              connection.release();
+            }
+            resolve();
+          },
+        ),
       );
       throw classifyDriverError(e, script.failed?.table);
     }
