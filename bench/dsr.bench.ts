@@ -90,9 +90,11 @@ const SERVERS: Record<string, string> = {
 
 /**
  * CPU seconds of every database server process now, by pid. The servers are shared: what other
- * work on the machine asks of them is counted too.
+ * work on the machine asks of them is counted too. A PostgreSQL backend is told by its database
+ * (its process title names it): the service's (`serviceDb`), a store's, or anything else (the
+ * server's own processes included).
  */
-function serverCpu(): Map<number, { server: string; seconds: number }> {
+function serverCpu(serviceDb: string): Map<number, { server: string; seconds: number }> {
   const found = new Map<number, { server: string; seconds: number }>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
@@ -103,13 +105,24 @@ function serverCpu(): Map<number, { server: string; seconds: number }> {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const server = SERVERS[stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))];
       if (server) {
-        found.set(pid, { server, seconds: cpuSeconds(pid) });
+        const part = server === 'PostgreSQL' ? ` (${postgresPart(pid, serviceDb)})` : '';
+        found.set(pid, { server: `${server}${part}`, seconds: cpuSeconds(pid) });
       }
     } catch {
       // The process ended between the listing and the read.
     }
   }
   return found;
+}
+
+/** Whose work a PostgreSQL process does, from its title (`postgres: 15/main: user db host ...`). */
+function postgresPart(pid: number, serviceDb: string): string {
+  const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  const db = /^postgres: [^:]+: \S+ (\S+) /.exec(title)?.[1];
+  if (db === serviceDb) {
+    return 'service';
+  }
+  return db && /^(fk)?shop_/.test(db) ? 'store' : 'other';
 }
 
 /** CPU seconds the whole machine has spent (all cores, user + system + interrupts), from /proc/stat. */
@@ -126,9 +139,10 @@ function machineCpuSeconds(): number {
 /** CPU seconds per server since `before` (a backend started since counts from zero). */
 function serverCpuSince(
   before: Map<number, { server: string; seconds: number }>,
+  serviceDb: string,
 ): Record<string, number> {
   const spent: Record<string, number> = {};
-  for (const [pid, now] of serverCpu()) {
+  for (const [pid, now] of serverCpu(serviceDb)) {
     spent[now.server] = (spent[now.server] ?? 0) + now.seconds - (before.get(pid)?.seconds ?? 0);
   }
   return spent;
@@ -394,7 +408,7 @@ async function main(): Promise<void> {
     await sleep(8000);
     const processes = [api, ...workers].map((p) => p.pid as number);
     const cpuBefore = processes.map(cpuSeconds);
-    const serversBefore = serverCpu();
+    const serversBefore = serverCpu(appDb);
     const machineBefore = machineCpuSeconds();
     const benchBefore = process.cpuUsage();
     const started = Date.now();
@@ -417,7 +431,7 @@ async function main(): Promise<void> {
     }
     const erasureSeconds = (Date.now() - started) / 1000;
     const [apiCpu, ...workerCpu] = processes.map((pid, i) => cpuSeconds(pid) - cpuBefore[i]);
-    const serversCpu = serverCpuSince(serversBefore);
+    const serversCpu = serverCpuSince(serversBefore, appDb);
     const machineCpu = machineCpuSeconds() - machineBefore;
     const benchUsage = process.cpuUsage(benchBefore);
     const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
