@@ -6,7 +6,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { actorOf } from 'src/common/access/caller';
 import { RequestContext } from 'src/common/access/request-context.decorator';
-import { InFlightGate } from 'src/common/batching/in-flight-gate';
 import { AppConfig } from 'src/config/app-config';
 import { SecurityEventBus } from 'src/security-alerts/security-event-bus';
 import { canonicalEvent, deriveChainKey, hmacPads } from './audit-chain';
@@ -78,14 +77,6 @@ const appendOnce = (change: AuditedChange): string =>
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
-
-  /**
-   * The hot audited statements of this process in flight at once. The chain's lock serialises
-   * them in the server anyway (held through each commit's WAL flush), and every further backend
-   * queued on it costs CPU in sleeps and wake-ups: an append costs its backend about 0.3 ms with
-   * 2-4 waiting and 0.45-0.6 ms with 8-16; a statement waiting here costs next to nothing.
-   */
-  private readonly hotAppends = new InFlightGate(2, 1000);
 
   private readonly chainKeyId: string;
   private readonly innerPad: Buffer;
@@ -190,10 +181,7 @@ export class AuditService {
     if (change.name !== undefined && manager === undefined) {
       // TypeORM types the pool it made as any; it is pg's.
       const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-      return this.hotAppends.run(
-        async () =>
-          (await pool.query<R>({ name: `audited_${change.name}`, text: sql, values })).rows,
-      );
+      return (await pool.query<R>({ name: `audited_${change.name}`, text: sql, values })).rows;
     }
     return (manager ?? this.dataSource.manager).query<R[]>(sql, values);
   }
