@@ -7,7 +7,14 @@ import { destroySubjectKeysAfterChange } from 'src/crypto/key-store/postgres.key
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
-import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
+import {
+  deleteStore,
+  insertRequest,
+  insertStore,
+  insertTask,
+  serviceDataSource,
+  withStoresToItself,
+} from './support/database';
 
 const AUDIT_KEY = { masterKey: Buffer.alloc(32, 1) } as AppConfig;
 const AUTO_APPROVAL = { privacyRequests: { approval: 'auto' } } as AppConfig;
@@ -242,48 +249,49 @@ describe('PrivacyRequestCommits', () => {
       return { id: request.id, tasks };
     };
 
-    it('has a task per registered store, kept up to date as stores come, change and go', async () => {
-      const c = new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL);
-      const reads = jest.spyOn(repo, 'findStores');
-      try {
-        const first = await insertQueued(c);
-        expect(first.tasks.map((t) => t.data_store_id).sort()).toEqual(
-          (await registered()).map((s) => s.id).sort(),
-        );
-        await insertQueued(c);
-        // The second request's tasks came from the first one's reading, checked in its statement.
-        expect(reads).toHaveBeenCalledTimes(1);
+    it('has a task per registered store, kept up to date as stores come, change and go', () =>
+      withStoresToItself(ds, async (stores) => {
+        const c = new PrivacyRequestCommits(repo, new AuditService(ds, AUDIT_KEY), AUTO_APPROVAL);
+        const reads = jest.spyOn(repo, 'findStores');
+        try {
+          const first = await insertQueued(c);
+          expect(first.tasks.map((t) => t.data_store_id).sort()).toEqual(
+            (await registered()).map((s) => s.id).sort(),
+          );
+          await insertQueued(c);
+          // The second request's tasks came from the first one's reading, checked in its statement.
+          expect(reads).toHaveBeenCalledTimes(1);
 
-        const added = await insertStore(ds, 'http');
-        const withAdded = await insertQueued(c);
-        expect(withAdded.tasks).toContainEqual({
-          data_store_id: added.id,
-          data_store_name: added.name,
-        });
-        expect(reads).toHaveBeenCalledTimes(2);
+          const added = await insertStore(stores, 'http');
+          const withAdded = await insertQueued(c);
+          expect(withAdded.tasks).toContainEqual({
+            data_store_id: added.id,
+            data_store_name: added.name,
+          });
+          expect(reads).toHaveBeenCalledTimes(2);
 
-        const renamed = `${added.name}-renamed`;
-        await ds.query('UPDATE data_stores SET name = $2 WHERE id = $1', [added.id, renamed]);
-        expect((await insertQueued(c)).tasks).toContainEqual({
-          data_store_id: added.id,
-          data_store_name: renamed,
-        });
+          const renamed = `${added.name}-renamed`;
+          await stores.query('UPDATE data_stores SET name = $2 WHERE id = $1', [added.id, renamed]);
+          expect((await insertQueued(c)).tasks).toContainEqual({
+            data_store_id: added.id,
+            data_store_name: renamed,
+          });
 
-        await ds.query(`UPDATE data_stores SET type = 'postgres' WHERE id = $1`, [added.id]);
-        // An opt-out has tasks only in http and manual stores.
-        const optOut = await insertQueued(c, 'opt_out_sale');
-        expect(optOut.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
+          await stores.query(`UPDATE data_stores SET type = 'postgres' WHERE id = $1`, [added.id]);
+          // An opt-out has tasks only in http and manual stores.
+          const optOut = await insertQueued(c, 'opt_out_sale');
+          expect(optOut.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
 
-        await ds.query('DELETE FROM data_stores WHERE id = $1', [added.id]);
-        const without = await insertQueued(c);
-        expect(without.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
-        expect(without.tasks.map((t) => t.data_store_id).sort()).toEqual(
-          (await registered()).map((s) => s.id).sort(),
-        );
-      } finally {
-        reads.mockRestore();
-      }
-    });
+          await deleteStore(stores, added.id);
+          const without = await insertQueued(c);
+          expect(without.tasks.map((t) => t.data_store_id)).not.toContain(added.id);
+          expect(without.tasks.map((t) => t.data_store_id).sort()).toEqual(
+            (await registered()).map((s) => s.id).sort(),
+          );
+        } finally {
+          reads.mockRestore();
+        }
+      }));
   });
 
   describe('with REQUEST_APPROVAL=manual', () => {

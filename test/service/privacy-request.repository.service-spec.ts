@@ -3,7 +3,13 @@ import { AuditService } from 'src/audit/audit.service';
 import type { AppConfig } from 'src/config/app-config';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
-import { insertRequest, insertStore, insertTask, serviceDataSource } from './support/database';
+import {
+  deleteStore,
+  insertRequest,
+  insertStore,
+  insertTask,
+  serviceDataSource,
+} from './support/database';
 
 describe('PrivacyRequestRepository', () => {
   let ds: DataSource;
@@ -71,7 +77,7 @@ describe('PrivacyRequestRepository', () => {
     const store = await insertStore(ds);
     const requestId = await insertRequest(ds, 'queued');
     const taskId = await insertTask(ds, requestId, store);
-    await ds.query('DELETE FROM data_stores WHERE id = $1', [store.id]);
+    await deleteStore(ds, store.id);
     const work = await loadAndStartRun(requestId);
     expect(work?.tasks).toEqual([
       expect.objectContaining({ taskId, dataStoreId: null, storeVersion: null }),

@@ -20,18 +20,57 @@ export async function serviceDataSource(): Promise<DataSource> {
   return ds.initialize();
 }
 
+/**
+ * Service specs run side by side on one database. A change to the registered stores takes this
+ * advisory lock shared, so a spec about the whole set of stores holds it alone
+ * (`withStoresToItself`) and sees no other spec's stores come or go meanwhile.
+ */
+const STORES_LOCK = 7310042;
+
+/** What runs a query: the data source, or the connection holding the stores' lock. */
+type Querier = Pick<DataSource, 'query'>;
+
 /** A registered store row; the connection is never opened by these specs. */
 export async function insertStore(
-  ds: DataSource,
+  ds: Querier,
   type: 'postgres' | 'mysql' | 'http' = 'postgres',
 ): Promise<{ id: string; name: string }> {
   const name = `store-${randomUUID()}`;
   const [row] = await ds.query<Array<{ id: string }>>(
-    `INSERT INTO data_stores (name, type, connection_ciphertext, connection_display)
-     VALUES ($1, $2, 'sealed', 'postgres://db.example/shop') RETURNING id`,
+    `WITH locked AS (SELECT pg_advisory_xact_lock_shared(${STORES_LOCK}))
+     INSERT INTO data_stores (name, type, connection_ciphertext, connection_display)
+     SELECT $1, $2, 'sealed', 'postgres://db.example/shop' FROM locked RETURNING id`,
     [name, type],
   );
   return { id: row.id, name };
+}
+
+/** Removes a registered store, as `insertStore` adds one. */
+export async function deleteStore(ds: Querier, id: string): Promise<void> {
+  await ds.query(
+    `WITH locked AS (SELECT pg_advisory_xact_lock_shared(${STORES_LOCK}))
+     DELETE FROM data_stores WHERE id = $1 AND EXISTS (SELECT 1 FROM locked)`,
+    [id],
+  );
+}
+
+/**
+ * Runs `work` while no other spec changes the registered stores; `work` changes them through the
+ * connection it is given, which holds the lock.
+ */
+export async function withStoresToItself<T>(
+  ds: DataSource,
+  work: (locked: Querier) => Promise<T>,
+): Promise<T> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(${STORES_LOCK})`);
+    return await work(runner);
+  } finally {
+    await runner.query(`SELECT pg_advisory_unlock(${STORES_LOCK})`);
+    await runner.release();
+  }
 }
 
 /** A request row in `status`, received now and due in a month unless told otherwise. */
