@@ -125,7 +125,7 @@ function postgresPart(pid: number, serviceDb: string): string {
   return db && /^(fk)?shop_/.test(db) ? 'store' : 'other';
 }
 
-/** CPU seconds the whole machine has spent (all cores, user + system + interrupts), from /proc/stat. */
+/** CPU seconds the whole machine has spent (all cores; user, system, interrupts): /proc/stat. */
 function machineCpuSeconds(): number {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   // user nice system idle iowait irq softirq steal: everything but idle and iowait.

@@ -232,7 +232,8 @@ const START_REQUEST_SQL = `
   RETURNING r.id`;
 const RUN_LOAD_SQL = `
   SELECT req.type, req.status, req.generation, req.subject_ciphertext,
-         req.corrections_ciphertext, req.notify, req.webhook_url, t.id AS task_id, t.status AS task_status, t.data_store_id,
+         req.corrections_ciphertext, req.notify, req.webhook_url, t.id AS task_id,
+         t.status AS task_status, t.data_store_id,
          t.data_store_name, t.pending_outcome, s.updated_at AS store_version,
          s.type AS store_type
     FROM req

@@ -20,8 +20,9 @@ const nameOf = statementNames('er_');
  * every script, and the script carries a name instead of the text. Values are escaped by the
  * driver into the `SET`, as the driver does for any statement; inside the prepared statement a
  * parameter compares as a literal does (coercible), so columns of any collation take it; the
- * transaction's last script (or its rollback) empties the variables. The server stops at a failing statement; `failed` names the statement it belonged to, and a name
- * counts as prepared only once its `PREPARE` has answered.
+ * transaction's last script (or its rollback) empties the variables. The server stops at a
+ * failing statement; `failed` names the statement it belonged to, and a name counts as prepared
+ * only once its `PREPARE` has answered.
  */
 export class MysqlScript {
   private readonly results: Array<ResultSetHeader | Array<Record<string, unknown>>> = [];
