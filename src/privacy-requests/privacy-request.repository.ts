@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +7,7 @@ import type { AuditedChange, ChangeAnswer } from 'src/audit/audit.service';
 import { WriteCoalescer } from 'src/common/batching/write-coalescer';
 import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-column';
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
+import { statementNames } from 'src/database/statement-name';
 import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
 import { outboxAfterChange } from './notifications/subject-mail-outbox.repository';
 import type { OutboxEntry } from './notifications/subject-mail.types';
@@ -290,6 +290,9 @@ const RUN_COMPLETION_SQL = `
      AND NOT EXISTS (SELECT 1 FROM privacy_request_tasks t
                       WHERE t.request_id = $1 AND t.status <> 'completed'
                         AND NOT (t.id = ANY($6::uuid[])))`;
+
+/** The run completion's statements by name: their text varies with the step and the mail. */
+const completionName = statementNames('privacy_run_done_');
 
 /** The finishing step's read: a request without tasks is one row whose task columns are null. */
 const FINISH_LOAD_SQL = `
@@ -935,7 +938,7 @@ export class PrivacyRequestRepository {
     return {
       change: withMail(
         {
-          name: `privacy_run_completion_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`,
+          name: completionName(text),
           sql,
           params: [...params, ...own.params],
           with: [{ name: 'results', sql: RUN_RESULTS_SQL }],

@@ -1,6 +1,6 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2';
 import type { PlannedAnswer } from './sql.connector';
-import { statementNames } from './statement-name';
+import { statementNames } from 'src/database/statement-name';
 import type { SqlStatement } from './subject-query.builder';
 
 /**

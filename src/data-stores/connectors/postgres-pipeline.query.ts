@@ -1,5 +1,5 @@
 import { Connection, Query } from 'pg';
-import { statementNames } from './statement-name';
+import { statementNames } from 'src/database/statement-name';
 import type { SqlStatement } from './subject-query.builder';
 
 /** One statement's answer: rows for a SELECT, the row count for the others. */
