@@ -6,9 +6,16 @@ import { posVerdict } from './person/pos-check';
 
 /** A capitalised word: a capital, then letters (accents, inner capitals as in McDonald), ' or -. */
 const WORD = String.raw`\p{Lu}[\p{Ll}\p{M}](?:[\p{L}\p{M}]|['’-]\p{L}){0,30}`;
-/** Up to five capitalised words, with middle initials (with or without a dot) between. */
+/** The first word's capital and letter, not glued to a word, a digit, an address or a dot. */
+const FIRST_TWO = String.raw`\p{Lu}[\p{Ll}\p{M}](?<![\p{L}\p{M}\d_@.'’-]\p{Lu}[\p{Ll}\p{M}])`;
+/**
+ * Up to five capitalised words, with middle initials (with or without a dot) between. The test
+ * of what stands before the first word comes after its first two letters: the engine then
+ * checks it at the few places a capital and a lower-case letter follow each other, where as the
+ * pattern's first item it was asked at every position of the text.
+ */
 const SEQUENCE = new RegExp(
-  String.raw`(?<![\p{L}\p{M}\d_@.'’-])${WORD}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,4}`,
+  String.raw`${FIRST_TWO}(?:[\p{L}\p{M}]|['’-]\p{L}){0,30}(?:[ \t]{1,2}(?:\p{Lu}\.?[ \t]{1,2})?${WORD}){0,4}`,
   'gu',
 );
 const TOKEN = new RegExp(String.raw`${WORD}|\p{Lu}\.?`, 'gu');

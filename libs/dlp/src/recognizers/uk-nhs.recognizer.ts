@@ -2,8 +2,13 @@ import { hasContextBefore } from '../engine/context';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import { nhsValid } from '../validators/nhs.validator';
 
-/** 3-3-4 digits, optionally split by one kind of space or dash; mod 11 decides. */
-const NHS = /(?<![\w-])\d{3}([- ]?)\d{3}\1\d{4}(?![\w-])/g;
+/**
+ * 3-3-4 digits, optionally split by one kind of space or dash; mod 11 decides. Each form is
+ * spelt out (the character after the first three digits tells which applies): the engine skips
+ * ahead over a text faster than with repeat counts and a back reference.
+ */
+const NHS =
+  /(?<![\w-])(?:\d\d\d\d\d\d\d\d\d\d|\d\d\d-\d\d\d-\d\d\d\d|\d\d\d \d\d\d \d\d\d\d)(?![\w-])/g;
 
 /**
  * One ten-digit number in eleven passes mod 11, and 3-3-4 is how North American phone numbers
