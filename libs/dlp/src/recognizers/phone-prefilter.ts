@@ -119,12 +119,12 @@ const UNSURE = /[^\x20-\x7e]|[+＋]/;
 
 /**
  * Concatenations of contiguous units: the digit strings a match in the window can hold. Units are
- * hyphen-joined groups, or single digit groups when the window is long.
+ * hyphen-joined groups, or single digit groups when the window is long or `groups` is set.
  */
-function digitRuns(window: string): string[] {
-  const byUnit = (window.match(HYPHEN_UNIT) ?? []).map((u) => u.replace(/-/g, ''));
+function digitRuns(window: string, groups = false): string[] {
+  const byUnit = groups ? [] : (window.match(HYPHEN_UNIT) ?? []).map((u) => u.replace(/-/g, ''));
   const units =
-    byUnit.reduce((n, u) => n + u.length, 0) > MAX_UNIT_DIGITS
+    groups || byUnit.reduce((n, u) => n + u.length, 0) > MAX_UNIT_DIGITS
       ? (window.match(DIGIT_GROUP) ?? [])
       : byUnit;
   const runs: string[] = [];
@@ -148,17 +148,42 @@ export function regionsWorthTrying(window: string, regions: readonly string[]): 
     return [...regions];
   }
   const runs = digitRuns(window);
-  return regions.filter((region) => {
-    const plan = regionPlan(region);
-    if (plan === null) {
-      return true;
+  return regions.filter((region) => runsWorthTrying(runs, region));
+}
+
+function runsWorthTrying(runs: readonly string[], region: string): boolean {
+  const plan = regionPlan(region);
+  if (plan === null) {
+    return true;
+  }
+  return runs.some(
+    (run) =>
+      plan.idd.test(run) ||
+      validAfterPrefix(run, plan) ||
+      (run.startsWith(plan.callingCode) &&
+        validAfterPrefix(run.slice(plan.callingCode.length), plan)),
+  );
+}
+
+/** Digit runs of the candidates the matcher parsed last, null for those never filtered. */
+const candidateRuns = new Map<string, readonly string[] | null>();
+const MAX_CANDIDATES = 256;
+
+/**
+ * Whether the matcher's parse of `candidate` (one piece of a window it tries) may give a number
+ * valid in `region`: the test above on the candidate's own digit groups, each number being read
+ * from whole groups of the piece it parses. Single groups are the units, as a piece may have been
+ * cut from a longer candidate inside a hyphen-joined unit. A window's candidates are parsed once
+ * per region, so their runs are kept.
+ */
+export function mayParseValid(candidate: string, region: string): boolean {
+  let runs = candidateRuns.get(candidate);
+  if (runs === undefined) {
+    runs = UNSURE.test(candidate) ? null : digitRuns(candidate, true);
+    if (candidateRuns.size >= MAX_CANDIDATES) {
+      candidateRuns.clear();
     }
-    return runs.some(
-      (run) =>
-        plan.idd.test(run) ||
-        validAfterPrefix(run, plan) ||
-        (run.startsWith(plan.callingCode) &&
-          validAfterPrefix(run.slice(plan.callingCode.length), plan)),
-    );
-  });
+    candidateRuns.set(candidate, runs);
+  }
+  return runs === null || runsWorthTrying(runs, region);
 }

@@ -12,6 +12,7 @@ import { minPossibleLength } from './phone-international';
 import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
 import { plainNationalSpans, spacedGroupsSpans } from './phone-national-window';
 import { regionsWorthTrying } from './phone-prefilter';
+import { findValidInRegion } from './phone-region-matcher';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
 export const PRESIDIO_PHONE_REGIONS: readonly string[] = ['US', 'GB', 'DE', 'IL', 'IN', 'CA', 'BR'];
@@ -330,11 +331,13 @@ function findInWindow(
   }
   for (const region of tryRegions) {
     const found = withoutStackTraces(() =>
-      findNumbers(window, {
-        defaultCountry: region as CountryCode | undefined,
-        v2: true,
-        leniency: leniency === 'POSSIBLE' ? 'POSSIBLE' : 'VALID',
-      } as { defaultCountry?: CountryCode; v2: true }),
+      region !== undefined && leniency !== 'POSSIBLE'
+        ? findValidInRegion(window, region)
+        : findNumbers(window, {
+            defaultCountry: region as CountryCode | undefined,
+            v2: true,
+            leniency: leniency === 'POSSIBLE' ? 'POSSIBLE' : 'VALID',
+          } as { defaultCountry?: CountryCode; v2: true }),
     );
     let covered = false;
     for (const f of found) {
