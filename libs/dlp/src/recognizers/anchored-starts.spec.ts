@@ -5,6 +5,7 @@ import { forEachMatch } from '../engine/recognizer';
 import { longRunStarts, RUN } from './credit-card.recognizer';
 import { EMAIL, emailStarts } from './email.recognizer';
 import { IPV4, IPV6, ipv4Starts, ipv6Shaped, ipv6Starts } from './ip-address.recognizer';
+import { MAC, macStarts } from './mac-address.recognizer';
 import { URL_RE, urlStarts } from './url.recognizer';
 
 /** Texts joined from pieces dense in what a pattern matches and in what ends or glues a match. */
@@ -46,6 +47,18 @@ describe('anchored starts find what a global scan finds', () => {
       EMAIL,
       emailStarts,
       textsOf([...'ab_Z9.-%+@@@ "\'<>x.co.uk', 'example', '.com', '_', 'é'], 60),
+    );
+  });
+
+  it('MAC: two before a separator repeated four more times, or four before a dotted quad', () => {
+    expectSameMatches(
+      MAC,
+      macStarts,
+      textsOf(
+        [...'0a:-.F', 'ab', '12', 'cd:', '0f-', 'c0ff.', 'ee.', ' ', 'x', '2024-05-01', '12:30:45'],
+        30,
+      ),
+      ['00:1A:2b:3C:4d:5E', '00-1a-2b-3c-4d-5e', '001a.2b3c.4d5e', '12:30:45 0a:0b:0c:0d:0e:0f'],
     );
   });
 

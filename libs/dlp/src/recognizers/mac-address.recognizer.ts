@@ -2,20 +2,26 @@ import { forEachMatchAt, positionsOf, stickyCopy } from '../engine/anchored-matc
 import type { Recognizer } from '../engine/recognizer';
 
 /** Six hex pairs split by one kind of colon or dash, or Cisco's three dotted quads. */
-const MAC =
+export const MAC =
   /(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w]|[:.-]\w)/g;
 
 const MAC_AT = stickyCopy(MAC);
 
 /**
- * Where a MAC can start: two characters before a colon or dash that repeats three characters
- * later, or four before a dot that repeats five later.
+ * Where a MAC can start: two characters before a colon or dash that repeats every three
+ * characters four more times, or four before a dot that repeats five later. Dates and times
+ * (2024-05-01, 12:30:45) repeat theirs once only, so they are not tried.
  */
-function macStarts(text: string): number[] {
+export function macStarts(text: string): number[] {
   const starts: number[] = [];
   for (const sep of [':', '-']) {
     for (const q of positionsOf(text, sep)) {
-      if (text[q + 3] === sep) {
+      if (
+        text[q + 3] === sep &&
+        text[q + 6] === sep &&
+        text[q + 9] === sep &&
+        text[q + 12] === sep
+      ) {
         starts.push(q - 2);
       }
     }
