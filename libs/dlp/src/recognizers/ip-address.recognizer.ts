@@ -64,7 +64,11 @@ const MAX_RUN = 45;
 /**
  * Where an IPv6 run can start: the pattern's lookbehind rules out a hex digit or dot before the
  * start, so it is the beginning of the hex-and-dot run that ends at a colon (at most 44 back).
- * A run with fewer than two colons is no address (JSON's `"key":`), so it is not tried.
+ * It is tried only where that lookbehind holds (not after a letter, as the hour of an ISO time
+ * stamp is, nor after a colon, as an address's later groups are), and only when the run holds
+ * `::` or six colons, without which `ipv6Shaped` refuses the address (JSON's `"key":`, times).
+ * A match without zone or prefix is a run of the pattern's characters, where every position
+ * but the first fails the lookbehind, so a start left out hid no later match.
  */
 export function ipv6Starts(text: string): number[] {
   const starts: number[] = [];
@@ -78,34 +82,47 @@ export function ipv6Starts(text: string): number[] {
     while (p > q - MAX_RUN && p > 0 && isHexOrDot(text.charCodeAt(p - 1))) {
       p--;
     }
-    if (q - p < MAX_RUN && hasSecondColon(text, q, p + MAX_RUN)) {
+    if (
+      q - p < MAX_RUN &&
+      (p === 0 || mayPrecedeRun(text.charCodeAt(p - 1))) &&
+      addressColons(text, p)
+    ) {
       starts.push(p);
     }
   }
   return starts;
 }
 
-/** Whether `hasSecondColon` can hold after a colon followed by this character. */
+/** Whether the colon's next character can go on with the run (`addressColons` needs two). */
 function continuesRun(code: number): boolean {
   return isHexOrDot(code) || code === 58 || code === 37 || code === 47;
 }
 
+/** Whether IPV6's lookbehind `(?<![\w:.%])` holds after this character. */
+function mayPrecedeRun(code: number): boolean {
+  return !(isAsciiAlnum(code) || code === 95 || code === 58 || code === 46 || code === 37);
+}
+
 /**
- * Whether another colon follows the one at `q` within the run of hex digits, colons and dots.
- * A run ending in a zone (`%`) or prefix (`/`) is kept: its match reaches past the run, and
- * the positions it covers are skipped as in a global scan.
+ * Whether the run of hex digits, colons and dots the pattern takes from `start` (at most
+ * MAX_RUN characters) has `::` or six colons. A run followed by a zone (`%`) or prefix (`/`) is
+ * kept: its match reaches past the run, where a start could lie that it hides.
  */
-function hasSecondColon(text: string, q: number, limit: number): boolean {
-  for (let i = q + 1; i < limit && i < text.length; i++) {
+function addressColons(text: string, start: number): boolean {
+  let colons = 0;
+  const limit = Math.min(text.length, start + MAX_RUN);
+  for (let i = start; i < limit; i++) {
     const code = text.charCodeAt(i);
     if (code === 58) {
-      return true;
-    }
-    if (!isHexOrDot(code)) {
+      if (++colons >= 6 || text.charCodeAt(i - 1) === 58) {
+        return true;
+      }
+    } else if (!isHexOrDot(code)) {
       return code === 37 || code === 47;
     }
   }
-  return false;
+  const next = text.charCodeAt(limit);
+  return next === 37 || next === 47;
 }
 
 /**
