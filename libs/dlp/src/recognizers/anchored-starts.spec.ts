@@ -85,10 +85,16 @@ describe('anchored starts find what a global scan finds', () => {
       URL_RE,
       urlStarts,
       textsOf(
-        [...'ab-9._@/ :?#"', 'example', '.com', '.co.uk', 'https://', 'ftp://', 'www', '..'],
+        [...'ab-9._@/ :?#"', 'example', '.com', '.co.uk', 'https://', 'ftp://', 'www', '..', '.12'],
         30,
       ),
-      ['see a.b.com now', 'x https://a.b.co.uk/p?q=1.', 'v1.2 and e.g. x.io'],
+      [
+        'see a.b.com now',
+        'x https://a.b.co.uk/p?q=1.',
+        'v1.2 and e.g. x.io',
+        'at 12:30:45.123Z paid 123.45',
+        '1.2.3.4.5.6.7.8.io 1.2.3.4.5.6.7.8.9.io',
+      ],
     );
   });
 

@@ -14,9 +14,40 @@ const URL_AT = stickyCopy(URL_RE);
 /** A label is at most 63 characters. */
 const MAX_LABEL = 63;
 
+/** A host has at most this many dots before its top-level label (`{1,8}` in URL_RE). */
+const MAX_HOST_DOTS = 8;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * Whether a letter follows one of the first MAX_HOST_DOTS dots of the run of host characters
+ * from the dot at `q`: a host's last label starts with a letter, after one of those dots. Times
+ * and amounts (12:30:45.123Z, 123.45) have none.
+ */
+function hasLetterLabel(text: string, q: number): boolean {
+  let dots = 0;
+  for (let i = q; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (isAsciiLetter(text.charCodeAt(i + 1))) {
+        return true;
+      }
+      if (++dots === MAX_HOST_DOTS) {
+        return false;
+      }
+    } else if (!isAsciiAlnum(code) && code !== 45) {
+      return false;
+    }
+  }
+  return false;
+}
+
 /**
  * Where a URL can start: the host's first label runs back from its first dot (the lookbehind
- * rules out a label character before it), and a scheme may stand right before that label.
+ * rules out a label character before it), and a scheme may stand right before that label. A
+ * first dot that no letter-led label follows in the host's reach starts no host.
  */
 export function urlStarts(text: string): number[] {
   const starts: number[] = [];
@@ -33,7 +64,7 @@ export function urlStarts(text: string): number[] {
       }
       r--;
     }
-    if (r === q || q - r > MAX_LABEL) {
+    if (r === q || q - r > MAX_LABEL || !hasLetterLabel(text, q)) {
       continue;
     }
     starts.push(r);
