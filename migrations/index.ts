@@ -29,6 +29,7 @@ import { ServiceValueMoves1764003200000 } from './1764003200000-service-value-mo
 import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-ledger-value-moves';
 import { DropRequestSubjectIndexes1764003600000 } from './1764003600000-drop-request-subject-indexes';
 import { TaskPendingOutcome1764004400000 } from './1764004400000-task-pending-outcome';
+import { FewerErasureIndexEntries1764005700000 } from './1764005700000-fewer-erasure-index-entries';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   ConsentLedgerValueMoves1764003210000,
   DropRequestSubjectIndexes1764003600000,
   TaskPendingOutcome1764004400000,
+  FewerErasureIndexEntries1764005700000,
 ];
