@@ -165,25 +165,22 @@ function runsWorthTrying(runs: readonly string[], region: string): boolean {
   );
 }
 
-/** Digit runs of the candidates the matcher parsed last, null for those never filtered. */
-const candidateRuns = new Map<string, readonly string[] | null>();
-const MAX_CANDIDATES = 256;
+/** Digit runs of the candidates a window's matchers have parsed, null for those never filtered. */
+export type CandidateRuns = Map<string, readonly string[] | null>;
 
 /**
  * Whether the matcher's parse of `candidate` (one piece of a window it tries) may give a number
  * valid in `region`: the test above on the candidate's own digit groups, each number being read
  * from whole groups of the piece it parses. Single groups are the units, as a piece may have been
  * cut from a longer candidate inside a hyphen-joined unit. A window's candidates are parsed once
- * per region, so their runs are kept.
+ * per region, so their runs are kept in `seen`, which lives as long as the window's scan: no
+ * scanned text outlives the call that scanned it.
  */
-export function mayParseValid(candidate: string, region: string): boolean {
-  let runs = candidateRuns.get(candidate);
+export function mayParseValid(candidate: string, region: string, seen: CandidateRuns): boolean {
+  let runs = seen.get(candidate);
   if (runs === undefined) {
     runs = UNSURE.test(candidate) ? null : digitRuns(candidate, true);
-    if (candidateRuns.size >= MAX_CANDIDATES) {
-      candidateRuns.clear();
-    }
-    candidateRuns.set(candidate, runs);
+    seen.set(candidate, runs);
   }
   return runs === null || runsWorthTrying(runs, region);
 }

@@ -1,5 +1,5 @@
 import { PhoneNumberMatcher, type CountryCode, type NumberFound } from 'libphonenumber-js/max';
-import { mayParseValid } from './phone-prefilter';
+import { type CandidateRuns, mayParseValid } from './phone-prefilter';
 
 /** The matcher's step that parses one piece of a candidate and checks it (not in its types). */
 interface ParseStep {
@@ -25,6 +25,7 @@ class RegionMatcher extends PhoneNumberMatcher {
   constructor(
     text: string,
     private readonly region: string,
+    private readonly seen: CandidateRuns,
   ) {
     super(text, { defaultCountry: region as CountryCode, v2: true, leniency: 'VALID' } as {
       defaultCountry: CountryCode;
@@ -33,15 +34,22 @@ class RegionMatcher extends PhoneNumberMatcher {
   }
 
   parseAndVerify(candidate: string, offset: number, text: string): unknown {
-    return mayParseValid(candidate, this.region)
+    return mayParseValid(candidate, this.region, this.seen)
       ? parseStep.call(this, candidate, offset, text)
       : undefined;
   }
 }
 
-/** What `findNumbers(window, { defaultCountry: region, v2: true, leniency: 'VALID' })` finds. */
-export function findValidInRegion(window: string, region: string): NumberFound[] {
-  const matcher = new RegionMatcher(window, region);
+/**
+ * What `findNumbers(window, { defaultCountry: region, v2: true, leniency: 'VALID' })` finds.
+ * Pass the same `seen` for each region tried on one window, so its pieces are filtered once.
+ */
+export function findValidInRegion(
+  window: string,
+  region: string,
+  seen: CandidateRuns = new Map(),
+): NumberFound[] {
+  const matcher = new RegionMatcher(window, region, seen);
   const found: NumberFound[] = [];
   while (matcher.hasNext()) {
     const next = matcher.next();

@@ -11,7 +11,7 @@ import {
 import { minPossibleLength } from './phone-international';
 import { leadingGroupsSpans, NON_ASCII, plainInternationalSpans } from './phone-plus-window';
 import { plainNationalSpans, spacedGroupsSpans } from './phone-national-window';
-import { regionsWorthTrying } from './phone-prefilter';
+import { type CandidateRuns, regionsWorthTrying } from './phone-prefilter';
 import { findValidInRegion } from './phone-region-matcher';
 
 /** Presidio's default regions, with GB for its "UK" (which libphonenumber does not know). */
@@ -329,10 +329,11 @@ function findInWindow(
     }
     tryRegions = worth;
   }
+  const seen: CandidateRuns = new Map();
   for (const region of tryRegions) {
     const found = withoutStackTraces(() =>
       region !== undefined && leniency !== 'POSSIBLE'
-        ? findValidInRegion(window, region)
+        ? findValidInRegion(window, region, seen)
         : findNumbers(window, {
             defaultCountry: region as CountryCode | undefined,
             v2: true,
