@@ -39,3 +39,9 @@ export class HintUnion {
 export const UNICODE_HINTS = new HintUnion('u');
 /** Case-insensitive hints. */
 export const CASELESS_HINTS = new HintUnion('i');
+/**
+ * Digit-run hints of the number recognizers (cards, SSN, NHS, NINO, national ids). Each starts
+ * at a digit, so the engine skips ahead over their union as fast as over one of them, and about
+ * half the texts (prose, most log lines) hold none.
+ */
+export const DIGIT_HINTS = new HintUnion('');

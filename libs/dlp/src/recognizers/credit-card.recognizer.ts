@@ -1,6 +1,7 @@
 import { forEachMatchAt, stickyCopy } from '../engine/anchored-match';
 import { hasContextBefore } from '../engine/context';
 import { hasSevenDigits } from '../engine/digit-runs';
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { isAsciiDigit, type Recognizer } from '../engine/recognizer';
 import type { Finding } from '../types';
 import { cardIssued, SHORT_CARD_DIGITS } from '../validators/card-issuer.validator';
@@ -24,6 +25,7 @@ const GROUP = /\d+/g;
  * and the seven-digit answer is shared with other recognizers, so they skip the scan of RUN.
  */
 const GROUPED_SEVEN = /\d\d\d\d[ -]\d\d\d/;
+const hasGroupedSeven = DIGIT_HINTS.add(GROUPED_SEVEN);
 const MIN_DIGITS = 12;
 const MAX_DIGITS = 19;
 /**
@@ -122,7 +124,7 @@ function cardAt(
 export const creditCardRecognizer: Recognizer = {
   entity: 'CREDIT_CARD',
   context: CONTEXT,
-  mayMatch: (text) => hasSevenDigits(text) || GROUPED_SEVEN.test(text),
+  mayMatch: (text) => hasSevenDigits(text) || hasGroupedSeven(text),
   find(text, _ctx, out: Finding[]) {
     forEachMatchAt(RUN_AT, text, longRunStarts(text), (m) => {
       if (m[0].length < MIN_DIGITS) {

@@ -1,3 +1,4 @@
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { deTaxIdValid } from '../validators/national-id.validators';
 import { checkedPatternRecognizer } from './checked-pattern';
 
@@ -24,5 +25,5 @@ export const deTaxIdRecognizer = checkedPatternRecognizer({
     'tin',
     'steueridentifikationsnummer',
   ],
-  mayMatch: (text) => ELEVEN_DIGITS.test(text),
+  mayMatch: DIGIT_HINTS.add(ELEVEN_DIGITS),
 });

@@ -1,3 +1,4 @@
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { frInseeValid } from '../validators/national-id.validators';
 import { checkedPatternRecognizer } from './checked-pattern';
 
@@ -12,5 +13,5 @@ export const frInseeRecognizer = checkedPatternRecognizer({
   valid: frInseeValid,
   score: 0.7,
   context: ['insee', 'nir', 'securite', 'sécurité', 'social', 'sociale', 'ssn', 'vitale'],
-  mayMatch: (text) => THIRTEEN.test(text),
+  mayMatch: DIGIT_HINTS.add(THIRTEEN),
 });

@@ -1,4 +1,5 @@
 import { hasContextBefore } from '../engine/context';
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import { nhsValid } from '../validators/nhs.validator';
 
@@ -9,6 +10,8 @@ import { nhsValid } from '../validators/nhs.validator';
  */
 const NHS =
   /(?<![\w-])(?:\d\d\d\d\d\d\d\d\d\d|\d\d\d-\d\d\d-\d\d\d\d|\d\d\d \d\d\d \d\d\d\d)(?![\w-])/g;
+/** The three forms without what stands around them: every match holds one. */
+export const NHS_HINT = /\d\d\d\d\d\d\d\d\d\d|\d\d\d-\d\d\d-\d\d\d\d|\d\d\d \d\d\d \d\d\d\d/;
 
 /**
  * One ten-digit number in eleven passes mod 11, and 3-3-4 is how North American phone numbers
@@ -22,7 +25,7 @@ const CONTEXT = ['nhs', 'health', 'patient', 'national health service', 'medical
 export const ukNhsRecognizer: Recognizer = {
   entity: 'UK_NHS',
   context: CONTEXT,
-  mayMatch: () => true,
+  mayMatch: DIGIT_HINTS.add(NHS_HINT),
   find(text, _ctx, out) {
     forEachMatch(NHS, text, (m) => {
       if (nhsValid(m[0])) {

@@ -1,3 +1,4 @@
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 
 /**
@@ -6,11 +7,13 @@ import { forEachMatch, type Recognizer } from '../engine/recognizer';
  */
 const NINO =
   /(?<![\w])(?!(?:bg|gb|nk|kn|nt|tn|zz|BG|GB|NK|KN|NT|TN|ZZ))[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?!\w)/g;
+/** The six digits and the suffix letter, which every match ends with. */
+export const NINO_HINT = /\d\d ?\d\d ?\d\d ?[A-Da-d](?!\w)/;
 
 export const ukNinoRecognizer: Recognizer = {
   entity: 'UK_NINO',
   context: ['national insurance', 'nino', 'ni number', 'insurance', 'nin'],
-  mayMatch: () => true,
+  mayMatch: DIGIT_HINTS.add(NINO_HINT),
   find(text, _ctx, out) {
     forEachMatch(NINO, text, (m) => {
       // Presidio's pattern starts with `\b ?`, so after a word it takes the space too; same spans.

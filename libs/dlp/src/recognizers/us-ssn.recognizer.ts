@@ -1,3 +1,4 @@
+import { DIGIT_HINTS } from '../engine/hint-union';
 import { forEachMatch, type Recognizer } from '../engine/recognizer';
 import { ssnValid } from '../validators/ssn.validator';
 
@@ -10,11 +11,12 @@ const SSN =
 
 /** Nine digits with at most two single separators: every form above, without the lookarounds. */
 const SSN_SHAPE = /\d\d\d[- .]?\d\d[- .]?\d\d\d\d/;
+const hasSsnShape = DIGIT_HINTS.add(SSN_SHAPE);
 
 export const usSsnRecognizer: Recognizer = {
   entity: 'US_SSN',
   context: ['social', 'security', 'ssn', 'ssns', 'ssid', 'ss#'],
-  mayMatch: (text) => SSN_SHAPE.test(text),
+  mayMatch: hasSsnShape,
   find(text, _ctx, out) {
     forEachMatch(SSN, text, (m) => {
       if (!ssnValid(m[0])) {
