@@ -125,6 +125,16 @@ function settledFor(
   return (all) => (all ? (plain ??= above(max)) : (boosted ??= above(boost(max))));
 }
 
+const NOTHING_SETTLED: readonly Finding[] = [];
+const nothingSettled = (): readonly Finding[] => NOTHING_SETTLED;
+const mayAlwaysBoost = (): boolean => true;
+
+/** `ctx.mayBoost` for a recognizer that yields to settled findings. */
+function boostTest(recognizer: Recognizer, text: string, hinted: boolean) {
+  return (from: number, to: number): boolean =>
+    hinted || mayHaveContextBefore(recognizer.context, text, from, to);
+}
+
 /**
  * Finds PII in `text`. Offsets are UTF-16 code units; findings are disjoint, sorted by start,
  * and at or above `minScore`.
@@ -145,28 +155,32 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
       regions: opts.phone?.regions ?? DEFAULT_PHONE_REGIONS,
       leniency: opts.phone?.leniency ?? 'VALID',
     },
-    settled: () => [],
-    mayBoost: () => true,
+    settled: nothingSettled,
+    mayBoost: mayAlwaysBoost,
   };
   const hint = opts.context !== undefined ? opts.context.flatMap(contextWords) : [];
   const raw: Finding[] = [];
   if (custom.length > 0 && text.length > 0) {
     runCustom(text, opts, hint, raw);
   }
-  for (const recognizer of runOrder(entities, opts)) {
+  // An indexed loop whose body makes no closure: a closure over the loop's bindings made every
+  // pass allocate their context (most of the scanner's allocation per text), and the iterator
+  // allocated too.
+  const order = runOrder(entities, opts);
+  for (let i = 0; i < order.length; i++) {
+    const recognizer = order[i];
     if (text.length === 0 || !worthRunning(recognizer, text, minScore, hint)) {
       continue;
     }
     const hinted = hasContext(recognizer.context, hint);
     if (recognizer.yieldToSettled === true) {
       ctx.settled = settledFor(recognizer, raw, hint);
-      ctx.mayBoost = (from, to) =>
-        hinted || mayHaveContextBefore(recognizer.context, text, from, to);
+      ctx.mayBoost = boostTest(recognizer, text, hinted);
     }
     const first = raw.length;
     recognizer.find(text, ctx, raw);
-    for (let i = first; i < raw.length; i++) {
-      const f = raw[i];
+    for (let j = first; j < raw.length; j++) {
+      const f = raw[j];
       if (f.score < 1 && (hinted || hasContextBefore(recognizer.context, text, f.start))) {
         f.score = boost(f.score);
       }
@@ -175,10 +189,21 @@ export function scanText(text: string, opts: TextScanOptions = {}): Finding[] {
   if (hint.length > 0) {
     valueFindings(text, hint, entities, raw);
   }
-  const found = resolveOverlaps(raw.filter((f) => f.score >= minScore));
+  const found = resolveOverlaps(atLeast(raw, minScore));
   return opts.allowList !== undefined && opts.allowList.length > 0
     ? dropAllowed(text, found, opts.allowList)
     : found;
+}
+
+/** The findings scoring `minScore` or more (a loop: `filter`'s callback was a closure per text). */
+function atLeast(raw: readonly Finding[], minScore: number): Finding[] {
+  const kept: Finding[] = [];
+  for (const f of raw) {
+    if (f.score >= minScore) {
+      kept.push(f);
+    }
+  }
+  return kept;
 }
 
 /** The custom recognizers asked for, each within its time budget, with the context boost. */

@@ -7,6 +7,8 @@ export const MAC =
 
 const MAC_AT = stickyCopy(MAC);
 
+const SEPARATORS = [':', '-'];
+
 /**
  * Where a MAC can start: two characters before a colon or dash that repeats every three
  * characters four more times, or four before a dot that repeats five later. Dates and times
@@ -14,7 +16,7 @@ const MAC_AT = stickyCopy(MAC);
  */
 export function macStarts(text: string): number[] {
   const starts: number[] = [];
-  for (const sep of [':', '-']) {
+  for (const sep of SEPARATORS) {
     for (const q of positionsOf(text, sep)) {
       if (
         text[q + 3] === sep &&

@@ -487,12 +487,13 @@ export const phoneRecognizer: Recognizer = {
   find(text, ctx, out) {
     const { regions, leniency } = ctx.phone;
     const first = out.length;
-    const seen = new Set<number>();
+    let seen: Set<number> | undefined;
     const push = (from: number, spans: readonly [number, number][]): void => {
       for (const [s, e] of spans) {
         const start = from + s;
         const end = from + e;
         const k = start * 65536 + (end - start);
+        seen ??= new Set();
         if (!seen.has(k)) {
           seen.add(k);
           if (leniency !== 'POSSIBLE' && underIdLabel(text, start)) {
