@@ -14,6 +14,8 @@ const COLLECTIONS = FK_COLLECTIONS as CollectionSpec[];
 /** What the test asks of a store's own database, outside the connector. */
 interface Admin {
   customers(id?: number): Promise<number>;
+  /** Every order as `id:customer_id:address`, by id. */
+  orders(): Promise<string[]>;
   refuseDeletes(on: boolean): Promise<void>;
   end(): Promise<void>;
 }
@@ -33,6 +35,13 @@ async function postgresAdmin(url: string): Promise<Admin> {
           )
         ).rows[0].n,
       ),
+    orders: async () =>
+      (
+        await pg.query<{ o: string }>(
+          `SELECT concat_ws(':', id, coalesce(customer_id::text, '-'), coalesce(address, '-')) AS o
+             FROM orders ORDER BY id`,
+        )
+      ).rows.map((r) => r.o),
     refuseDeletes: async (on) => {
       await pg.query(
         on
@@ -53,6 +62,13 @@ async function mysqlAdmin(url: string): Promise<Admin> {
         [id ?? null, id ?? null],
       );
       return Number((rows as Array<{ n: number }>)[0].n);
+    },
+    orders: async () => {
+      const [rows] = await my.query(
+        `SELECT concat_ws(':', id, coalesce(customer_id, '-'), coalesce(address, '-')) AS o
+           FROM orders ORDER BY id`,
+      );
+      return (rows as Array<{ o: string }>).map((r) => r.o);
     },
     refuseDeletes: async (on) => {
       await my.query(
@@ -101,10 +117,21 @@ describe.each([
   it('erases what the plan counted and proves nothing reaches the subject, keeping bystanders', async () => {
     const subject = { email: fkEmail(2, TAG) };
     const planned = await connector.planErasure(subject);
+    const ordersBefore = await admin.orders();
+    expect(ordersBefore).toEqual(
+      expect.arrayContaining(['11:1:1 High Street', '20:2:2 High Street']),
+    );
     const { collections, remaining } = await connector.eraseWithProof(subject);
     expect(collections).toEqual(planned);
     expect(collections.find((c) => c.collection === 'customers')).toMatchObject({ rows: 1 });
-    expect(collections.find((c) => c.collection === 'orders')).toMatchObject({ rows: 2 });
+    // A kept order's address and link go in one statement; each step still counts its rows.
+    expect(collections.filter((c) => c.collection === 'orders')).toEqual([
+      { collection: 'orders', action: 'updated', rows: 2 },
+      { collection: 'orders', action: 'unlinked', rows: 2 },
+    ]);
+    expect(await admin.orders()).toEqual(
+      ordersBefore.map((o) => (/^2[01]:/.test(o) ? `${o.split(':')[0]}:-:-` : o)),
+    );
     expect(remaining).toMatchObject({ customers: 0, orders: 0 });
     expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
     expect(await admin.customers(2)).toBe(0);

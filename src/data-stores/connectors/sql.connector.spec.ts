@@ -31,6 +31,26 @@ describe('an erasure plan as statements', () => {
     ]);
   });
 
+  it('gives a step made by an earlier step’s statement that statement’s rows', () => {
+    const merged: ErasurePlan = {
+      steps: [
+        step('orders', 'updated', ['update and unlink orders']),
+        { ...step('orders', 'unlinked', []), madeBy: 0 },
+        step('customers', 'deleted', ['delete customers']),
+      ],
+      counts: statement('count all'),
+      storeRuns: new Map(),
+    };
+    const planned = plannedStatements(merged);
+    expect(planned.map((p) => p.statement.sql)).toEqual([
+      'update and unlink orders',
+      'delete customers',
+    ]);
+    expect(
+      tally(merged, planned, [2, 1]).map((c) => `${c.collection}:${c.action}:${c.rows}`),
+    ).toEqual(['orders:updated:2', 'orders:unlinked:2', 'customers:deleted:1']);
+  });
+
   it('adds up a step’s changed rows and spreads a run’s counts over its steps', () => {
     const planned = plannedStatements(plan);
     expect(tally(plan, planned, [2, 1, [4, 5], 1])).toEqual([

@@ -90,7 +90,7 @@ export function tally(
   return plan.steps.map((step, i) => ({
     collection: step.collection,
     action: step.action,
-    rows: rows[i],
+    rows: rows[step.madeBy ?? i],
   }));
 }
 

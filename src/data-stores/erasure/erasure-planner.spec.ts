@@ -225,23 +225,95 @@ describe('erasure planner', () => {
 
   it('unlinks kept rows with a NULL on the key column, scoped to the subject customers', () => {
     const plan = new ErasurePlanner(
-      [customers('delete'), orders('null')],
-      [fk('orders', 'customer_id', 'customers')],
+      [customers('delete')],
+      [fk('reviews', 'customer_id', 'customers')],
       postgresDialect,
       'k',
       CATALOGUE,
     ).plan(SUBJECT);
-    const unlink = plan.steps[1];
+    const unlink = plan.steps[0];
     expect(unlink.statements).toEqual([
       {
-        sql: `UPDATE "orders" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
+        sql: `UPDATE "reviews" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
         params: ['jane@example.com', 'jane@example.com'],
-        table: 'orders',
+        table: 'reviews',
       },
     ]);
     expect(unlink.count.sql).toBe(
-      `SELECT count(*) AS n FROM "orders" WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
+      `SELECT count(*) AS n FROM "reviews" WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
     );
+  });
+
+  it('updates a kept row and unlinks it in one statement where both reach the same rows', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete'), orders('null')],
+      [fk('orders', 'customer_id', 'customers'), fk('customers', 'referred_by', 'customers')],
+      postgresDialect,
+      'k',
+      CATALOGUE,
+    ).plan(SUBJECT);
+    expect(plan.steps.map((s) => `${s.collection}:${s.action}:${s.statements.length}`)).toEqual([
+      'orders:updated:1',
+      'customers:unlinked:1',
+      'orders:unlinked:0',
+      'customers:deleted:1',
+    ]);
+    expect(plan.steps[0].statements[0].sql).toBe(
+      `UPDATE "orders" SET "address" = NULL, "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
+    );
+    expect(plan.steps[2]).toMatchObject({ madeBy: 0, statements: [] });
+    // Counted as before: the dry run and the after-check read each step's rows.
+    expect(plan.steps[2].count.sql).toContain('FROM "orders" WHERE "customer_id" IN');
+    expect(plan.storeRuns.size).toBe(0);
+  });
+
+  it('updates and unlinks a kept row in one joined statement on MariaDB', () => {
+    const plan = new ErasurePlanner(
+      [customers('delete'), orders('null')],
+      [fk('orders', 'customer_id', 'customers')],
+      mysqlDialect,
+      'k',
+      CATALOGUE,
+    ).plan(SUBJECT);
+    expect(plan.steps[0].statements.map((s) => s.sql)).toEqual([
+      'UPDATE `customers` AS `t1` STRAIGHT_JOIN `orders` AS `t0` ON `t0`.`customer_id` = `t1`.`id` SET `t0`.`address` = NULL, `t0`.`customer_id` = NULL WHERE ' +
+        MY_EMAIL('`t1`.`email`'),
+    ]);
+    expect(plan.steps[1]).toMatchObject({ action: 'unlinked', madeBy: 0, statements: [] });
+  });
+
+  it.each<[string, CollectionSpec]>([
+    [
+      'the update changes the key itself',
+      {
+        ...orders('null'),
+        fields: [
+          { name: 'address', erasure: 'null' },
+          { name: 'customer_id', erasure: 'null' },
+        ],
+      },
+    ],
+    [
+      'the update reaches other rows too (an identity of its own)',
+      { ...orders('null'), identity: { field: 'email', type: 'email' } },
+    ],
+  ])('keeps the unlink apart when %s', (_, kept) => {
+    const plan = new ErasurePlanner(
+      [customers('delete'), kept],
+      [fk('orders', 'customer_id', 'customers')],
+      postgresDialect,
+      'k',
+      [
+        ...CATALOGUE,
+        { name: 'orders', columns: [{ name: 'email', dataType: 'text', nullable: true }] },
+      ],
+    ).plan(SUBJECT);
+    const unlink = plan.steps.find((s) => s.action === 'unlinked');
+    expect(unlink?.madeBy).toBeUndefined();
+    expect(unlink?.statements.map((s) => s.sql)).toEqual([
+      `UPDATE "orders" SET "customer_id" = NULL WHERE "customer_id" IN (SELECT "id" FROM "customers" WHERE ${PG_EMAIL('"email"', 1)})`,
+    ]);
+    expect(plan.steps.filter((s) => s.statements.length > 0)).toHaveLength(3);
   });
 
   it('unlinks on MariaDB by a forced join from the subject down (no per-row sub-query)', () => {
@@ -293,7 +365,9 @@ describe('erasure planner', () => {
       'k',
       CATALOGUE,
     ).plan(SUBJECT);
-    const cascaded = plan.steps.flatMap((s, i) => (s.statements.length === 0 ? [i] : []));
+    const cascaded = plan.steps.flatMap((s, i) =>
+      s.statements.length === 0 && s.madeBy === undefined ? [i] : [],
+    );
     expect(cascaded).toHaveLength(2);
     expect(cascaded[1]).toBe(cascaded[0] + 1);
     expect([...plan.storeRuns.keys()]).toEqual([cascaded[0]]);

@@ -31,6 +31,12 @@ export interface PlanStep {
   statements: SqlStatement[];
   /** `SELECT count(*) AS n`: the rows the step reaches now; `counts` and `storeRuns` join these. */
   count: SqlStatement;
+  /**
+   * An unlink made by the statement of the earlier step at this index (an update of the same
+   * rows, which sets this step's key too): this step has no statements of its own, and its rows
+   * are that statement's.
+   */
+  madeBy?: number;
 }
 
 export interface ErasurePlan {
@@ -91,10 +97,15 @@ export class ErasurePlanner {
 
   private build(subject: Subject): ErasurePlan {
     const steps = this.structure.steps.map((step) => this.render(step, subject));
+    this.mergeUnlinks(steps, subject);
     const storeRuns: ErasurePlan['storeRuns'] = new Map();
     for (let first = 0; first < steps.length; first++) {
       let end = first;
-      while (end < steps.length && steps[end].statements.length === 0) {
+      while (
+        end < steps.length &&
+        steps[end].statements.length === 0 &&
+        steps[end].madeBy === undefined
+      ) {
         end++;
       }
       if (end > first) {
@@ -111,6 +122,70 @@ export class ErasurePlanner {
       ),
       storeRuns,
     };
+  }
+
+  /**
+   * A kept row that is also unlinked (its table is updated through the same reference the
+   * unlink follows) is changed by one UPDATE setting both its fields and its key: the unlink's
+   * statement joins the update's, where the two reach the same rows (the same condition, which
+   * the update's own changes leave as it was) and no step between them reads or changes what the
+   * unlink reads or changes, so running it earlier changes nothing else.
+   */
+  private mergeUnlinks(steps: PlanStep[], subject: Subject): void {
+    const structure = this.structure.steps;
+    const merged = new Set<number>();
+    structure.forEach((unlink, j) => {
+      if (unlink.kind !== 'unlink' || steps[j].statements.length !== 1) {
+        return;
+      }
+      const reach = this.reachOf(unlink, subject);
+      const where = reach && this.whereOf(reach);
+      const access = reach && { reads: readsOf(reach, unlink.fk.table), writes: writesOf(unlink) };
+      if (!reach || !access) {
+        return;
+      }
+      for (let i = j - 1; i >= 0; i--) {
+        const own = structure[i];
+        if (
+          own.kind === 'own' &&
+          own.strategies !== 'delete' &&
+          own.collection.name === unlink.fk.table &&
+          !merged.has(i) &&
+          steps[i].statements.length === 1
+        ) {
+          const ownReach = this.reachOf(own, subject);
+          if (ownReach && this.whereOf(ownReach) === where && !touches(writesOf(own), access)) {
+            const nulls: UpdateStrategies = unlink.fk.columns.map((c) => [c, 'null']);
+            steps[i].statements = this.updateStatements(
+              own.collection.name,
+              [...own.strategies, ...nulls],
+              ownReach,
+            );
+            steps[j].statements = [];
+            steps[j].madeBy = i;
+            merged.add(i);
+          }
+          return;
+        }
+        // A step between them that the unlink's order matters to keeps it where it is.
+        if (conflicts(this.accessOf(own, subject), access)) {
+          return;
+        }
+      }
+    });
+  }
+
+  /** A reach's condition with its parameters, as text: equal texts pick the same rows. */
+  private whereOf(reach: SubjectReach): string {
+    const params: unknown[] = [];
+    const sql = this.reacher.render(reach, params);
+    return `${sql}\n${JSON.stringify(params)}`;
+  }
+
+  /** The columns a step's statements read (its condition) and change. */
+  private accessOf(step: StructureStep, subject: Subject): Access {
+    const reach = this.reachOf(step, subject);
+    return { reads: reach ? readsOf(reach, tableOf(step)) : new Set(), writes: writesOf(step) };
   }
 
   /** The counts of the steps at `indexes` in one statement, parameters numbered across them. */
@@ -292,6 +367,62 @@ export class ErasurePlanner {
       })
       .join(', ');
   }
+}
+
+/**
+ * What a step's statements read (its condition) and change, as `column(table, name)`; `all` for
+ * a delete, which also changes whatever the store cascades it to.
+ */
+interface Access {
+  reads: Set<string>;
+  writes: Set<string> | 'all';
+}
+
+/** NUL appears in no identifier, so no two columns share a key. */
+const column = (table: string, name: string) => `${table}\u0000${name}`;
+
+/** The columns a reach's condition on `table` reads: identity columns and reference keys. */
+function readsOf(reach: SubjectReach, table: string, into = new Set<string>()): Set<string> {
+  if (reach.identity) {
+    into.add(column(reach.identity.table, reach.identity.field));
+  }
+  for (const { hop, reach: above } of reach.parents) {
+    hop.fields.forEach((f) => into.add(column(table, f)));
+    hop.parentFields.forEach((f) => into.add(column(hop.parent, f)));
+    readsOf(above, hop.parent, into);
+  }
+  return into;
+}
+
+/**
+ * What a step's statements change where it runs. A store step changes nothing there: the store
+ * deletes or unlinks those rows during the delete of their parents, a step of its own.
+ */
+function writesOf(step: StructureStep): Access['writes'] {
+  switch (step.kind) {
+    case 'own':
+      return step.strategies === 'delete'
+        ? 'all'
+        : new Set(step.strategies.map(([f]) => column(step.collection.name, f)));
+    case 'unlink':
+      return new Set(step.fk.columns.map((c) => column(step.fk.table, c)));
+    case 'store':
+      return new Set();
+  }
+}
+
+/** Whether `writes` changes a column `access` reads or changes. */
+function touches(writes: Access['writes'], access: Access): boolean {
+  if (writes === 'all' || access.writes === 'all') {
+    return true;
+  }
+  const other = access.writes;
+  return [...writes].some((c) => access.reads.has(c) || other.has(c));
+}
+
+/** Whether two steps' order matters: one changes what the other reads or changes. */
+function conflicts(a: Access, b: Access): boolean {
+  return touches(a.writes, b) || touches(b.writes, a);
 }
 
 /** `plan` with each IdentitySlot replaced by the value it stands for in `shape`. */
