@@ -2,6 +2,10 @@ import { PoolConnection } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { MysqlConnector } from 'src/data-stores/connectors/mysql.connector';
+import {
+  PipelinedResult,
+  PostgresPipelineQuery,
+} from 'src/data-stores/connectors/postgres-pipeline.query';
 import { PostgresConnector } from 'src/data-stores/connectors/postgres.connector';
 import type { SqlConnector } from 'src/data-stores/connectors/sql.connector';
 import { StoreError } from 'src/data-stores/connectors/store-error';
@@ -201,6 +205,47 @@ describe.each([
     expect(remaining).toMatchObject({ customers: 0, orders: 0 });
     expect(Object.values(remaining).every((n) => n === 0)).toBe(true);
     expect(await admin.customers(3)).toBe(0);
+  });
+});
+
+describe('postgres erasure pipelines', () => {
+  let shop: FkShop;
+  let client: Client;
+
+  beforeAll(async () => {
+    shop = await createFkShop(1, `${TAG}p`);
+    client = new Client({ connectionString: shop.postgresUrl });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client.end();
+    await shop.drop();
+  });
+
+  const pipeline = (sql: string[]) =>
+    new Promise<PipelinedResult[]>((resolve, reject) => {
+      void client.query(
+        new PostgresPipelineQuery(
+          sql.map((s) => ({ sql: s, params: [] })),
+          (error, results) => (error ? reject(error) : resolve(results)),
+        ),
+      );
+    });
+
+  it('prepares statements without values once per connection too (BEGIN, the id, COMMIT)', async () => {
+    const statements = ['BEGIN', 'SELECT txid_current()::text AS id', 'COMMIT'];
+    // A second Parse of a name would fail: the second pipeline binds the names prepared.
+    const ids: Array<{ round: number; id: unknown }> = [];
+    for (const round of [1, 2]) {
+      const results = await pipeline(statements);
+      ids.push({ round, id: results[1].rows[0].id });
+    }
+    expect(ids[0].id).not.toEqual(ids[1].id);
+    const prepared = await client.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements ORDER BY statement',
+    );
+    expect(prepared.rows.map((r) => r.statement)).toEqual([...statements].sort());
   });
 });
 

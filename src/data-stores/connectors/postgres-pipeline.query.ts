@@ -44,13 +44,13 @@ const nameOf = statementNames('pipelined_');
  * extended protocol's pipelining). Values stay bound parameters, so no value is ever part of
  * the statement text a server may log. The server stops at the first failing statement and
  * skips the rest up to the Sync; `completed` then counts the statements that finished before it.
- * A statement with values is prepared under a name once per connection: PostgreSQL then parses
- * it (and, once a generic plan serves, plans it) once rather than in every pipeline. A
- * connection whose pipeline failed must not be used again.
+ * Each statement (`BEGIN`, `COMMIT` and the transaction's id too) is prepared under a name once
+ * per connection: PostgreSQL then parses it (and, once a generic plan serves, plans it) once
+ * rather than in every pipeline. A connection whose pipeline failed must not be used again.
  */
 export class PostgresPipelineQuery extends Query {
   completed = 0;
-  /** Each statement's name, '' for one sent unnamed. */
+  /** Each statement's name. */
   private names: string[] = [];
 
   constructor(
@@ -72,10 +72,10 @@ export class PostgresPipelineQuery extends Query {
   prepare(connection: Connection): void {
     const prepared = preparedOn.get(connection) ?? new Set<string>();
     preparedOn.set(connection, prepared);
-    this.names = this.statements.map((s) => (s.params.length > 0 ? nameOf(s.sql) : ''));
+    this.names = this.statements.map((s) => nameOf(s.sql));
     this.statements.forEach((s, i) => {
       const name = this.names[i];
-      if (!name || !prepared.has(name)) {
+      if (!prepared.has(name)) {
         connection.parse({ name, text: s.sql, types: [] }, true);
       }
       connection.bind({ statement: name, values: s.params.map(textValue) }, true);
@@ -87,10 +87,7 @@ export class PostgresPipelineQuery extends Query {
 
   /** Called by pg once per statement that finished. */
   handleCommandComplete(message: unknown, connection: Connection): void {
-    const name = this.names[this.completed];
-    if (name) {
-      preparedOn.get(connection)?.add(name);
-    }
+    preparedOn.get(connection)?.add(this.names[this.completed]);
     this.completed += 1;
     (Query.prototype as unknown as QueryHooks).handleCommandComplete.call(
       this,
