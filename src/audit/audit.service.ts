@@ -171,13 +171,95 @@ export class AuditService {
     return { event: linked, rows };
   }
 
-  private async send<R extends object>(
+  /**
+   * `recordChangeAnswering` for a change of several rows, each with its own event: `records`
+   * holds them by the id (column `id`) of the row whose change they record, and an event is
+   * appended for each row the change returned that has one (in one lock and one commit for all).
+   * Answers the events appended, by that id, and `answer`'s rows.
+   */
+  async recordChangesAnswering<R extends object>(
+    ctx: RequestContext,
+    records: Map<string, AuditRecord>,
+    change: AuditedChange,
+    answer: ChangeAnswer,
+  ): Promise<{ events: Map<string, AuditEventEntity>; rows: R[] }> {
+    const built = new Map([...records].map(([id, record]) => [id, this.build(ctx, record)]));
+    const events = [...built];
+    const n = change.params.length;
+    const p = (i: number): string => `$${n + i}`;
+    // OFFSET 0 keeps the join from being flattened, so the append runs only for the rows the
+    // change returned, once each.
+    const sql = `${withClause(change)}, appended AS (
+        SELECT e.row_id, a.seq, a.prev_hash, a.hash
+          FROM (SELECT c.id AS row_id, v.*
+                  FROM change c
+                  JOIN unnest(${p(1)}::uuid[], ${p(2)}::uuid[], ${p(3)}::timestamptz[],
+                              ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[],
+                              ${p(8)}::text[], ${p(9)}::text[], ${p(10)}::text[],
+                              ${p(11)}::jsonb[], ${p(12)}::text[])
+                       WITH ORDINALITY
+                       AS v(row_key, id, occurred_at, actor_type, actor_id, action, target_type,
+                            target_id, outcome, request_id, details, canonical, ord)
+                    ON v.row_key = c.id
+                 ORDER BY v.ord OFFSET 0) e
+         CROSS JOIN LATERAL audit_append(e.id, e.occurred_at, e.actor_type, e.actor_id, e.action,
+                                         e.target_type, e.target_id, e.outcome, e.request_id,
+                                         e.details, e.canonical, ${p(13)}, ${p(14)}, ${p(15)}) a)
+      SELECT (SELECT coalesce(json_agg(json_build_object('row', row_id, 'seq', seq::text,
+                                                         'prev_hash', prev_hash, 'hash', hash)),
+                              '[]')
+                FROM appended) AS audit_appended,
+             r.*
+        FROM (SELECT 1) one
+        LEFT JOIN (${answer.sql}) r ON true
+       ${answer.orderBy ? `ORDER BY ${answer.orderBy}` : ''}`;
+    const column = <T>(pick: (e: AuditEventEntity) => T): T[] => events.map(([, e]) => pick(e));
+    const values = [
+      ...change.params,
+      events.map(([id]) => id),
+      column((e) => e.id),
+      column((e) => e.occurredAt),
+      column((e) => e.actorType),
+      column((e) => e.actorId),
+      column((e) => e.action),
+      column((e) => e.targetType),
+      column((e) => e.targetId),
+      column((e) => e.outcome),
+      column((e) => e.requestId),
+      column((e) => JSON.stringify(e.details)),
+      column((e) => canonicalEvent(e)),
+      this.chainKeyId,
+      this.innerPad,
+      this.outerPad,
+    ];
+    const rows = await this.query<R & { audit_appended: Array<{ row: string } & Linked[number]> }>(
+      change,
+      sql,
+      values,
+      undefined,
+    );
+    const appended = new Map<string, AuditEventEntity>();
+    for (const { row, ...linked } of rows[0].audit_appended) {
+      appended.set(row, this.appended(ctx, built.get(row) as AuditEventEntity, linked));
+    }
+    return { events: appended, rows };
+  }
+
+  private send<R extends object>(
     change: AuditedChange,
     sql: string,
     event: AuditEventEntity,
     manager: EntityManager | undefined,
   ): Promise<R[]> {
-    const values = [...change.params, ...this.appendParams(event)];
+    return this.query<R>(change, sql, [...change.params, ...this.appendParams(event)], manager);
+  }
+
+  private async query<R extends object>(
+    change: AuditedChange,
+    sql: string,
+    values: unknown[],
+    manager: EntityManager | undefined,
+  ): Promise<R[]> {
     if (change.name !== undefined && manager === undefined) {
       // TypeORM types the pool it made as any; it is pg's.
       const pool = (this.dataSource.driver as PostgresDriver).master as Pool;

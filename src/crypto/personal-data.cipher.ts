@@ -184,15 +184,21 @@ export class PersonalDataCipher {
   }
 
   /**
-   * Crypto-shredding made by a caller's audited change, committing with it (and only when it
-   * changed something): the CTE to add after the change, its parameters numbered from `first`.
+   * Crypto-shredding made by a caller's audited change, committing with it: each subject's keys
+   * only when the change returned its row (`row`, a uuid, as `id`). The CTE to add after the
+   * change, its parameters numbered from `first`.
    * Once it has committed, `subjectsShredded` makes every instance drop its cached copies.
    */
   shredAfterChange(
-    subjectIds: string[],
+    subjects: Array<{ row: string; subjectIds: string[] }>,
     first: number,
   ): { then: Array<{ name: string; sql: string }>; params: unknown[] } {
-    const refs = [...new Set(subjectIds.map((id) => this.crypto.subjects.subjectRef(id)))];
+    const refs = subjects.flatMap(({ row, subjectIds }) =>
+      [...new Set(subjectIds.map((id) => this.crypto.subjects.subjectRef(id)))].map((ref) => ({
+        row,
+        ref,
+      })),
+    );
     return destroySubjectKeysAfterChange(refs, new Date(), first);
   }
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { RequestContext, SYSTEM } from 'src/common/access/request-context.decorator';
+import { Settled, togetherOrAlone } from 'src/common/batching/together-or-alone';
+import { WriteCoalescer } from 'src/common/batching/write-coalescer';
 import { AppConfig } from 'src/config/app-config';
 import { AuditRecord, AuditService } from 'src/audit/audit.service';
 import type { IdempotentWrite } from 'src/idempotency/idempotent-write';
@@ -18,6 +20,14 @@ import {
   TaskDone,
 } from './privacy-request.repository';
 import { assertTransition, RequestStatus } from './privacy-request.state';
+
+/** A run to load and start (`loadAndStartRun`). */
+type RunLoad = {
+  requestId: string;
+  generation?: number;
+  onlyTaskId?: string;
+  type?: RequestType;
+};
 
 /**
  * The stores a request of this type has a task in: SQL stores for access and erasure, HTTP
@@ -39,6 +49,15 @@ export class PrivacyRequestCommits {
    * as before.
    */
   private storesAsRead?: StoreRef[];
+
+  /** Runs loaded while another load's statement is on its way, each alone if that one fails. */
+  private readonly loads = new WriteCoalescer<RunLoad, Settled<RunWork | undefined>>((runs) =>
+    togetherOrAlone(
+      runs,
+      (run) => run.requestId,
+      (some) => this.loadAndStartRuns(some),
+    ),
+  );
 
   constructor(
     private readonly requests: PrivacyRequestRepository,
@@ -200,59 +219,91 @@ export class PrivacyRequestCommits {
   /**
    * Loads a request's run and starts its unfinished tasks in one statement (see
    * `loadAndStartChange`); with `type`, the request's as its job carries it, a queued request's
-   * move to in_progress and its audit event are made by that statement too (`moved`).
+   * move to in_progress and its audit event are made by that statement too (`moved`). Runs
+   * loading while another such statement is on its way share the next one.
    */
   async loadAndStartRun(
     requestId: string,
     generation: number | undefined,
     opts: { only?: string; type?: RequestType } = {},
   ): Promise<RunWork | undefined> {
-    const { change, answer } = this.requests.loadAndStartChange(
-      requestId,
+    const loaded = await this.loads.submit({
+      requestId: requestId.toLowerCase(),
       generation,
-      opts.only,
-      opts.type,
-    );
-    // Without a type no request moves, so this event is never appended.
-    const { event, rows } = await this.audit.recordChangeAnswering<RunLoadRow>(
+      onlyTaskId: opts.only,
+      type: opts.type,
+    });
+    if ('failed' in loaded) {
+      throw loaded.failed;
+    }
+    return loaded.ok;
+  }
+
+  /** Runs of distinct requests loaded and started in one statement, each moved and audited. */
+  private async loadAndStartRuns(runs: RunLoad[]): Promise<Array<RunWork | undefined>> {
+    const { change, answer } = this.requests.loadAndStartChange(runs);
+    // A run without a type moves no request, so its event is never appended.
+    const { events, rows } = await this.audit.recordChangesAnswering<RunLoadRow>(
       SYSTEM,
-      statusRecord({ id: requestId, type: opts.type }, 'queued', 'in_progress', {}),
+      new Map(
+        runs.flatMap((run) =>
+          run.type
+            ? [
+                [
+                  run.requestId,
+                  statusRecord({ id: run.requestId, type: run.type }, 'queued', 'in_progress', {}),
+                ],
+              ]
+            : [],
+        ),
+      ),
       change,
       answer,
     );
-    return this.requests.runWorkOf(rows, event !== null);
+    return runs.map((run) =>
+      this.requests.runWorkOf(rows, run.requestId, events.has(run.requestId)),
+    );
   }
 
   /**
-   * A run that completed every task of its request: their results recorded and the request
-   * completed from `from`, audited, with the finishing step's own part (`step`, numbered from
-   * the parameter it is given) and the subject's completion mail, in one statement. The results
-   * are recorded even when the request does not move (it left `from`, another run replaced this
-   * one, a task is left unfinished, or the step held it back). `kept`: the ids of the tasks whose
-   * result this call recorded.
+   * Runs that completed every task of their requests (one run per request): their results
+   * recorded and each request completed from `from`, audited (an event each), with the finishing
+   * step's own part (`step`, numbered from the parameter it is given, holding a request back by
+   * its row `r`) and each subject's completion mail (`mail`), in one statement. The results are
+   * recorded even when a request does not move (it left `from`, another run replaced this one, a
+   * task is left unfinished, or the step held it back). Per run, in order: whether it moved, and
+   * `kept`, the ids of the tasks whose result this call recorded.
    */
-  async completeRun(
-    run: { id: string; type: RequestType; generation: number; tasks: number; done: TaskDone[] },
+  async completeRuns(
+    runs: Array<{
+      id: string;
+      type: RequestType;
+      generation: number;
+      tasks: number;
+      done: TaskDone[];
+      mail?: OutboxEntry;
+    }>,
     from: RequestStatus,
     step: (first: number) => CompletionStep,
-    mail?: OutboxEntry,
-  ): Promise<{ moved: boolean; kept: string[] }> {
+  ): Promise<Array<{ moved: boolean; kept: string[] }>> {
     assertTransition(from, 'completed');
-    const { change, answer } = this.requests.completeRunChange(
-      { id: run.id, from, generation: run.generation, done: run.done },
-      step,
-      mail,
-    );
-    const { event, rows } = await this.audit.recordChangeAnswering<{ kept: string | null }>(
+    if (new Set(runs.map((r) => r.id)).size !== runs.length) {
+      throw new Error('Two runs of one request cannot complete in one statement');
+    }
+    const { change, answer } = this.requests.completeRunsChange(runs, from, step);
+    const { events, rows } = await this.audit.recordChangesAnswering<{ kept: string | null }>(
       SYSTEM,
-      statusRecord(run, from, 'completed', { tasks: run.tasks }),
+      new Map(
+        runs.map((run) => [run.id, statusRecord(run, from, 'completed', { tasks: run.tasks })]),
+      ),
       change,
       answer,
     );
-    return {
-      moved: event !== null,
-      kept: rows.flatMap((r) => (r.kept === null ? [] : [r.kept])),
-    };
+    const kept = new Set(rows.flatMap((r) => (r.kept === null ? [] : [r.kept])));
+    return runs.map((run) => ({
+      moved: events.has(run.id),
+      kept: run.done.filter((d) => kept.has(d.taskId)).map((d) => d.taskId),
+    }));
   }
 
   /** The same change inside the caller's transaction, which holds the request's row lock. */

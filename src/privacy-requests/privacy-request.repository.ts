@@ -9,7 +9,10 @@ import { type SealedColumn, sealedColumnAt } from 'src/crypto/reseal/sealed-colu
 import type { CollectionSpec, DataStoreType } from 'src/data-stores/data-store.types';
 import { statementNames } from 'src/database/statement-name';
 import type { DeadlineRule, Jurisdiction, RequestType } from './deadlines/deadline-rules';
-import { outboxAfterChange } from './notifications/subject-mail-outbox.repository';
+import {
+  outboxAfterChange,
+  outboxAfterChanges,
+} from './notifications/subject-mail-outbox.repository';
 import type { OutboxEntry } from './notifications/subject-mail.types';
 import { PrivacyRequestTaskEntity } from './entities/privacy-request-task.entity';
 import { PrivacyRequestEntity } from './entities/privacy-request.entity';
@@ -205,45 +208,53 @@ const STORES_AS_READ_SQL = `
 const IF_STORES_AS_READ = 'WHERE (SELECT same FROM stores_as_read)';
 
 /**
- * A run's load and start, one statement: reads the request and its tasks (all, or only `$5`)
- * and, when there is work to do (the request active, and the job of its current run, `$4`),
- * counts an attempt of every unfinished task and marks it in progress (a WITH update runs
- * whether or not the query reads it). A queued request of type `$6` moves to in_progress as the
- * statement's audited change when a task started; with `$6` null (a job that does not carry its
- * request's type) it stays queued for the caller to move. The rows answered are from before the
- * updates; a request without tasks is one row whose task columns are null.
+ * Runs' loads and starts, one statement for several runs (one per request): reads each run's
+ * request (`$3`) and its tasks (all, or only that of `$6`) and, when there is work to do (the
+ * request active, and the job of its current run, `$4`), counts an attempt of every unfinished
+ * task and marks it in progress (a WITH update runs whether or not the query reads it). A queued
+ * request of the type its job carries (`$5`) moves to in_progress as the statement's audited
+ * change when a task of it started; with no type (a job that does not carry its request's) it
+ * stays queued for the caller to move. The rows answered are from before the updates; a request
+ * without tasks is one row whose task columns are null, one not found answers none.
  */
-const LOAD_REQUEST_SQL = `
-  SELECT id, type, status, generation, subject_ciphertext, corrections_ciphertext, notify,
-         webhook_url
-    FROM privacy_requests WHERE id = $1`;
+const LOAD_REQUESTS_SQL = `
+  SELECT r.id, r.type, r.status, r.generation, r.subject_ciphertext, r.corrections_ciphertext,
+         r.notify, r.webhook_url, j.generation AS job_generation, j.type AS job_type,
+         j.only_task
+    FROM unnest($3::uuid[], $4::int[], $5::text[], $6::uuid[])
+         AS j(id, generation, type, only_task)
+    JOIN privacy_requests r ON r.id = j.id`;
 const START_TASKS_SQL = `
   UPDATE privacy_request_tasks t
      SET status = 'in_progress', attempts = attempts + 1, updated_at = now()
     FROM req
-   WHERE t.request_id = $1 AND ($5::uuid IS NULL OR t.id = $5) AND t.status = ANY($2)
-     AND req.status = ANY($3) AND ($4::int IS NULL OR req.generation = $4)
-  RETURNING t.id`;
-const START_REQUEST_SQL = `
+   WHERE t.request_id = req.id AND (req.only_task IS NULL OR t.id = req.only_task)
+     AND t.status = ANY($1) AND req.status = ANY($2)
+     AND (req.job_generation IS NULL OR req.generation = req.job_generation)
+  RETURNING t.request_id`;
+const START_REQUESTS_SQL = `
   UPDATE privacy_requests r SET status = 'in_progress', updated_at = now()
     FROM req
-   WHERE r.id = req.id AND req.type = $6 AND r.status = 'queued'
-     AND EXISTS (SELECT 1 FROM started)
+   WHERE r.id = req.id AND req.type = req.job_type AND r.status = 'queued'
+     AND EXISTS (SELECT 1 FROM started s WHERE s.request_id = req.id)
   RETURNING r.id`;
-const RUN_LOAD_SQL = `
-  SELECT req.type, req.status, req.generation, req.subject_ciphertext,
+const RUNS_LOAD_SQL = `
+  SELECT req.id AS request_id, req.type, req.status, req.generation, req.subject_ciphertext,
          req.corrections_ciphertext, req.notify, req.webhook_url, t.id AS task_id,
          t.status AS task_status, t.data_store_id,
          t.data_store_name, t.pending_outcome, s.updated_at AS store_version,
          s.type AS store_type
     FROM req
     LEFT JOIN privacy_request_tasks t
-      ON t.request_id = req.id AND ($5::uuid IS NULL OR t.id = $5)
+      ON t.request_id = req.id AND (req.only_task IS NULL OR t.id = req.only_task)
     LEFT JOIN data_stores s ON s.id = t.data_store_id`;
 
-/** A finishing step's own part of a run's completion statement (`completeRunChange`). */
+/** A finishing step's own part of a run's completion statement (`completeRunsChange`). */
 export interface CompletionStep {
-  /** An SQL condition that, when true, keeps the request from completing (results are kept). */
+  /**
+   * An SQL condition that, when true, keeps the request (its row is `r`) from completing (its
+   * results are kept).
+   */
   holdIf?: string;
   /** Data-modifying CTEs after the change, which they read as `change`. */
   then?: Array<{ name: string; sql: string }>;
@@ -251,9 +262,10 @@ export interface CompletionStep {
   params: unknown[];
 }
 
-/** A row of the run's load (`RUN_LOAD_SQL`); `type` is null when there is no such request. */
+/** A row of the runs' load (`RUNS_LOAD_SQL`); `request_id` is null when no request was found. */
 export interface RunLoadRow {
-  type: RequestType | null;
+  request_id: string | null;
+  type: RequestType;
   status: RequestStatus;
   generation: number;
   subject_ciphertext: string;
@@ -270,10 +282,11 @@ export interface RunLoadRow {
 }
 
 /**
- * A run that completed every task of its request, finished in one statement: the tasks'
+ * Runs that completed every task of their requests, finished in one statement: the tasks'
  * results recorded (`$5`, ids again as `$6`; a task already completed keeps its own, as in
- * `completeTasks`), and the request completed from `$2` (run `$3`, at `$4`) when no other task
- * is left unfinished and its finishing step's own condition does not hold it back.
+ * `completeTasks`), and each request (`$3`, each of run `$4`) completed from `$1` at `$2` when no
+ * other task of it is left unfinished and its finishing step's own condition does not hold it
+ * back. One run per request.
  */
 const RUN_RESULTS_SQL = `
   UPDATE privacy_request_tasks t
@@ -283,12 +296,14 @@ const RUN_RESULTS_SQL = `
    WHERE t.id = ANY($6::uuid[]) AND t.id = d.id AND t.status <> 'completed'
   RETURNING t.id`;
 const RUN_COMPLETION_SQL = `
-  UPDATE privacy_requests
-     SET status = 'completed', updated_at = now(), completed_at = $4, responded_at = $4,
+  UPDATE privacy_requests r
+     SET status = 'completed', updated_at = now(), completed_at = $2, responded_at = $2,
          failure_reason = NULL
-   WHERE id = $1 AND status = $2 AND generation = $3
+    FROM unnest($3::uuid[], $4::int[]) AS run(id, generation)
+   WHERE r.id = ANY($3::uuid[]) AND r.id = run.id AND r.status = $1
+     AND r.generation = run.generation
      AND NOT EXISTS (SELECT 1 FROM privacy_request_tasks t
-                      WHERE t.request_id = $1 AND t.status <> 'completed'
+                      WHERE t.request_id = r.id AND t.status <> 'completed'
                         AND NOT (t.id = ANY($6::uuid[])))`;
 
 /** The run completion's statements by name: their text varies with the step and the mail. */
@@ -846,43 +861,47 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * The change that loads the request's run (every task, or only `onlyTaskId`) and starts each
-   * unfinished task when there is work to do: active request, and `generation` its current run
-   * (any run when undefined). A completed task is never started again. With `type` (the
-   * request's, as its job carries it) a queued request moves to in_progress in the same
-   * statement once a task started. Its answer's rows make the run (`runWorkOf`).
+   * The change that loads runs of requests (one run per request: every task of it, or only
+   * `onlyTaskId`) and starts each unfinished task when there is work to do: active request, and
+   * `generation` its current run (any run when undefined). A completed task is never started
+   * again. With `type` (the request's, as its job carries it) a queued request moves to
+   * in_progress in the same statement once a task of it started; the change returns its `id`.
+   * Its answer's rows make the runs (`runWorkOf`).
    */
   loadAndStartChange(
-    requestId: string,
-    generation: number | undefined,
-    onlyTaskId: string | undefined,
-    type: RequestType | undefined,
+    runs: Array<{
+      requestId: string;
+      generation?: number;
+      onlyTaskId?: string;
+      type?: RequestType;
+    }>,
   ): { change: AuditedChange; answer: ChangeAnswer } {
     return {
       change: {
-        name: 'privacy_run_load_and_start',
-        sql: START_REQUEST_SQL,
+        name: 'privacy_runs_load_and_start',
+        sql: START_REQUESTS_SQL,
         params: [
-          requestId,
           UNFINISHED_TASK_STATUSES,
           ACTIVE_STATUSES,
-          generation ?? null,
-          onlyTaskId ?? null,
-          type ?? null,
+          runs.map((r) => r.requestId),
+          runs.map((r) => r.generation ?? null),
+          runs.map((r) => r.type ?? null),
+          runs.map((r) => r.onlyTaskId ?? null),
         ],
         with: [
-          { name: 'req', sql: LOAD_REQUEST_SQL },
+          { name: 'req', sql: LOAD_REQUESTS_SQL },
           { name: 'started', sql: START_TASKS_SQL },
         ],
       },
-      answer: { sql: RUN_LOAD_SQL, orderBy: 'r.data_store_name' },
+      answer: { sql: RUNS_LOAD_SQL, orderBy: 'r.request_id, r.data_store_name' },
     };
   }
 
-  /** The run the load's rows describe; undefined when there is no such request. */
-  runWorkOf(rows: RunLoadRow[], moved: boolean): RunWork | undefined {
-    const [first] = rows;
-    if (!first?.type) {
+  /** The run of `requestId` among the load's rows; undefined when there is no such request. */
+  runWorkOf(rows: RunLoadRow[], requestId: string, moved: boolean): RunWork | undefined {
+    const own = rows.filter((r) => r.request_id === requestId);
+    const [first] = own;
+    if (!first) {
       return undefined;
     }
     return {
@@ -894,7 +913,7 @@ export class PrivacyRequestRepository {
       notify: first.notify,
       webhookUrl: first.webhook_url,
       moved,
-      tasks: rows.flatMap((row) =>
+      tasks: own.flatMap((row) =>
         row.task_id === null
           ? []
           : [
@@ -913,39 +932,42 @@ export class PrivacyRequestRepository {
   }
 
   /**
-   * The change that records a run's results and completes its request (see RUN_COMPLETION_SQL)
-   * with the finishing step's own part (`step`, given its first parameter's number), and the
-   * subject's completion mail after it. Its answer: the ids of the tasks whose result it kept.
+   * The change that records runs' results and completes their requests (see
+   * RUN_COMPLETION_SQL; one run per request), with the finishing step's own part (`step`, given
+   * its first parameter's number) and the subjects' completion mails (`mail`, where a run has
+   * one) after it; the change returns each completed request's `id`. Its answer: the ids of the
+   * tasks whose result it kept.
    */
-  completeRunChange(
-    run: { id: string; from: RequestStatus; generation: number; done: TaskDone[] },
+  completeRunsChange(
+    runs: Array<{ id: string; generation: number; done: TaskDone[]; mail?: OutboxEntry }>,
+    from: RequestStatus,
     step: (first: number) => CompletionStep,
-    mail?: OutboxEntry,
   ): { change: AuditedChange; answer: ChangeAnswer } {
+    const done = runs.flatMap((r) => r.done);
     const params = [
-      run.id,
-      run.from,
-      run.generation,
+      from,
       new Date(),
-      JSON.stringify(run.done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail }))),
-      run.done.map((d) => d.taskId),
+      runs.map((r) => r.id),
+      runs.map((r) => r.generation),
+      JSON.stringify(done.map((d) => ({ id: d.taskId, result: d.result, detail: d.detail }))),
+      done.map((d) => d.taskId),
     ];
     const own = step(params.length + 1);
-    const sql = `${RUN_COMPLETION_SQL}${own.holdIf ? ` AND NOT (${own.holdIf})` : ''} RETURNING id`;
-    const then = own.then ?? [];
-    // Named by its text, which the step and the mail vary.
-    const text = [sql, ...then.map((c) => c.sql), mail ? 'mail' : ''].join('\n');
+    const mails = outboxAfterChanges(
+      runs.flatMap((r) => (r.mail ? [{ row: r.id, entry: r.mail }] : [])),
+      params.length + own.params.length + 1,
+    );
+    const sql = `${RUN_COMPLETION_SQL}${own.holdIf ? ` AND NOT (${own.holdIf})` : ''} RETURNING r.id`;
+    const then = [...(own.then ?? []), ...mails.then];
     return {
-      change: withMail(
-        {
-          name: completionName(text),
-          sql,
-          params: [...params, ...own.params],
-          with: [{ name: 'results', sql: RUN_RESULTS_SQL }],
-          then,
-        },
-        mail,
-      ),
+      change: {
+        // Named by its text, which the step varies.
+        name: completionName([sql, ...then.map((c) => c.sql)].join('\n')),
+        sql,
+        params: [...params, ...own.params, ...mails.params],
+        with: [{ name: 'results', sql: RUN_RESULTS_SQL }],
+        then,
+      },
       answer: { sql: 'SELECT id AS kept FROM results' },
     };
   }

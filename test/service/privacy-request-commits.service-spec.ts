@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
+import { deriveChainKey, GENESIS_HASH, keyedChainHash } from 'src/audit/audit-chain';
 import { AuditService } from 'src/audit/audit.service';
+import { grantedToAnyOf } from 'src/consent/ledger/consent-ledger.repository';
 import type { AppConfig } from 'src/config/app-config';
 import { destroySubjectKeysAfterChange } from 'src/crypto/key-store/postgres.key-store';
 import { PrivacyRequestCommits } from 'src/privacy-requests/privacy-request-commit.service';
+import type { OutboxEntry } from 'src/privacy-requests/notifications/subject-mail.types';
 import { PrivacyRequestError } from 'src/privacy-requests/privacy-request.error';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import {
@@ -38,6 +41,50 @@ describe('PrivacyRequestCommits', () => {
       [id],
     );
   const request = (id: string) => ({ id, type: 'erasure' as const });
+  /** Every event links to the one before it, and those under this key hash as the chain says. */
+  const expectChainIntact = async () => {
+    const rows = await ds.query<
+      Array<{
+        id: string;
+        occurred_at: Date;
+        actor_type: string;
+        actor_id: string | null;
+        action: string;
+        target_type: string | null;
+        target_id: string | null;
+        outcome: string;
+        request_id: string | null;
+        details: Record<string, unknown>;
+        prev_hash: string;
+        hash: string;
+        chain_key: string | null;
+      }>
+    >(`SELECT * FROM audit_events ORDER BY seq`);
+    const { id: keyId, key } = deriveChainKey(AUDIT_KEY.masterKey);
+    let prev = GENESIS_HASH;
+    let checked = 0;
+    for (const e of rows) {
+      expect(e.prev_hash).toBe(prev);
+      if (e.chain_key === keyId) {
+        const event = {
+          id: e.id,
+          occurredAt: e.occurred_at,
+          actorType: e.actor_type,
+          actorId: e.actor_id,
+          action: e.action,
+          targetType: e.target_type,
+          targetId: e.target_id,
+          outcome: e.outcome,
+          requestId: e.request_id,
+          details: e.details,
+        };
+        expect(e.hash).toBe(keyedChainHash(key, e.prev_hash, event));
+        checked++;
+      }
+      prev = e.hash;
+    }
+    expect(checked).toBeGreaterThan(0);
+  };
 
   it('a guarded transition moves the request and records one event', async () => {
     const id = await insertRequest(ds, 'queued');
@@ -90,6 +137,59 @@ describe('PrivacyRequestCommits', () => {
     ]);
   });
 
+  it('runs loading at once share one statement: each queued request started and audited on its own, one moved on or replaced left as it is', async () => {
+    const queued = async (status: 'queued' | 'failed' = 'queued') => {
+      const id = await insertRequest(ds, status);
+      const task = await insertTask(ds, id, await insertStore(ds));
+      return { id, task };
+    };
+    const [a, b, movedOn, replaced] = await Promise.all([
+      queued(),
+      queued(),
+      queued('failed'),
+      queued(),
+    ]);
+    const missing = randomUUID();
+    const statements = jest.spyOn(repo, 'loadAndStartChange');
+    const loads = await Promise.all([
+      commits.loadAndStartRun(a.id, 0, { type: 'erasure' }),
+      commits.loadAndStartRun(b.id.toUpperCase(), undefined, { type: 'erasure' }),
+      commits.loadAndStartRun(movedOn.id, 0, { type: 'erasure' }),
+      commits.loadAndStartRun(replaced.id, 1, { type: 'erasure' }),
+      commits.loadAndStartRun(missing, 0, { type: 'erasure' }),
+    ]);
+    expect(statements).toHaveBeenCalledTimes(1);
+    statements.mockRestore();
+    expect(loads.map((w) => w && [w.status, w.moved, w.tasks.map((t) => t.taskId)])).toEqual([
+      ['queued', true, [a.task]],
+      ['queued', true, [b.task]],
+      ['failed', false, [movedOn.task]],
+      ['queued', false, [replaced.task]],
+      undefined,
+    ]);
+    const taskStates = async (r: { id: string; task: string }) =>
+      (
+        await ds.query<Array<{ status: string; attempts: number }>>(
+          'SELECT status, attempts FROM privacy_request_tasks WHERE id = $1',
+          [r.task],
+        )
+      ).map((t) => `${t.status} ${t.attempts}`);
+    for (const r of [a, b]) {
+      expect(await repo.findStatus(r.id)).toBe('in_progress');
+      expect(await taskStates(r)).toEqual(['in_progress 1']);
+      expect((await events(r.id)).map((e) => e.action)).toEqual(['privacy_request.in_progress']);
+    }
+    for (const [r, status] of [
+      [movedOn, 'failed'],
+      [replaced, 'queued'],
+    ] as const) {
+      expect(await repo.findStatus(r.id)).toBe(status);
+      expect(await taskStates(r)).toEqual(['pending 0']);
+      expect(await events(r.id)).toEqual([]);
+    }
+    await expectChainIntact();
+  });
+
   describe('a run that completed every task', () => {
     const setup = async (left: 'none' | 'one' = 'none') => {
       const id = await insertRequest(ds, 'in_progress');
@@ -107,33 +207,49 @@ describe('PrivacyRequestCommits', () => {
       );
       return { id, done, ref, generation };
     };
-    const complete = (
-      run: Awaited<ReturnType<typeof setup>>,
-      generation = run.generation,
-      held = false,
-    ) =>
-      commits.completeRun(
-        {
+    type Run = Awaited<ReturnType<typeof setup>>;
+    /** Runs completing in one statement; a run is held back by a grant of its subject's consent. */
+    const completeAll = (runs: Array<{ run: Run; generation?: number; mail?: OutboxEntry }>) =>
+      commits.completeRuns(
+        runs.map(({ run, generation, mail }) => ({
           id: run.id,
-          type: 'erasure',
-          generation,
+          type: 'erasure' as const,
+          generation: generation ?? run.generation,
           tasks: 2,
           done: run.done.map((taskId) => ({
             taskId,
             result: { collections: [] },
             detail: 'erased 1 rows',
           })),
-        },
+          mail,
+        })),
         'in_progress',
         (first) => {
-          const shred = destroySubjectKeysAfterChange([run.ref], new Date(), first + 1);
+          const refs = runs.map(({ run }) => ({ row: run.id, ref: run.ref }));
+          const shred = destroySubjectKeysAfterChange(refs, new Date(), first + 2);
           return {
-            holdIf: `$${first}::boolean`,
+            holdIf: `EXISTS (${grantedToAnyOf(first, 'r.id')})`,
             then: shred.then,
-            params: [held, ...shred.params],
+            params: [refs.map((r) => r.ref), refs.map((r) => r.row), ...shred.params],
           };
         },
       );
+    const complete = async (run: Run, generation = run.generation) =>
+      (await completeAll([{ run, generation }]))[0];
+    const grantConsent = async (run: Run) => {
+      const purpose = `p-${randomUUID()}`;
+      await ds.query(
+        `INSERT INTO consent_purposes (key, version, name, description, legal_basis)
+         VALUES ($1, 1, 'test', 'test', 'consent')`,
+        [purpose],
+      );
+      await ds.query(
+        `INSERT INTO consent_states (subject_ref, purpose_key, granted, purpose_version, source,
+                                     recorded_at, receipt_id, last_seq)
+         VALUES ($1, $2, true, 1, 'api', now(), $3, 1)`,
+        [run.ref, purpose, randomUUID()],
+      );
+    };
     const outcome = async (run: Awaited<ReturnType<typeof setup>>) => ({
       request: await repo.findStatus(run.id),
       tasks: (
@@ -181,8 +297,64 @@ describe('PrivacyRequestCommits', () => {
 
     it("held back by its step's condition records the results only", async () => {
       const run = await setup();
-      expect((await complete(run, run.generation, true)).moved).toBe(false);
+      await grantConsent(run);
+      expect((await complete(run)).moved).toBe(false);
       expect(await outcome(run)).toMatchObject({ request: 'in_progress', events: [], shredded: 0 });
+    });
+
+    it('several in one statement: each request completed and audited on its own, those held back or moved on left as they are, the chain intact', async () => {
+      const [a, b, held, movedOn, replaced] = await Promise.all(
+        Array.from({ length: 5 }, () => setup()),
+      );
+      await grantConsent(held);
+      await ds.query(`UPDATE privacy_requests SET status = 'failed' WHERE id = $1`, [movedOn.id]);
+      const mail = (): OutboxEntry => ({
+        id: randomUUID(),
+        kind: 'completion',
+        details: {},
+        reasonCiphertext: null,
+      });
+      const completions = await completeAll([
+        { run: a, mail: mail() },
+        { run: held, mail: mail() },
+        { run: b },
+        { run: movedOn, mail: mail() },
+        { run: replaced, generation: replaced.generation + 1 },
+      ]);
+      expect(completions.map((c) => c.moved)).toEqual([true, false, true, false, false]);
+      expect(completions.map((c) => c.kept.length)).toEqual([2, 2, 2, 2, 2]);
+      for (const run of [a, b]) {
+        expect(await outcome(run)).toEqual({
+          request: 'completed',
+          tasks: ['completed: erased 1 rows', 'completed: erased 1 rows'],
+          events: ['privacy_request.completed'],
+          shredded: 1,
+        });
+      }
+      for (const [run, request] of [
+        [held, 'in_progress'],
+        [movedOn, 'failed'],
+        [replaced, 'in_progress'],
+      ] as const) {
+        expect(await outcome(run)).toEqual({
+          request,
+          tasks: ['completed: erased 1 rows', 'completed: erased 1 rows'],
+          events: [],
+          shredded: 0,
+        });
+      }
+      const mailed = await ds.query<Array<{ request_id: string }>>(
+        `SELECT request_id FROM subject_mail_outbox WHERE request_id = ANY($1)`,
+        [[a, b, held, movedOn, replaced].map((r) => r.id)],
+      );
+      expect(mailed.map((m) => m.request_id)).toEqual([a.id]);
+      await expectChainIntact();
+    });
+
+    it('two runs of one request never share a statement', async () => {
+      const run = await setup();
+      await expect(completeAll([{ run }, { run }])).rejects.toThrow();
+      expect(await outcome(run)).toMatchObject({ request: 'in_progress', events: [] });
     });
 
     it("keeps a task's result recorded before, and says which it kept", async () => {

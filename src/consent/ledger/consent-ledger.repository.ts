@@ -65,11 +65,17 @@ export function toStateSnapshot(r: StateRecord): ConsentStateSnapshot {
 }
 
 /**
- * A query answering a row when any of the subjects `$first` (their refs) has a purpose granted,
- * for a caller's statement that must not go ahead then.
+ * A query answering a row when any subject of the caller's row `row` (an SQL expression of its
+ * uuid) has a purpose granted, for a caller's statement that must not change that row then: the
+ * subjects' refs are `$first`, each paired with its row's id in `$first + 1`.
  */
-export const grantedToAny = (first: number): string =>
-  `SELECT 1 FROM consent_states WHERE subject_ref = ANY($${first}::text[]) AND granted`;
+export const grantedToAnyOf = (first: number, row: string): string =>
+  // The refs again as an array: the record set alone is guessed at 100 rows, and the states
+  // would be scanned rather than probed by their key.
+  `SELECT 1 FROM consent_states s
+     JOIN unnest($${first}::text[], $${first + 1}::uuid[]) AS k(ref, row_id)
+       ON k.ref = s.subject_ref
+    WHERE s.subject_ref = ANY($${first}::text[]) AND s.granted AND k.row_id = ${row}`;
 
 /** The append-only ledger, the current-state table and the per-subject GPC signal. */
 @Injectable()

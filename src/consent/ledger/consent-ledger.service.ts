@@ -13,7 +13,7 @@ import { PurposeRow } from '../purposes/purpose.row';
 import { PurposesRepository } from '../purposes/purposes.repository';
 import { ReceiptSigner } from '../receipts/receipt-signer.service';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
-import { ConsentLedgerRepository, grantedToAny } from './consent-ledger.repository';
+import { ConsentLedgerRepository, grantedToAnyOf } from './consent-ledger.repository';
 import { ConsentSubjects } from './consent-subject';
 
 interface Decision {
@@ -140,14 +140,19 @@ export class ConsentLedgerService {
   }
 
   /**
-   * An SQL condition, true when any of these subjects has a purpose granted (what `withdrawAll`
-   * would withdraw), for a caller's statement that must not go ahead then; `first` numbers its
-   * parameter.
+   * An SQL condition, true when any subject of the caller's row `row` (an SQL expression of its
+   * uuid) has a purpose granted (what `withdrawAll` would withdraw), for a caller's statement that
+   * must not change that row then; `subjects` are each row's, `first` numbers the parameters.
    */
-  grantedCondition(subjectIds: string[], first: number): { sql: string; params: unknown[] } {
+  grantedCondition(
+    subjects: Array<{ row: string; subjectIds: string[] }>,
+    first: number,
+    row: string,
+  ): { sql: string; params: unknown[] } {
+    const pairs = subjects.flatMap((s) => s.subjectIds.map((id) => [this.subjects.ref(id), s.row]));
     return {
-      sql: `EXISTS (${grantedToAny(first)})`,
-      params: [subjectIds.map((id) => this.subjects.ref(id))],
+      sql: `EXISTS (${grantedToAnyOf(first, row)})`,
+      params: [pairs.map(([ref]) => ref), pairs.map(([, id]) => id)],
     };
   }
 

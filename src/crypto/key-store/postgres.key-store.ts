@@ -39,12 +39,12 @@ const SUBJECT_COLUMNS =
   'subject_ref, status, key_id, alias, keyring_version, wrapped_key, created_at, destroyed_at';
 
 /**
- * `destroySubjectKey` for each of `subjectRefs` (distinct), as a CTE run after an audited change
- * (AuditedChange.then), only when the change returned a row: the keys are destroyed in the
- * change's own commit. `first` numbers its parameters.
+ * `destroySubjectKey` for each of `subjectRefs`, as a CTE run after an audited change
+ * (AuditedChange.then), for the refs whose `row` (uuid) the change returned as `id`: the keys
+ * are destroyed in the change's own commit. `first` numbers its parameters.
  */
 export function destroySubjectKeysAfterChange(
-  subjectRefs: string[],
+  subjectRefs: Array<{ row: string; ref: string }>,
   destroyedAt: Date,
   first: number,
 ): { then: Array<{ name: string; sql: string }>; params: unknown[] } {
@@ -52,16 +52,18 @@ export function destroySubjectKeysAfterChange(
     then: [
       {
         name: 'shredded',
+        // DISTINCT: one subject's key under two rows is shredded once.
         sql: `INSERT INTO subject_keys (subject_ref, status, destroyed_at)
-              SELECT ref, 'shredded', $${first + 1}::timestamptz
-                FROM unnest($${first}::text[]) AS ref WHERE EXISTS (SELECT 1 FROM change)
+              SELECT DISTINCT k.ref, 'shredded', $${first + 2}::timestamptz
+                FROM unnest($${first}::text[], $${first + 1}::uuid[]) AS k(ref, row_id)
+                JOIN change c ON c.id = k.row_id
               ON CONFLICT (subject_ref) DO UPDATE
                  SET status = 'shredded', wrapped_key = NULL, destroyed_at = EXCLUDED.destroyed_at
                WHERE subject_keys.status = 'active'
               RETURNING subject_ref`,
       },
     ],
-    params: [subjectRefs, destroyedAt],
+    params: [subjectRefs.map((s) => s.ref), subjectRefs.map((s) => s.row), destroyedAt],
   };
 }
 

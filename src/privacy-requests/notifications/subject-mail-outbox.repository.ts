@@ -35,6 +35,36 @@ export function outboxAfterChange(
   };
 }
 
+/**
+ * `outboxAfterChange` for a change of several rows: each entry is written for its `row` (a
+ * request's id) when the change returned that row as `id`. `first` numbers its five parameters.
+ */
+export function outboxAfterChanges(
+  entries: Array<{ row: string; entry: OutboxEntry }>,
+  first: number,
+): { then: Array<{ name: string; sql: string }>; params: unknown[] } {
+  const p = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return {
+    then: [
+      {
+        name: 'mail',
+        sql: `${INSERT} SELECT m.id, c.id, m.kind, m.details::jsonb, m.reason
+                FROM unnest(${p[0]}::uuid[], ${p[1]}::uuid[], ${p[2]}::text[], ${p[3]}::text[],
+                            ${p[4]}::text[]) AS m(id, row_id, kind, details, reason)
+                JOIN change c ON c.id = m.row_id
+              ${ONCE} RETURNING id`,
+      },
+    ],
+    params: [
+      entries.map((e) => e.entry.id),
+      entries.map((e) => e.row),
+      entries.map((e) => e.entry.kind),
+      entries.map((e) => JSON.stringify(e.entry.details)),
+      entries.map((e) => e.entry.reasonCiphertext),
+    ],
+  };
+}
+
 /** All SQL of the subject mail outbox. */
 @Injectable()
 export class SubjectMailOutboxRepository {

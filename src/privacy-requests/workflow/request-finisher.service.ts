@@ -6,7 +6,10 @@ import { AppConfig } from 'src/config/app-config';
 import { ConsentLedgerService } from 'src/consent/ledger/consent-ledger.service';
 import { FieldCryptoError, FieldCryptoErrorCode } from 'src/crypto/crypto.error';
 import { PersonalDataCipher } from 'src/crypto/personal-data.cipher';
+import { Settled, togetherOrAlone } from 'src/common/batching/together-or-alone';
+import { WriteCoalescer } from 'src/common/batching/write-coalescer';
 import { ExportPackageBuilder } from '../export/export-package.builder';
+import type { OutboxEntry } from '../notifications/subject-mail.types';
 import { SubjectMailOutbox } from '../notifications/subject-mail-outbox.service';
 import { PrivacyRequestCommits } from '../privacy-request-commit.service';
 import {
@@ -18,10 +21,23 @@ import { isActive } from '../privacy-request.state';
 import { SubjectProtector } from '../subject-protector.service';
 import type { FinishedRun } from './task-runner.service';
 
+/** A finished run on its way to its completion statement, with the subject's mail if any. */
+interface Finishing {
+  run: FinishedRun;
+  mail?: OutboxEntry;
+}
+
+/** What a finished run's completion statement did, or what it failed with. */
+type Completion = Settled<{ moved: boolean; kept: string[] }>;
+
 /** Runs after every task of a request: the request-wide steps, then `completed`. */
 @Injectable()
 export class RequestFinisher {
   private readonly logger = new Logger(RequestFinisher.name);
+
+  private readonly completions = new WriteCoalescer<Finishing, Completion>((items) =>
+    this.completeTogether(items),
+  );
 
   constructor(
     private readonly requests: PrivacyRequestRepository,
@@ -116,42 +132,27 @@ export class RequestFinisher {
    * reading the request again: the tasks' results, the keys' shred, the completion, its audit
    * event and the subject's completion mail in one statement, which completes the request only
    * while the subject has no consent granted, so a rerun after a crash finds either all of it or
-   * none. When the request does not move (consent to withdraw first, a request that left
-   * in_progress, or a run replaced) the results are recorded all the same and the step runs as
-   * usual, on the request as it is now.
+   * none. Runs finishing while another such statement is on its way share the next one (see
+   * `completeTogether`). When the request does not move (consent to withdraw first, a request
+   * that left in_progress, or a run replaced) the results are recorded all the same and the step
+   * runs as usual, on the request as it is now.
    */
   async finishRun(run: FinishedRun): Promise<void> {
     const { id, work } = run;
-    const keyIds = SubjectProtector.keyIds(run.subject);
     const mail = work.notify ? await this.mails.entry('completion') : undefined;
-    let completion: { moved: boolean; kept: string[] };
-    try {
-      // The run moved a queued request to in_progress, or found it there.
-      completion = await this.commits.completeRun(
-        {
-          id,
-          type: work.type,
-          generation: work.generation,
-          tasks: work.tasks.length,
-          done: run.done,
-        },
-        'in_progress',
-        (first) => this.erasureStep(keyIds, first),
-        mail,
-      );
-    } catch (e) {
+    const completion = await this.completions.submit({ run, mail });
+    if ('failed' in completion) {
       // The results are kept before the job is retried or gives up.
       await this.requests.completeTasks(run.done);
-      throw e;
+      throw completion.failed;
     }
-    const { moved, kept } = completion;
+    const { moved, kept } = completion.ok;
     for (const { taskId } of run.done.filter((d) => !kept.includes(d.taskId))) {
       this.logger.warn(`Task ${taskId} of request ${id} ran again; its first result kept`);
     }
     if (!moved) {
       return this.finish(id, work.generation);
     }
-    await this.cipher.subjectsShredded();
     if (work.notify) {
       this.mails.sendSoon(id);
     }
@@ -161,13 +162,62 @@ export class RequestFinisher {
   }
 
   /**
+   * Finished runs in one statement (one commit, one turn of the audit chain's lock), or, where
+   * that fails, each alone (`togetherOrAlone`); once keys are shredded, every instance is told
+   * once for all of them.
+   */
+  private async completeTogether(items: Finishing[]): Promise<Completion[]> {
+    const answers = await togetherOrAlone(
+      items,
+      (item) => item.run.id,
+      (some) => this.completeInOne(some),
+    );
+    if (answers.some((a) => 'ok' in a && a.ok.moved)) {
+      try {
+        await this.cipher.subjectsShredded();
+      } catch (failed) {
+        // As when the run's own step fails after its commit: retried, the run finds it done.
+        answers.forEach((a, i) => {
+          if ('ok' in a && a.ok.moved) {
+            answers[i] = { failed };
+          }
+        });
+      }
+    }
+    return answers;
+  }
+
+  private completeInOne(items: Finishing[]): Promise<Array<{ moved: boolean; kept: string[] }>> {
+    const subjects = items.map(({ run }) => ({
+      row: run.id,
+      subjectIds: SubjectProtector.keyIds(run.subject),
+    }));
+    // The runs moved a queued request to in_progress, or found it there.
+    return this.commits.completeRuns(
+      items.map(({ run, mail }) => ({
+        id: run.id,
+        type: run.work.type,
+        generation: run.work.generation,
+        tasks: run.work.tasks.length,
+        done: run.done,
+        mail,
+      })),
+      'in_progress',
+      (first) => this.erasureStep(subjects, first),
+    );
+  }
+
+  /**
    * An erasure's own part of its completion statement: held back while consent is granted
    * (withdrawn first, as `finish` does, so no key is shredded before), the keys shredded with
    * the completion.
    */
-  private erasureStep(keyIds: string[], first: number): CompletionStep {
-    const granted = this.consent.grantedCondition(keyIds, first);
-    const shred = this.cipher.shredAfterChange(keyIds, first + granted.params.length);
+  private erasureStep(
+    subjects: Array<{ row: string; subjectIds: string[] }>,
+    first: number,
+  ): CompletionStep {
+    const granted = this.consent.grantedCondition(subjects, first, 'r.id');
+    const shred = this.cipher.shredAfterChange(subjects, first + granted.params.length);
     return {
       holdIf: granted.sql,
       then: shred.then,
