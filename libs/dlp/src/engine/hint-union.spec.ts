@@ -4,7 +4,8 @@ import { HintUnion } from './hint-union';
 describe('HintUnion', () => {
   it('answers each hint as the hint alone does, on the same text and on the next', () => {
     const union = new HintUnion('i');
-    const hints = [/ab\b/i, /(?<=x)y/i, /c{2}/i];
+    // Hints with their own groups, and lookbehinds reaching before where another hint matched.
+    const hints = [/ab\b/i, /(?<=x)y/i, /(c)(c)/i, /(b)\b(?<=x[^]*)/i, /(?<=a-?)c/i];
     const tests = hints.map((h) => union.add(h));
     const texts = fc
       .array(fc.constantFrom('a', 'b', 'AB', 'x', 'Y', 'c', 'C', ' ', '-'), { maxLength: 8 })

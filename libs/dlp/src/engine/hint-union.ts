@@ -3,35 +3,69 @@
  * text and nearly always false, that decide whether a recognizer's patterns run. The regex
  * engine scans a text once for their union much faster than once for each (half the
  * instructions for three), so the union is asked first, once per text: when it finds nothing,
- * no hint can; when it finds something (rarely), each hint asked is tested on its own.
+ * no hint can. When it finds something, the hint whose alternative matched holds, and no other
+ * hint can match before that place, so each other hint asked is looked for from there on (its
+ * lookbehinds still see the text before). Digit-run hints hold in half the texts, and searching
+ * each from the start again cost as much as the union.
  */
 export class HintUnion {
   private readonly hints: RegExp[] = [];
+  /** Each hint, global, to search from a given place. */
+  private readonly fromPlace: RegExp[] = [];
+  /** The union, global, each hint's alternative a capturing group (first after its own groups). */
   private union: RegExp | undefined;
+  /** The union's group index of each hint's alternative. */
+  private groupOf: number[] = [];
   private lastText: string | undefined;
-  private lastAnswer = false;
+  /** The union's first match in `lastText`. */
+  private lastMatch: RegExpExecArray | null = null;
 
   constructor(private readonly flags: string) {}
 
-  /** Adds `hint` (non-global, with this union's flags) and returns its test. */
+  /** Adds `hint` (non-global, with this union's flags, no named groups) and returns its test. */
   add(hint: RegExp): (text: string) => boolean {
     if (hint.flags !== this.flags) {
       throw new Error(`hint /${hint.source}/${hint.flags} lacks the union's flags ${this.flags}`);
     }
+    const i = this.hints.length;
     this.hints.push(hint);
+    this.fromPlace.push(new RegExp(hint.source, `${this.flags}g`));
     this.union = undefined;
     this.lastText = undefined;
-    return (text) => this.mayHold(text) && hint.test(text);
+    return (text) => this.holds(text, i);
   }
 
-  /** Whether one of the hints may hold in `text` (false is certain). */
-  private mayHold(text: string): boolean {
+  private holds(text: string, i: number): boolean {
     if (text !== this.lastText) {
-      this.union ??= new RegExp(this.hints.map((h) => h.source).join('|'), this.flags);
-      this.lastText = text;
-      this.lastAnswer = this.union.test(text);
+      this.search(text);
     }
-    return this.lastAnswer;
+    if (this.lastMatch === null) {
+      return false;
+    }
+    if (this.lastMatch[this.groupOf[i]] !== undefined) {
+      return true;
+    }
+    const hint = this.fromPlace[i];
+    hint.lastIndex = this.lastMatch.index;
+    return hint.test(text);
+  }
+
+  private search(text: string): void {
+    if (this.union === undefined) {
+      const groupOf: number[] = [];
+      let groups = 0;
+      for (const h of this.hints) {
+        groups += 1;
+        groupOf.push(groups);
+        // The hint's own capturing groups: those of an alternation that matches the empty text.
+        groups += new RegExp(`${h.source}|`, this.flags).exec('')!.length - 1;
+      }
+      this.groupOf = groupOf;
+      this.union = new RegExp(this.hints.map((h) => `(${h.source})`).join('|'), `${this.flags}g`);
+    }
+    this.lastText = text;
+    this.union.lastIndex = 0;
+    this.lastMatch = this.union.exec(text);
   }
 }
 
