@@ -17,8 +17,10 @@ const plan: ErasurePlan = {
     step('visits', 'cascaded', []),
     step('customers', 'deleted', ['delete customers']),
   ],
-  counts: statement('count all'),
-  storeRuns: new Map([[1, { steps: 2, counts: statement('count wishlists, visits') }]]),
+  counts: { ...statement('count all'), columns: [0, 1, 2, 3] },
+  storeRuns: new Map([
+    [1, { steps: 2, counts: { ...statement('count wishlists, visits'), columns: [0, 1] } }],
+  ]),
 };
 
 describe('an erasure plan as statements', () => {
@@ -38,7 +40,7 @@ describe('an erasure plan as statements', () => {
         { ...step('orders', 'unlinked', []), madeBy: 0 },
         step('customers', 'deleted', ['delete customers']),
       ],
-      counts: statement('count all'),
+      counts: { ...statement('count all'), columns: [0, 1, 2] },
       storeRuns: new Map(),
     };
     const planned = plannedStatements(merged);
@@ -49,6 +51,17 @@ describe('an erasure plan as statements', () => {
     expect(
       tally(merged, planned, [2, 1]).map((c) => `${c.collection}:${c.action}:${c.rows}`),
     ).toEqual(['orders:updated:2', 'orders:unlinked:2', 'customers:deleted:1']);
+  });
+
+  it('gives steps whose counts share a column that column’s value', () => {
+    const shared: ErasurePlan = {
+      ...plan,
+      storeRuns: new Map([
+        [1, { steps: 2, counts: { ...statement('count wishlists'), columns: [0, 0] } }],
+      ]),
+    };
+    const planned = plannedStatements(shared);
+    expect(tally(shared, planned, [2, 1, [4], 1]).map((c) => c.rows)).toEqual([3, 4, 4, 1]);
   });
 
   it('adds up a step’s changed rows and spreads a run’s counts over its steps', () => {

@@ -1,6 +1,6 @@
 import type { CollectionSpec, Correction, Subject } from 'src/data-stores/data-store.types';
 import { correctionTargets } from 'src/data-stores/rectification/correction-targets';
-import { ErasurePlan, ErasurePlanner } from 'src/data-stores/erasure/erasure-planner';
+import { ErasurePlan, ErasurePlanner, stepCounts } from 'src/data-stores/erasure/erasure-planner';
 import type { ForeignKey } from 'src/data-stores/erasure/foreign-key';
 import type {
   CatalogueTable,
@@ -44,6 +44,8 @@ export interface PlannedStatement {
   statement: SqlStatement;
   first: number;
   counts: boolean;
+  /** A count's column of the statement's row for each step of the run. */
+  columns?: number[];
 }
 
 /** What a planned statement answered: the rows it changed, or its counts in step order. */
@@ -52,6 +54,7 @@ export type PlannedAnswer = number | number[];
 /** What an erasure's transaction did, and the plan's counts read again after its commit. */
 export interface PlannedErasure {
   collections: CollectionErasure[];
+  /** The values of the row of the plan's counts (see `stepCounts`). */
   recount: number[];
 }
 
@@ -61,7 +64,12 @@ export function plannedStatements(plan: ErasurePlan): PlannedStatement[] {
   for (let i = 0; i < plan.steps.length; i++) {
     const storeRun = plan.storeRuns.get(i);
     if (storeRun) {
-      planned.push({ statement: storeRun.counts, first: i, counts: true });
+      planned.push({
+        statement: storeRun.counts,
+        first: i,
+        counts: true,
+        columns: storeRun.counts.columns,
+      });
       i += storeRun.steps - 1;
       continue;
     }
@@ -82,7 +90,7 @@ export function tally(
   planned.forEach((p, k) => {
     const answer = answers[k];
     if (Array.isArray(answer)) {
-      answer.forEach((n, j) => (rows[p.first + j] = n));
+      (p.columns ?? answer.map((_, j) => j)).forEach((c, j) => (rows[p.first + j] = answer[c]));
     } else {
       rows[p.first] += answer;
     }
@@ -153,7 +161,8 @@ export abstract class SqlConnector implements Connector {
   async eraseWithProof(subject: Subject, ctx?: ErasureContext): Promise<ErasureWithProof> {
     const plan = await this.plan(subject);
     try {
-      const { collections, recount } = await this.runErasure(plan, ctx);
+      const { collections, recount: values } = await this.runErasure(plan, ctx);
+      const recount = stepCounts(plan.counts, values);
       const remaining: RemainingRows = {};
       plan.steps.forEach((step, i) => {
         remaining[step.collection] = (remaining[step.collection] ?? 0) + recount[i];
@@ -193,7 +202,10 @@ export abstract class SqlConnector implements Connector {
   /** Every step's count, before anything changes, in a read-only transaction. */
   async planErasure(subject: Subject): Promise<CollectionErasure[]> {
     const plan = await this.plan(subject);
-    const rows = await this.transaction((tx) => tx.counts(plan.counts), { readOnly: true });
+    const rows = stepCounts(
+      plan.counts,
+      await this.transaction((tx) => tx.counts(plan.counts), { readOnly: true }),
+    );
     return plan.steps.map((step, i) => ({
       collection: step.collection,
       action: step.action,

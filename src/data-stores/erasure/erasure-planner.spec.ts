@@ -1,7 +1,7 @@
 import type { CatalogueTable } from 'src/data-stores/connectors/connector.interface';
 import type { CollectionSpec } from 'src/data-stores/data-store.types';
 import { mysqlDialect, postgresDialect } from 'src/data-stores/connectors/sql-dialect';
-import { ErasurePlanner } from './erasure-planner';
+import { ErasurePlanner, stepCounts } from './erasure-planner';
 import type { ForeignKey, ForeignKeyAction } from './foreign-key';
 
 const SUBJECT = { email: 'jane@example.com' };
@@ -342,15 +342,25 @@ describe('erasure planner', () => {
       CATALOGUE,
     ).plan(SUBJECT);
     const each = plan.steps.map((s) => s.count);
-    expect(plan.counts.params).toEqual(each.flatMap((c) => c.params));
+    expect(plan.steps.map((s) => `${s.collection}:${s.action}`)).toEqual([
+      'orders:updated',
+      'orders:unlinked',
+      'customers:deleted',
+    ]);
+    // The update and the unlink reach the same rows: their count is read once.
+    expect(each[1]).toEqual(each[0]);
+    const distinct = [each[0], each[2]];
+    expect(plan.counts.columns).toEqual([0, 0, 1]);
+    expect(plan.counts.params).toEqual(distinct.flatMap((c) => c.params));
     expect(plan.counts.sql).toBe(
-      `SELECT ${each
+      `SELECT ${distinct
         .map((c, i) => {
-          let n = each.slice(0, i).reduce((k, x) => k + x.params.length, 0);
-          return `(${c.sql.replace(/\$\d+/g, () => `$${++n}`)}) AS "n${i}"`;
+          let n = distinct.slice(0, i).reduce((k, x) => k + x.params.length, 0);
+          return `(${c.sql.replace(/\$\d+/g, () => `$${++n}`)}) AS "n${i * 2}"`;
         })
         .join(', ')}`,
     );
+    expect(stepCounts(plan.counts, [2, 1])).toEqual([2, 2, 1]);
   });
 
   it('counts each run of steps the store does itself in one statement, before the delete', () => {

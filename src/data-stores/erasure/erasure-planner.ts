@@ -39,18 +39,28 @@ export interface PlanStep {
   madeBy?: number;
 }
 
+/**
+ * Counts of several steps in one statement (`SELECT (count) AS n0, (count) AS n1, ...`): steps
+ * whose counts are the same text share one, and `columns` holds each step's column of the row.
+ */
+export interface CountsStatement extends SqlStatement {
+  columns: number[];
+}
+
+/** Each step's count, in step order, from the values of a counts statement's row. */
+export function stepCounts(statement: CountsStatement, values: number[]): number[] {
+  return statement.columns.map((c) => values[c]);
+}
+
 export interface ErasurePlan {
   steps: PlanStep[];
-  /**
-   * Every step's count in one statement (`SELECT (count) AS n0, (count) AS n1, ...`, in step
-   * order): the dry run and the after-check read the whole plan in one round trip.
-   */
-  counts: SqlStatement;
+  /** Every step's count in one statement: the dry run and the after-check read it at once. */
+  counts: CountsStatement;
   /**
    * Each run of consecutive steps the store does itself (no statements), keyed by its first
    * step: the erasure counts the run's rows in one statement while they are there.
    */
-  storeRuns: Map<number, { steps: number; counts: SqlStatement }>;
+  storeRuns: Map<number, { steps: number; counts: CountsStatement }>;
 }
 
 /**
@@ -188,18 +198,35 @@ export class ErasurePlanner {
     return { reads: reach ? readsOf(reach, tableOf(step)) : new Set(), writes: writesOf(step) };
   }
 
-  /** The counts of the steps at `indexes` in one statement, parameters numbered across them. */
-  private countsOf(indexes: number[], subject: Subject): SqlStatement {
+  /**
+   * The counts of the steps at `indexes` in one statement, parameters numbered across them; a
+   * count of the same text as an earlier one (an update and the unlink of the same rows) is
+   * read once.
+   */
+  private countsOf(indexes: number[], subject: Subject): CountsStatement {
     const params: unknown[] = [];
     const steps = indexes.map((i) => this.structure.steps[i]);
-    const counts = steps.map(
-      (step, k) =>
-        `(${this.countSql(tableOf(step), this.reachOf(step, subject), params)}) AS ${this.dialect.quote(`n${indexes[k]}`)}`,
-    );
+    const counts: string[] = [];
+    const byText = new Map<string, number>();
+    const columns = steps.map((step, k) => {
+      const reach = this.reachOf(step, subject);
+      const own: unknown[] = [];
+      const text = `${this.countSql(tableOf(step), reach, own)}\n${JSON.stringify(own)}`;
+      let column = byText.get(text);
+      if (column === undefined) {
+        column =
+          counts.push(
+            `(${this.countSql(tableOf(step), reach, params)}) AS ${this.dialect.quote(`n${indexes[k]}`)}`,
+          ) - 1;
+        byText.set(text, column);
+      }
+      return column;
+    });
     return {
       sql: `SELECT ${counts.join(', ')}`,
       params,
       table: [...new Set(steps.map(tableOf))].join(', '),
+      columns,
     };
   }
 
@@ -427,7 +454,7 @@ function conflicts(a: Access, b: Access): boolean {
 
 /** `plan` with each IdentitySlot replaced by the value it stands for in `shape`. */
 function bound(plan: ErasurePlan, shape: SubjectShape): ErasurePlan {
-  const bind = (statement: SqlStatement): SqlStatement => ({
+  const bind = <S extends SqlStatement>(statement: S): S => ({
     ...statement,
     params: statement.params.map((p) =>
       p instanceof IdentitySlot ? (shape.values.get(p.column) as unknown[])[p.index] : p,
