@@ -50,9 +50,11 @@ function buildCodePlan(callingCode: string): CallingCodePlan | null {
     });
     const forParsing = plan.nationalPrefixForParsing();
     if (forParsing !== undefined && forParsing !== '') {
+      // The compressed metadata holds 0 where a region has no rule (Luxembourg's carrier codes).
+      const rule: unknown = plan.nationalPrefixTransformRule();
       nationalPrefix.push({
         re: new RegExp(`^(?:${forParsing})`),
-        transform: plan.nationalPrefixTransformRule() ?? undefined,
+        transform: typeof rule === 'string' && rule !== '' ? rule : undefined,
       });
     }
   }
@@ -98,8 +100,9 @@ function validAfterPrefix(digits: string, plan: CallingCodePlan): boolean {
     if (m === null || m[0].length === 0) {
       continue;
     }
+    // As libphonenumber reads it: the rule applies only when the last group captured digits.
     const nsn =
-      transform !== undefined && m.length > 1 && m[m.length - 1] !== undefined
+      transform !== undefined && m.length > 1 && (m[m.length - 1] ?? '') !== ''
         ? digits.replace(re, transform)
         : digits.slice(m[0].length);
     if (validNational(nsn, plan)) {

@@ -95,6 +95,8 @@ describe('findValidInRegion', () => {
       '9V 0077 002L 4',
       'st 11128284-0944-4810-9833-a9',
       'call 030 12345678 or 192.168.0.1',
+      // Luxembourg's carrier code (15002) cut before the number, with no transform rule.
+      '150 024 070',
     ]) {
       for (const region of allRegions) {
         expect([w, region, filtered(w, region)]).toEqual([w, region, matcher(w, region)]);
