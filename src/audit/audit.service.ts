@@ -40,7 +40,7 @@ export interface AuditedChange {
 }
 
 /**
- * What a change's statement answers besides the event (see `recordChangeAnswering`): the rows
+ * What a change's statement answers besides the event (see `recordChangesAnswering`): the rows
  * of `sql`, a query over the statement's CTEs, in `orderBy`'s order (columns of `sql` as `r.`).
  */
 export interface ChangeAnswer {
@@ -136,46 +136,12 @@ export class AuditService {
   }
 
   /**
-   * `recordChange` whose statement also answers `answer`'s rows, read in the statement's
-   * snapshot (as before its change), whether or not the change returned a row: a change made on
-   * the way while reading saves a round trip and a commit. With no row to answer there is one
-   * row all of whose answer columns are null.
-   */
-  async recordChangeAnswering<R extends object>(
-    ctx: RequestContext,
-    record: AuditRecord,
-    change: AuditedChange,
-    answer: ChangeAnswer,
-  ): Promise<{ event: AuditEventEntity | null; rows: R[] }> {
-    const event = this.build(ctx, record);
-    // The one-row outer side makes the append's sub-select run (once) even without an answer.
-    const sql = `${withClause(change)}
-      SELECT (e.a).seq AS audit_seq, (e.a).prev_hash AS audit_prev_hash, (e.a).hash AS audit_hash,
-             r.*
-        FROM (SELECT 1) one
-        LEFT JOIN ${appendOnce(change)} e ON true
-        LEFT JOIN (${answer.sql}) r ON true
-       ${answer.orderBy ? `ORDER BY ${answer.orderBy}` : ''}`;
-    const rows = await this.send<
-      R & { audit_seq: string | null; audit_prev_hash: string; audit_hash: string }
-    >(change, sql, event, undefined);
-    const [first] = rows;
-    const linked =
-      first.audit_seq === null
-        ? null
-        : this.appended(ctx, event, {
-            seq: first.audit_seq,
-            prev_hash: first.audit_prev_hash,
-            hash: first.audit_hash,
-          });
-    return { event: linked, rows };
-  }
-
-  /**
-   * `recordChangeAnswering` for a change of several rows, each with its own event: `records`
-   * holds them by the id (column `id`) of the row whose change they record, and an event is
-   * appended for each row the change returned that has one (in one lock and one commit for all).
-   * Answers the events appended, by that id, and `answer`'s rows.
+   * `recordChange` for a change of several rows, each with its own event, whose statement also
+   * answers `answer`'s rows, read in the statement's snapshot (as before its change), whether or
+   * not the change returned a row: a change made on the way while reading saves a round trip and
+   * a commit. `records` holds the events by the id (column `id`) of the row whose change they
+   * record; an event is appended for each row the change returned that has one (in one lock and
+   * one commit for all). Answers the events appended, by that id, and `answer`'s rows.
    */
   async recordChangesAnswering<R extends object>(
     ctx: RequestContext,
