@@ -84,6 +84,7 @@ describe('sendRequest', () => {
   let server: Server;
   let base: string;
   const paths: string[] = [];
+  let connections = 0;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -102,6 +103,7 @@ describe('sendRequest', () => {
         res.writeHead(200).end('{"ok":true}');
       }
     });
+    server.on('connection', () => connections++);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -111,6 +113,7 @@ describe('sendRequest', () => {
   });
   beforeEach(() => {
     paths.length = 0;
+    connections = 0;
   });
 
   const get = (url: string, extra: Partial<OutboundRequest> = {}) =>
@@ -142,5 +145,26 @@ describe('sendRequest', () => {
       HostNotAllowedError,
     );
     expect(paths).toEqual(['/named']);
+  });
+
+  it('keeps a guarded connection alive for the next request under the same guard', async () => {
+    const port = new URL(base).port;
+    const guard = allowListGuard(new HostAllowList(['127.0.0.0/8']));
+    for (const path of ['/first', '/second', '/third']) {
+      expect((await get(`http://localhost:${port}${path}`, { guard })).status).toBe(200);
+    }
+    expect(paths).toEqual(['/first', '/second', '/third']);
+    expect(connections).toBe(1);
+  });
+
+  it("never lends one guard's open connection to another guard", async () => {
+    const port = new URL(base).port;
+    const inRange = allowListGuard(new HostAllowList(['127.0.0.0/8']));
+    const elsewhere = allowListGuard(new HostAllowList(['10.0.0.0/8']));
+    expect((await get(`http://localhost:${port}/kept`, { guard: inRange })).status).toBe(200);
+    await expect(
+      get(`http://localhost:${port}/borrowed`, { guard: elsewhere }),
+    ).rejects.toBeInstanceOf(HostNotAllowedError);
+    expect(paths).toEqual(['/kept']);
   });
 });

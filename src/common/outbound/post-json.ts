@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { HostAllowList, normalizeHost } from './host-allow-list';
 import { isPrivateAddress, namesPrivateHost } from './private-address';
@@ -89,6 +89,26 @@ function guardedLookup(guard: OutboundGuard) {
 }
 
 /**
+ * Keep-alive pools per guard. A pooled socket was connected under the same guard, either to a
+ * host it allows by name or to an address its lookup accepted, so reusing it checks nothing
+ * less than a new connection would; a pool shared between guards would let one guard's socket
+ * serve another's host. The idle timeout is Node's default agent's.
+ */
+const guardedAgents = new WeakMap<OutboundGuard, { http: HttpAgent; https: HttpsAgent }>();
+
+function agentFor(guard: OutboundGuard, https: boolean): HttpAgent {
+  let agents = guardedAgents.get(guard);
+  if (!agents) {
+    agents = {
+      http: new HttpAgent({ keepAlive: true, timeout: 5000 }),
+      https: new HttpsAgent({ keepAlive: true, timeout: 5000 }),
+    };
+    guardedAgents.set(guard, agents);
+  }
+  return https ? agents.https : agents.http;
+}
+
+/**
  * Whether the guard lets `url` be reached, resolving the name when that decides it; for checks
  * made before a request is ever sent (registration). Rejects when the name does not resolve.
  */
@@ -166,7 +186,8 @@ export function sendRequest(url: string, options: OutboundRequest): Promise<Outb
   if (guard && verdict === 'refused') {
     return Promise.reject(guard.refusal());
   }
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const https = target.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -179,8 +200,7 @@ export function sendRequest(url: string, options: OutboundRequest): Promise<Outb
         method: options.method,
         headers,
         lookup: guard && verdict === 'by-address' ? guardedLookup(guard) : undefined,
-        // A pooled keep-alive socket would skip the lookup, and the check with it.
-        agent: guard ? false : undefined,
+        agent: guard ? agentFor(guard, https) : undefined,
       },
       (res) => {
         // Until the answer is read or dropped, the deadline still holds.
