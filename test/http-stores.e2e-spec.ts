@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiKey } from './support/factories';
-import { deleteAllStores } from './support/shop-fixture';
 import { ownDatabase } from './support/own-database';
 import { adminToken, createTestApp, TestApp } from './support/test-app';
 
@@ -200,6 +199,7 @@ describe('http stores', () => {
 });
 
 describe('http stores in production, with an allow-list', () => {
+  let own: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
   let token: string;
   const server = new LoopbackServer();
@@ -207,7 +207,10 @@ describe('http stores in production, with an allow-list', () => {
 
   beforeAll(async () => {
     serverUrl = await server.start();
+    // Its own database: the stores it registers take no part in other files' requests.
+    own = await ownDatabase('http_stores_production');
     t = await createTestApp({
+      ...own.env,
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://127.0.0.1:2525',
       METRICS_TOKEN: 'metrics-scrape-token-0123456789',
@@ -220,10 +223,8 @@ describe('http stores in production, with an allow-list', () => {
     token = await adminToken(t.http);
   });
   afterAll(async () => {
-    if (t) {
-      await deleteAllStores(t, token);
-    }
     await t?.close();
+    await own?.drop();
     await server.stop();
   });
 

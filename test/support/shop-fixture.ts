@@ -172,8 +172,19 @@ async function insertAll(shape: SeedShape, tag: string, seed: ScratchSeeder): Pr
   }
 }
 
-/** Removes every registered data store: each e2e file registers its own in the shared database. */
+/**
+ * Removes every registered data store of an app on a database of the test's own. Refused on the
+ * run's shared database: e2e files run side by side there, and another file's stores would go
+ * from under its requests (a store removed between its registration and a request takes no task,
+ * and the request completes without it).
+ */
 export async function deleteAllStores(t: TestApp, token: string): Promise<void> {
+  const database = (url: string | undefined) => (url ? new URL(url).pathname : undefined);
+  if (database(t.config.databaseUrl) === database(process.env.E2E_DATABASE_URL)) {
+    throw new Error(
+      'deleteAllStores on the shared e2e database: give the app its own (ownDatabase)',
+    );
+  }
   const list = await request(t.http)
     .get('/v1/data-stores')
     .set('Authorization', `Bearer ${token}`)
