@@ -406,7 +406,6 @@ async function main(): Promise<void> {
     EXPORT_DIR: exportDir,
     RATE_LIMIT_API_KEY_DEFAULT: '1000000',
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
-    PRIVACY_RECONCILE_INTERVAL_MS: '5000',
   };
   const port = await freePort();
   const api = spawnDist('main', { ...env, WORKERS: 'false', PORT: String(port) });
