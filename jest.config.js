@@ -30,7 +30,9 @@ const servers = {
 module.exports = {
   testTimeout: 60000,
   // Jest's default on a 2-core machine is one worker; e2e files wait on servers far more than they
-  // compute, and each has its own database and Redis prefix, so two run side by side safely.
+  // compute, so two run side by side. They share the run's database and Redis prefix unless they
+  // take their own (ownDatabase), as every file that registers data stores does: a request's
+  // tasks cover every store registered when it is filed.
   maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,libs}/**/*.spec.ts'] },
