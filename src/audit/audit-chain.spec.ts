@@ -65,3 +65,37 @@ describe('audit chain', () => {
     expect(keyedChainHash(a.key, GENESIS_HASH, event)).not.toBe(chainHash(GENESIS_HASH, event));
   });
 });
+
+/** The serialisation events were chained with before it was made faster: answers must not move. */
+function entriesCanonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(entriesCanonicalJson).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${entriesCanonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}
+
+describe('canonicalJson', () => {
+  it.each([
+    [{}],
+    [[]],
+    [{ b: 1, a: undefined, c: null, d: [undefined, null, () => 1, 'x'] }],
+    [{ f: () => 1 }],
+    [{ '10': 1, '9': 2, b: 3, B: 4, é: 5, '\u{1F600}': 6, '\uFF01': 7, 'a"b': 8, 'a\\b': 9 }],
+    [{ at: new Date('2026-11-23T08:15:00.123Z'), nested: { z: [{ y: 1, x: 2 }], a: 'é\n\u2028' } }],
+    [[1, 'two', true, false, null, 1.5e300, -0, { k: [] }]],
+    ['text'],
+    [42],
+    [null],
+    [new Date(0)],
+    [Object.assign(Object.create(null) as object, { b: 1, a: 2 })],
+    [new Map([['a', 1]])],
+  ])('%# answers as the entries-based serialisation', (value) => {
+    expect(canonicalJson(value)).toBe(entriesCanonicalJson(value));
+  });
+});

@@ -16,16 +16,33 @@ export interface ChainedFields {
   details: Record<string, unknown>;
 }
 
-/** JSON with object keys sorted at every level, so the same event always serialises the same. */
+/**
+ * JSON with object keys sorted at every level, so the same event always serialises the same.
+ * Built in one pass of string appends (every audited change pays for it): an undefined property
+ * is left out, and an array item that has no JSON (undefined, a function) is written as nothing.
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      // JSON.stringify's type leaves out the undefined it answers for such values.
+      const item = canonicalJson(value[i]) as string | undefined;
+      out += `${i === 0 ? '' : ','}${item ?? ''}`;
+    }
+    return `${out}]`;
   }
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    // Code-unit order, as `<` compares strings; keys are distinct, so no two compare equal.
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const key of keys) {
+      const item = record[key];
+      if (item !== undefined) {
+        out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+      }
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value instanceof Date ? value.toISOString() : value);
 }

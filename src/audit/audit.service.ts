@@ -48,9 +48,12 @@ export interface ChangeAnswer {
   orderBy?: string;
 }
 
+/** `appendCall`'s texts by first parameter, each made once: every audited change needs one. */
+const appendCalls: string[] = [];
 /** audit_append (migration AuditKeyedChain) locks, links and inserts in one call. */
 const appendCall = (first: number): string =>
-  `audit_append(${Array.from({ length: 14 }, (_, i) => `$${first + i}`).join(', ')})`;
+  (appendCalls[first] ??=
+    `audit_append(${Array.from({ length: 14 }, (_, i) => `$${first + i}`).join(', ')})`);
 
 const APPEND_SQL = `SELECT seq, prev_hash, hash FROM ${appendCall(1)}`;
 
@@ -74,9 +77,14 @@ const appendOnce = (change: AuditedChange): string =>
   `(SELECT ${appendCall(change.params.length + 1)} AS a
       FROM (SELECT 1 FROM change LIMIT 1) c OFFSET 0)`;
 
+/** Levels at which the service's logger writes Nest's `log` lines (pino's info) at all. */
+const LOG_LINE_LEVELS = new Set(['info', 'debug', 'trace']);
+
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
+  /** Whether an event's log line is written; at `warn` and above it is not even built. */
+  private readonly logLines: boolean;
 
   private readonly chainKeyId: string;
   private readonly innerPad: Buffer;
@@ -88,6 +96,7 @@ export class AuditService {
     /** Anomaly detection watches audited acts; absent where no detection runs. */
     @Optional() private readonly securityEvents?: SecurityEventBus,
   ) {
+    this.logLines = LOG_LINE_LEVELS.has(config.logLevel);
     const { id, key } = deriveChainKey(config.masterKey);
     const { inner, outer } = hmacPads(key);
     this.chainKeyId = id;
@@ -284,7 +293,9 @@ export class AuditService {
     event.prevHash = linked.prev_hash;
     event.hash = linked.hash;
     event.chainKey = this.chainKeyId;
-    this.logger.log({ audit: this.toLogLine(event) }, `audit ${event.action}`);
+    if (this.logLines) {
+      this.logger.log({ audit: this.toLogLine(event) }, `audit ${event.action}`);
+    }
     return event;
   }
 

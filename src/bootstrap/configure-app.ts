@@ -1,6 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from 'src/common/http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from 'src/common/http/problem';
@@ -19,6 +18,7 @@ import { mountPageAssets } from 'src/pages/page-assets';
 import { QUEUE_BOARD_PATH } from 'src/pages/queue-board/queue-board-cookie';
 import { ASSETS_PATH } from 'src/pages/render/layout';
 import { mountQueueBoard } from './queue-board';
+import { securityHeaders } from './security-headers';
 import { setupSwagger } from './swagger';
 
 const API_CSP = {
@@ -88,17 +88,6 @@ function refuseDeepJson(_req: Request, _res: Response, raw: Buffer): void {
   }
 }
 
-function securityHeaders(csp: Record<string, string[]>) {
-  return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: csp },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    frameguard: { action: 'deny' },
-    noSniff: true,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
-}
-
 /** Everything the HTTP app needs beyond its modules; shared by `main.ts` and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
@@ -115,15 +104,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(noStoreMiddleware);
   app.use(metricsMiddleware(app.get(MetricsService)));
   app.use(app.get(DeniedCallsRecorder).middleware());
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/docs')
-      ? uiHeaders(req, res, next)
-      : under(req.path, QUEUE_BOARD_PATH)
-        ? boardHeaders(req, res, next)
-        : PAGE_PATHS.some((p) => under(req.path, p))
-          ? pageHeaders(req, res, next)
-          : apiHeaders(req, res, next),
-  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const path = req.path;
+    const headers = path.startsWith('/docs')
+      ? uiHeaders
+      : under(path, QUEUE_BOARD_PATH)
+        ? boardHeaders
+        : PAGE_PATHS.some((p) => under(path, p))
+          ? pageHeaders
+          : apiHeaders;
+    headers(res);
+    next();
+  });
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],

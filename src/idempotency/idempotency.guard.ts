@@ -42,13 +42,18 @@ export class IdempotencyGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const req = http.getRequest<Request>();
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers['idempotency-key'];
-    if (header === undefined) {
-      return true;
-    }
+    // No promise without a key: Nest awaits only a guard's promise, and each costs the request.
+    return header === undefined ? true : this.check(context, req, header);
+  }
+
+  private async check(
+    context: ExecutionContext,
+    req: Request,
+    header: string | string[],
+  ): Promise<boolean> {
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
       throw new IdempotencyError(
         IdempotencyErrorCode.InvalidKey,
@@ -64,7 +69,10 @@ export class IdempotencyGuard implements CanActivate {
         (req.method === 'POST' ? 201 : 200),
       ttlSeconds: this.config.idempotencyKeyTtlSeconds,
     };
-    const earlier = await this.answers.replay(claim, http.getResponse<Response>());
+    const earlier = await this.answers.replay(
+      claim,
+      context.switchToHttp().getResponse<Response>(),
+    );
     if (earlier !== undefined) {
       throw new IdempotentReplay(earlier);
     }
