@@ -578,7 +578,7 @@ async function main(): Promise<void> {
       name: 'erasure, CPU time per subject',
       value: ((apiCpu + workerCpu[0] + workerCpu[1]) * 1000) / SUBJECTS,
       unit: 'ms',
-      note: `user + system: API ${((apiCpu * 1000) / SUBJECTS).toFixed(1)}, workers ${workerCpu.map((c) => ((c * 1000) / SUBJECTS).toFixed(1)).join(' + ')} ms (of it off the main thread, V8's compiler and GC helpers: ${offMain.map((c) => ((c * 1000) / SUBJECTS).toFixed(1)).join(', ')}); writes/reads per subject: ${callsNote(['API', 'worker', 'worker'])}`,
+      note: `user + system: API ${((apiCpu * 1000) / SUBJECTS).toFixed(2)}, workers ${workerCpu.map((c) => ((c * 1000) / SUBJECTS).toFixed(2)).join(' + ')} ms (of it off the main thread, V8's compiler and GC helpers: ${offMain.map((c) => ((c * 1000) / SUBJECTS).toFixed(1)).join(', ')}); writes/reads per subject: ${callsNote(['API', 'worker', 'worker'])}`,
     });
     report.add({
       id: '1d',
