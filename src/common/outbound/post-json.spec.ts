@@ -54,6 +54,21 @@ describe('postJson', () => {
     expect(received[0].headers['x-webhook-id']).toBe('e1');
   });
 
+  it('sends each call to a URL called before with its own method, headers and body', async () => {
+    const url = `http://127.0.0.1:${port}/again?x=1`;
+    const opts = { timeoutMs: 5000, allowPrivateNetworks: true };
+    await postJson(url, '{"a":1}', { ...opts, headers: { 'x-webhook-id': 'e1' } });
+    await sendRequest(url, { method: 'GET', timeoutMs: 5000, maxResponseBytes: 0 });
+    await postJson(url, '{"b":22}', { ...opts, headers: { 'x-webhook-id': 'e2' } });
+    expect(
+      received.map((r) => [r.body, r.headers['x-webhook-id'], r.headers['content-type']]),
+    ).toEqual([
+      ['{"a":1}', 'e1', 'application/json'],
+      ['', undefined, undefined],
+      ['{"b":22}', 'e2', 'application/json'],
+    ]);
+  });
+
   it.each(['http://127.0.0.1:PORT/hook', 'http://localhost:PORT/hook', 'http://[::1]:PORT/hook'])(
     'refuses %s unless private networks are allowed, before connecting',
     async (url) => {

@@ -1,7 +1,13 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import { HostAllowList, normalizeHost } from './host-allow-list';
 import { isPrivateAddress, namesPrivateHost } from './private-address';
 
@@ -174,19 +180,51 @@ function readBody(res: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A URL as a request needs it: its host, and the request options Node derives from it. */
+interface Target {
+  hostname: string;
+  https: boolean;
+  options: Readonly<RequestOptions>;
+}
+
+/**
+ * Targets by URL. A store or webhook is called at the same URL again and again, and Node parses
+ * a URL given to `request` and turns it into options on every call (a tenth of a store call's
+ * CPU); kept here, they are made once. Bounded: emptied when full.
+ */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 1000;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = {
+      hostname: parsed.hostname,
+      https: parsed.protocol === 'https:',
+      options: urlToHttpOptions(parsed),
+    };
+    if (targets.size >= MAX_TARGETS) {
+      targets.clear();
+    }
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * One HTTP request and its answer. Redirects are never followed: a 3xx is handed back as it is.
  * With a guard, a refused host fails before any connection, whether written as an address or
  * resolved from a name.
  */
 export function sendRequest(url: string, options: OutboundRequest): Promise<OutboundResponse> {
-  const target = new URL(url);
+  const target = targetOf(url);
   const guard = options.guard;
   const verdict = guard?.host(target.hostname) ?? 'allowed';
   if (guard && verdict === 'refused') {
     return Promise.reject(guard.refusal());
   }
-  const https = target.protocol === 'https:';
+  const https = target.https;
   const send = https ? httpsRequest : httpRequest;
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) {
@@ -195,8 +233,9 @@ export function sendRequest(url: string, options: OutboundRequest): Promise<Outb
   }
   return new Promise((resolve, reject) => {
     const req = send(
-      target,
       {
+        // The kept options with this call's own, in a new object: the kept ones never change.
+        ...target.options,
         method: options.method,
         headers,
         lookup: guard && verdict === 'by-address' ? guardedLookup(guard) : undefined,

@@ -5,6 +5,7 @@ import { AppConfig } from 'src/config/app-config';
 import type {
   CollectionErasure,
   Connector,
+  ConnectorCallContext,
   ErasureContext,
   RemainingRows,
 } from 'src/data-stores/connectors/connector.interface';
@@ -266,7 +267,7 @@ export class TaskRunner {
     task: TaskWork,
     connector: Connector,
     subject: Subject,
-    ctx: ErasureContext,
+    ctx: ConnectorCallContext,
   ): Promise<{
     collections: CollectionErasure[];
     remaining?: RemainingRows;
@@ -276,7 +277,7 @@ export class TaskRunner {
     let settled: CollectionErasure[] = [];
     let writtenAhead = false;
     const erasure: ErasureContext = {
-      ...ctx,
+      requestId: ctx.requestId,
       beforeCommit: async (collections, commit) => {
         const status =
           pending?.commit && connector.commitStatus
