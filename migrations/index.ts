@@ -30,6 +30,7 @@ import { ConsentLedgerValueMoves1764003210000 } from './1764003210000-consent-le
 import { DropRequestSubjectIndexes1764003600000 } from './1764003600000-drop-request-subject-indexes';
 import { TaskPendingOutcome1764004400000 } from './1764004400000-task-pending-outcome';
 import { FewerErasureIndexEntries1764005700000 } from './1764005700000-fewer-erasure-index-entries';
+import { TaskUpdatesInPlace1764005950000 } from './1764005950000-task-updates-in-place';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   DropRequestSubjectIndexes1764003600000,
   TaskPendingOutcome1764004400000,
   FewerErasureIndexEntries1764005700000,
+  TaskUpdatesInPlace1764005950000,
 ];

@@ -20,7 +20,9 @@ export interface OperationalFigures {
 
 /**
  * Read-only aggregates over other capabilities' tables, for /metrics only: counts grouped on
- * indexed columns (status, due date) and the newest rotation of each keyring.
+ * indexed columns (status, due date) and the newest rotation of each keyring. Failed tasks are
+ * found by `failed`, the stored flag their partial index names (`status = 'failed'` could not
+ * use it).
  */
 const FIGURES_SQL = `
   SELECT
@@ -34,7 +36,7 @@ const FIGURES_SQL = `
         AND coalesce(extended_due_at, due_at) < now() + interval '7 days') AS "dueWithin7Days",
     (SELECT coalesce(json_agg(t), '[]') FROM (
        SELECT data_store_name AS store, count(*)::int AS n FROM privacy_request_tasks
-        WHERE status = 'failed' GROUP BY data_store_name) t
+        WHERE failed GROUP BY data_store_name) t
     ) AS "failedTasks",
     (SELECT coalesce(json_agg(k), '[]') FROM (
        SELECT DISTINCT ON (alias) alias, to_version AS "toVersion", status, total, processed

@@ -1123,7 +1123,9 @@ export class PrivacyRequestRepository {
 
   /**
    * Waiting tasks of active requests due within `days` (or overdue), not reminded in the last
-   * day, marked reminded in the same statement so two schedulers never remind twice.
+   * day, marked reminded in the same statement so two schedulers never remind twice. Found
+   * through the active requests: no index names the tasks' status, so that its changes can be
+   * heap-only updates.
    */
   async claimReminders(days: number): Promise<Reminder[]> {
     const [rows] = await this.dataSource.query<[Reminder[], number]>(
