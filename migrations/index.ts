@@ -31,6 +31,7 @@ import { DropRequestSubjectIndexes1764003600000 } from './1764003600000-drop-req
 import { TaskPendingOutcome1764004400000 } from './1764004400000-task-pending-outcome';
 import { FewerErasureIndexEntries1764005700000 } from './1764005700000-fewer-erasure-index-entries';
 import { TaskUpdatesInPlace1764005950000 } from './1764005950000-task-updates-in-place';
+import { RequestAuditTrailIndex1764006200000 } from './1764006200000-request-audit-trail-index';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   TaskPendingOutcome1764004400000,
   FewerErasureIndexEntries1764005700000,
   TaskUpdatesInPlace1764005950000,
+  RequestAuditTrailIndex1764006200000,
 ];
