@@ -32,6 +32,7 @@ import { TaskPendingOutcome1764004400000 } from './1764004400000-task-pending-ou
 import { FewerErasureIndexEntries1764005700000 } from './1764005700000-fewer-erasure-index-entries';
 import { TaskUpdatesInPlace1764005950000 } from './1764005950000-task-updates-in-place';
 import { RequestAuditTrailIndex1764006200000 } from './1764006200000-request-audit-trail-index';
+import { RecentCompletionsIndex1764006300000 } from './1764006300000-recent-completions-index';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   FewerErasureIndexEntries1764005700000,
   TaskUpdatesInPlace1764005950000,
   RequestAuditTrailIndex1764006200000,
+  RecentCompletionsIndex1764006300000,
 ];

@@ -1,0 +1,50 @@
+import { DataSource } from 'typeorm';
+import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
+import { serviceDataSource } from './support/database';
+
+/**
+ * The DPO console's SLA figures are read on every visit to its dashboard, and requests are kept
+ * for years: the open requests and the last 30 days' completions must each be found by an
+ * index, however many requests the table holds.
+ */
+describe('the SLA totals', () => {
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    ds = await serviceDataSource();
+  });
+  afterAll(() => ds.destroy());
+
+  it('read the open requests and the recent completions through indexes, not by scanning every request', async () => {
+    const sent: Array<{ text: string; params: unknown[] }> = [];
+    const recording = {
+      query: (text: string, params: unknown[] = []) => {
+        sent.push({ text, params });
+        return Promise.resolve([{}]);
+      },
+    } as unknown as DataSource;
+    await new PrivacyRequestRepository(recording).slaTotals();
+    expect(sent).toHaveLength(1);
+
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      // The test database is small, where a scan is cheapest; the plan is what a large table gets.
+      await runner.query('SET LOCAL enable_seqscan = off');
+      const plan = (await runner.query(`EXPLAIN ${sent[0].text}`, sent[0].params)) as Array<{
+        'QUERY PLAN': string;
+      }>;
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('privacy_requests_completed_idx');
+      expect(text).toContain('privacy_requests_status_type_idx');
+      // Each index is probed by a condition, not read whole in place of the table.
+      const scans = text.match(/Index (Only )?Scan (Backward )?(using|on)/g) ?? [];
+      const conditions = text.match(/Index Cond:/g) ?? [];
+      expect(conditions).toHaveLength(scans.length);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+});
