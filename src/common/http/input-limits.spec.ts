@@ -13,8 +13,15 @@ describe('jsonDeeperThan', () => {
     [`{"a":"${'['.repeat(100)}"}`, false],
     [`{"a":"\\"${'{'.repeat(100)}"}`, false],
     ['[' + '[],'.repeat(1000) + '[]]', false],
+    [`{"a":"${'['.repeat(40)}","b":${nested(33)}}`, true],
+    [`{"fields":{${'"f":"v",'.repeat(1000)}"g":["x"]}}`, false],
   ])('%#: %s', (text, expected) => {
     expect(jsonDeeperThan(raw(text), 32)).toBe(expected);
+  });
+
+  it('reads a plain Uint8Array as a Buffer', () => {
+    expect(jsonDeeperThan(new Uint8Array(raw(`[${nested(33)}]`)), 32)).toBe(true);
+    expect(jsonDeeperThan(new Uint8Array(raw(`{"a":[1]}`)), 32)).toBe(false);
   });
 });
 

@@ -8,11 +8,33 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Whether `raw` holds more than `limit` opening brackets, inside strings or not. */
+function opensMoreThan(raw: Uint8Array, limit: number): boolean {
+  const bytes = Buffer.isBuffer(raw)
+    ? raw
+    : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let count = 0;
+  for (const open of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (let i = bytes.indexOf(open); i !== -1; i = bytes.indexOf(open, i + 1)) {
+      count += 1;
+      if (count > limit) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Whether raw JSON nests deeper than `max`, found by one pass over its bytes before it is parsed:
  * deeper values would reach the recursive transform and validation steps and exhaust the stack.
+ * Nesting never exceeds the count of opening brackets, and most bodies hold a few (a batch of a
+ * thousand fields, two): those are judged by the native byte search alone, not a pass in script.
  */
 export function jsonDeeperThan(raw: Uint8Array, max: number): boolean {
+  if (!opensMoreThan(raw, max)) {
+    return false;
+  }
   let depth = 0;
   let inString = false;
   for (let i = 0; i < raw.length; i++) {
