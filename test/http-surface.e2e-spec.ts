@@ -24,6 +24,29 @@ describe('HTTP surface', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('sends API answers without an ETag: they are not stored, so never revalidated', async () => {
+    const token = await adminToken(t.http);
+    const res = await request(t.http)
+      .get('/v1/auth/whoami')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.etag).toBeUndefined();
+  });
+
+  it.each(['/privacy', '/console'])(
+    'answers a revalidation of %s with 304 while the page is unchanged',
+    async (path) => {
+      const first = await request(t.http).get(path).expect(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      await request(t.http).get(path).set('If-None-Match', etag).expect(304);
+      const stale = await request(t.http).get(path).set('If-None-Match', '"stale"').expect(200);
+      expect(stale.text).toBe(first.text);
+      expect(stale.headers.etag).toBe(etag);
+    },
+  );
+
   it('echoes a well-formed X-Request-Id and generates one otherwise', async () => {
     const given = await request(t.http).get('/health/live').set('X-Request-Id', 'abc-123');
     expect(given.headers['x-request-id']).toBe('abc-123');

@@ -93,6 +93,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Express hashes every answer it sends for an ETag; API answers are not stored (no-store) and
+  // never revalidated, and a batch's hash cost a twentieth of its CPU. The pages set their own,
+  // and static assets get theirs from the file server.
+  app.set('etag', false);
   const filter = new ProblemDetailsFilter();
   const apiHeaders = securityHeaders(API_CSP);
   const uiHeaders = securityHeaders(UI_CSP);

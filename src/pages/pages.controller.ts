@@ -1,15 +1,44 @@
-import { Controller, Get, Header, Headers } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
 import { Public } from 'src/common/access/access.decorator';
 import { consolePage } from './render/console.page';
 import { privacyPage } from './render/privacy.page';
+import type { PageTexts } from './texts/page-texts';
 import { pageTextsFor } from './texts/page-languages';
+
+interface RenderedPage {
+  html: string;
+  etag: string;
+}
+
+/**
+ * A page depends only on its language's texts, so each is rendered once, with an ETag: `no-cache`
+ * makes a browser revalidate, and an unchanged page answers 304.
+ */
+function rendered(
+  cache: WeakMap<PageTexts, RenderedPage>,
+  texts: PageTexts,
+  render: (texts: PageTexts) => string,
+): RenderedPage {
+  let page = cache.get(texts);
+  if (!page) {
+    const html = render(texts);
+    page = { html, etag: `"${createHash('sha256').update(html).digest('base64url')}"` };
+    cache.set(texts, page);
+  }
+  return page;
+}
 
 /** The two pages; everything they do afterwards goes through the public API from the browser. */
 @ApiTags('pages')
 @Controller()
 @Public()
 export class PagesController {
+  private readonly privacyPages = new WeakMap<PageTexts, RenderedPage>();
+  private readonly consolePages = new WeakMap<PageTexts, RenderedPage>();
+
   @Get('privacy')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
@@ -20,8 +49,13 @@ export class PagesController {
   })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page' })
-  privacy(@Headers('accept-language') language?: string): string {
-    return privacyPage(pageTextsFor(language));
+  privacy(
+    @Headers('accept-language') language: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): string {
+    const page = rendered(this.privacyPages, pageTextsFor(language), privacyPage);
+    res.setHeader('ETag', page.etag);
+    return page.html;
   }
 
   @Get('console')
@@ -34,7 +68,12 @@ export class PagesController {
   })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page' })
-  console(@Headers('accept-language') language?: string): string {
-    return consolePage(pageTextsFor(language));
+  console(
+    @Headers('accept-language') language: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): string {
+    const page = rendered(this.consolePages, pageTextsFor(language), consolePage);
+    res.setHeader('ETag', page.etag);
+    return page.html;
   }
 }
