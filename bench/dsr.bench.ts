@@ -15,7 +15,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { TestHttpStore } from '../test/support/http-store';
@@ -24,6 +23,7 @@ import { createFkShop, FK_COLLECTIONS, fkEmail } from '../test/support/fk-shop-f
 import { createShop, SHOP_COLLECTIONS, shopCustomer } from '../test/support/shop-fixture';
 import { freePort, waitForHttp } from '../test/support/spawn-service';
 import { BenchReport } from './lib/bench-report';
+import { dropRedisKeys } from './lib/redis-keys';
 import { Stats } from './lib/stats';
 
 const PG = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -744,18 +744,6 @@ async function main(): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${appDb}" WITH (FORCE)`);
   await dropRedisKeys(`dsr_bench_${run}:*`);
   rmSync(exportDir, { recursive: true, force: true });
-}
-
-/** The run's queues and caches, which would otherwise stay in the shared Redis. */
-async function dropRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  for await (const keys of redis.scanStream({ match: pattern, count: 1000 })) {
-    const batch = keys as string[];
-    if (batch.length > 0) {
-      await redis.unlink(...batch);
-    }
-  }
-  await redis.quit();
 }
 
 main().then(

@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureDatabase } from 'src/database/ensure-database';
+import { dropRedisKeys } from './redis-keys';
 import { Runner } from './runner';
 
 const ADMIN = {
@@ -86,6 +87,7 @@ export async function measureHttpBatches(
   url.pathname = `/privacy_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
+  const redisPrefix = `bench_${randomBytes(4).toString('hex')}`;
   const server = fork(join(__dirname, 'crypto-http.server.ts'), [], {
     // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server.
     execArgv: [
@@ -101,7 +103,7 @@ export async function measureHttpBatches(
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
-      REDIS_PREFIX: `bench_${randomBytes(4).toString('hex')}`,
+      REDIS_PREFIX: redisPrefix,
       DB_MIGRATE: 'true',
       WORKERS: 'false',
       LOG_LEVEL: 'silent',
@@ -190,5 +192,6 @@ export async function measureHttpBatches(
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
     await admin.end();
+    await dropRedisKeys(`${redisPrefix}:*`);
   }
 }
