@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { serviceDataSource } from './support/database';
+import { planOf, statementsOf } from './support/query-plan';
 
 /**
  * `GET /v1/privacy-requests/:id` reads the request's audit trail on every call, and the audit
@@ -16,31 +17,14 @@ describe("a request's audit trail", () => {
   afterAll(() => ds.destroy());
 
   it('is read through the index of events about privacy requests, not by scanning the log', async () => {
-    const sent: Array<{ text: string; params: unknown[] }> = [];
-    const recording = {
-      query: (text: string, params: unknown[] = []) => {
-        sent.push({ text, params });
-        return Promise.resolve([]);
-      },
-    } as unknown as DataSource;
-    await new PrivacyRequestRepository(recording).findAuditTrail(randomUUID());
+    const sent = await statementsOf((recording) =>
+      new PrivacyRequestRepository(recording).findAuditTrail(randomUUID()),
+    );
     expect(sent).toHaveLength(1);
-
-    const runner = ds.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      // The test database is small, where a scan is cheapest; the plan is what a large log gets.
-      await runner.query('SET LOCAL enable_seqscan = off');
-      const plan = (await runner.query(`EXPLAIN ${sent[0].text}`, sent[0].params)) as Array<{
-        'QUERY PLAN': string;
-      }>;
-      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(
-        'audit_events_request_trail_idx',
-      );
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    // The test database is small, where a scan is cheapest; the plan is what a large log gets.
+    const plan = await planOf(ds, sent[0], (runner) =>
+      runner.query('SET LOCAL enable_seqscan = off'),
+    );
+    expect(plan).toContain('audit_events_request_trail_idx');
   });
 });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PrivacyRequestRepository } from 'src/privacy-requests/privacy-request.repository';
 import { serviceDataSource } from './support/database';
+import { planOf, statementsOf } from './support/query-plan';
 
 /**
  * The DPO console's SLA figures are read on every visit to its dashboard, and requests are kept
@@ -16,22 +17,14 @@ describe('the SLA totals', () => {
   afterAll(() => ds.destroy());
 
   it('read the open requests and the recent completions through indexes, not by scanning every request', async () => {
-    const sent: Array<{ text: string; params: unknown[] }> = [];
-    const recording = {
-      query: (text: string, params: unknown[] = []) => {
-        sent.push({ text, params });
-        return Promise.resolve([{}]);
-      },
-    } as unknown as DataSource;
-    await new PrivacyRequestRepository(recording).slaTotals();
+    const sent = await statementsOf(
+      (recording) => new PrivacyRequestRepository(recording).slaTotals(),
+      [{}],
+    );
     expect(sent).toHaveLength(1);
-
-    const runner = ds.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      // Years of requests, nearly all completed long ago, with statistics that say so (both kept
-      // to this transaction): the plan a real table gets, where a scan would read them all.
+    // Years of requests, nearly all completed long ago, with statistics that say so (both kept
+    // to the plan's transaction): the plan a real table gets, where a scan would read them all.
+    const plan = await planOf(ds, sent[0], async (runner) => {
       await runner.query(
         `INSERT INTO privacy_requests (id, type, status, jurisdiction, source, subject_ciphertext,
            received_at, due_at, due_rule, completed_at)
@@ -43,19 +36,12 @@ describe('the SLA totals', () => {
            FROM generate_series(1, 20000) n`,
       );
       await runner.query('ANALYZE privacy_requests');
-      const plan = (await runner.query(`EXPLAIN ${sent[0].text}`, sent[0].params)) as Array<{
-        'QUERY PLAN': string;
-      }>;
-      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-      expect(text).toContain('privacy_requests_completed_idx');
-      expect(text).toContain('privacy_requests_status_type_idx');
-      // Each index is probed by a condition, not read whole in place of the table.
-      const scans = text.match(/Index (Only )?Scan (Backward )?(using|on)/g) ?? [];
-      const conditions = text.match(/Index Cond:/g) ?? [];
-      expect(conditions).toHaveLength(scans.length);
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    });
+    expect(plan).toContain('privacy_requests_completed_idx');
+    expect(plan).toContain('privacy_requests_status_type_idx');
+    // Each index is probed by a condition, not read whole in place of the table.
+    const scans = plan.match(/Index (Only )?Scan (Backward )?(using|on)/g) ?? [];
+    const conditions = plan.match(/Index Cond:/g) ?? [];
+    expect(conditions).toHaveLength(scans.length);
   });
 });
