@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A header helmet sets (name and value) or removes (name). */
@@ -7,6 +7,18 @@ type HeaderStep = readonly [string, string] | string;
 
 /** Sets a policy's security headers on a response. */
 export type SecurityHeaders = (res: Response) => void;
+
+/** The service's helmet settings around a Content-Security-Policy. */
+export function helmetOptions(csp: Record<string, string[]>): HelmetOptions {
+  return {
+    contentSecurityPolicy: { useDefaults: false, directives: csp },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    noSniff: true,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  };
+}
 
 /**
  * helmet's headers for a Content-Security-Policy, worked out once. helmet sets the same values on
@@ -20,16 +32,13 @@ export function securityHeaders(csp: Record<string, string[]>): SecurityHeaders 
     removeHeader: (name: string) => steps.push(name),
   };
   let ready = false;
-  helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: csp },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    frameguard: { action: 'deny' },
-    noSniff: true,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  })({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
-    ready = error === undefined;
-  });
+  helmet(helmetOptions(csp))(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (error?: unknown) => {
+      ready = error === undefined;
+    },
+  );
   if (!ready) {
     throw new Error('helmet did not set its headers at once: they cannot be worked out ahead');
   }

@@ -17,18 +17,21 @@ interface RenderedPage {
  * A page depends only on its language's texts, so each is rendered once, with an ETag: `no-cache`
  * makes a browser revalidate, and an unchanged page answers 304.
  */
-function rendered(
+function servePage(
+  res: Response,
   cache: WeakMap<PageTexts, RenderedPage>,
-  texts: PageTexts,
+  language: string | undefined,
   render: (texts: PageTexts) => string,
-): RenderedPage {
+): string {
+  const texts = pageTextsFor(language);
   let page = cache.get(texts);
   if (!page) {
     const html = render(texts);
     page = { html, etag: `"${createHash('sha256').update(html).digest('base64url')}"` };
     cache.set(texts, page);
   }
-  return page;
+  res.setHeader('ETag', page.etag);
+  return page.html;
 }
 
 /** The two pages; everything they do afterwards goes through the public API from the browser. */
@@ -53,9 +56,7 @@ export class PagesController {
     @Headers('accept-language') language: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): string {
-    const page = rendered(this.privacyPages, pageTextsFor(language), privacyPage);
-    res.setHeader('ETag', page.etag);
-    return page.html;
+    return servePage(res, this.privacyPages, language, privacyPage);
   }
 
   @Get('console')
@@ -72,8 +73,6 @@ export class PagesController {
     @Headers('accept-language') language: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): string {
-    const page = rendered(this.consolePages, pageTextsFor(language), consolePage);
-    res.setHeader('ETag', page.etag);
-    return page.html;
+    return servePage(res, this.consolePages, language, consolePage);
   }
 }
