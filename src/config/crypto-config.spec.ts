@@ -1,6 +1,6 @@
 import { KeyProviderKind } from '@libs/crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
@@ -26,6 +26,15 @@ describe('crypto configuration', () => {
     expect(load({}).crypto.provider).toEqual(a.provider);
     const other = load({ MASTER_KEY: Buffer.alloc(32, 4).toString('base64') }).crypto.provider;
     expect(other).not.toEqual(a.provider);
+  });
+
+  it('gives large field batches one thread per core beyond the first, at most 4; 0 keeps them inline', () => {
+    expect(load({}).crypto.threads).toBe(Math.min(4, availableParallelism() - 1));
+    expect(load({ CRYPTO_THREADS: '0' }).crypto.threads).toBe(0);
+    expect(load({ CRYPTO_THREADS: '3' }).crypto.threads).toBe(3);
+    expect(problemsOf({ CRYPTO_THREADS: '17' })).toEqual([
+      'CRYPTO_THREADS must not be greater than 16',
+    ]);
   });
 
   it('turns MASTER_KEY_PREVIOUS into retired local roots, none by default', () => {

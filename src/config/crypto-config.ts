@@ -1,6 +1,7 @@
 import { KeyProviderKind, type KeyProviderConfig } from '@libs/crypto';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { EnvSchema } from './env.schema';
 
@@ -13,6 +14,8 @@ export interface CryptoConfig {
   readonly defaultAlias: string;
   /** Largest plaintext (UTF-8 bytes) or ciphertext (characters) one field may have. */
   readonly maxFieldBytes: number;
+  /** Threads for large field batches; 0 keeps every batch on the event loop. */
+  readonly threads: number;
 }
 
 function localProvider(masterKey: Buffer): KeyProviderConfig {
@@ -103,5 +106,7 @@ export function buildCryptoConfig(
     retiredProviders: previousMasterKeys.map(localProvider),
     defaultAlias: env.CRYPTO_DEFAULT_KEY_ALIAS,
     maxFieldBytes: env.CRYPTO_MAX_FIELD_BYTES,
+    // The event loop keeps a core of its own.
+    threads: env.CRYPTO_THREADS ?? Math.min(4, availableParallelism() - 1),
   };
 }

@@ -493,4 +493,15 @@ export class EnvSchema {
   @Min(16)
   @Max(1048576)
   CRYPTO_MAX_FIELD_BYTES = 65536;
+
+  /**
+   * Threads that seal and open batches of 64 fields or more off the event loop; 0 keeps them
+   * inline. Default: one less than the cores Node may use, at most 4.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  CRYPTO_THREADS?: number;
 }

@@ -41,6 +41,7 @@ export async function createEnvelopeCrypto(
     defaultAlias: config.crypto.defaultAlias,
     subjectRefSecret: keys.subkey('crypto/subject-ref'),
     blindIndexSecret: keys.subkey('crypto/blind-index'),
+    fieldThreads: config.crypto.threads,
   });
   if (provider.capabilities.canEncrypt) {
     for (const alias of [config.crypto.defaultAlias, INTERNAL_ALIAS]) {

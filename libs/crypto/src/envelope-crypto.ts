@@ -2,6 +2,7 @@ import { BlindIndexer, type BlindIndexOptions } from './blind-index/blind-index'
 import { BlobCipher } from './blob/blob-cipher';
 import { DataKeyCipher } from './data-keys/data-key.cipher';
 import { FieldCipher } from './field/field-cipher';
+import { FieldBatchThreads } from './field/threads/field-batch.threads';
 import type { DataKeyCacheLimits } from './keys/data-key.cache';
 import type { KeyStore } from './keys/key-store.port';
 import type { KeyringSettings } from './keys/key-store.port';
@@ -25,6 +26,8 @@ export interface EnvelopeCryptoOptions {
   readonly subjectCache?: Partial<DataKeyCacheLimits>;
   readonly maxEncryptedDataKeys?: number;
   readonly now?: () => number;
+  /** Threads for large field batches (FieldBatchThreads); none when absent or 0. */
+  readonly fieldThreads?: number;
 }
 
 /** The whole hierarchy wired once; the service's module holds one instance. */
@@ -37,6 +40,7 @@ export class EnvelopeCrypto {
   readonly blobs: BlobCipher;
   readonly rewrapper: SubjectKeyRewrapper;
   readonly managed: ManagedKeys;
+  private readonly threads: FieldBatchThreads | undefined;
 
   constructor(private readonly options: EnvelopeCryptoOptions) {
     const { store, providers, defaultAlias, now } = options;
@@ -48,7 +52,16 @@ export class EnvelopeCrypto {
       cache: options.subjectCache,
       now,
     });
-    this.fields = new FieldCipher({ keyring: this.keyring, subjects: this.subjects, defaultAlias });
+    this.threads =
+      options.fieldThreads !== undefined && options.fieldThreads > 0
+        ? new FieldBatchThreads(options.fieldThreads)
+        : undefined;
+    this.fields = new FieldCipher({
+      keyring: this.keyring,
+      subjects: this.subjects,
+      defaultAlias,
+      threads: this.threads,
+    });
     this.dataKeys = new DataKeyCipher({ keyring: this.keyring, defaultAlias });
     this.blindIndex = new BlindIndexer(options.blindIndexSecret, options.blindIndexDefaults);
     this.blobs = new BlobCipher({
@@ -84,8 +97,9 @@ export class EnvelopeCrypto {
     return settings;
   }
 
-  /** Drops cached keys (zeroed) and closes every provider. */
+  /** Stops the field threads, drops cached keys (zeroed) and closes every provider. */
   async close(): Promise<void> {
+    await this.threads?.close();
     this.keyring.clearCache();
     this.subjects.clearCache();
     await this.options.providers.closeAll();

@@ -6,6 +6,8 @@ import { AesGcm } from '../primitives/aes-gcm';
 import { NoncePool } from '../primitives/nonce.pool';
 import { EncryptionContextCodec, type EncryptionContext } from './encryption-context.codec';
 import { FieldCiphertextCodec, type ParsedFieldCiphertext } from './field-ciphertext.codec';
+import type { FieldBatchThreads } from './threads/field-batch.threads';
+import { sealBatch, type OpenKey } from './threads/field-batch.work';
 
 export interface FieldEncryptOptions {
   /** Keyring alias; the cipher's default when absent. Ignored for a subject that already has a key. */
@@ -24,7 +26,15 @@ export interface FieldCipherOptions {
   readonly keyring: KeyringManager;
   readonly subjects: SubjectKeyManager;
   readonly defaultAlias: string;
+  /** Threads for batches of THREADED_BATCH_FIELDS fields or more; inline until one is online. */
+  readonly threads?: FieldBatchThreads;
 }
+
+/**
+ * Below this, a batch is sealed or opened inline: handing it to a thread costs about as much as
+ * the work, and small calls gain nothing in latency.
+ */
+export const THREADED_BATCH_FIELDS = 64;
 
 /** What a ciphertext says about itself, readable without any key. */
 export interface FieldCiphertextInfo {
@@ -45,6 +55,13 @@ interface RewrapRun {
   readonly targetAad: Buffer;
 }
 
+/** The fields of a batch to open that share one header, and a test for more of them. */
+interface HeaderPlan {
+  readonly parsed: ParsedFieldCiphertext;
+  uses: number;
+  readonly matches: (text: string) => boolean;
+}
+
 /** A lone surrogate cannot survive UTF-8; refusing it keeps decrypt(encrypt(x)) === x. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -60,9 +77,11 @@ export class FieldCipher {
   private readonly defaultAlias: string;
   private readonly nonces = new NoncePool();
   private readonly headers = new Map<string, Buffer>();
+  private readonly threads: FieldBatchThreads | undefined;
 
   constructor(options: FieldCipherOptions) {
     KeyringManager.assertAlias(options.defaultAlias);
+    this.threads = options.threads;
     this.keyring = options.keyring;
     this.subjects = options.subjects;
     this.defaultAlias = options.defaultAlias;
@@ -213,6 +232,12 @@ export class FieldCipher {
     options: FieldDecryptOptions = {},
   ): Promise<string[]> {
     const contextBytes = EncryptionContextCodec.canonical(options.context);
+    if (ciphertexts.length >= THREADED_BATCH_FIELDS && this.threads?.ready() === true) {
+      const opened = await this.openOnThread(this.threads, ciphertexts, contextBytes);
+      if (opened !== undefined) {
+        return opened;
+      }
+    }
     const out = new Array<string>(ciphertexts.length);
     // The fields of a batch usually share one header, so its AAD is built once.
     let aad: Buffer | undefined;
@@ -299,22 +324,66 @@ export class FieldCipher {
     return out;
   }
 
+  /** Synchronous up to the hand-over: `key` comes from a cache that may zero it after an await. */
   private sealAll(
     key: Buffer,
     header: Buffer,
     contextBytes: Buffer,
-    plaintexts: readonly string[],
-  ): string[] {
+    values: readonly string[],
+  ): string[] | Promise<string[]> {
     const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
-    const out = new Array<string>(plaintexts.length);
-    for (let i = 0; i < plaintexts.length; i += 1) {
-      const plaintext = Buffer.from(plaintexts[i], 'utf8');
-      out[i] = AesGcm.encryptFramed(key, this.nonces.next(), plaintext, aad, header, true).toString(
-        'base64url',
-      );
-      plaintext.fill(0);
+    const batch = { key, header, aad, values };
+    const onThread = values.length >= THREADED_BATCH_FIELDS ? this.threads?.seal(batch) : undefined;
+    return onThread ?? sealBatch(batch, this.nonces);
+  }
+
+  /**
+   * Hands a batch to a thread with the keys its headers name. A batch usually has one header,
+   * so a field whose first characters spell its neighbour's header is not decoded here. Keys are
+   * loaded first, then taken (charged per field) and handed over together without an await
+   * between, since the cache may zero a key at any await. Undefined when the thread went away
+   * meanwhile.
+   */
+  private async openOnThread(
+    threads: FieldBatchThreads,
+    ciphertexts: readonly string[],
+    contextBytes: Buffer,
+  ): Promise<string[] | undefined> {
+    const headers = new Map<string, HeaderPlan>();
+    let current: HeaderPlan | undefined;
+    for (const text of ciphertexts) {
+      if (current === undefined || !current.matches(text)) {
+        const parsed = FieldCiphertextCodec.parse(FieldCiphertextCodec.decodeText(text));
+        const id = parsed.header.toString('latin1');
+        current = headers.get(id) ?? {
+          parsed,
+          uses: 0,
+          matches: FieldCiphertextCodec.sameHeader(text, parsed.header.length),
+        };
+        headers.set(id, current);
+      }
+      current.uses += 1;
     }
-    return out;
+    const plans = [...headers.values()];
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const keys: OpenKey[] = [];
+      for (const { parsed, uses } of plans) {
+        const key = this.takeFor(parsed, uses);
+        if (key === undefined) {
+          break;
+        }
+        const aad =
+          contextBytes.length === 0 ? parsed.header : Buffer.concat([parsed.header, contextBytes]);
+        keys.push({ header: parsed.header, key, aad });
+      }
+      if (keys.length === plans.length) {
+        return threads.open({ keys, texts: ciphertexts });
+      }
+      for (const { parsed } of plans) {
+        await this.loadFor(parsed);
+      }
+    }
+    throw new CryptoError(CryptoErrorCode.UnknownKey, 'key unavailable');
   }
 
   private keyringHeader(alias: string, version: number): Buffer {
@@ -411,12 +480,14 @@ export class FieldCipher {
     }
   }
 
-  private takeFor(parsed: ParsedFieldCiphertext): Buffer | undefined {
+  private takeFor(parsed: ParsedFieldCiphertext, uses = 1): Buffer | undefined {
     if (parsed.subjectKeyId === undefined) {
-      return this.keyring.take(parsed.alias, parsed.keyringVersion);
+      return this.keyring.take(parsed.alias, parsed.keyringVersion, uses);
     }
     const info = this.subjects.peekKeyId(parsed.subjectKeyId);
-    return info === undefined || info.alias !== parsed.alias ? undefined : this.subjects.take(info);
+    return info === undefined || info.alias !== parsed.alias
+      ? undefined
+      : this.subjects.take(info, uses);
   }
 
   private async loadFor(parsed: ParsedFieldCiphertext): Promise<void> {

@@ -41,6 +41,12 @@ const B64_INDEX = new Int8Array(128).fill(-1);
   B64_INDEX[c.charCodeAt(0)] = i;
 });
 
+/** The 6 bits character `index` of `text` encodes, or -1 outside the alphabet. */
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? B64_INDEX[code] : -1;
+}
+
 function malformed(reason: string): CryptoError {
   return new CryptoError(CryptoErrorCode.Malformed, `not a field ciphertext: ${reason}`);
 }
@@ -91,6 +97,26 @@ export class FieldCiphertextCodec {
       }
     }
     return Buffer.from(text, 'base64url');
+  }
+
+  /**
+   * Whether another text starts with the same `headerLength` header bytes as `text`, tested on the
+   * characters without decoding: those of whole 3-byte groups, then the header's high bits of the
+   * character it shares with the nonce.
+   */
+  static sameHeader(text: string, headerLength: number): (other: string) => boolean {
+    const tailBytes = headerLength % 3;
+    const exact = 4 * Math.floor(headerLength / 3) + tailBytes;
+    const prefix = text.slice(0, exact);
+    if (tailBytes === 0) {
+      return (other) => other.startsWith(prefix);
+    }
+    const shift = 6 - 2 * tailBytes;
+    const bits = sextet(text, exact) >> shift;
+    return (other) =>
+      other.startsWith(prefix) &&
+      other.length > exact &&
+      sextet(other, exact) >> shift === bits;
   }
 
   static parse(bytes: Buffer): ParsedFieldCiphertext {
