@@ -177,7 +177,7 @@ async function httpEndpoint(report: BenchReport): Promise<{ ratio: number; cpuRa
     name: 'HTTP endpoint, 1,000-field batches',
     value: result.httpPerSec,
     unit: 'fields/s',
-    note: `${ratio.toFixed(2)} x (1) in alternating rounds (${Math.round(result.ceilingPerSec)}/s there), target >= 0.75`,
+    note: `${ratio.toFixed(2)} x (1) in alternating rounds (${Math.round(result.ceilingPerSec)}/s there), target >= 0.75; API crypto threads: ${result.cryptoThreads}`,
   });
   report.add({
     id: '3-cpu',

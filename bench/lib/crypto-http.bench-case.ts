@@ -66,11 +66,14 @@ export interface HttpBatchesResult {
   /** CPU time per field: the API process's for HTTP, the benchmark's own for the ceiling. */
   readonly serverCpuUsPerField: number;
   readonly ceilingCpuUsPerField: number;
+  /** The API's threads for large field batches (CRYPTO_THREADS, or its default here). */
+  readonly cryptoThreads: number;
 }
 
 /**
  * Case 3: the real application in a child process on a loopback port (its own scratch database and
- * Redis prefix, workers off, started with the production scripts' node flags), an API key with
+ * Redis prefix, workers off, started with the production scripts' node flags and its default
+ * crypto threads unless CRYPTO_THREADS says otherwise), an API key with
  * both crypto scopes, and keep-alive clients that each POST /v1/crypto/encrypt then
  * /v1/crypto/decrypt with 1,000 64-byte fields; one field is counted per encrypt+decrypt pair as
  * in cases 1 and 2. `ceiling` (case 1, 1,000 fields a call) runs in rounds alternating with the
@@ -115,10 +118,12 @@ export async function measureHttpBatches(
       RATE_LIMIT_LOGIN_PER_IP: '1000',
     },
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', (m: { port: number }) => resolve(m.port));
-    server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
+  const { port, cryptoThreads } = await new Promise<{ port: number; cryptoThreads: number }>(
+    (resolve, reject) => {
+      server.once('message', resolve);
+      server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    },
+  );
   try {
     const http = httpClient(port);
     const login = await http.post('/v1/auth/login', JSON.stringify(ADMIN));
@@ -183,6 +188,7 @@ export async function measureHttpBatches(
       ceilingPerSec: results.ceiling.opsPerSec,
       serverCpuUsPerField: serverCpuUsed / httpFields,
       ceilingCpuUsPerField: ceilingCpu / ceilingFields,
+      cryptoThreads,
     };
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));

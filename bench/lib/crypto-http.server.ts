@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   );
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
-  process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
+  process.send?.({
+    port: (app.getHttpServer().address() as AddressInfo).port,
+    cryptoThreads: config.crypto.threads,
+  });
   // The parent asks for this process's CPU time around its measurement.
   process.on('message', (message) => {
     if (message === 'cpu-usage') {
