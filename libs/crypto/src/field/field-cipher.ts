@@ -6,7 +6,7 @@ import { AesGcm } from '../primitives/aes-gcm';
 import { NoncePool } from '../primitives/nonce.pool';
 import { EncryptionContextCodec, type EncryptionContext } from './encryption-context.codec';
 import { FieldCiphertextCodec, type ParsedFieldCiphertext } from './field-ciphertext.codec';
-import type { FieldBatchThreads } from './threads/field-batch.threads';
+import { CryptoThreadLost, type FieldBatchThreads } from './threads/field-batch.threads';
 import { sealBatch, type OpenKey } from './threads/field-batch.work';
 
 export interface FieldEncryptOptions {
@@ -182,6 +182,36 @@ export class FieldCipher {
     plaintexts: readonly string[],
     options: FieldEncryptOptions = {},
   ): Promise<string[]> {
+    try {
+      return await this.sealValues(plaintexts, options, this.threads);
+    } catch (error) {
+      if (error instanceof CryptoThreadLost) {
+        // From the start: the key handed to the lost thread may be zeroed by now.
+        return this.sealValues(plaintexts, options, undefined);
+      }
+      throw error;
+    }
+  }
+
+  async decryptValues(
+    ciphertexts: readonly string[],
+    options: FieldDecryptOptions = {},
+  ): Promise<string[]> {
+    try {
+      return await this.openValues(ciphertexts, options, this.threads);
+    } catch (error) {
+      if (error instanceof CryptoThreadLost) {
+        return this.openValues(ciphertexts, options, undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async sealValues(
+    plaintexts: readonly string[],
+    options: FieldEncryptOptions,
+    threads: FieldBatchThreads | undefined,
+  ): Promise<string[]> {
     for (const value of plaintexts) {
       if (typeof value !== 'string' || LONE_SURROGATE.test(value)) {
         throw new CryptoError(
@@ -209,7 +239,7 @@ export class FieldCipher {
         info.keyringVersion,
         info.keyIdBytes,
       );
-      return this.sealAll(key, header, contextBytes, plaintexts);
+      return this.sealAll(threads, key, header, contextBytes, plaintexts);
     }
     const version =
       this.keyring.peekActiveVersion(alias) ?? (await this.keyring.activeVersion(alias));
@@ -224,16 +254,17 @@ export class FieldCipher {
         `keyring key ${alias} v${version} unavailable`,
       );
     }
-    return this.sealAll(key, this.keyringHeader(alias, version), contextBytes, plaintexts);
+    return this.sealAll(threads, key, this.keyringHeader(alias, version), contextBytes, plaintexts);
   }
 
-  async decryptValues(
+  private async openValues(
     ciphertexts: readonly string[],
-    options: FieldDecryptOptions = {},
+    options: FieldDecryptOptions,
+    threads: FieldBatchThreads | undefined,
   ): Promise<string[]> {
     const contextBytes = EncryptionContextCodec.canonical(options.context);
-    if (ciphertexts.length >= THREADED_BATCH_FIELDS && this.threads?.ready() === true) {
-      const opened = await this.openOnThread(this.threads, ciphertexts, contextBytes);
+    if (ciphertexts.length >= THREADED_BATCH_FIELDS && threads?.ready() === true) {
+      const opened = await this.openOnThread(threads, ciphertexts, contextBytes);
       if (opened !== undefined) {
         return opened;
       }
@@ -326,6 +357,7 @@ export class FieldCipher {
 
   /** Synchronous up to the hand-over: `key` comes from a cache that may zero it after an await. */
   private sealAll(
+    threads: FieldBatchThreads | undefined,
     key: Buffer,
     header: Buffer,
     contextBytes: Buffer,
@@ -333,7 +365,7 @@ export class FieldCipher {
   ): string[] | Promise<string[]> {
     const aad = contextBytes.length === 0 ? header : Buffer.concat([header, contextBytes]);
     const batch = { key, header, aad, values };
-    const onThread = values.length >= THREADED_BATCH_FIELDS ? this.threads?.seal(batch) : undefined;
+    const onThread = values.length >= THREADED_BATCH_FIELDS ? threads?.seal(batch) : undefined;
     return onThread ?? sealBatch(batch, this.nonces);
   }
 

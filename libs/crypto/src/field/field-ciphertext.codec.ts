@@ -114,9 +114,7 @@ export class FieldCiphertextCodec {
     const shift = 6 - 2 * tailBytes;
     const bits = sextet(text, exact) >> shift;
     return (other) =>
-      other.startsWith(prefix) &&
-      other.length > exact &&
-      sextet(other, exact) >> shift === bits;
+      other.startsWith(prefix) && other.length > exact && sextet(other, exact) >> shift === bits;
   }
 
   static parse(bytes: Buffer): ParsedFieldCiphertext {

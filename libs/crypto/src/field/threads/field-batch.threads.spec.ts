@@ -3,7 +3,8 @@ import { createTestCrypto, type TestCrypto } from '../../../test-support/envelop
 import { CryptoErrorCode } from '../../errors/crypto-error-code.enum';
 import { CryptoError } from '../../errors/crypto-error';
 import { FieldCipher, THREADED_BATCH_FIELDS } from '../field-cipher';
-import { FieldBatchThreads } from './field-batch.threads';
+import { FieldCiphertextCodec } from '../field-ciphertext.codec';
+import { CryptoThreadLost, FieldBatchThreads } from './field-batch.threads';
 
 async function online(threads: FieldBatchThreads): Promise<void> {
   for (let waited = 0; !threads.ready(); waited += 20) {
@@ -162,27 +163,58 @@ describe('FieldBatchThreads', () => {
     );
   });
 
-  it('refuses a batch in flight when the threads stop, and starts them again when asked', async () => {
+  it('fails a batch in flight when its thread stops, and starts a fresh thread when asked', async () => {
     const own = new FieldBatchThreads(1);
-    await online(own);
-    const cipher = new FieldCipher({
-      keyring: t.crypto.keyring,
-      subjects: t.crypto.subjects,
-      defaultAlias: 'pii',
-      threads: own,
-    });
-    const seal = own.seal.bind(own);
-    let stopped: Promise<void> | undefined;
-    jest.spyOn(own, 'seal').mockImplementationOnce((batch) => {
-      const sealing = seal(batch);
-      stopped = own.close();
-      return sealing;
-    });
-    await expect(cipher.encryptValues(values(1000))).rejects.toThrow(/crypto thread exited/);
-    await stopped;
-    await online(own);
-    const plain = values(100);
-    expect(await t.crypto.fields.decryptValues(await cipher.encryptValues(plain))).toEqual(plain);
-    await own.close();
+    try {
+      await online(own);
+      const batch = {
+        key: Buffer.alloc(32, 7),
+        header: FieldCiphertextCodec.encodeHeader('pii', 1),
+        aad: Buffer.alloc(0),
+        values: values(1000),
+      };
+      const inFlight = own.seal(batch);
+      const stopped = own.close();
+      await expect(inFlight).rejects.toBeInstanceOf(CryptoThreadLost);
+      await stopped;
+      await online(own);
+      expect(await own.seal(batch)).toHaveLength(1000);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('finishes inline a batch whose thread stopped under it', async () => {
+    const own = new FieldBatchThreads(1);
+    try {
+      await online(own);
+      const cipher = new FieldCipher({
+        keyring: t.crypto.keyring,
+        subjects: t.crypto.subjects,
+        defaultAlias: 'pii',
+        threads: own,
+      });
+      const plain = values(1000);
+      const sealed = await t.crypto.fields.encryptValues(plain);
+      // Each hands its batch over, then stops the thread under it.
+      const stopping =
+        <B>(send: (batch: B) => Promise<string[]> | undefined) =>
+        (batch: B) => {
+          const sent = send(batch);
+          void own.close();
+          return sent;
+        };
+      const seal = stopping(own.seal.bind(own));
+      const open = stopping(own.open.bind(own));
+      jest.spyOn(own, 'seal').mockImplementationOnce(seal);
+      jest.spyOn(own, 'open').mockImplementationOnce(open);
+      expect(await t.crypto.fields.decryptValues(await cipher.encryptValues(plain))).toEqual(plain);
+      await online(own);
+      expect(await cipher.decryptValues(sealed)).toEqual(plain);
+      expect(own.seal).toHaveBeenCalledTimes(1);
+      expect(own.open).toHaveBeenCalledTimes(1);
+    } finally {
+      await own.close();
+    }
   });
 });

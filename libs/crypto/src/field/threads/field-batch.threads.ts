@@ -15,6 +15,11 @@ interface Thread {
   readonly pending: Map<number, Pending>;
 }
 
+/** A batch's thread stopped before answering; the batch may be run again inline. */
+export class CryptoThreadLost extends Error {
+  override readonly name = 'CryptoThreadLost';
+}
+
 const ENTRY = join(__dirname, `field-batch.worker${extname(__filename)}`);
 
 /** From sources (tests, benchmarks), a thread compiles the worker as its parent does. */
@@ -34,7 +39,8 @@ function own(bytes: Uint8Array): Uint8Array {
  * Threads that seal and open large field batches off the event loop, so that a 1,000-field call
  * neither stalls the requests behind it nor leaves the machine's other cores idle. Threads start
  * on first use and take batches once online; until then `seal` and `open` answer undefined and
- * callers work inline. Keys travel as transferred copies, zeroed by the thread after the batch.
+ * callers work inline. A batch whose thread stops fails with CryptoThreadLost, and the next call
+ * starts a fresh thread. Keys travel as transferred copies, zeroed by the thread after the batch.
  */
 export class FieldBatchThreads {
   private readonly threads: (Thread | undefined)[];
@@ -131,7 +137,7 @@ export class FieldBatchThreads {
         pending?.reject(new CryptoError(reply.failure.code, reply.failure.message));
       }
     });
-    const fail = (error: Error): void => {
+    const fail = (error: CryptoThreadLost): void => {
       if (this.threads[index] === thread) {
         // The next ready() starts a fresh thread.
         this.threads[index] = undefined;
@@ -141,8 +147,10 @@ export class FieldBatchThreads {
       }
       thread.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`crypto thread exited with code ${code}`)));
+    worker.on('error', (cause) => fail(new CryptoThreadLost('crypto thread failed', { cause })));
+    worker.on('exit', (code) =>
+      fail(new CryptoThreadLost(`crypto thread exited with code ${code}`)),
+    );
     return thread;
   }
 }
