@@ -1,18 +1,6 @@
 import { createTestCrypto, type TestCrypto } from '../../test-support/envelope-crypto.fixture';
+import { codeOf } from '../../test-support/error-code';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
-import { CryptoError } from '../errors/crypto-error';
-
-async function codeOf(promise: Promise<unknown>): Promise<CryptoErrorCode | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof CryptoError) {
-      return error.code;
-    }
-    throw error;
-  }
-}
 
 const context = { bucket: 'invoices', object: 'inv-2026-001.pdf' };
 

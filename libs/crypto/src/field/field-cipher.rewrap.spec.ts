@@ -1,21 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createTestCrypto, type TestCrypto } from '../../test-support/envelope-crypto.fixture';
+import { codeOf } from '../../test-support/error-code';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
-import { CryptoError } from '../errors/crypto-error';
 import { EnvelopeCrypto } from '../envelope-crypto';
 import { ProviderRegistry } from '../providers/provider-registry';
-
-async function codeOf(promise: Promise<unknown>): Promise<CryptoErrorCode | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof CryptoError) {
-      return error.code;
-    }
-    throw error;
-  }
-}
 
 const context = { table: 'customers' };
 

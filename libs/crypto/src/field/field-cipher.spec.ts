@@ -1,21 +1,9 @@
 import * as fc from 'fast-check';
 import { createTestCrypto, type TestCrypto } from '../../test-support/envelope-crypto.fixture';
+import { codeOf } from '../../test-support/error-code';
 import { CryptoErrorCode } from '../errors/crypto-error-code.enum';
-import { CryptoError } from '../errors/crypto-error';
 import { EncryptionContextCodec } from './encryption-context.codec';
 import { FieldCiphertextCodec } from './field-ciphertext.codec';
-
-async function codeOf(promise: Promise<unknown>): Promise<CryptoErrorCode | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof CryptoError) {
-      return error.code;
-    }
-    throw error;
-  }
-}
 
 const contextArb = fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 24 }), {
   maxKeys: 4,

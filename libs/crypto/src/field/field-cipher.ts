@@ -178,30 +178,32 @@ export class FieldCipher {
     return counts;
   }
 
-  async encryptValues(
+  encryptValues(
     plaintexts: readonly string[],
     options: FieldEncryptOptions = {},
   ): Promise<string[]> {
-    try {
-      return await this.sealValues(plaintexts, options, this.threads);
-    } catch (error) {
-      if (error instanceof CryptoThreadLost) {
-        // From the start: the key handed to the lost thread may be zeroed by now.
-        return this.sealValues(plaintexts, options, undefined);
-      }
-      throw error;
-    }
+    return this.withThreads((threads) => this.sealValues(plaintexts, options, threads));
   }
 
-  async decryptValues(
+  decryptValues(
     ciphertexts: readonly string[],
     options: FieldDecryptOptions = {},
   ): Promise<string[]> {
+    return this.withThreads((threads) => this.openValues(ciphertexts, options, threads));
+  }
+
+  /**
+   * Runs `work` with the threads and, when its thread was lost, again inline from the start: the
+   * keys it took before handing the batch over may be zeroed by now.
+   */
+  private async withThreads(
+    work: (threads: FieldBatchThreads | undefined) => Promise<string[]>,
+  ): Promise<string[]> {
     try {
-      return await this.openValues(ciphertexts, options, this.threads);
+      return await work(this.threads);
     } catch (error) {
       if (error instanceof CryptoThreadLost) {
-        return this.openValues(ciphertexts, options, undefined);
+        return work(undefined);
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestCrypto, type TestCrypto } from '../../../test-support/envelope-crypto.fixture';
+import { codeOf } from '../../../test-support/error-code';
 import { CryptoErrorCode } from '../../errors/crypto-error-code.enum';
-import { CryptoError } from '../../errors/crypto-error';
 import { FieldCipher, THREADED_BATCH_FIELDS } from '../field-cipher';
 import { FieldCiphertextCodec } from '../field-ciphertext.codec';
 import { CryptoThreadLost, FieldBatchThreads } from './field-batch.threads';
@@ -12,18 +12,6 @@ async function online(threads: FieldBatchThreads): Promise<void> {
       throw new Error('the crypto thread did not come online');
     }
     await sleep(20);
-  }
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<CryptoErrorCode | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof CryptoError) {
-      return error.code;
-    }
-    throw error;
   }
 }
 
