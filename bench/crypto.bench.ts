@@ -37,7 +37,7 @@ import { KmsLoopbackServer } from '../libs/crypto/test-support/kms-loopback.serv
 import { RsaKeysFixture } from '../libs/crypto/test-support/rsa-keys.fixture';
 import { SoftHsmFixture } from '../libs/crypto/test-support/softhsm.fixture';
 import { BenchReport } from './lib/bench-report';
-import { measureHttpBatches } from './lib/crypto-http.bench-case';
+import { IN_FLIGHT, measureHttpBatches } from './lib/crypto-http.bench-case';
 import { managedKeys } from './lib/crypto-managed-keys.bench-case';
 import { rewrapAndDataKeys } from './lib/crypto-rewrap-data-keys.bench-case';
 import { rotationRewrap } from './lib/crypto-rotation-rewrap.bench-case';
@@ -185,6 +185,14 @@ async function httpEndpoint(report: BenchReport): Promise<{ ratio: number; cpuRa
     value: result.serverCpuUsPerField,
     unit: 'us/field',
     note: `(1): ${result.ceilingCpuUsPerField.toFixed(1)} us/field, ${cpuRatio.toFixed(2)} x`,
+  });
+  const probe = result.besideBatches;
+  report.add({
+    id: '3-lat',
+    name: 'GET /health/live beside the batches',
+    value: probe.p99,
+    unit: 'ms p99',
+    note: `p50 ${probe.p50.toFixed(2)} ms, n=${probe.n}, one at a time beside ${IN_FLIGHT} batch callers`,
   });
   return { ratio, cpuRatio };
 }

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { ensureDatabase } from 'src/database/ensure-database';
 import { dropRedisKeys } from './redis-keys';
 import { Runner } from './runner';
+import { Stats, type LatencySummary } from './stats';
 
 const ADMIN = {
   email: 'bench-admin@example.test',
@@ -13,50 +14,80 @@ const ADMIN = {
 };
 
 /** Encrypt+decrypt round trips in flight: the server crypts one while others wait on I/O. */
-const IN_FLIGHT = 6;
+export const IN_FLIGHT = 6;
 
 interface HttpClient {
   /** POSTs a JSON body and resolves with the response body; rejects on a status >= 300. */
   post(path: string, payload: string | Buffer, token?: string): Promise<Buffer>;
+  /** GETs `path` and resolves with the response body; rejects on a status >= 300. */
+  get(path: string): Promise<Buffer>;
 }
 
 function httpClient(port: number): HttpClient {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT * 2 });
+  const send = (method: string, path: string, body?: Buffer, token?: string): Promise<Buffer> =>
+    new Promise<Buffer>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method,
+          agent,
+          headers: {
+            ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const answer = Buffer.concat(chunks);
+            if ((res.statusCode ?? 500) >= 300) {
+              const text = answer.toString('utf8', 0, 200);
+              reject(new Error(`${path} answered ${res.statusCode}: ${text}`));
+            } else {
+              resolve(answer);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   return {
-    post: (path: string, payload: string | Buffer, token?: string): Promise<Buffer> =>
-      new Promise<Buffer>((resolve, reject) => {
-        const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            path,
-            method: 'POST',
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': body.length,
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const answer = Buffer.concat(chunks);
-              if ((res.statusCode ?? 500) >= 300) {
-                const text = answer.toString('utf8', 0, 200);
-                reject(new Error(`${path} answered ${res.statusCode}: ${text}`));
-              } else {
-                resolve(answer);
-              }
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      }),
+    post: (path, payload, token) =>
+      send('POST', path, typeof payload === 'string' ? Buffer.from(payload) : payload, token),
+    get: (path) => send('GET', path),
   };
+}
+
+/**
+ * Latency of a trivial request (GET /health/live, one at a time) while IN_FLIGHT callers keep
+ * sending batches: how long the event loop makes other requests wait behind them.
+ */
+async function probeBesideBatches(
+  http: HttpClient,
+  roundTrip: () => Promise<unknown>,
+  seconds: number,
+): Promise<LatencySummary> {
+  const deadline = performance.now() + seconds * 1000;
+  const batches = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      await roundTrip();
+    }
+  };
+  const samples: number[] = [];
+  const probe = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const start = performance.now();
+      await http.get('/health/live');
+      samples.push(performance.now() - start);
+    }
+  };
+  await Promise.all([...Array.from({ length: IN_FLIGHT }, batches), probe()]);
+  return Stats.summary(samples);
 }
 
 export interface HttpBatchesResult {
@@ -68,6 +99,8 @@ export interface HttpBatchesResult {
   readonly ceilingCpuUsPerField: number;
   /** The API's threads for large field batches (CRYPTO_THREADS, or its default here). */
   readonly cryptoThreads: number;
+  /** GET /health/live, one at a time beside the batches, in milliseconds. */
+  readonly besideBatches: LatencySummary;
 }
 
 /**
@@ -183,12 +216,14 @@ export async function measureHttpBatches(
       { seconds: 2, warmupSeconds: 1, rounds: 4, concurrency: { http: IN_FLIGHT } },
     );
     const serverCpuUsed = (await serverCpu()) - serverCpuBefore;
+    const besideBatches = await probeBesideBatches(http, roundTrip, 3);
     return {
       httpPerSec: results.http.opsPerSec,
       ceilingPerSec: results.ceiling.opsPerSec,
       serverCpuUsPerField: serverCpuUsed / httpFields,
       ceilingCpuUsPerField: ceilingCpu / ceilingFields,
       cryptoThreads,
+      besideBatches,
     };
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));
