@@ -4,7 +4,8 @@
  *   2. libs/crypto with warm caches (target >= 0.8 x (1)); per call and in 1,000-field batches
  *   3. the HTTP endpoint with 1,000-field batches (the real app in a child process on loopback;
  *      target >= 0.75 x (1), with (1) measured again in rounds alternating with the HTTP rounds;
- *      also the API process's CPU time per field against (1)'s)
+ *      also the API process's CPU time per field against (1)'s, and the latency of a trivial
+ *      request beside the batches)
  *   4. the AWS Encryption SDK used naively, one whole message per field (raw AES keyring), with
  *      its default suite (ECDSA-signed) and with the committing unsigned suite; (3) >= 100 x this
  *   5. each provider's unwrap latency, p50/p99
