@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { loadConfig } from 'src/config/load-config';
 
 /** The real app on a loopback port for benchmarks; configured by the parent's environment. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, mkdtempSync(join(tmpdir(), 'privacy-bench-')));
+  const cwd = mkdtempSync(join(tmpdir(), 'privacy-bench-'));
+  const config = loadConfig(process.env, cwd);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ config, workers: false }),
     { bodyParser: false, logger: false },
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
     }
   });
   process.on('disconnect', () => {
-    void app.close().then(() => process.exit(0));
+    void app.close().then(() => {
+      rmSync(cwd, { recursive: true, force: true });
+      process.exit(0);
+    });
   });
 }
 

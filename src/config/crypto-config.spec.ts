@@ -1,12 +1,14 @@
 import { KeyProviderKind } from '@libs/crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
 const MASTER_KEY = Buffer.alloc(32, 3).toString('base64');
-const load = (env: Record<string, string>) =>
-  loadConfig({ MASTER_KEY, ...env }, mkdtempSync(join(tmpdir(), 'crypto-config-')));
+// Nothing here writes to the working directory: one serves every load.
+const cwd = mkdtempSync(join(tmpdir(), 'crypto-config-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const load = (env: Record<string, string>) => loadConfig({ MASTER_KEY, ...env }, cwd);
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
@@ -11,7 +11,17 @@ const PRODUCTION = {
   SMTP_URL: 'smtp://mail',
   METRICS_TOKEN: 'metrics-scrape-token-0123',
 };
-const scratch = (): string => mkdtempSync(join(tmpdir(), 'config-spec-'));
+const scratchDirs: string[] = [];
+const scratch = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 function problemsOf(env: Record<string, string>, cwd = scratch()): string[] {
   try {

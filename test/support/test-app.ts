@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -28,7 +28,11 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   );
   configureApp(app, config);
   await app.init();
-  return { app, http: app.getHttpServer() as App, config, close: () => app.close() };
+  const close = async (): Promise<void> => {
+    await app.close();
+    rmSync(cwd, { recursive: true, force: true });
+  };
+  return { app, http: app.getHttpServer() as App, config, close };
 }
 
 export const BOOTSTRAP_ADMIN = {
