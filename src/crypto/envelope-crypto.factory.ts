@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { INTERNAL_ALIAS } from './access/key-alias.access';
 import { SYSTEM } from 'src/common/access/request-context.decorator';
 import {
@@ -11,6 +12,8 @@ import type { AuditService } from 'src/audit/audit.service';
 import type { ServiceKeys } from 'src/common/crypto/service-keys';
 import type { AppConfig } from 'src/config/app-config';
 import { PostgresKeyStore } from './key-store/postgres.key-store';
+
+const logger = new Logger('EnvelopeCrypto');
 
 /** Any constant works; it only has to be the same for every instance. */
 const ROOT_REWRAP_LOCK = 7_310_020;
@@ -42,6 +45,8 @@ export async function createEnvelopeCrypto(
     subjectRefSecret: keys.subkey('crypto/subject-ref'),
     blindIndexSecret: keys.subkey('crypto/blind-index'),
     fieldThreads: config.crypto.threads,
+    onFieldThreadLost: (error) =>
+      logger.warn(`${error.message}; its batches ran again on the event loop`),
   });
   if (provider.capabilities.canEncrypt) {
     for (const alias of [config.crypto.defaultAlias, INTERNAL_ALIAS]) {

@@ -2,7 +2,7 @@ import { BlindIndexer, type BlindIndexOptions } from './blind-index/blind-index'
 import { BlobCipher } from './blob/blob-cipher';
 import { DataKeyCipher } from './data-keys/data-key.cipher';
 import { FieldCipher } from './field/field-cipher';
-import { FieldBatchThreads } from './field/threads/field-batch.threads';
+import { FieldBatchThreads, type CryptoThreadLost } from './field/threads/field-batch.threads';
 import type { DataKeyCacheLimits } from './keys/data-key.cache';
 import type { KeyStore } from './keys/key-store.port';
 import type { KeyringSettings } from './keys/key-store.port';
@@ -28,6 +28,8 @@ export interface EnvelopeCryptoOptions {
   readonly now?: () => number;
   /** Threads for large field batches (FieldBatchThreads); none when absent or 0. */
   readonly fieldThreads?: number;
+  /** Hears of a field thread that stopped unasked; its batches ran again inline. */
+  readonly onFieldThreadLost?: (error: CryptoThreadLost) => void;
 }
 
 /** The whole hierarchy wired once; the service's module holds one instance. */
@@ -54,7 +56,7 @@ export class EnvelopeCrypto {
     });
     this.threads =
       options.fieldThreads !== undefined && options.fieldThreads > 0
-        ? new FieldBatchThreads(options.fieldThreads)
+        ? new FieldBatchThreads(options.fieldThreads, options.onFieldThreadLost)
         : undefined;
     this.fields = new FieldCipher({
       keyring: this.keyring,

@@ -81,15 +81,6 @@ describe('FieldBatchThreads', () => {
 
   it('opens one batch mixing keyring versions, aliases and subject keys', async () => {
     await t.crypto.keyring.createKeyring('orders');
-    const v1 = await t.crypto.fields.encryptValues(values(40, 'a'));
-    await t.crypto.keyring.rotateKeyring('pii');
-    const v2 = await t.crypto.fields.encryptValues(values(40, 'b'));
-    const orders = await t.crypto.fields.encryptValues(values(10, 'c'), { keyAlias: 'orders' });
-    const jane = await t.crypto.fields.encryptValues(values(10, 'd'), { subjectId: 'jane' });
-    const john = await t.crypto.fields.encryptValues(values(10, 'e'), { subjectId: 'john' });
-    const mixed: string[] = [];
-    const expected: string[] = [];
-    const groups = [v1, v2, orders, jane, john];
     const plains = [
       values(40, 'a'),
       values(40, 'b'),
@@ -97,6 +88,15 @@ describe('FieldBatchThreads', () => {
       values(10, 'd'),
       values(10, 'e'),
     ];
+    const v1 = await t.crypto.fields.encryptValues(plains[0]);
+    await t.crypto.keyring.rotateKeyring('pii');
+    const v2 = await t.crypto.fields.encryptValues(plains[1]);
+    const orders = await t.crypto.fields.encryptValues(plains[2], { keyAlias: 'orders' });
+    const jane = await t.crypto.fields.encryptValues(plains[3], { subjectId: 'jane' });
+    const john = await t.crypto.fields.encryptValues(plains[4], { subjectId: 'john' });
+    const groups = [v1, v2, orders, jane, john];
+    const mixed: string[] = [];
+    const expected: string[] = [];
     // Interleaved, so that neighbours rarely share a header.
     for (let i = 0; i < 40; i += 1) {
       groups.forEach((group, g) => {
@@ -167,6 +167,29 @@ describe('FieldBatchThreads', () => {
       await stopped;
       await online(own);
       expect(await own.seal(batch)).toHaveLength(1000);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('reports a thread that fails unasked, naming its error type only', async () => {
+    const lost: CryptoThreadLost[] = [];
+    const own = new FieldBatchThreads(1, (error) => lost.push(error));
+    try {
+      await online(own);
+      // A value that is not a string makes the thread throw a TypeError: a defect, not a CryptoError.
+      const batch = {
+        key: Buffer.alloc(32, 7),
+        header: FieldCiphertextCodec.encodeHeader('pii', 1),
+        aad: Buffer.alloc(0),
+        values: [{ secret: 'jane@example.com' } as unknown as string],
+      };
+      await expect(own.seal(batch)).rejects.toBeInstanceOf(CryptoThreadLost);
+      expect(lost.map((error) => error.message)).toEqual(['crypto thread failed with TypeError']);
+      expect(JSON.stringify(lost, Object.getOwnPropertyNames(lost[0]))).not.toContain('jane');
+      await online(own);
+      await own.close();
+      expect(lost).toHaveLength(1);
     } finally {
       await own.close();
     }

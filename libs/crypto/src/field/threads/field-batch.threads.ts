@@ -46,7 +46,11 @@ export class FieldBatchThreads {
   private readonly threads: (Thread | undefined)[];
   private nextId = 1;
 
-  constructor(size: number) {
+  /** `onLost` hears of each thread that stopped other than by close(); it carries no values. */
+  constructor(
+    size: number,
+    private readonly onLost?: (error: CryptoThreadLost) => void,
+  ) {
     this.threads = new Array<Thread | undefined>(size).fill(undefined);
   }
 
@@ -139,15 +143,19 @@ export class FieldBatchThreads {
     });
     const fail = (error: CryptoThreadLost): void => {
       if (this.threads[index] === thread) {
-        // The next ready() starts a fresh thread.
+        // Not stopped by close(): the next ready() starts a fresh thread.
         this.threads[index] = undefined;
+        this.onLost?.(error);
       }
       for (const pending of thread.pending.values()) {
         pending.reject(error);
       }
       thread.pending.clear();
     };
-    worker.on('error', (cause) => fail(new CryptoThreadLost('crypto thread failed', { cause })));
+    // The cause is named, not quoted: a defect's message could hold a value.
+    worker.on('error', (cause) =>
+      fail(new CryptoThreadLost(`crypto thread failed with ${cause.name}`)),
+    );
     worker.on('exit', (code) =>
       fail(new CryptoThreadLost(`crypto thread exited with code ${code}`)),
     );
